@@ -1,0 +1,170 @@
+#include "audit/classify.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string_view>
+
+namespace domoguard::audit {
+
+using model::AreaKind;
+using model::Device;
+using model::DeviceType;
+using model::Entity;
+using model::Home;
+using model::Tier;
+
+bool contains_word(const std::string& haystack, std::string_view needle) {
+  if (needle.empty() || haystack.size() < needle.size()) return false;
+  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  });
+  return it != haystack.end();
+}
+
+namespace {
+
+bool any_of_words(const std::string& s, std::initializer_list<std::string_view> words) {
+  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return contains_word(s, w); });
+}
+
+std::string entity_text(const Entity& e) {
+  return e.translation_key + " " + e.unique_id + " " + e.entity_id + " " + e.original_name + " " + e.name;
+}
+
+std::string device_text(const Device& d) { return d.name + " " + d.model + " " + d.model_id + " " + d.manufacturer; }
+
+}  // namespace
+
+bool is_child_lock(const Entity& e) {
+  if (e.domain != "switch" && e.domain != "lock" && e.domain != "select" && e.domain != "binary_sensor") return false;
+  const auto t = entity_text(e);
+  return any_of_words(t, {"child_lock", "child lock", "childlock", "kinderslot", "kindersicherung", "sécurité enfant",
+                          "securite_enfant", "bloqueo infantil", "button_lock", "key_lock", "keypad_lock"});
+}
+
+bool is_privacy_switch(const Entity& e) {
+  if (e.domain != "switch") return false;
+  const auto t = entity_text(e);
+  return any_of_words(t, {"privacy", "privacy_mode", "lens_mask", "camera_off", "mic_mute", "microphone_mute", "mute_mic",
+                          "do_not_disturb_camera"});
+}
+
+bool is_microphone(const Entity& e) {
+  if (e.domain == "assist_satellite" || e.domain == "stt" || e.domain == "wake_word") return true;
+  const auto t = entity_text(e);
+  return (e.domain == "switch" || e.domain == "binary_sensor" || e.domain == "sensor") &&
+         any_of_words(t, {"microphone", "mic_", "_mic", "record_audio", "audio_recording"});
+}
+
+bool is_location(const Entity& e) {
+  if (e.domain == "device_tracker" || e.domain == "person") return true;
+  if (e.domain == "sensor" || e.domain == "binary_sensor")
+    return any_of_words(entity_text(e), {"geocoded_location", "location", "gps", "wifi_bssid", "bssid", "detected_activity"});
+  return false;
+}
+
+bool is_critical_entity(const Entity& e) {
+  if (e.domain == "lock" && !is_child_lock(e)) return true;
+  if (e.domain == "alarm_control_panel" || e.domain == "valve" || e.domain == "siren") return true;
+  if (e.domain == "cover") return e.device_class == "garage" || e.device_class == "gate" || e.device_class == "door";
+  return false;
+}
+
+AreaKind area_kind_from_name(const std::string& name) {
+  if (any_of_words(name, {"kid", "child", "nursery", "baby", "playroom", "kinder", "enfant", "niño", "nino", "infantil",
+                          "children"}))
+    return AreaKind::kids;
+  if (any_of_words(name, {"bath", "shower", "toilet", " wc", "restroom", "badezimmer", "salle de bain", "baño", "badkamer"}) ||
+      name == "WC")
+    return AreaKind::bathroom;
+  if (any_of_words(name, {"bedroom", "bed room", "schlafzimmer", "chambre", "dormitorio", "slaapkamer", "guest room"}))
+    return AreaKind::bedroom;
+  return AreaKind::normal;
+}
+
+Tier tier_of(DeviceType t) {
+  switch (t) {
+    case DeviceType::lock:
+    case DeviceType::alarm:
+    case DeviceType::garage:
+    case DeviceType::valve:
+    case DeviceType::safety_sensor:
+      return Tier::critical;
+    case DeviceType::camera:
+    case DeviceType::doorbell:
+    case DeviceType::voice_assistant:
+    case DeviceType::presence:
+      return Tier::sensitive;
+    default:
+      return Tier::normal;
+  }
+}
+
+void classify_device(const Home& home, Device& d) {
+  // Count what the device's entities are; the strongest signal wins, in the order of the table.
+  bool camera = false, lock = false, alarm = false, garage = false, valve = false, mic = false, safety = false,
+       climate = false, media = false, light = false, plug = false, tracker = false, sensor = false;
+  for (size_t ix : d.entities) {
+    const Entity& e = home.entities[ix];
+    if (e.domain == "camera") camera = true;
+    else if (e.domain == "lock" && !is_child_lock(e)) lock = true;
+    else if (e.domain == "alarm_control_panel" || e.domain == "siren") alarm = true;
+    else if (e.domain == "cover" && (e.device_class == "garage" || e.device_class == "gate")) garage = true;
+    else if (e.domain == "valve") valve = true;
+    else if (e.domain == "assist_satellite") mic = true;
+    else if (e.domain == "binary_sensor" &&
+             (e.device_class == "smoke" || e.device_class == "carbon_monoxide" || e.device_class == "gas" ||
+              e.device_class == "moisture" || e.device_class == "safety"))
+      safety = true;
+    else if (e.domain == "climate" || e.domain == "water_heater" || e.domain == "humidifier") climate = true;
+    else if (e.domain == "media_player" || e.domain == "remote") media = true;
+    else if (e.domain == "light") light = true;
+    else if (e.domain == "switch" && !is_child_lock(e) && e.entity_category.empty()) plug = true;
+    else if (e.domain == "device_tracker") tracker = true;
+    else if (e.domain == "sensor" || e.domain == "binary_sensor") sensor = true;
+  }
+  const auto text = device_text(d);
+  const bool appliance_words =
+      any_of_words(text, {"oven", "hob", "cooktop", "washer", "washing", "dishwasher", "dryer", "microwave", "range",
+                          "fridge", "refrigerator", "coffee", "kettle"});
+  const bool gateway_words = any_of_words(text, {"bridge", "coordinator", "gateway", "hub", "router", "controller", "dongle",
+                                                 "access point", "nvr"});
+  const bool voice_words = any_of_words(text, {"echo", "nest mini", "nest audio", "home mini", "homepod", "voice", "satellite",
+                                               "smart speaker", "alexa"});
+  bool has_children = std::any_of(home.devices.begin(), home.devices.end(),
+                                  [&](const Device& o) { return !o.via_device_id.empty() && o.via_device_id == d.id; });
+
+  DeviceType t = DeviceType::other;
+  if (d.service) t = DeviceType::hub;
+  else if (lock) t = DeviceType::lock;
+  else if (alarm) t = DeviceType::alarm;
+  else if (garage) t = DeviceType::garage;
+  else if (valve) t = DeviceType::valve;
+  else if (camera && any_of_words(text, {"doorbell", "door bell", "türklingel", "sonnette"})) t = DeviceType::doorbell;
+  else if (camera) t = DeviceType::camera;
+  else if (safety) t = DeviceType::safety_sensor;
+  else if (mic || (media && voice_words)) t = DeviceType::voice_assistant;
+  else if (appliance_words) t = DeviceType::appliance;
+  else if (climate) t = DeviceType::climate;
+  else if (has_children || (gateway_words && !light && !plug)) t = DeviceType::gateway;
+  else if (tracker || d.primary_domain == "mobile_app") t = DeviceType::presence;
+  else if (media) t = DeviceType::media;
+  else if (light) t = DeviceType::lighting;
+  else if (plug) t = DeviceType::plug;
+  else if (sensor) t = DeviceType::sensor;
+  d.type = t;
+  d.tier = tier_of(t);
+  // Devices in a child's room hold children's data: at least sensitive (7.1.6).
+  if (d.tier == Tier::normal && (t == DeviceType::sensor || t == DeviceType::media))
+    if (auto* a = home.area(d.area_id); a && a->kind == AreaKind::kids) d.tier = Tier::sensitive;
+}
+
+void classify(Home& home) {
+  home.index();
+  for (auto& a : home.areas)
+    if (a.kind == AreaKind::normal) a.kind = area_kind_from_name(a.name + " " + a.id);
+  for (auto& d : home.devices) classify_device(home, d);
+}
+
+}  // namespace domoguard::audit

@@ -1,0 +1,161 @@
+#include "audit/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "audit/classify.hpp"
+
+namespace domoguard::audit {
+
+using model::Home;
+using model::Tier;
+
+namespace {
+
+// The one place every finding passes through: it stamps rule identity, drops duplicates,
+// and redacts evidence, so no check can skip those chores.
+class RuleSink final : public Sink {
+ public:
+  RuleSink(const RuleDef& rule, std::vector<Finding>& out) : rule_(rule), out_(out) {}
+  void add(Finding f) override {
+    f.rule = std::string(rule_.id);
+    f.clauses.assign(rule_.clauses.begin(), rule_.clauses.end());
+    if (f.message_key.empty()) f.message_key = "rule." + f.rule + ".title";
+    if (f.subject.name.empty()) f.subject.name = f.subject.id;
+    redact(f.evidence);
+    if (!seen_.insert(f.key()).second) return;
+    out_.push_back(std::move(f));
+  }
+
+ private:
+  const RuleDef& rule_;
+  std::vector<Finding>& out_;
+  std::unordered_set<std::string> seen_;
+};
+
+bool applies_to(const RuleDef& rule, const model::Device& d) {
+  if (d.disabled) return false;
+  return rule.device_types.empty() ||
+         std::find(rule.device_types.begin(), rule.device_types.end(), d.type) != rule.device_types.end();
+}
+
+bool missing_need(const RuleDef& rule, const Home& home, std::string* why, std::string* part) {
+  for (auto p : rule.needs) {
+    if (home.has(p)) continue;
+    if (part) *part = model::to_string(p);
+    if (why) {
+      auto it = home.missing.find(p);
+      *why = it != home.missing.end() && !it->second.empty() ? it->second
+                                                              : std::string("notrun.missing.") + model::to_string(p);
+    }
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool run_rule(const RuleDef& rule, const Home& home, std::vector<Finding>& out, std::string* why) {
+  if (missing_need(rule, home, why, nullptr)) return false;
+  RuleSink sink(rule, out);
+  if (rule.home_check) rule.home_check(home, sink);
+  else
+    for (const auto& d : home.devices)
+      if (applies_to(rule, d)) rule.device_check(home, d, sink);
+  return true;
+}
+
+void audit_device(const Home& home, const model::Device& device, std::vector<Finding>& out) {
+  for (const auto& rule : all_rules()) {
+    if (!rule.device_check || !applies_to(rule, device) || missing_need(rule, home, nullptr, nullptr)) continue;
+    RuleSink sink(rule, out);
+    rule.device_check(home, device, sink);
+  }
+}
+
+AuditResult run_audit(Home& home, const AuditOptions& opts) {
+  classify(home);
+  AuditResult r;
+  for (const auto& rule : all_rules()) {
+    if (!opts.only_rules.empty() &&
+        std::find(opts.only_rules.begin(), opts.only_rules.end(), rule.id) == opts.only_rules.end())
+      continue;
+    std::string why, part;
+    if (missing_need(rule, home, &why, &part)) {
+      r.not_run.push_back({std::string(rule.id), why, part});
+      continue;
+    }
+    run_rule(rule, home, r.findings);
+    ++r.rules_run;
+  }
+  // Most severe first, then by rule, so output is stable.
+  std::stable_sort(r.findings.begin(), r.findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    if (a.rule != b.rule) return a.rule < b.rule;
+    return a.subject.id < b.subject.id;
+  });
+  for (auto& f : r.findings)
+    if (f.area_id.empty() && !f.device_id.empty())
+      if (auto* d = home.device(f.device_id)) f.area_id = d->area_id;
+  score(home, r);
+  return r;
+}
+
+int severity_penalty(Severity s) {
+  switch (s) {
+    case Severity::info: return 0;
+    case Severity::low: return 3;
+    case Severity::medium: return 8;
+    case Severity::high: return 20;
+    case Severity::critical: return 35;
+  }
+  return 0;
+}
+
+void score(const Home& home, AuditResult& r) {
+  std::unordered_map<std::string, int> penalty;
+  int hub_penalty = 0;
+  bool any_critical = false;
+  for (const auto& f : r.findings) {
+    any_critical |= f.severity == Severity::critical;
+    if (f.device_id.empty()) hub_penalty += severity_penalty(f.severity);
+    else penalty[f.device_id] += severity_penalty(f.severity);
+  }
+  r.devices.clear();
+  double weighted = 0, weights = 0;
+  for (const auto& d : home.devices) {
+    if (d.disabled) continue;
+    DeviceScore s{d.id, d.name, d.area_id, d.type, d.tier, std::max(0, 100 - penalty[d.id])};
+    const double w = d.tier == Tier::critical ? 3 : d.tier == Tier::sensitive ? 2 : 1;
+    weighted += w * s.score;
+    weights += w;
+    r.devices.push_back(std::move(s));
+  }
+  const double device_part = weights > 0 ? weighted / weights : 100.0;
+  const double hub_part = std::max(0, 100 - hub_penalty);
+  int total = static_cast<int>(std::lround(0.6 * device_part + 0.4 * hub_part));
+  if (any_critical) total = std::min(total, 40);
+  r.score = std::clamp(total, 0, 100);
+}
+
+void redact(Evidence& evidence) {
+  static constexpr std::string_view secret_words[] = {"password", "token", "secret", "code", "key", "psk"};
+  static constexpr std::string_view identifying[] = {"mac", "serial", "ip", "email", "latitude", "longitude", "ssid", "imei"};
+  for (auto it = evidence.begin(); it != evidence.end();) {
+    const auto& k = it->first;
+    bool secret = std::any_of(std::begin(secret_words), std::end(secret_words),
+                              [&](std::string_view w) { return k.find(w) != std::string::npos; });
+    // "has_default_code" and similar booleans are facts, not secrets.
+    if (secret && it->second != "true" && it->second != "false") {
+      it = evidence.erase(it);
+      continue;
+    }
+    bool ident = std::any_of(std::begin(identifying), std::end(identifying),
+                             [&](std::string_view w) { return k == w || k.rfind(std::string(w) + "_", 0) == 0; });
+    if (ident) it->second = "[redacted]";
+    ++it;
+  }
+}
+
+}  // namespace domoguard::audit

@@ -1,0 +1,53 @@
+#include "audit/rule.hpp"
+
+namespace domoguard::audit {
+
+const char* to_string(Severity s) {
+  switch (s) {
+    case Severity::info: return "info";
+    case Severity::low: return "low";
+    case Severity::medium: return "medium";
+    case Severity::high: return "high";
+    case Severity::critical: return "critical";
+  }
+  return "info";
+}
+
+bool parse_severity(std::string_view s, Severity& out) {
+  static constexpr std::pair<std::string_view, Severity> table[] = {
+      {"info", Severity::info}, {"low", Severity::low}, {"medium", Severity::medium},
+      {"high", Severity::high}, {"critical", Severity::critical}};
+  for (auto& [name, sev] : table)
+    if (name == s) {
+      out = sev;
+      return true;
+    }
+  return false;
+}
+
+const char* to_string(Dimension d) { return d == Dimension::privacy ? "privacy" : "security"; }
+
+const char* to_string(RiskSource r) {
+  switch (r) {
+    case RiskSource::service: return "service";
+    case RiskSource::gateway: return "gateway";
+    case RiskSource::device: return "device";
+    case RiskSource::network: return "network";
+  }
+  return "device";
+}
+
+Subject subject_of(const model::Device& d) { return {"device", d.id, d.name}; }
+Subject subject_of(const model::Entity& e) {
+  return {"entity", e.entity_id, e.name.empty() ? (e.original_name.empty() ? e.entity_id : e.original_name) : e.name};
+}
+Subject subject_of(const model::User& u) { return {"user", u.id, u.name}; }
+Subject subject_of(const model::Integration& i) { return {"integration", i.entry_id, i.title.empty() ? i.domain : i.title}; }
+Subject hub_subject(const model::Home& h) { return {"hub", h.hub.id.empty() ? "hub" : h.hub.id, h.hub.name.empty() ? "Home Assistant" : h.hub.name}; }
+
+Remediation guidance(std::string key) { return {Remediation::Kind::guidance, std::move(key), {}}; }
+Remediation action(std::string key, std::vector<Action> actions) {
+  return {Remediation::Kind::action, std::move(key), std::move(actions)};
+}
+
+}  // namespace domoguard::audit

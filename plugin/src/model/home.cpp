@@ -1,0 +1,143 @@
+#include "model/home.hpp"
+
+#include <algorithm>
+
+namespace domoguard::model {
+
+bool Home::has(Part p) const { return std::find(present.begin(), present.end(), p) != present.end(); }
+
+void Home::mark_present(Part p) {
+  if (!has(p)) present.push_back(p);
+  missing.erase(p);
+}
+
+void Home::mark_missing(Part p, std::string why) {
+  if (has(p)) return;
+  missing.emplace(p, std::move(why));
+}
+
+namespace {
+template <class T>
+const T* lookup(const std::unordered_map<std::string, size_t>& ix, const std::vector<T>& v, const std::string& key) {
+  auto it = ix.find(key);
+  return it == ix.end() ? nullptr : &v[it->second];
+}
+}  // namespace
+
+const Device* Home::device(const std::string& id) const { return lookup(device_ix_, devices, id); }
+const Area* Home::area(const std::string& id) const { return lookup(area_ix_, areas, id); }
+const Integration* Home::integration(const std::string& id) const { return lookup(entry_ix_, integrations, id); }
+const Integration* Home::integration_by_domain(const std::string& d) const { return lookup(domain_ix_, integrations, d); }
+const Entity* Home::entity(const std::string& id) const { return lookup(entity_ix_, entities, id); }
+
+void Home::index() {
+  device_ix_.clear();
+  area_ix_.clear();
+  entry_ix_.clear();
+  domain_ix_.clear();
+  entity_ix_.clear();
+  for (size_t i = 0; i < devices.size(); ++i) {
+    device_ix_.emplace(devices[i].id, i);
+    devices[i].entities.clear();
+  }
+  for (size_t i = 0; i < areas.size(); ++i) area_ix_.emplace(areas[i].id, i);
+  for (size_t i = 0; i < integrations.size(); ++i) {
+    entry_ix_.emplace(integrations[i].entry_id, i);
+    domain_ix_.emplace(integrations[i].domain, i);  // first entry of a domain wins
+  }
+  for (size_t i = 0; i < entities.size(); ++i) {
+    entity_ix_.emplace(entities[i].entity_id, i);
+    auto& e = entities[i];
+    if (auto it = device_ix_.find(e.device_id); it != device_ix_.end()) {
+      devices[it->second].entities.push_back(i);
+      if (e.area_id.empty()) e.area_id = devices[it->second].area_id;
+    }
+  }
+  for (auto& d : devices) {
+    if (d.primary_domain.empty() && !d.config_entry_ids.empty())
+      if (auto* in = integration(d.config_entry_ids.front())) d.primary_domain = in->domain;
+    if (d.primary_domain.empty() && !d.identifiers.empty()) d.primary_domain = d.identifiers.front().first;
+  }
+}
+
+const char* to_string(DeviceType t) {
+  switch (t) {
+    case DeviceType::camera: return "camera";
+    case DeviceType::doorbell: return "doorbell";
+    case DeviceType::lock: return "lock";
+    case DeviceType::alarm: return "alarm";
+    case DeviceType::garage: return "garage";
+    case DeviceType::valve: return "valve";
+    case DeviceType::voice_assistant: return "voice_assistant";
+    case DeviceType::safety_sensor: return "safety_sensor";
+    case DeviceType::sensor: return "sensor";
+    case DeviceType::appliance: return "appliance";
+    case DeviceType::climate: return "climate";
+    case DeviceType::lighting: return "lighting";
+    case DeviceType::plug: return "plug";
+    case DeviceType::presence: return "presence";
+    case DeviceType::media: return "media";
+    case DeviceType::gateway: return "gateway";
+    case DeviceType::hub: return "hub";
+    case DeviceType::other: break;
+  }
+  return "other";
+}
+
+const char* to_string(Tier t) {
+  switch (t) {
+    case Tier::critical: return "critical";
+    case Tier::sensitive: return "sensitive";
+    case Tier::normal: break;
+  }
+  return "normal";
+}
+
+const char* to_string(IotClass c) {
+  switch (c) {
+    case IotClass::local_push: return "local_push";
+    case IotClass::local_polling: return "local_polling";
+    case IotClass::cloud_push: return "cloud_push";
+    case IotClass::cloud_polling: return "cloud_polling";
+    case IotClass::assumed_state: return "assumed_state";
+    case IotClass::calculated: return "calculated";
+    case IotClass::unknown: break;
+  }
+  return "unknown";
+}
+
+const char* to_string(AreaKind k) {
+  switch (k) {
+    case AreaKind::bedroom: return "bedroom";
+    case AreaKind::bathroom: return "bathroom";
+    case AreaKind::kids: return "kids";
+    case AreaKind::normal: break;
+  }
+  return "normal";
+}
+
+const char* to_string(Part p) {
+  switch (p) {
+    case Part::devices: return "devices";
+    case Part::entities: return "entities";
+    case Part::areas: return "areas";
+    case Part::states: return "states";
+    case Part::integrations: return "integrations";
+    case Part::manifests: return "manifests";
+    case Part::users: return "users";
+    case Part::mfa: return "mfa";
+    case Part::exposure: return "exposure";
+    case Part::hub_config: return "hub_config";
+    case Part::analytics: return "analytics";
+    case Part::cloud: return "cloud";
+    case Part::http: return "http";
+    case Part::automations: return "automations";
+    case Part::deleted_devices: return "deleted_devices";
+    case Part::radio_security: return "radio_security";
+  }
+  return "unknown";
+}
+
+bool is_cloud(IotClass c) { return c == IotClass::cloud_push || c == IotClass::cloud_polling; }
+
+}  // namespace domoguard::model

@@ -1,0 +1,230 @@
+// The hub-neutral snapshot of a home. Hub adapters (hub/ha) fill it; rules read only this.
+// No hub JSON shapes and no third-party types appear here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace domoguard::model {
+
+// Tri-state facts: a rule whose input is unknown reports "not run" instead of guessing.
+using Flag = std::optional<bool>;
+
+enum class IotClass { unknown, local_push, local_polling, cloud_push, cloud_polling, assumed_state, calculated };
+
+// Annex D device types (our own grouping of the standard's per-type measures).
+enum class DeviceType {
+  other,
+  camera,
+  doorbell,
+  lock,
+  alarm,
+  garage,           // garage doors and gates
+  valve,            // water/gas shut-off valves
+  voice_assistant,  // speakers and satellites with microphones
+  safety_sensor,    // smoke, CO, gas, leak, moisture
+  sensor,           // comfort sensors: temperature, motion, contact
+  appliance,        // ovens, hobs, washers, dishwashers
+  climate,          // thermostats, heaters, TRVs
+  lighting,
+  plug,             // plugs and switches
+  presence,         // phones, trackers, person/location sources
+  media,            // TVs, media players, content services
+  gateway,          // bridges, coordinators, routers
+  hub,              // the hub itself and its services
+};
+
+enum class Tier { normal, sensitive, critical };
+
+enum class AreaKind { normal, bedroom, bathroom, kids };
+
+struct Hub {
+  std::string id;                    // installation id where the hub has one
+  std::string name;
+  std::string version;               // e.g. "2026.11.1"
+  std::string installation_type;     // "Home Assistant OS", "Container", ... where known
+  std::string internal_url;
+  std::string external_url;
+  Flag tls;                          // the hub's own HTTP server serves TLS
+  Flag ip_ban;                       // login-attempt banning on
+  Flag cloud_logged_in;
+  Flag remote_ui;                    // remote access through the vendor cloud enabled
+  Flag remote_connected;
+  Flag alexa_enabled;
+  Flag google_enabled;
+  Flag google_secure_pin;            // the cloud assistant asks a PIN for secure devices
+  Flag analytics_base;
+  Flag analytics_usage;
+  Flag analytics_statistics;
+  Flag analytics_diagnostics;
+  // Default exposure of new entities to each assistant ("conversation", "cloud.alexa", ...).
+  std::map<std::string, bool> expose_new;
+  bool has_exposure_data = false;    // the per-entity exposure settings were read
+  bool has_cloud_data = false;
+  bool has_analytics_data = false;
+  bool has_http_data = false;
+};
+
+struct User {
+  std::string id;
+  std::string name;
+  std::string username;
+  bool owner = false;
+  bool admin = false;
+  bool active = true;
+  bool system_generated = false;
+  bool local_only = false;
+  Flag mfa;                          // unknown when the hub does not tell
+  bool child = false;                // named or tagged as a child account
+};
+
+struct Area {
+  std::string id;
+  std::string name;
+  AreaKind kind = AreaKind::normal;
+  bool indoor = true;
+};
+
+struct Integration {
+  std::string entry_id;
+  std::string domain;
+  std::string title;
+  IotClass iot_class = IotClass::unknown;
+  Flag custom;                       // not shipped with the hub
+  std::string version;               // custom integrations carry a version
+  std::string state;                 // loaded, setup_error, not_loaded, ...
+  bool disabled = false;
+  // Connection facts derived from the entry's settings; secrets are never copied.
+  Flag uses_tls;
+  Flag has_auth;
+  Flag verify_tls;
+  std::string transport_host_kind;   // "loopback", "local", "remote", "" when unknown
+};
+
+struct Exposure {
+  Flag conversation;                 // the hub's own voice assistant
+  Flag alexa;
+  Flag google;
+  bool any() const { return conversation.value_or(false) || alexa.value_or(false) || google.value_or(false); }
+};
+
+struct Entity {
+  std::string entity_id;             // "lock.front_door"
+  std::string domain;                // "lock"
+  std::string unique_id;
+  std::string platform;              // integration domain that provides it
+  std::string config_entry_id;
+  std::string device_id;
+  std::string area_id;               // effective: the entity's own area, else its device's
+  std::string name;                  // display name as the household sees it
+  std::string original_name;
+  std::string device_class;          // effective device class
+  std::string translation_key;
+  std::string entity_category;       // "", "config", "diagnostic"
+  bool disabled = false;
+  bool hidden = false;
+  bool in_registry = true;           // false for state-only entities (no unique id)
+  Exposure exposure;
+  bool has_default_code = false;     // a stored default code lets anyone operate it without typing one
+  std::optional<std::string> state;  // absent when states were not read
+  // Scalar attributes, rendered as text (numbers as written, booleans as true/false).
+  std::map<std::string, std::string> attributes;
+  int64_t supported_features = 0;
+};
+
+struct Device {
+  std::string id;
+  std::string name;                  // name_by_user, else name
+  std::string manufacturer;
+  std::string model;
+  std::string model_id;
+  std::string sw_version;
+  std::string hw_version;
+  std::string serial_number;
+  std::string area_id;
+  std::vector<std::string> config_entry_ids;
+  std::string via_device_id;
+  std::string parent_device_id;
+  std::string configuration_url;
+  std::vector<std::pair<std::string, std::string>> connections;   // (type, value): mac, zigbee, ...
+  std::vector<std::pair<std::string, std::string>> identifiers;   // (domain, id)
+  bool disabled = false;
+  bool service = false;              // a cloud service entry, not a physical device
+  bool child_device = false;
+  std::optional<int> zwave_security; // -1 none, 0..2 S2 classes, 7 S0 legacy
+  std::vector<size_t> entities;      // indices into Home::entities
+  // Derived by audit::classify.
+  DeviceType type = DeviceType::other;
+  Tier tier = Tier::normal;
+  std::string primary_domain;        // integration domain of its first config entry
+};
+
+struct DeletedDevice {
+  std::string id;
+  std::string name;
+  std::string domain;
+  std::string area_id;
+  std::string orphaned_at;           // ISO time, where known
+  bool orphaned = false;             // its integration entry is gone too
+};
+
+struct Automation {
+  std::string id;
+  std::string entity_id;
+  std::string alias;
+  bool enabled = true;
+  // Normalised structure: what starts it and what it does.
+  std::vector<std::string> trigger_kinds;      // "state:person", "zone", "presence", "time", ...
+  std::vector<std::string> trigger_entities;
+  std::vector<std::string> condition_kinds;
+  std::vector<std::string> action_services;    // "lock.unlock", "alarm_control_panel.alarm_disarm", ...
+  std::vector<std::string> action_entities;
+};
+
+// What the adapter could read; rules that need a missing part report "not run".
+enum class Part {
+  devices, entities, areas, states, integrations, manifests, users, mfa, exposure,
+  hub_config, analytics, cloud, http, automations, deleted_devices, radio_security,
+};
+
+struct Home {
+  Hub hub;
+  std::vector<User> users;
+  std::vector<Area> areas;
+  std::vector<Integration> integrations;
+  std::vector<Device> devices;
+  std::vector<Entity> entities;
+  std::vector<DeletedDevice> deleted_devices;
+  std::vector<Automation> automations;
+  std::map<Part, std::string> missing;   // part -> why it could not be read (message key or text)
+  std::vector<Part> present;
+  std::string source;                    // describes where the snapshot came from
+
+  bool has(Part p) const;
+  void mark_present(Part p);
+  void mark_missing(Part p, std::string why);
+
+  // Lookups, built by index().
+  const Device* device(const std::string& id) const;
+  const Area* area(const std::string& id) const;
+  const Integration* integration(const std::string& entry_id) const;
+  const Integration* integration_by_domain(const std::string& domain) const;
+  const Entity* entity(const std::string& entity_id) const;
+  void index();
+
+ private:
+  std::unordered_map<std::string, size_t> device_ix_, area_ix_, entry_ix_, domain_ix_, entity_ix_;
+};
+
+const char* to_string(DeviceType);
+const char* to_string(Tier);
+const char* to_string(IotClass);
+const char* to_string(AreaKind);
+const char* to_string(Part);
+bool is_cloud(IotClass c);
+
+}  // namespace domoguard::model
