@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <string>
 #include <string_view>
 
 namespace domoguard::audit {
@@ -22,7 +23,30 @@ bool contains_word(const std::string& haystack, std::string_view needle) {
   return it != haystack.end();
 }
 
+bool has_token(const std::string& haystack, std::string_view needle) {
+  if (needle.empty()) return false;
+  size_t i = 0;
+  const size_t n = haystack.size();
+  auto word_char = [](unsigned char c) { return std::isalnum(c) || c >= 0x80; };
+  while (i < n) {
+    while (i < n && !word_char(static_cast<unsigned char>(haystack[i]))) ++i;
+    size_t j = i;
+    while (j < n && word_char(static_cast<unsigned char>(haystack[j]))) ++j;
+    if (j - i == needle.size() &&
+        std::equal(needle.begin(), needle.end(), haystack.begin() + static_cast<std::ptrdiff_t>(i), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        }))
+      return true;
+    i = j;
+  }
+  return false;
+}
+
 namespace {
+
+bool any_token(const std::string& s, std::initializer_list<std::string_view> words) {
+  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return has_token(s, w); });
+}
 
 bool any_of_words(const std::string& s, std::initializer_list<std::string_view> words) {
   return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return contains_word(s, w); });
@@ -52,9 +76,11 @@ bool is_privacy_switch(const Entity& e) {
 
 bool is_microphone(const Entity& e) {
   if (e.domain == "assist_satellite" || e.domain == "stt" || e.domain == "wake_word") return true;
+  if (e.domain != "switch" && e.domain != "binary_sensor" && e.domain != "sensor") return false;
+  // Whole tokens only: "mic" must not match "microwave" or "ceramic".
   const auto t = entity_text(e);
-  return (e.domain == "switch" || e.domain == "binary_sensor" || e.domain == "sensor") &&
-         any_of_words(t, {"microphone", "mic_", "_mic", "record_audio", "audio_recording"});
+  return any_token(t, {"mic", "microphone", "microphones", "mikrofon", "microphone", "micrófono", "microfoon"}) ||
+         any_of_words(t, {"record_audio", "audio_recording"});
 }
 
 bool is_location(const Entity& e) {
@@ -71,16 +97,117 @@ bool is_critical_entity(const Entity& e) {
   return false;
 }
 
+bool is_content_filter(const Entity& e) {
+  if (e.domain != "switch") return false;
+  const auto t = entity_text(e);
+  // Pi-hole's switches pause or resume blocking for the whole home.
+  if (e.platform == "pi_hole" || e.platform == "pihole") return true;
+  if (e.platform == "adguard")
+    return any_of_words(t, {"parental", "safe_search", "safesearch", "safe search", "safe_browsing", "safebrowsing",
+                            "safe browsing", "filtering", "protection"});
+  return any_of_words(t, {"parental_control", "parental control", "safe_search", "safesearch", "safe search",
+                          "jugendschutz", "contrôle parental", "control parental", "ouderlijk toezicht"});
+}
+
 AreaKind area_kind_from_name(const std::string& name) {
-  if (any_of_words(name, {"kid", "child", "nursery", "baby", "playroom", "kinder", "enfant", "niño", "nino", "infantil",
-                          "children"}))
+  // Kids first: "kids' bathroom" and "chambre d'enfant" are children's rooms before anything else.
+  if (any_of_words(name, {"kid", "child", "nursery", "baby", "playroom", "kinder", "enfant", "niño", "niña", "nino",
+                          "infantil", "bebé", "bébé", "children", "speelkamer", "salle de jeux", "cuarto de juegos",
+                          "peuter", "jongenskamer", "meisjeskamer"}))
     return AreaKind::kids;
-  if (any_of_words(name, {"bath", "shower", "toilet", " wc", "restroom", "badezimmer", "salle de bain", "baño", "badkamer"}) ||
-      name == "WC")
+  if (any_of_words(name, {"bath", "shower", "toilet", "restroom", "lavatory", "badezimmer", "duschbad", "dusche",
+                          "salle de bain", "salle d'eau", "douche", "baño", "bano", "aseo", "ducha", "badkamer"}) ||
+      any_token(name, {"wc", "bad", "loo"}))
     return AreaKind::bathroom;
-  if (any_of_words(name, {"bedroom", "bed room", "schlafzimmer", "chambre", "dormitorio", "slaapkamer", "guest room"}))
+  if (any_of_words(name, {"bedroom", "bed room", "schlafzimmer", "schlafraum", "gästezimmer", "chambre", "dormitorio",
+                          "habitación", "habitacion", "recámara", "slaapkamer", "logeerkamer", "guest room",
+                          "guestroom"}))
     return AreaKind::bedroom;
   return AreaKind::normal;
+}
+
+AreaKind area_kind_of(const Home& home, const std::string& area_id) {
+  if (area_id.empty()) return AreaKind::normal;
+  const auto* a = home.area(area_id);
+  return a ? a->kind : AreaKind::normal;
+}
+
+std::string area_name_of(const Home& home, const std::string& area_id) {
+  const auto* a = area_id.empty() ? nullptr : home.area(area_id);
+  return a ? (a->name.empty() ? a->id : a->name) : std::string();
+}
+
+bool is_indoor(const Home& home, const Device& d) {
+  const auto* a = d.area_id.empty() ? nullptr : home.area(d.area_id);
+  if (!a || !a->indoor) return false;
+  return !any_of_words(a->name + " " + a->id,
+                       {"garden", "outdoor", "outside", "yard", "driveway", "porch", "patio", "terrace", "balcony",
+                        "garten", "einfahrt", "terrasse", "balkon", "jardin", "jardín", "extérieur", "exterior",
+                        "terraza", "tuin", "oprit", "buiten"});
+}
+
+const model::Integration* cloud_integration_of(const Home& home, const Device& d) {
+  for (const auto& id : d.config_entry_ids)
+    if (const auto* in = home.integration(id); in && model::is_cloud(in->iot_class)) return in;
+  if (d.config_entry_ids.empty() && !d.primary_domain.empty())
+    if (const auto* in = home.integration_by_domain(d.primary_domain); in && model::is_cloud(in->iot_class)) return in;
+  return nullptr;
+}
+
+std::string label_of(const Entity& e) {
+  if (!e.name.empty()) return e.name;
+  if (!e.original_name.empty()) return e.original_name;
+  return e.entity_id;
+}
+
+namespace {
+
+std::optional<double> parse_percent(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  try {
+    size_t used = 0;
+    double v = std::stod(s, &used);
+    if (used == 0 || v < 0 || v > 100) return std::nullopt;
+    return v;
+  } catch (...) {  // std::stod throws on text such as "unavailable"
+    return std::nullopt;
+  }
+}
+
+bool battery_entity(const Entity& e) {
+  return (e.domain == "sensor" || e.domain == "binary_sensor") && e.device_class == "battery";
+}
+
+}  // namespace
+
+std::optional<double> battery_percent(const Home& home, const Device& d) {
+  std::optional<double> low;
+  auto take = [&](double v) {
+    if (!low || v < *low) low = v;
+  };
+  for (size_t ix : d.entities) {
+    const Entity& e = home.entities[ix];
+    if (e.disabled) continue;
+    if (battery_entity(e) && e.state) {
+      if (e.domain == "binary_sensor") {
+        if (*e.state == "on") take(5);  // on = battery low
+      } else if (auto v = parse_percent(*e.state)) {
+        take(*v);
+      }
+    }
+    for (const char* k : {"battery_level", "battery"})
+      if (auto it = e.attributes.find(k); it != e.attributes.end())
+        if (auto v = parse_percent(it->second)) take(*v);
+  }
+  return low;
+}
+
+bool reports_battery(const Home& home, const Device& d) {
+  for (size_t ix : d.entities) {
+    const Entity& e = home.entities[ix];
+    if (battery_entity(e) || e.attributes.count("battery_level") || e.attributes.count("battery")) return true;
+  }
+  return false;
 }
 
 Tier tier_of(DeviceType t) {
@@ -125,9 +252,14 @@ void classify_device(const Home& home, Device& d) {
     else if (e.domain == "sensor" || e.domain == "binary_sensor") sensor = true;
   }
   const auto text = device_text(d);
+  // Whole tokens for short words ("hob" is not "hobby", "range" is not "orange"); substrings for
+  // compounds ("Backofen", "Waschmaschine", "lave-vaisselle").
   const bool appliance_words =
-      any_of_words(text, {"oven", "hob", "cooktop", "washer", "washing", "dishwasher", "dryer", "microwave", "range",
-                          "fridge", "refrigerator", "coffee", "kettle"});
+      any_token(text, {"oven", "ovens", "hob", "cooker", "stove", "four", "horno", "fornuis", "herd"}) ||
+      any_of_words(text, {"cooktop", "washer", "washing", "dishwasher", "dryer", "microwave", "fridge", "refrigerator",
+                          "coffee", "kettle", "backofen", "kochfeld", "waschmaschine", "geschirrspüler", "trockner",
+                          "lave-linge", "lave-vaisselle", "sèche-linge", "plaque de cuisson", "lavadora", "lavavajillas",
+                          "secadora", "vitrocerámica", "wasmachine", "vaatwasser", "droger", "kookplaat"});
   const bool gateway_words = any_of_words(text, {"bridge", "coordinator", "gateway", "hub", "router", "controller", "dongle",
                                                  "access point", "nvr"});
   const bool voice_words = any_of_words(text, {"echo", "nest mini", "nest audio", "home mini", "homepod", "voice", "satellite",

@@ -203,6 +203,8 @@ struct Home {
   std::map<Part, std::string> missing;   // part -> why it could not be read (message key or text)
   std::vector<Part> present;
   std::string source;                    // describes where the snapshot came from
+  // DomoGuard's own state, filled from its store (not the hub): a child-safe plan has been set up.
+  Flag child_safe_plan;
 
   bool has(Part p) const;
   void mark_present(Part p);
