@@ -1,0 +1,92 @@
+#include "locale/messages.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "util/resources.hpp"
+
+namespace domoguard::locale {
+
+namespace json = boost::json;
+
+std::map<std::string, std::string> Messages::load(const std::string& lang) {
+  std::map<std::string, std::string> out;
+  auto data = resources::get("locales/" + lang + ".json");
+  if (!data) return out;
+  boost::system::error_code ec;
+  auto v = json::parse(*data, ec);
+  if (ec || !v.is_object()) return out;
+  for (const auto& [k, val] : v.as_object())
+    if (val.is_string()) out.emplace(std::string(k), std::string(val.as_string()));
+  return out;
+}
+
+std::vector<std::string> Messages::languages() {
+  std::vector<std::string> langs;
+  for (const auto& e : resources::under("locales/")) {
+    std::string name(e.path.substr(8));
+    if (name.size() > 5 && name.ends_with(".json") && name.find('/') == std::string::npos)
+      langs.push_back(name.substr(0, name.size() - 5));
+  }
+  return langs;
+}
+
+Messages::Messages(const std::string& lang) {
+  std::string l = lang.substr(0, lang.find_first_of("-_"));
+  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  en_ = load("en");
+  if (l.empty() || l == "en") {
+    lang_ = "en";
+    return;
+  }
+  own_ = load(l);
+  lang_ = own_.empty() ? "en" : l;
+}
+
+bool Messages::has(const std::string& key) const { return own_.count(key) || en_.count(key); }
+
+std::string Messages::text_or_empty(const std::string& key, const Placeholders& ph) const {
+  if (auto it = own_.find(key); it != own_.end()) return format(it->second, ph);
+  if (auto it = en_.find(key); it != en_.end()) return format(it->second, ph);
+  return {};
+}
+
+std::string Messages::text(const std::string& key, const Placeholders& ph) const {
+  auto s = text_or_empty(key, ph);
+  return s.empty() ? key : s;
+}
+
+std::string format(const std::string& pattern, const Placeholders& ph) {
+  std::string out;
+  out.reserve(pattern.size());
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '{') {
+      auto end = pattern.find('}', i);
+      if (end != std::string::npos) {
+        std::string_view name(pattern.data() + i + 1, end - i - 1);
+        auto it = std::find_if(ph.begin(), ph.end(), [&](const auto& p) { return p.first == name; });
+        if (it != ph.end()) {
+          out += it->second;
+          i = end;
+          continue;
+        }
+      }
+    }
+    out += pattern[i];
+  }
+  return out;
+}
+
+std::vector<std::string> placeholders_in(const std::string& pattern) {
+  std::vector<std::string> names;
+  for (size_t i = pattern.find('{'); i != std::string::npos; i = pattern.find('{', i + 1)) {
+    auto end = pattern.find('}', i);
+    if (end == std::string::npos) break;
+    names.emplace_back(pattern.substr(i + 1, end - i - 1));
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+}  // namespace domoguard::locale

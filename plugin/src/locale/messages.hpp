@@ -1,0 +1,40 @@
+// Message catalogues (locales/<lang>.json, English canonical) with ICU-style {name} placeholders.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace domoguard::locale {
+
+using Placeholders = std::vector<std::pair<std::string, std::string>>;
+
+class Messages {
+ public:
+  // Loads the embedded catalogue for `lang` ("de", "de-CH" -> "de"), falling back to English
+  // key by key. An unknown language falls back to English entirely.
+  explicit Messages(const std::string& lang = "en");
+
+  const std::string& lang() const { return lang_; }
+  bool has(const std::string& key) const;
+  // The text for key with placeholders filled; the English text when the language lacks it;
+  // the key itself only when even English lacks it (a bug the catalogue tests catch).
+  std::string text(const std::string& key, const Placeholders& ph = {}) const;
+  // Like text(), but "" when the key is missing everywhere.
+  std::string text_or_empty(const std::string& key, const Placeholders& ph = {}) const;
+
+  static std::vector<std::string> languages();   // languages with an embedded catalogue
+  static std::map<std::string, std::string> load(const std::string& lang);  // raw catalogue
+
+ private:
+  std::string lang_;
+  std::map<std::string, std::string> own_, en_;
+};
+
+// Replaces {name} with its value; unknown placeholders stay as written.
+std::string format(const std::string& pattern, const Placeholders& ph);
+// Placeholder names used in a pattern, sorted; for the catalogue consistency tests.
+std::vector<std::string> placeholders_in(const std::string& pattern);
+
+}  // namespace domoguard::locale

@@ -1,0 +1,146 @@
+#include <boost/json.hpp>
+
+#include "report/render.hpp"
+
+namespace domoguard::report {
+
+namespace json = boost::json;
+using audit::Finding;
+
+std::string finding_title(const Finding& f, const locale::Messages& msg) {
+  auto ph = f.placeholders;
+  if (std::none_of(ph.begin(), ph.end(), [](const auto& p) { return p.first == "name"; }))
+    ph.emplace_back("name", f.subject.name);
+  return msg.text(f.message_key, ph);
+}
+
+std::string not_run_reason(const audit::NotRun& n, const locale::Messages& msg) {
+  // Adapter reasons are plain text; engine reasons are message keys.
+  if (n.reason.rfind("notrun.", 0) == 0) return msg.text(n.reason);
+  return n.reason;
+}
+
+namespace {
+
+json::object rule_json(const audit::RuleDef& r, const locale::Messages& msg) {
+  json::array clauses, etsi, needs, types;
+  for (auto c : r.clauses) clauses.emplace_back(c);
+  for (auto e : r.etsi) etsi.emplace_back(e);
+  for (auto p : r.needs) needs.emplace_back(model::to_string(p));
+  for (auto t : r.device_types) types.emplace_back(model::to_string(t));
+  const std::string id(r.id);
+  return {{"id", id},
+          {"title", msg.text("rule." + id + ".title", {{"name", "…"}})},
+          {"why", msg.text_or_empty("rule." + id + ".why")},
+          {"clauses", std::move(clauses)},
+          {"etsi", std::move(etsi)},
+          {"dimension", audit::to_string(r.dimension)},
+          {"risk_source", audit::to_string(r.risk_source)},
+          {"severity", audit::to_string(r.severity)},
+          {"scope", r.scope() == audit::Scope::device ? "device" : "home"},
+          {"needs", std::move(needs)},
+          {"device_types", std::move(types)}};
+}
+
+json::object finding_json(const Finding& f, const AuditView& v) {
+  json::array clauses;
+  for (const auto& c : f.clauses) clauses.emplace_back(c);
+  json::object evidence;
+  for (const auto& [k, val] : f.evidence) evidence[k] = val;
+  json::object rem{{"kind", f.remediation.kind == audit::Remediation::Kind::action ? "action" : "guidance"},
+                   {"message", v.msg.text(f.remediation.message_key, f.placeholders)}};
+  if (!f.remediation.actions.empty()) {
+    json::array acts;
+    for (const auto& a : f.remediation.actions)
+      acts.push_back(json::object{{"kind", a.kind}, {"target", a.target}, {"after", a.after}});
+    rem["actions"] = std::move(acts);
+  }
+  json::object o{{"rule", f.rule},
+                 {"clauses", std::move(clauses)},
+                 {"severity", audit::to_string(f.severity)},
+                 {"title", finding_title(f, v.msg)},
+                 {"why", v.msg.text_or_empty("rule." + f.rule + ".why")},
+                 {"subject", json::object{{"kind", f.subject.kind}, {"id", f.subject.id}, {"name", f.subject.name}}},
+                 {"evidence", std::move(evidence)},
+                 {"remediation", std::move(rem)}};
+  if (!f.device_id.empty()) o["device_id"] = f.device_id;
+  if (!f.area_id.empty()) o["area_id"] = f.area_id;
+  return o;
+}
+
+}  // namespace
+
+std::string audit_json(const AuditView& v) {
+  const auto& h = v.home.hub;
+  json::object hub{{"id", h.id}, {"name", h.name}, {"version", h.version}};
+  if (!h.installation_type.empty()) hub["installation_type"] = h.installation_type;
+  json::array devices;
+  for (const auto& d : v.result.devices) {
+    json::object o{{"id", d.id}, {"name", d.name}, {"type", model::to_string(d.type)}, {"tier", model::to_string(d.tier)},
+                   {"score", d.score}};
+    if (!d.area_id.empty()) o["area_id"] = d.area_id;
+    devices.push_back(std::move(o));
+  }
+  json::array findings, not_run, areas;
+  for (const auto& f : v.result.findings) findings.push_back(finding_json(f, v));
+  for (const auto& n : v.result.not_run)
+    not_run.push_back(json::object{{"rule", n.rule}, {"reason", not_run_reason(n, v.msg)}});
+  for (const auto& a : v.home.areas)
+    areas.push_back(json::object{{"id", a.id}, {"name", a.name}, {"kind", model::to_string(a.kind)}});
+  json::object summary;
+  for (auto s : {audit::Severity::critical, audit::Severity::high, audit::Severity::medium, audit::Severity::low,
+                 audit::Severity::info})
+    summary[audit::to_string(s)] = std::count_if(v.result.findings.begin(), v.result.findings.end(),
+                                                 [&](const Finding& f) { return f.severity == s; });
+  json::object root{{"hub", std::move(hub)},
+                    {"score", v.result.score},
+                    {"summary", std::move(summary)},
+                    {"rules_run", v.result.rules_run},
+                    {"areas", std::move(areas)},
+                    {"devices", std::move(devices)},
+                    {"findings", std::move(findings)},
+                    {"not_run", std::move(not_run)}};
+  if (v.since_last) {
+    json::object s{{"has_previous", v.since_last->has_previous}};
+    if (v.since_last->has_previous) {
+      s["previous_audit"] = v.since_last->previous.id;
+      s["previous_at"] = v.since_last->previous.created_at;
+      s["previous_score"] = v.since_last->previous.score;
+      json::array nw, gone;
+      for (const auto& k : v.since_last->new_keys) nw.emplace_back(k);
+      for (const auto& r : v.since_last->resolved)
+        gone.push_back(json::object{{"rule", r.rule},
+                                    {"severity", r.severity},
+                                    {"subject", json::object{{"kind", r.subject_kind}, {"id", r.subject_id}, {"name", r.subject_name}}}});
+      s["new"] = std::move(nw);
+      s["resolved"] = std::move(gone);
+    }
+    root["since_last"] = std::move(s);
+  }
+  return json::serialize(root) + "\n";
+}
+
+std::string catalog_json(const catalog::Catalog& c, const locale::Messages& msg) {
+  json::array rules, clauses, etsi;
+  for (const auto& r : audit::all_rules()) rules.push_back(rule_json(r, msg));
+  for (const auto& cl : c.clauses) {
+    json::array served, planned;
+    for (const auto& r : cl.rules) served.emplace_back(r);
+    for (const auto& p : cl.planned) planned.emplace_back(p);
+    json::object o{{"id", cl.id},
+                   {"group", cl.group},
+                   {"title", msg.text("clause." + cl.id + ".title")},
+                   {"summary", msg.text_or_empty("clause." + cl.id + ".summary")},
+                   {"coverage", cl.rules.empty() && cl.coverage == "automated" ? "guidance" : cl.coverage},
+                   {"rules", std::move(served)}};
+    if (!cl.planned.empty()) o["planned"] = std::move(planned);
+    if (auto reason = msg.text_or_empty("clause." + cl.id + ".reason"); !reason.empty()) o["reason"] = reason;
+    clauses.push_back(std::move(o));
+  }
+  for (const auto& e : c.etsi)
+    etsi.push_back(json::object{{"id", e.id}, {"title", msg.text_or_empty("etsi." + e.id + ".title").empty() ? e.title : msg.text("etsi." + e.id + ".title")}});
+  json::object root{{"standard", c.standard}, {"rules", std::move(rules)}, {"clauses", std::move(clauses)}, {"etsi", std::move(etsi)}};
+  return json::serialize(root) + "\n";
+}
+
+}  // namespace domoguard::report

@@ -1,0 +1,199 @@
+#include "store/history.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <set>
+
+namespace domoguard::store {
+
+namespace fs = std::filesystem;
+
+struct History::Impl {
+  SQLite::Database db;
+  explicit Impl(const std::string& path) : db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {}
+};
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS audits (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  home_key TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  source TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  findings INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audits_home ON audits(home_key, id);
+CREATE TABLE IF NOT EXISTS findings (
+  audit_id INTEGER NOT NULL REFERENCES audits(id) ON DELETE CASCADE,
+  fkey TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  subject_kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  subject_name TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  PRIMARY KEY (audit_id, fkey)
+);
+)sql";
+
+std::string now_utc() {
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Error db_error(const std::exception& e, const std::string& what) {
+  return Error{ErrorCode::io, "error.store.failed", what + ": " + e.what(), "", ""};
+}
+
+}  // namespace
+
+History::History(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+History::~History() = default;
+
+std::string History::default_path() {
+  if (const char* p = std::getenv("DOMOGUARD_DB"); p && *p) return p;
+  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x) return std::string(x) + "/domoguard/history.db";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.local/state/domoguard/history.db";
+  return "domoguard-history.db";
+}
+
+Result<std::unique_ptr<History>> History::open(const std::string& path) {
+  try {
+    fs::path p(path);
+    if (p.has_parent_path() && !fs::exists(p.parent_path())) {
+      fs::create_directories(p.parent_path());
+      fs::permissions(p.parent_path(), fs::perms::owner_all, fs::perm_options::replace);
+    }
+    const bool fresh = !fs::exists(p);
+    auto impl = std::make_unique<Impl>(path);
+    if (fresh) ::chmod(path.c_str(), 0600);
+    auto& db = impl->db;
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("PRAGMA synchronous=FULL");
+    db.exec("PRAGMA foreign_keys=ON");
+    db.setBusyTimeout(5000);
+    const int version = db.execAndGet("PRAGMA user_version").getInt();
+    if (version > kSchemaVersion)
+      return Error{ErrorCode::io, "error.store.newer",
+                   "The history database was written by a newer DomoGuard (schema " + std::to_string(version) + ")",
+                   path, ""};
+    SQLite::Transaction tx(db);
+    db.exec(kSchema);
+    db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+    tx.commit();
+    return std::unique_ptr<History>(new History(std::move(impl)));
+  } catch (const std::exception& e) {
+    auto err = db_error(e, "Cannot open the history database");
+    err.file = path;
+    return err;
+  }
+}
+
+Result<int64_t> History::record(const std::string& home_key, const std::string& source, const audit::AuditResult& r) {
+  try {
+    auto& db = impl_->db;
+    SQLite::Transaction tx(db);  // rolls back in its destructor unless committed
+    SQLite::Statement a(db, "INSERT INTO audits(home_key, created_at, source, score, findings) VALUES (?,?,?,?,?)");
+    a.bind(1, home_key);
+    a.bind(2, now_utc());
+    a.bind(3, source);
+    a.bind(4, r.score);
+    a.bind(5, static_cast<int>(r.findings.size()));
+    a.exec();
+    const int64_t id = db.getLastInsertRowid();
+    SQLite::Statement f(db,
+                        "INSERT OR IGNORE INTO findings(audit_id, fkey, rule, severity, subject_kind, subject_id, "
+                        "subject_name, device_id) VALUES (?,?,?,?,?,?,?,?)");
+    for (const auto& x : r.findings) {
+      f.bind(1, id);
+      f.bind(2, x.key());
+      f.bind(3, x.rule);
+      f.bind(4, audit::to_string(x.severity));
+      f.bind(5, x.subject.kind);
+      f.bind(6, x.subject.id);
+      f.bind(7, x.subject.name);
+      f.bind(8, x.device_id);
+      f.exec();
+      f.reset();
+    }
+    tx.commit();
+    return id;
+  } catch (const std::exception& e) {
+    return db_error(e, "Cannot store the audit");
+  }
+}
+
+Result<Diff> History::diff(int64_t audit_id) {
+  try {
+    auto& db = impl_->db;
+    Diff d;
+    SQLite::Statement cur(db, "SELECT home_key FROM audits WHERE id=?");
+    cur.bind(1, audit_id);
+    if (!cur.executeStep()) return Error{ErrorCode::io, "error.store.no_audit", "No such audit", "", ""};
+    const std::string home_key = cur.getColumn(0).getString();
+    SQLite::Statement prev(db,
+                           "SELECT id, created_at, source, score, findings FROM audits WHERE home_key=? AND id<? "
+                           "ORDER BY id DESC LIMIT 1");
+    prev.bind(1, home_key);
+    prev.bind(2, audit_id);
+    if (!prev.executeStep()) return d;
+    d.has_previous = true;
+    d.previous = {prev.getColumn(0).getInt64(), home_key, prev.getColumn(1).getString(), prev.getColumn(2).getString(),
+                  prev.getColumn(3).getInt(), prev.getColumn(4).getInt()};
+    auto keys = [&](int64_t id) {
+      std::set<std::string> s;
+      SQLite::Statement q(db, "SELECT fkey FROM findings WHERE audit_id=?");
+      q.bind(1, id);
+      while (q.executeStep()) s.insert(q.getColumn(0).getString());
+      return s;
+    };
+    const auto now_keys = keys(audit_id), old_keys = keys(d.previous.id);
+    for (const auto& k : now_keys)
+      if (!old_keys.count(k)) d.new_keys.push_back(k);
+    SQLite::Statement q(db,
+                        "SELECT fkey, rule, severity, subject_kind, subject_id, subject_name FROM findings WHERE "
+                        "audit_id=? ORDER BY fkey");
+    q.bind(1, d.previous.id);
+    while (q.executeStep()) {
+      std::string k = q.getColumn(0).getString();
+      if (now_keys.count(k)) continue;
+      d.resolved.push_back({k, q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
+                            q.getColumn(4).getString(), q.getColumn(5).getString()});
+    }
+    return d;
+  } catch (const std::exception& e) {
+    return db_error(e, "Cannot read the audit history");
+  }
+}
+
+Result<std::vector<AuditRecord>> History::audits(const std::string& home_key, int limit) {
+  try {
+    std::vector<AuditRecord> out;
+    SQLite::Statement q(impl_->db,
+                        "SELECT id, created_at, source, score, findings FROM audits WHERE home_key=? ORDER BY id DESC "
+                        "LIMIT ?");
+    q.bind(1, home_key);
+    q.bind(2, limit);
+    while (q.executeStep())
+      out.push_back({q.getColumn(0).getInt64(), home_key, q.getColumn(1).getString(), q.getColumn(2).getString(),
+                     q.getColumn(3).getInt(), q.getColumn(4).getInt()});
+    return out;
+  } catch (const std::exception& e) {
+    return db_error(e, "Cannot read the audit history");
+  }
+}
+
+}  // namespace domoguard::store

@@ -1,0 +1,61 @@
+// Audit history in SQLite (WAL): every audit and its findings, so a later audit can say what is
+// new and what was resolved. The only code that knows SQL.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audit/engine.hpp"
+#include "util/result.hpp"
+
+namespace domoguard::store {
+
+struct StoredFinding {
+  std::string key;        // rule|kind:id
+  std::string rule;
+  std::string severity;
+  std::string subject_kind, subject_id, subject_name;
+};
+
+struct AuditRecord {
+  int64_t id = 0;
+  std::string home_key;
+  std::string created_at;  // UTC, ISO 8601
+  std::string source;
+  int score = 0;
+  int findings = 0;
+};
+
+// What changed between an audit and the one before it for the same home.
+struct Diff {
+  bool has_previous = false;
+  AuditRecord previous;
+  std::vector<std::string> new_keys;          // keys of findings not in the previous audit
+  std::vector<StoredFinding> resolved;        // findings of the previous audit that are gone
+};
+
+class History {
+ public:
+  // Opens (creating if needed, with 0700 parent folder and 0600 file) the database at path.
+  static Result<std::unique_ptr<History>> open(const std::string& path);
+  ~History();
+
+  // Stores one audit and its findings in one transaction; returns the new audit id.
+  Result<int64_t> record(const std::string& home_key, const std::string& source, const audit::AuditResult& result);
+  // Compares audit `audit_id` with the previous one of the same home.
+  Result<Diff> diff(int64_t audit_id);
+  Result<std::vector<AuditRecord>> audits(const std::string& home_key, int limit = 20);
+
+  // The default location: $DOMOGUARD_DB, else $XDG_STATE_HOME/domoguard/history.db,
+  // else ~/.local/state/domoguard/history.db.
+  static std::string default_path();
+
+ private:
+  struct Impl;
+  explicit History(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace domoguard::store

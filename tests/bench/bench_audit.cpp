@@ -1,0 +1,179 @@
+// Full audit of a synthetic 2,000-device / 10,000-entity home, from JSON bytes to findings,
+// compared with only parsing the same bytes with Boost.JSON (target: ratio <= 2), and the
+// re-audit of one changed device (target: <= 1 ms). Prints figures; single-threaded.
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "audit/engine.hpp"
+#include "hub/ha/adapter.hpp"
+
+namespace json = boost::json;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+// Device kinds cycle through realistic mixes: (entity domain, device_class, manufacturer, model).
+struct Kind {
+  const char* domain;
+  const char* device_class;
+  const char* manufacturer;
+  const char* model;
+  const char* integration;
+};
+constexpr Kind kinds[] = {
+    {"light", "", "Signify Netherlands B.V.", "Hue color bulb", "hue"},
+    {"switch", "outlet", "TuYa", "Smart plug", "tuya"},
+    {"sensor", "temperature", "Xiaomi", "Aqara temperature sensor", "zha"},
+    {"binary_sensor", "smoke", "Heiman", "Smoke detector", "zha"},
+    {"lock", "", "Yale", "Assure Lock 2", "zwave_js"},
+    {"camera", "", "Reolink", "E1 Zoom", "reolink"},
+    {"climate", "", "Danfoss", "Ally thermostat", "mqtt"},
+    {"media_player", "", "Sonos", "One", "sonos"},
+    {"cover", "garage", "Chamberlain", "MyQ", "myq"},
+    {"binary_sensor", "motion", "Philips", "Motion sensor", "hue"},
+};
+constexpr const char* integrations[] = {"hue", "tuya", "zha", "zwave_js", "reolink", "mqtt", "sonos", "myq"};
+constexpr const char* iot[] = {"local_push", "cloud_polling", "local_polling", "local_push", "local_polling", "local_push", "local_polling", "cloud_polling"};
+
+domoguard::hub::ha::Replies synthetic_home(int devices, int entities_per_device) {
+  json::array dev, ent, states, areas, entries, manifests, expose_dummy;
+  for (int a = 0; a < 40; ++a)
+    areas.push_back(json::object{{"area_id", "area_" + std::to_string(a)}, {"name", a == 3 ? "Kids room" : "Room " + std::to_string(a)}});
+  for (size_t i = 0; i < std::size(integrations); ++i) {
+    entries.push_back(json::object{{"entry_id", std::string("entry_") + integrations[i]}, {"domain", integrations[i]},
+                                   {"title", integrations[i]}, {"state", "loaded"}, {"source", "user"}, {"disabled_by", nullptr}});
+    manifests.push_back(json::object{{"domain", integrations[i]}, {"name", integrations[i]}, {"iot_class", iot[i]}, {"is_built_in", true}});
+  }
+  json::object exposed;
+  for (int d = 0; d < devices; ++d) {
+    const Kind& k = kinds[d % std::size(kinds)];
+    const std::string id = "dev" + std::to_string(d);
+    dev.push_back(json::object{{"id", id},
+                               {"name", std::string(k.model) + " " + std::to_string(d)},
+                               {"name_by_user", nullptr},
+                               {"manufacturer", k.manufacturer},
+                               {"model", k.model},
+                               {"model_id", nullptr},
+                               {"sw_version", d % 7 == 0 ? json::value(nullptr) : json::value("1." + std::to_string(d % 13))},
+                               {"hw_version", nullptr},
+                               {"serial_number", nullptr},
+                               {"area_id", "area_" + std::to_string(d % 40)},
+                               {"config_entry_id", std::string("entry_") + k.integration},
+                               {"config_entries", json::array{std::string("entry_") + k.integration}},
+                               {"connections", json::array{json::array{"mac", "aa:bb:cc:00:" + std::to_string(d % 100)}}},
+                               {"identifiers", json::array{json::array{k.integration, "uid" + std::to_string(d)}}},
+                               {"via_device_id", nullptr},
+                               {"configuration_url", d % 50 == 0 ? json::value("http://10.0.0.5/") : json::value(nullptr)},
+                               {"disabled_by", nullptr},
+                               {"entry_type", nullptr},
+                               {"labels", json::array{}},
+                               {"created_at", 1.7e9},
+                               {"modified_at", 1.7e9}});
+    for (int e = 0; e < entities_per_device; ++e) {
+      std::string domain = e == 0 ? k.domain : e == 1 ? "sensor" : e == 2 ? "update" : e == 3 ? "switch" : "binary_sensor";
+      std::string eid = domain + "." + id + "_" + std::to_string(e);
+      std::string dc = e == 0 ? k.device_class : e == 1 ? "battery" : "";
+      ent.push_back(json::object{{"entity_id", eid},
+                                 {"id", "r" + eid},
+                                 {"unique_id", "u-" + eid},
+                                 {"platform", k.integration},
+                                 {"device_id", id},
+                                 {"config_entry_id", std::string("entry_") + k.integration},
+                                 {"area_id", nullptr},
+                                 {"disabled_by", nullptr},
+                                 {"hidden_by", nullptr},
+                                 {"entity_category", e == 1 ? json::value("diagnostic") : json::value(nullptr)},
+                                 {"has_entity_name", true},
+                                 {"name", nullptr},
+                                 {"original_name", e == 3 && d % 9 == 0 ? "Child lock" : "Entity"},
+                                 {"translation_key", e == 3 && d % 9 == 0 ? json::value("child_lock") : json::value(nullptr)},
+                                 {"options", json::object{}},
+                                 {"labels", json::array{}},
+                                 {"categories", json::object{}}});
+      json::object attrs{{"friendly_name", "Entity " + eid}};
+      std::string state = "on";
+      if (e == 1) {
+        attrs["device_class"] = "battery";
+        attrs["unit_of_measurement"] = "%";
+        state = std::to_string((d * 7) % 100);
+      }
+      if (e == 2) {
+        attrs["installed_version"] = "1.0";
+        attrs["latest_version"] = d % 5 == 0 ? "1.1" : "1.0";
+        attrs["auto_update"] = false;
+        state = d % 5 == 0 ? "on" : "off";
+      }
+      states.push_back(json::object{{"entity_id", eid}, {"state", state}, {"attributes", std::move(attrs)},
+                                    {"last_changed", "2026-11-20T10:00:00+00:00"}, {"last_updated", "2026-11-20T10:00:00+00:00"},
+                                    {"context", json::object{{"id", "c"}, {"parent_id", nullptr}, {"user_id", nullptr}}}});
+      if (e == 0 && d % 4 == 0) exposed[eid] = json::object{{"conversation", true}};
+    }
+  }
+  domoguard::hub::ha::Replies r;
+  r["config/device_registry/list"] = json::serialize(dev);
+  r["config/entity_registry/list"] = json::serialize(ent);
+  r["get_states"] = json::serialize(states);
+  r["config/area_registry/list"] = json::serialize(areas);
+  r["config_entries/get"] = json::serialize(entries);
+  r["manifest/list"] = json::serialize(manifests);
+  r["homeassistant/expose_entity/list"] = json::serialize(json::object{{"exposed_entities", exposed}});
+  r["get_config"] = json::serialize(json::object{{"version", "2026.11.1"}, {"location_name", "Bench"}});
+  return r;
+}
+
+template <class F>
+double best_of(int runs, F&& f) {
+  double best = 1e300;
+  for (int i = 0; i < runs; ++i) {
+    auto t0 = clock_type::now();
+    f();
+    best = std::min(best, std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
+  }
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int devices = argc > 1 ? std::atoi(argv[1]) : 2000;
+  const int runs = argc > 2 ? std::atoi(argv[2]) : 7;
+  auto replies = synthetic_home(devices, 5);
+  size_t bytes = 0;
+  for (const auto& [k, v] : replies) bytes += v.size();
+  std::printf("synthetic home: %d devices, %d entities, %.1f MB of JSON\n", devices, devices * 5, bytes / 1e6);
+
+  size_t sink = 0;
+  const double parse_ms = best_of(runs, [&] {
+    for (const auto& [k, v] : replies) sink += json::parse(v).is_array();
+  });
+  size_t findings = 0;
+  domoguard::model::Home kept;
+  const double audit_ms = best_of(runs, [&] {
+    auto home = domoguard::hub::ha::from_replies(replies, "bench");
+    if (!home) {
+      std::fprintf(stderr, "bench: %s\n", home.error().describe().c_str());
+      std::exit(1);
+    }
+    auto result = domoguard::audit::run_audit(*home);
+    findings = result.findings.size();
+    kept = std::move(*home);
+  });
+  std::printf("parse only (Boost.JSON):     %8.1f ms (best of %d)\n", parse_ms, runs);
+  std::printf("full audit (bytes→findings): %8.1f ms (best of %d), %zu findings\n", audit_ms, runs, findings);
+  std::printf("ratio audit/parse:           %8.2f   (target <= 2.00)\n", audit_ms / parse_ms);
+
+  // Re-audit after one device changes: only that device's rules run.
+  std::vector<domoguard::audit::Finding> out;
+  const int reps = 2000;
+  auto t0 = clock_type::now();
+  for (int i = 0; i < reps; ++i) {
+    out.clear();
+    domoguard::audit::audit_device(kept, kept.devices[static_cast<size_t>(i) % kept.devices.size()], out);
+  }
+  const double per = std::chrono::duration<double, std::micro>(clock_type::now() - t0).count() / reps;
+  std::printf("re-audit of one device:      %8.1f µs mean over %d devices (target <= 1000 µs)\n", per, reps);
+  return sink == 0 ? 1 : 0;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sets up and runs every DomoGuard test: the Catch2 suite in a warnings-as-errors release build and
+# again under AddressSanitizer + UndefinedBehaviorSanitizer, a short fuzzing run of every parser,
+# and the benchmark (which prints figures and asserts nothing about time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+
+DOMOGUARD_EXTRA_PACKAGES=(clang libclang-rt-14-dev) DOMOGUARD_CMAKE_ARGS="-DDOMOGUARD_WERROR=ON" bash tests/setup.sh
+
+echo "== unit, adapter and CLI tests (release build)"
+ctest --test-dir build --output-on-failure -j"$(nproc)"
+
+echo "== the same tests under ASan + UBSan (build-asan/)"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Asan -DDOMOGUARD_BUILD_BENCH=OFF >/dev/null
+cmake --build build-asan -j"$(nproc)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+
+if [ -x tests/fuzz/run.sh ]; then
+  echo "== fuzzing each parser briefly"
+  bash tests/fuzz/run.sh "${DOMOGUARD_FUZZ_SECONDS:-15}"
+fi
+
+echo "== benchmark (figures only)"
+build/bin/domoguard_bench 2000 3
+
+echo "== all tests passed in $(( $(date +%s) - start )) s"

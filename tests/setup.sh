@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine for DomoGuard and builds it into build/.
+# Idempotent: a second run installs nothing and rebuilds only what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(cmake g++ ninja-build pkg-config libboost-json1.81-dev libwebsockets-dev libssl-dev openssl
+          libsqlitecpp-dev libsqlite3-dev catch2 zlib1g-dev)
+packages+=("${DOMOGUARD_EXTRA_PACKAGES[@]:-}")
+missing=()
+for p in "${packages[@]}"; do
+  [ -n "$p" ] || continue
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+echo "== building DomoGuard (build/)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${DOMOGUARD_BUILD_TYPE:-RelWithDebInfo}" ${DOMOGUARD_CMAKE_ARGS:-} >/dev/null
+cmake --build build -j"$(nproc)"
+echo "== ready: build/bin/domoguard"

@@ -1,0 +1,64 @@
+#include <catch2/catch.hpp>
+#include <regex>
+#include <set>
+
+#include "catalog/catalog.hpp"
+#include "locale/messages.hpp"
+
+using namespace domoguard;
+
+TEST_CASE("the catalogue lists all 52 clauses of the standard plus Annex D", "[catalog]") {
+  auto c = catalog::load();
+  REQUIRE(c);
+  std::set<std::string> ids;
+  for (const auto& cl : c->clauses) ids.insert(cl.id);
+  CHECK(ids.size() == c->clauses.size());  // no duplicates
+  CHECK(ids.count("D") == 1);
+  CHECK(ids.size() == 53);
+  for (auto id : {"6.2.1", "6.3.4", "7.1.2", "7.1.7", "7.2.1", "7.2.24", "7.3.1", "7.3.14"}) CHECK(ids.count(id) == 1);
+}
+
+TEST_CASE("every rule cites known clauses and every clause is served or explained", "[catalog]") {
+  auto c = catalog::load();
+  REQUIRE(c);
+  locale::Messages msg("en");
+  const std::regex id_form("DG-[A-Z]{2,4}-[0-9]{3}");
+  std::set<std::string> rule_ids;
+  REQUIRE(audit::all_rules().size() >= 45);
+  for (const auto& r : audit::all_rules()) {
+    const std::string id(r.id);
+    INFO("rule " << id);
+    CHECK(std::regex_match(id, id_form));
+    CHECK(rule_ids.insert(id).second);
+    CHECK_FALSE(r.clauses.empty());
+    CHECK((r.home_check != nullptr) != (r.device_check != nullptr));
+    for (auto cl : r.clauses) CHECK(c->find(std::string(cl)) != nullptr);
+    CHECK(msg.has("rule." + id + ".title"));
+    CHECK(msg.has("rule." + id + ".why"));
+  }
+  for (const auto& cl : c->clauses) {
+    INFO("clause " << cl.id);
+    CHECK(msg.has("clause." + cl.id + ".title"));
+    CHECK(msg.has("clause." + cl.id + ".summary"));
+    const bool ok_coverage = cl.coverage == "automated" || cl.coverage == "guidance" || cl.coverage == "out_of_reach";
+    CHECK(ok_coverage);
+    if (cl.coverage == "automated") CHECK_FALSE(cl.rules.empty());
+    // A clause no rule serves must say why, never be silently absent.
+    if (cl.rules.empty()) CHECK(msg.has("clause." + cl.id + ".reason"));
+  }
+  // Both dimensions and all four risk sources are covered.
+  std::set<int> dims, sources;
+  for (const auto& r : audit::all_rules()) {
+    dims.insert(static_cast<int>(r.dimension));
+    sources.insert(static_cast<int>(r.risk_source));
+  }
+  CHECK(dims.size() == 2);
+  CHECK(sources.size() == 4);
+}
+
+TEST_CASE("a malformed catalogue is an error naming the file", "[catalog]") {
+  auto c = catalog::parse("{\"clauses\": 3}", "x.json");
+  REQUIRE_FALSE(c);
+  CHECK(c.error().file == "x.json");
+  CHECK_FALSE(catalog::parse("not json", "y.json"));
+}

@@ -1,0 +1,39 @@
+#include <catch2/catch.hpp>
+
+#include "locale/messages.hpp"
+
+using namespace domoguard::locale;
+
+TEST_CASE("placeholders are filled, unknown ones left as written", "[locale]") {
+  CHECK(format("Lock {name} in {area}", {{"name", "Front"}, {"area", "Hall"}}) == "Lock Front in Hall");
+  CHECK(format("{missing} stays", {}) == "{missing} stays");
+  CHECK(format("unclosed {brace", {{"brace", "x"}}) == "unclosed {brace");
+  CHECK(placeholders_in("{b} and {a} and {b}") == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("languages fall back to English key by key, never to a raw key for known keys", "[locale]") {
+  Messages en("en");
+  REQUIRE(en.has("cli.audit.score"));
+  Messages unknown("xx-YY");
+  CHECK(unknown.lang() == "en");
+  CHECK(unknown.text("cli.audit.score", {{"score", "5"}}) == en.text("cli.audit.score", {{"score", "5"}}));
+  Messages region("en_GB.UTF-8");
+  CHECK(region.lang() == "en");
+  CHECK(en.text("no.such.key") == "no.such.key");
+  CHECK(en.text_or_empty("no.such.key").empty());
+}
+
+TEST_CASE("every catalogue has the same keys and placeholders as English", "[locale]") {
+  auto en = Messages::load("en");
+  REQUIRE(en.size() > 50);
+  for (const auto& lang : Messages::languages()) {
+    if (lang == "en") continue;
+    auto other = Messages::load(lang);
+    INFO("language " << lang);
+    for (const auto& [key, text] : en) {
+      INFO("key " << key);
+      REQUIRE(other.count(key) == 1);
+      CHECK(placeholders_in(other.at(key)) == placeholders_in(text));
+    }
+  }
+}
