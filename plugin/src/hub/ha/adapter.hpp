@@ -4,6 +4,8 @@
 
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "model/home.hpp"
 #include "util/result.hpp"
@@ -30,6 +32,26 @@ Result<model::Home> load(const std::string& path);
 std::string reply_file_name(const std::string& command);
 
 // Every WS command the audit reads, in the order a live connector should send them.
+// Notes on the DomoGuard conventions for commands HA has no single reply for:
+//  - "automation/config": a JSON array of automation/config results (one {"config":{...}} per automation);
+//  - "zwave_js/network_status": one result, or an array of results (one per Z-Wave network);
+//  - "homeassistant/expose_new_entities/get": {"expose_new":bool} (the conversation assistant), or an object
+//    keyed by assistant ({"conversation":{"expose_new":true},"cloud.alexa":false,...}).
 const std::vector<std::string>& audit_commands();
+
+// Files of an HA config folder keyed by their path relative to it (".storage/core.device_registry",
+// ".HA_VERSION", "automations.yaml", "custom_components/<domain>/manifest.json"). Only the presence of
+// ".cloud/production_auth.json" is used, never its content. Used by load() for folders and backups.
+using ConfigFiles = std::map<std::string, std::string>;
+Result<model::Home> from_config_files(const ConfigFiles& files, const std::string& origin);
+
+// Reads an HA backup archive held in memory (plain or gzip tar); load() streams the same from disk.
+Result<model::Home> from_backup_bytes(std::string_view bytes, const std::string& origin);
+
+// Limits applied to every input (hostile or damaged files must not exhaust a small hub).
+inline constexpr std::size_t max_file_bytes = 64u << 20;     // one JSON/YAML file
+inline constexpr std::size_t max_items = 100000;             // devices, entities, states, ... per list
+inline constexpr std::size_t max_text_chars = 256;           // names and other text fields
+inline constexpr unsigned max_json_depth = 64;
 
 }  // namespace domoguard::hub::ha

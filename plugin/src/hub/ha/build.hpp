@@ -1,0 +1,31 @@
+// Shared builders: HA objects (registry entries, states, automations) into model types. The same
+// registry shapes appear in .storage files and in WebSocket replies, with small differences handled here.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hub/ha/json_util.hpp"
+#include "model/home.hpp"
+
+namespace domoguard::hub::ha::detail {
+
+model::Device parse_device(const json::object& o, bool child);
+model::DeletedDevice parse_deleted_device(const json::object& o);
+model::Entity parse_entity(const json::object& o);
+model::Area parse_area(const json::object& o);
+model::IotClass parse_iot_class(std::string_view s);
+// Connection facts from a config entry's data/options; values are inspected, never copied.
+void derive_connection_facts(const json::object* data, const json::object* options, model::Integration& in);
+std::string host_kind(std::string_view host);
+model::Automation parse_automation(const json::object& config);
+// Adds get_states results: state, scalar attributes, names; entities without registry entry are added.
+void merge_states(const json::array& states, model::Home& home);
+// Fills per-entity exposure left unset with HA's defaults for new entities.
+void apply_exposure_defaults(model::Home& home);
+// Z-Wave security classes from zwave_js/network_status result(s).
+void merge_zwave(const json::value& status, model::Home& home);
+std::string epoch_to_iso(const json::value& v);
+bool has_zwave_devices(const model::Home& home);
+
+}  // namespace domoguard::hub::ha::detail

@@ -1,0 +1,36 @@
+// Boost.JSON helpers for the HA adapter: bounded parsing with line/column errors, and field getters
+// that tolerate unexpected types (a number where a name should be gives "", never a crash).
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/result.hpp"
+
+namespace domoguard::hub::ha::detail {
+
+namespace json = boost::json;
+
+// Parses `text`; on failure returns Error(bad_input) naming `file` and "line L, column C".
+Result<json::value> parse_json(std::string_view text, const std::string& file);
+
+const json::value* find(const json::value* v, std::string_view key);
+const json::object* as_object(const json::value* v);
+const json::array* as_array(const json::value* v);
+const json::object* obj(const json::object& o, std::string_view key);
+const json::array* arr(const json::object& o, std::string_view key);
+// A cleaned, length-capped string ("" when absent or not a string).
+std::string str(const json::object& o, std::string_view key);
+std::string text(const json::value& v);     // cleaned string value, "" if not a string
+// Exact raw string (for comparisons only, never stored), empty when absent.
+std::string_view raw(const json::object& o, std::string_view key);
+std::optional<bool> boolean(const json::object& o, std::string_view key);
+std::optional<std::int64_t> integer(const json::object& o, std::string_view key);
+bool is_set(const json::object& o, std::string_view key);   // present and not null
+// Scalars as text: numbers as written, booleans as true/false; nullopt for null, objects, arrays.
+std::optional<std::string> scalar_text(const json::value& v);
+
+}  // namespace domoguard::hub::ha::detail

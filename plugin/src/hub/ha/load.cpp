@@ -1,0 +1,265 @@
+// Snapshot detection and reading: config folders, .storage folders, reply folders and backup archives.
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "hub/ha/adapter.hpp"
+#include "hub/ha/json_util.hpp"
+#include "util/tar.hpp"
+#include "util/text.hpp"
+
+namespace domoguard::hub::ha {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::set<std::string>& store_keys() {
+  static const std::set<std::string> keys = {
+      "core.device_registry", "core.entity_registry", "core.area_registry", "core.config_entries",
+      "core.config",          "core.analytics",       "core.uuid",          "auth",
+      "auth_module.totp",     "auth_module.notify",   "homeassistant.exposed_entities", "cloud"};
+  return keys;
+}
+
+// Files whose presence matters but whose content must never be read (credentials).
+bool presence_only(const std::string& rel) { return rel == ".cloud/production_auth.json" || rel == "configuration.yaml"; }
+
+// Which config-relative paths the adapter reads.
+bool wanted(const std::string& rel) {
+  if (rel.rfind(".storage/", 0) == 0) return store_keys().count(rel.substr(9)) > 0;
+  if (rel == ".HA_VERSION" || rel == "automations.yaml" || presence_only(rel)) return true;
+  if (rel.rfind("custom_components/", 0) == 0) {
+    auto rest = rel.substr(18);
+    auto slash = rest.find('/');
+    return slash != std::string::npos && slash > 0 && rest.substr(slash) == "/manifest.json";
+  }
+  return false;
+}
+
+Error bad(std::string key, std::string message, std::string file, std::string where = {}) {
+  Error e;
+  e.code = ErrorCode::bad_input;
+  e.key = std::move(key);
+  e.message = std::move(message);
+  e.file = std::move(file);
+  e.where = std::move(where);
+  return e;
+}
+
+Result<std::string> read_file(const fs::path& p) {
+  std::error_code ec;
+  auto size = fs::file_size(p, ec);
+  if (ec) {
+    Error e = bad("error.file.read", "Could not read the file", p.string());
+    e.code = ErrorCode::io;
+    return e;
+  }
+  if (size > max_file_bytes)
+    return bad("error.file.too_large", "The file is larger than the " + std::to_string(max_file_bytes >> 20) + " MiB limit",
+               p.string());
+  std::ifstream in(p, std::ios::binary);
+  std::string s(static_cast<std::size_t>(size), '\0');
+  if (!in.read(s.data(), static_cast<std::streamsize>(size))) {
+    Error e = bad("error.file.read", "Could not read the file", p.string());
+    e.code = ErrorCode::io;
+    return e;
+  }
+  return s;
+}
+
+Result<ConfigFiles> read_config_folder(const fs::path& root, bool storage_only) {
+  ConfigFiles files;
+  std::error_code ec;
+  const fs::path storage = storage_only ? root : root / ".storage";
+  for (const auto& key : store_keys()) {
+    fs::path p = storage / key;
+    if (!fs::is_regular_file(p, ec)) continue;
+    auto c = read_file(p);
+    if (!c) return c.error();
+    files[".storage/" + key] = std::move(*c);
+  }
+  if (storage_only) return files;
+  for (const char* rel : {".HA_VERSION", "automations.yaml"}) {
+    if (!fs::is_regular_file(root / rel, ec)) continue;
+    auto c = read_file(root / rel);
+    if (!c) return c.error();
+    files[rel] = std::move(*c);
+  }
+  for (const char* rel : {".cloud/production_auth.json", "configuration.yaml"})
+    if (fs::exists(root / rel, ec)) files[rel] = "";
+  if (fs::is_directory(root / "custom_components", ec)) {
+    std::size_t n = 0;
+    for (const auto& d : fs::directory_iterator(root / "custom_components", ec)) {
+      if (++n > 10000) break;
+      fs::path m = d.path() / "manifest.json";
+      if (!fs::is_regular_file(m, ec)) continue;
+      auto c = read_file(m);
+      if (!c) return c.error();
+      files["custom_components/" + d.path().filename().string() + "/manifest.json"] = std::move(*c);
+    }
+  }
+  return files;
+}
+
+Result<Replies> read_replies_folder(const fs::path& root) {
+  Replies replies;
+  std::error_code ec;
+  for (const auto& cmd : audit_commands()) {
+    for (const fs::path& p : {root / reply_file_name(cmd), root / (cmd + ".json")}) {
+      if (!fs::is_regular_file(p, ec)) continue;
+      auto c = read_file(p);
+      if (!c) return c.error();
+      replies[cmd] = std::move(*c);
+      break;
+    }
+  }
+  return replies;
+}
+
+constexpr std::uint64_t max_decompressed = 64ull << 30;
+
+// Collects the wanted files of a config folder from a tar stream; `strip` is the prefix the folder
+// has inside the archive ("data/" in HA backups).
+Result<bool> collect(util::ByteSource& src, const std::string& archive, ConfigFiles& files) {
+  return util::walk_tar(src, archive, [&](const util::TarEntry& e, util::ByteSource& data) -> Result<bool> {
+    std::string rel = e.name;
+    if (rel.rfind("data/", 0) == 0) rel = rel.substr(5);
+    if (!wanted(rel)) return true;
+    if (presence_only(rel)) {
+      files[rel] = "";
+      return true;
+    }
+    if (e.size > max_file_bytes)
+      return bad("error.file.too_large", "A file in the backup is larger than the limit", archive, "member " + e.name);
+    auto c = util::read_up_to(data, static_cast<std::size_t>(e.size));
+    if (!c) return c.error();
+    files[rel] = std::move(*c);
+    return true;
+  });
+}
+
+Error encrypted(const std::string& origin) {
+  return bad("error.backup.encrypted",
+             "This backup is encrypted; DomoGuard does not decrypt backups. Create an unencrypted backup, or audit "
+             "the config folder or the live hub instead.",
+             origin);
+}
+
+Result<model::Home> read_backup(util::ByteSource& raw_src, const std::string& origin) {
+  auto head = util::read_up_to(raw_src, 512);
+  if (!head) return head.error();
+  std::string first = *head;
+  auto chained = util::prefixed_source(first, raw_src);
+  std::unique_ptr<util::ByteSource> gz;
+  util::ByteSource* src = chained.get();
+  if (util::looks_gzip(first)) {
+    gz = util::gunzip_source(*chained, origin, max_decompressed);
+    src = gz.get();
+  }
+  auto tar_head = util::read_up_to(*src, 512);
+  if (!tar_head) return tar_head.error();
+  if (!util::looks_tar(*tar_head)) {
+    if (tar_head->rfind("SecureTar", 0) == 0) return encrypted(origin);
+    return bad("error.backup.not_tar", "This file is not a Home Assistant backup (not a tar archive).", origin);
+  }
+  auto outer = util::prefixed_source(*tar_head, *src);
+
+  ConfigFiles files;
+  bool saw_inner = false;
+  bool is_protected = false;
+  auto r = util::walk_tar(*outer, origin, [&](const util::TarEntry& e, util::ByteSource& data) -> Result<bool> {
+    if (e.name == "backup.json") {
+      if (e.size > (1u << 20)) return bad("error.file.too_large", "backup.json is larger than the limit", origin, "member backup.json");
+      auto c = util::read_up_to(data, static_cast<std::size_t>(e.size));
+      if (!c) return c.error();
+      auto j = detail::parse_json(*c, origin + ":backup.json");
+      if (!j) return j.error();
+      if (const auto* o = j->if_object()) is_protected = detail::boolean(*o, "protected").value_or(false);
+      if (is_protected) return encrypted(origin);
+      return true;
+    }
+    if (e.name == "homeassistant.tar.gz" || e.name == "homeassistant.tar") {
+      saw_inner = true;
+      const std::string inner_name = origin + ":" + e.name;
+      auto ih = util::read_up_to(data, 512);
+      if (!ih) return ih.error();
+      // SecureTar v2/v3 start with a magic; v1 starts with a bare AES IV, so "neither gzip nor tar" is encrypted too.
+      if (ih->rfind("SecureTar", 0) == 0) return encrypted(origin);
+      auto inner_chain = util::prefixed_source(*ih, data);
+      std::unique_ptr<util::ByteSource> inner_gz;
+      util::ByteSource* inner = inner_chain.get();
+      if (util::looks_gzip(*ih)) {
+        inner_gz = util::gunzip_source(*inner_chain, inner_name, max_decompressed);
+        inner = inner_gz.get();
+      } else if (!util::looks_tar(*ih)) {
+        if (ih->size() < 512) return bad("error.tar.bad", "The archive is truncated inside member \"" + e.name + "\"", origin, "member " + e.name);
+        return encrypted(origin);
+      }
+      return collect(*inner, inner_name, files);
+    }
+    // A plain tar of a config folder is accepted as well.
+    std::string rel = e.name;
+    auto pos = rel.find(".storage/");
+    if (pos != std::string::npos && (pos == 0 || rel[pos - 1] == '/')) {
+      rel = rel.substr(pos);
+      if (wanted(rel) && e.size <= max_file_bytes) {
+        auto c = util::read_up_to(data, static_cast<std::size_t>(e.size));
+        if (!c) return c.error();
+        files[rel] = std::move(*c);
+      }
+    }
+    return true;
+  });
+  if (!r) return r.error();
+  if (!saw_inner && files.empty())
+    return bad("error.backup.no_core",
+               "This archive holds no Home Assistant configuration (no homeassistant.tar.gz and no .storage files).",
+               origin);
+  return from_config_files(files, origin);
+}
+
+}  // namespace
+
+Result<model::Home> from_backup_bytes(std::string_view bytes, const std::string& origin) {
+  auto src = util::memory_source(bytes);
+  return read_backup(*src, origin);
+}
+
+Result<model::Home> load(const std::string& path) {
+  std::error_code ec;
+  fs::path p(path);
+  if (fs::is_directory(p, ec)) {
+    if (fs::is_directory(p / ".storage", ec)) {
+      auto files = read_config_folder(p, false);
+      if (!files) return files.error();
+      return from_config_files(*files, path);
+    }
+    bool storage_folder = p.filename() == ".storage" || (p.filename().empty() && p.parent_path().filename() == ".storage");
+    for (const char* k : {"core.device_registry", "core.entity_registry", "core.config_entries"})
+      storage_folder = storage_folder || fs::is_regular_file(p / k, ec);
+    if (storage_folder) {
+      auto files = read_config_folder(p, true);
+      if (!files) return files.error();
+      return from_config_files(*files, path);
+    }
+    auto replies = read_replies_folder(p);
+    if (!replies) return replies.error();
+    if (replies->empty())
+      return bad("error.snapshot.unknown",
+                 "This folder is not a Home Assistant snapshot: no .storage folder and no saved WebSocket replies "
+                 "(such as config__device_registry__list.json).",
+                 path);
+    return from_replies(*replies, path);
+  }
+  if (fs::is_regular_file(p, ec)) {
+    auto src = util::file_source(path);
+    if (!src) return src.error();
+    return read_backup(**src, path);
+  }
+  Error e = bad("error.file.not_found", "The snapshot was not found", path);
+  e.code = ErrorCode::io;
+  return e;
+}
+
+}  // namespace domoguard::hub::ha

@@ -1,0 +1,340 @@
+// WebSocket replies -> model::Home. The WS API is what a live add-on sees: it never exposes config
+// entry settings or other users' MFA, so those parts are reported missing with the reason.
+#include <memory>
+#include <set>
+#include <unordered_map>
+
+#include "hub/ha/adapter.hpp"
+#include "hub/ha/build.hpp"
+#include "util/text.hpp"
+
+namespace domoguard::hub::ha {
+
+using namespace detail;
+using model::Part;
+
+const std::vector<std::string>& audit_commands() {
+  static const std::vector<std::string> commands = {
+      "get_config",
+      "config/auth/list",
+      "auth/current_user",
+      "config_entries/get",
+      "manifest/list",
+      "config/area_registry/list",
+      "config/device_registry/list",
+      "config/entity_registry/list",
+      "get_states",
+      "homeassistant/expose_entity/list",
+      "homeassistant/expose_new_entities/get",
+      "analytics",
+      "cloud/status",
+      "zwave_js/network_status",
+      "automation/config",
+  };
+  return commands;
+}
+
+std::string reply_file_name(const std::string& command) {
+  std::string out;
+  for (char c : command) {
+    if (c == '/') out += "__";
+    else out += c;
+  }
+  return out + ".json";
+}
+
+namespace {
+
+struct Reply {
+  std::unique_ptr<json::value> doc;   // stable address: `result` points into it
+  const json::value* result = nullptr;
+};
+
+// Parses the reply for `command`: Error for malformed JSON; nullopt (parts marked missing) when the
+// command was not saved or HA answered with an error.
+Result<std::optional<Reply>> get(const Replies& replies, const std::string& origin, const std::string& command,
+                                 model::Home& home, std::initializer_list<Part> parts) {
+  auto missing = [&](const std::string& why) {
+    for (Part p : parts) home.mark_missing(p, why);
+    return Result<std::optional<Reply>>(std::optional<Reply>());
+  };
+  auto it = replies.find(command);
+  if (it == replies.end()) return missing("The reply to " + command + " is not in this snapshot.");
+  auto parsed = parse_json(it->second, origin + "/" + reply_file_name(command));
+  if (!parsed) return parsed.error();
+  Reply r;
+  r.doc = std::make_unique<json::value>(std::move(*parsed));
+  r.result = r.doc.get();
+  // The whole {"id","type":"result","success":...,"result":...} message is accepted too.
+  if (const auto* o = r.doc->if_object(); o && raw(*o, "type") == "result" && o->contains("success")) {
+    if (!boolean(*o, "success").value_or(false)) {
+      std::string msg;
+      if (const auto* e = obj(*o, "error")) msg = str(*e, "message");
+      return missing("Home Assistant refused " + command + (msg.empty() ? "." : ": " + msg));
+    }
+    r.result = o->if_contains("result");
+    if (!r.result) return missing("The reply to " + command + " has no result.");
+  }
+  return std::optional<Reply>(std::move(r));
+}
+
+template <class F>
+void each_object(const json::value* v, F&& f) {
+  const auto* a = as_array(v);
+  if (!a) return;
+  std::size_t n = 0;
+  for (const auto& x : *a) {
+    if (++n > max_items) break;
+    if (const auto* o = x.if_object()) f(*o);
+  }
+}
+
+}  // namespace
+
+Result<model::Home> from_replies(const Replies& replies, const std::string& origin) {
+  model::Home home;
+  home.source = util::clean_text(origin, 1024);
+#define DG_GET(var, cmd, ...)                                  \
+  auto var##_r = get(replies, origin, cmd, home, __VA_ARGS__); \
+  if (!var##_r) return var##_r.error();                        \
+  auto& var = *var##_r;
+
+  {
+    DG_GET(r, "get_config", {Part::hub_config});
+    if (r && r->result->is_object()) {
+      const auto& o = r->result->get_object();
+      home.hub.version = str(o, "version");
+      home.hub.name = str(o, "location_name");
+      home.hub.external_url = str(o, "external_url");
+      home.hub.internal_url = str(o, "internal_url");
+      home.mark_present(Part::hub_config);
+    } else if (r) {
+      home.mark_missing(Part::hub_config, "The reply to get_config is not an object.");
+    }
+  }
+
+  {
+    DG_GET(r, "config/auth/list", {Part::users});
+    if (r) {
+      each_object(r->result, [&](const json::object& o) {
+        model::User u;
+        u.id = str(o, "id");
+        u.name = str(o, "name");
+        u.username = str(o, "username");
+        u.owner = boolean(o, "is_owner").value_or(false);
+        u.active = boolean(o, "is_active").value_or(true);
+        u.system_generated = boolean(o, "system_generated").value_or(false);
+        u.local_only = boolean(o, "local_only").value_or(false);
+        if (const auto* g = arr(o, "group_ids"))
+          for (const auto& gid : *g)
+            if (gid.is_string() && gid.get_string() == "system-admin") u.admin = true;
+        home.users.push_back(std::move(u));
+      });
+      home.mark_present(Part::users);
+    }
+  }
+  {
+    // Only the connected user's MFA modules are visible over the WebSocket API.
+    DG_GET(r, "auth/current_user", {});
+    if (r && r->result->is_object()) {
+      const auto& o = r->result->get_object();
+      std::string id = str(o, "id");
+      bool mfa = false;
+      if (const auto* mods = arr(o, "mfa_modules"))
+        for (const auto& m : *mods)
+          if (const auto* mo = m.if_object(); mo && boolean(*mo, "enabled").value_or(false)) mfa = true;
+      for (auto& u : home.users)
+        if (u.id == id) u.mfa = mfa;
+    }
+    home.mark_missing(Part::mfa, "MFA settings of other users are not available over the WebSocket API; audit a "
+                                 "config folder or backup to check them.");
+  }
+
+  {
+    DG_GET(r, "config_entries/get", {Part::integrations});
+    if (r) {
+      each_object(r->result, [&](const json::object& o) {
+        model::Integration in;
+        in.entry_id = str(o, "entry_id");
+        in.domain = str(o, "domain");
+        in.title = str(o, "title");
+        in.state = str(o, "state");
+        in.disabled = is_set(o, "disabled_by");
+        home.integrations.push_back(std::move(in));
+      });
+      home.mark_present(Part::integrations);
+    }
+  }
+  {
+    DG_GET(r, "manifest/list", {Part::manifests});
+    if (r) {
+      std::unordered_map<std::string, const json::object*> by_domain;
+      each_object(r->result, [&](const json::object& o) { by_domain.emplace(std::string(raw(o, "domain")), &o); });
+      for (auto& in : home.integrations)
+        if (auto it = by_domain.find(in.domain); it != by_domain.end()) {
+          const auto& m = *it->second;
+          in.iot_class = parse_iot_class(raw(m, "iot_class"));
+          if (auto b = boolean(m, "is_built_in")) in.custom = !*b;
+          in.version = str(m, "version");
+        }
+      home.mark_present(Part::manifests);
+    }
+  }
+
+  {
+    DG_GET(r, "config/area_registry/list", {Part::areas});
+    if (r) {
+      each_object(r->result, [&](const json::object& o) { home.areas.push_back(parse_area(o)); });
+      home.mark_present(Part::areas);
+    }
+  }
+  {
+    DG_GET(r, "config/device_registry/list", {Part::devices});
+    if (r) {
+      each_object(r->result, [&](const json::object& o) { home.devices.push_back(parse_device(o, false)); });
+      home.mark_present(Part::devices);
+    }
+    home.mark_missing(Part::deleted_devices, "Deleted devices are not listed over the WebSocket API; audit a config "
+                                             "folder or backup to check them.");
+  }
+  {
+    DG_GET(r, "config/entity_registry/list", {Part::entities});
+    if (r) {
+      each_object(r->result, [&](const json::object& o) { home.entities.push_back(parse_entity(o)); });
+      home.mark_present(Part::entities);
+    }
+  }
+  {
+    DG_GET(r, "get_states", {Part::states});
+    if (r && r->result->is_array()) {
+      merge_states(r->result->get_array(), home);
+      home.mark_present(Part::states);
+    } else if (r) {
+      home.mark_missing(Part::states, "The reply to get_states is not a list.");
+    }
+  }
+
+  {
+    DG_GET(r, "homeassistant/expose_new_entities/get", {});
+    if (r && r->result->is_object()) {
+      const auto& o = r->result->get_object();
+      if (auto b = boolean(o, "expose_new")) {
+        home.hub.expose_new["conversation"] = *b;
+      } else {
+        for (const auto& kv : o) {
+          if (home.hub.expose_new.size() >= 32) break;
+          std::string a = util::clean_text(std::string_view(kv.key().data(), kv.key().size()), 64);
+          if (kv.value().is_bool()) home.hub.expose_new[a] = kv.value().get_bool();
+          else if (const auto* p = kv.value().if_object())
+            if (auto b2 = boolean(*p, "expose_new")) home.hub.expose_new[a] = *b2;
+        }
+      }
+    }
+  }
+  {
+    DG_GET(r, "homeassistant/expose_entity/list", {Part::exposure});
+    if (r) {
+      const auto* ex = as_object(find(r->result, "exposed_entities"));
+      if (ex) {
+        std::unordered_map<std::string, std::size_t> ix;
+        for (std::size_t i = 0; i < home.entities.size(); ++i) ix.emplace(home.entities[i].entity_id, i);
+        for (const auto& kv : *ex) {
+          auto it = ix.find(std::string(kv.key()));
+          const auto* s = kv.value().if_object();
+          if (it == ix.end() || !s) continue;
+          auto& e = home.entities[it->second];
+          if (auto b = boolean(*s, "conversation")) e.exposure.conversation = b;
+          if (auto b = boolean(*s, "cloud.alexa")) e.exposure.alexa = b;
+          if (auto b = boolean(*s, "cloud.google_assistant")) e.exposure.google = b;
+        }
+        home.hub.has_exposure_data = true;
+        home.mark_present(Part::exposure);
+      } else {
+        home.mark_missing(Part::exposure, "The reply to homeassistant/expose_entity/list has no exposed_entities.");
+      }
+    }
+  }
+
+  {
+    DG_GET(r, "analytics", {Part::analytics});
+    if (r && r->result->is_object()) {
+      json::object empty;
+      const auto* p = obj(r->result->get_object(), "preferences");
+      const auto& prefs = p ? *p : empty;
+      home.hub.analytics_base = boolean(prefs, "base").value_or(false);
+      home.hub.analytics_usage = boolean(prefs, "usage").value_or(false);
+      home.hub.analytics_statistics = boolean(prefs, "statistics").value_or(false);
+      home.hub.analytics_diagnostics = boolean(prefs, "diagnostics").value_or(false);
+      home.hub.has_analytics_data = true;
+      home.mark_present(Part::analytics);
+    } else if (r) {
+      home.mark_missing(Part::analytics, "The reply to analytics is not an object.");
+    }
+  }
+  {
+    DG_GET(r, "cloud/status", {Part::cloud});
+    if (r && r->result->is_object()) {
+      const auto& o = r->result->get_object();
+      bool logged_in = boolean(o, "logged_in").value_or(false);
+      home.hub.cloud_logged_in = logged_in;
+      home.hub.remote_connected = boolean(o, "remote_connected").value_or(false);
+      json::object empty;
+      const auto* p = obj(o, "prefs");
+      const auto& prefs = p ? *p : empty;
+      home.hub.remote_ui = boolean(prefs, "remote_enabled").value_or(false);
+      home.hub.alexa_enabled = boolean(prefs, "alexa_enabled").value_or(false);
+      home.hub.google_enabled = boolean(prefs, "google_enabled").value_or(false);
+      if (const auto* pin = prefs.if_contains("google_secure_devices_pin"))
+        home.hub.google_secure_pin = pin->is_string() && !pin->get_string().empty();
+      home.hub.has_cloud_data = true;
+      home.mark_present(Part::cloud);
+    } else if (r) {
+      home.mark_missing(Part::cloud, "The reply to cloud/status is not an object.");
+    }
+  }
+
+  {
+    DG_GET(r, "zwave_js/network_status", {});
+    if (r) {
+      merge_zwave(*r->result, home);
+      home.mark_present(Part::radio_security);
+    } else if (!has_zwave_devices(home) && home.has(Part::devices)) {
+      home.mark_present(Part::radio_security);   // no Z-Wave devices: nothing to check
+    } else {
+      home.mark_missing(Part::radio_security, "The reply to zwave_js/network_status is not in this snapshot.");
+    }
+  }
+
+  {
+    DG_GET(r, "automation/config", {Part::automations});
+    if (r) {
+      // Enabled or not is a state of the automation entity, matched through its "id" attribute.
+      std::unordered_map<std::string, const model::Entity*> by_id;
+      for (const auto& e : home.entities)
+        if (e.domain == "automation")
+          if (auto it = e.attributes.find("id"); it != e.attributes.end()) by_id.emplace(it->second, &e);
+      auto add = [&](const json::object& o) {
+        const json::object* cfg = obj(o, "config");
+        auto a = parse_automation(cfg ? *cfg : o);
+        if (auto it = by_id.find(a.id); it != by_id.end()) {
+          a.entity_id = it->second->entity_id;
+          if (it->second->state) a.enabled = *it->second->state != "off" && *it->second->state != "unavailable";
+          if (a.alias.empty()) a.alias = it->second->name;
+        }
+        home.automations.push_back(std::move(a));
+      };
+      if (r->result->is_object()) add(r->result->get_object());
+      else each_object(r->result, add);
+      home.mark_present(Part::automations);
+    }
+  }
+#undef DG_GET
+
+  home.mark_missing(Part::http, "The HTTP server settings (TLS, login banning) are not read over the WebSocket API "
+                                "by this version of DomoGuard.");
+  if (home.has(Part::exposure)) apply_exposure_defaults(home);
+  home.index();
+  return home;
+}
+
+}  // namespace domoguard::hub::ha
