@@ -75,6 +75,19 @@ std::string clean_text(std::string_view in, std::size_t max_chars) {
   std::size_t chars = 0;
   std::size_t i = 0;
   while (i < in.size() && chars < max_chars) {
+    // Drop whole terminal escape sequences, not only their ESC byte, so no "[31m" debris is left.
+    if (in[i] == '\x1b' && i + 1 < in.size()) {
+      const char kind = in[i + 1];
+      i += 2;
+      if (kind == '[') {   // CSI: parameters, then one final byte 0x40-0x7E
+        while (i < in.size() && !(in[i] >= 0x40 && in[i] <= 0x7E)) ++i;
+        if (i < in.size()) ++i;
+      } else if (kind == ']' || kind == 'P' || kind == '_' || kind == '^') {   // OSC/DCS/...: until BEL or ESC backslash
+        while (i < in.size() && in[i] != '\x07' && !(in[i] == '\x1b' && i + 1 < in.size() && in[i + 1] == '\\')) ++i;
+        if (i < in.size()) i += in[i] == '\x07' ? 1 : 2;
+      }
+      continue;
+    }
     uint32_t cp = 0;
     if (!decode(in, i, cp)) cp = 0xFFFD;
     if (cp == '\t' || cp == '\n' || cp == '\r') cp = ' ';

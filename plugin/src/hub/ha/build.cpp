@@ -148,6 +148,13 @@ std::string_view tolower_view(std::string& buf, std::string_view s) {
   return buf;
 }
 
+// Camera access tokens (also inside entity_picture URLs) and similar values grant access; never copied.
+bool secret_attribute(std::string_view key) {
+  for (std::string_view bad : {"token", "password", "secret", "api_key"})
+    if (key.find(bad) != std::string_view::npos) return true;
+  return key == "entity_picture" || key == "code" || key == "stream_source";
+}
+
 }  // namespace
 
 model::Device parse_device(const json::object& o, bool child) {
@@ -389,6 +396,7 @@ void merge_states(const json::array& states, model::Home& home) {
     if (const auto* attrs = obj(*s, "attributes")) {
       for (const auto& kv : *attrs) {
         if (e.attributes.size() >= 128) break;
+        if (secret_attribute(kv.key())) continue;
         if (auto t = scalar_text(kv.value())) e.attributes[util::clean_text(std::string_view(kv.key().data(), kv.key().size()), max_text_chars)] = *t;
       }
       if (auto f = integer(*attrs, "supported_features")) e.supported_features = *f;
