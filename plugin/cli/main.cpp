@@ -15,6 +15,7 @@
 #include "app/source.hpp"
 #include "audit/engine.hpp"
 #include "catalog/catalog.hpp"
+#include "hub/ha/live.hpp"
 #include "locale/messages.hpp"
 #include "report/render.hpp"
 #include "store/history.hpp"
@@ -41,8 +42,8 @@ struct Args {
 };
 
 // Options that take a value; everything else starting with -- is a flag.
-const std::vector<std::string> kValued = {"--format", "--lang", "--fail-on", "--db", "--output", "--url", "--token-file"};
-const std::vector<std::string> kFlags = {"--help", "--demo", "--since-last", "--no-history", "--no-color", "--version"};
+const std::vector<std::string> kValued = {"--format", "--lang", "--fail-on", "--db", "--output", "--url", "--token-file", "--ca-file"};
+const std::vector<std::string> kFlags = {"--help", "--demo", "--since-last", "--no-history", "--no-color", "--version", "--allow-insecure"};
 
 std::optional<std::string> parse(int argc, char** argv, int from, Args& out) {
   for (int i = from; i < argc; ++i) {
@@ -122,8 +123,16 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
     home = app::load_demo();
     source_label = "demo";
   } else if (args.value("--url")) {
-    return fail("live hub audits (--url) are not available in this build yet; audit a config folder, a folder of "
-                "WebSocket replies or a backup instead");
+    if (!args.positional.empty()) return fail("give either --url or a SOURCE path, not both");
+    auto token = hub::ha::read_token(args.value("--token-file").value_or(""));
+    if (!token) return fail(token.error());
+    hub::ha::LiveOptions live;
+    live.url = *args.value("--url");
+    live.token = std::move(*token);
+    live.ca_file = args.value("--ca-file").value_or("");
+    live.allow_insecure = args.flag("--allow-insecure");
+    home = hub::ha::load_live(live);
+    source_label = live.url;
   } else {
     if (args.positional.size() != 1)
       return fail("audit needs one SOURCE (a config folder, a replies folder or a backup tar) or --demo; see "

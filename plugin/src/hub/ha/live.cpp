@@ -1,0 +1,271 @@
+#include "hub/ha/live.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace domoguard::hub::ha {
+
+namespace json = boost::json;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+Error ha_error(std::string key, std::string message) {
+  return Error{ErrorCode::unreachable, std::move(key), std::move(message), "", ""};
+}
+
+std::string str_field(const json::object& o, std::string_view k) {
+  auto* v = o.if_contains(k);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+}  // namespace
+
+int compare_versions(const std::string& a, const std::string& b) {
+  auto parts = [](const std::string& s) {
+    std::vector<long> v;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, '.')) {
+      size_t digits = 0;
+      while (digits < item.size() && std::isdigit(static_cast<unsigned char>(item[digits]))) ++digits;
+      v.push_back(digits ? std::stol(item.substr(0, std::min<size_t>(digits, 9))) : 0);
+    }
+    return v;
+  };
+  auto x = parts(a), y = parts(b);
+  for (size_t i = 0; i < std::max(x.size(), y.size()); ++i) {
+    long p = i < x.size() ? x[i] : 0, q = i < y.size() ? y[i] : 0;
+    if (p != q) return p < q ? -1 : 1;
+  }
+  return 0;
+}
+
+Result<std::string> read_token(const std::string& path) {
+  if (path.empty()) {
+    if (const char* t = std::getenv("SUPERVISOR_TOKEN"); t && *t) return std::string(t);
+    return Error{ErrorCode::bad_input, "error.token.missing",
+                 "No access token: give --token-file FILE (a file readable only by you)", "", ""};
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return Error{ErrorCode::bad_input, "error.token.unreadable", "Cannot read the token file", path, ""};
+  if (!S_ISREG(st.st_mode))
+    return Error{ErrorCode::bad_input, "error.token.unreadable", "The token file is not a regular file", path, ""};
+  if (st.st_mode & 077)
+    return Error{ErrorCode::bad_input, "error.token.permissions",
+                 "The token file can be read by other users; run `chmod 600` on it first", path, ""};
+  if (st.st_size > 16384)
+    return Error{ErrorCode::bad_input, "error.token.too_large", "The token file is too large to be a token", path, ""};
+  std::ifstream f(path, std::ios::binary);
+  std::string token((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.front()))) token.erase(token.begin());
+  if (token.empty() || token.find_first_of(" \t\r\n\"") != std::string::npos)
+    return Error{ErrorCode::bad_input, "error.token.invalid", "The token file does not hold one access token", path, ""};
+  return token;
+}
+
+std::string default_url() {
+  if (std::getenv("SUPERVISOR_TOKEN")) return "ws://supervisor/core/websocket";
+  return "";
+}
+
+Result<std::unique_ptr<LiveHub>> LiveHub::connect(const LiveOptions& opts) {
+  auto url = net::parse_url(opts.url);
+  if (!url) return url.error();
+  if (url->path == "/" || url->path.empty()) url->path = "/api/websocket";
+  // Tokens must not cross the network in clear text: plain ws only to this machine or the
+  // add-on's internal supervisor host, unless the user insists.
+  if (!url->tls && !net::is_loopback(url->host) && url->host != "supervisor" && !opts.allow_insecure)
+    return Error{ErrorCode::bad_input, "error.net.insecure",
+                 "Refusing to send the access token over unencrypted ws:// to " + url->host +
+                     "; use wss:// (or --allow-insecure on a network you trust)",
+                 "", ""};
+  net::WsOptions wo;
+  wo.ca_file = opts.ca_file;
+  wo.connect_timeout_ms = std::min(opts.timeout_ms, 15000);
+  auto ws = net::WsClient::connect(*url, wo);
+  if (!ws) return ws.error();
+
+  std::unique_ptr<LiveHub> hub(new LiveHub());
+  hub->ws_ = std::move(*ws);
+  hub->timeout_ms_ = opts.timeout_ms;
+
+  auto expect = [&](const char* what) -> Result<json::object> {
+    auto msg = hub->ws_->receive(opts.timeout_ms);
+    if (!msg) return msg.error();
+    if (!msg->has_value()) return ha_error("error.ha.timeout", std::string("Home Assistant did not send ") + what);
+    boost::system::error_code ec;
+    auto v = json::parse(**msg, ec);
+    if (ec || !v.is_object()) return ha_error("error.ha.protocol", "The hub's reply is not Home Assistant's WebSocket API");
+    return v.as_object();
+  };
+  auto hello = expect("auth_required");
+  if (!hello) return hello.error();
+  if (str_field(*hello, "type") != "auth_required")
+    return ha_error("error.ha.protocol", "The hub did not ask for authentication as Home Assistant does");
+  hub->version_ = str_field(*hello, "ha_version");
+  auto sent = hub->ws_->send(json::serialize(json::object{{"type", "auth"}, {"access_token", opts.token}}));
+  if (!sent) return sent.error();
+  auto answer = expect("an authentication answer");
+  if (!answer) return answer.error();
+  const auto type = str_field(*answer, "type");
+  if (type == "auth_invalid")
+    return ha_error("error.ha.auth_invalid",
+                    "Home Assistant refused the access token (" + str_field(*answer, "message") +
+                        "); create a new long-lived token under your profile's Security tab");
+  if (type != "auth_ok") return ha_error("error.ha.protocol", "Unexpected answer to authentication: " + type);
+  if (hub->version_.empty()) hub->version_ = str_field(*answer, "ha_version");
+  if (!hub->version_.empty() && compare_versions(hub->version_, kMinimumVersion) < 0)
+    return ha_error("error.ha.too_old", "Home Assistant " + hub->version_ + " is too old; DomoGuard needs " +
+                                            kMinimumVersion + " or later");
+  return hub;
+}
+
+bool LiveHub::connected() const { return ws_ && ws_->open(); }
+
+Result<std::string> LiveHub::wait_result(int id) {
+  const auto deadline = clock_type::now() + std::chrono::milliseconds(timeout_ms_);
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
+    if (left <= 0) return ha_error("error.ha.timeout", "Home Assistant did not answer in time");
+    auto msg = ws_->receive(static_cast<int>(left));
+    if (!msg) return msg.error();
+    if (!msg->has_value()) continue;
+    boost::system::error_code ec;
+    auto v = json::parse(**msg, ec);
+    if (ec || !v.is_object()) continue;
+    auto& o = v.as_object();
+    const auto type = str_field(o, "type");
+    auto* idv = o.if_contains("id");
+    const int mid = idv && idv->is_int64() ? static_cast<int>(idv->as_int64()) : -1;
+    if (type == "event") {
+      if (pending_events_.size() < 10000)
+        if (auto* ev = o.if_contains("event")) pending_events_.push_back(json::serialize(*ev));
+      continue;
+    }
+    if (type != "result" || mid != id) continue;
+    auto* ok = o.if_contains("success");
+    if (ok && ok->is_bool() && ok->as_bool()) {
+      auto* r = o.if_contains("result");
+      return r ? json::serialize(*r) : std::string("null");
+    }
+    std::string code, message;
+    if (auto* e = o.if_contains("error"); e && e->is_object()) {
+      code = str_field(e->as_object(), "code");
+      message = str_field(e->as_object(), "message");
+    }
+    Error err = ha_error("error.ha.command", "Home Assistant answered " + code + ": " + message);
+    err.placeholders = {{"code", code}};
+    return err;
+  }
+}
+
+Result<std::string> LiveHub::call(const std::string& type, const std::string& fields) {
+  json::object msg;
+  if (!fields.empty()) {
+    boost::system::error_code ec;
+    auto v = json::parse(fields, ec);
+    if (ec || !v.is_object()) return Error{ErrorCode::internal, "error.ha.fields", "bad command fields", "", ""};
+    msg = std::move(v.as_object());
+  }
+  const int id = next_id_++;
+  msg["id"] = id;
+  msg["type"] = type;
+  auto sent = ws_->send(json::serialize(msg));
+  if (!sent) return sent.error();
+  return wait_result(id);
+}
+
+Result<int> LiveHub::subscribe(const std::string& event_type) {
+  const int id = next_id_;
+  auto r = call("subscribe_events", json::serialize(json::object{{"event_type", event_type}}));
+  if (!r) return r.error();
+  return id;
+}
+
+Result<std::optional<std::string>> LiveHub::next_event(int timeout_ms) {
+  if (!pending_events_.empty()) {
+    std::string ev = std::move(pending_events_.front());
+    pending_events_.erase(pending_events_.begin());
+    return std::optional<std::string>(std::move(ev));
+  }
+  const auto deadline = clock_type::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
+    if (left <= 0) return std::optional<std::string>();
+    auto msg = ws_->receive(static_cast<int>(left));
+    if (!msg) return msg.error();
+    if (!msg->has_value()) return std::optional<std::string>();
+    boost::system::error_code ec;
+    auto v = json::parse(**msg, ec);
+    if (ec || !v.is_object()) continue;
+    if (str_field(v.as_object(), "type") != "event") continue;
+    if (auto* ev = v.as_object().if_contains("event")) return std::optional<std::string>(json::serialize(*ev));
+  }
+}
+
+Result<Replies> LiveHub::fetch_replies() {
+  Replies out;
+  for (const auto& cmd : audit_commands()) {
+    if (cmd == "automation/config" || cmd == "zwave_js/network_status") continue;  // need per-item arguments
+    auto r = call(cmd);
+    if (r) out.emplace(cmd, std::move(*r));
+    else if (r.error().key != "error.ha.command") return r.error();  // the connection broke
+  }
+  // Automations: one automation/config per automation entity, bounded.
+  if (auto states = out.find("get_states"); states != out.end()) {
+    boost::system::error_code ec;
+    auto v = json::parse(states->second, ec);
+    json::array configs;
+    if (!ec && v.is_array())
+      for (const auto& s : v.as_array()) {
+        if (!s.is_object() || configs.size() >= 2000) continue;
+        const auto eid = str_field(s.as_object(), "entity_id");
+        if (eid.rfind("automation.", 0) != 0) continue;
+        auto c = call("automation/config", json::serialize(json::object{{"entity_id", eid}}));
+        if (c) {
+          auto cv = json::parse(*c, ec);
+          if (!ec) configs.push_back(std::move(cv));
+        } else if (c.error().key != "error.ha.command") {
+          return c.error();
+        }
+      }
+    out.emplace("automation/config", json::serialize(configs));
+  }
+  // Z-Wave security classes come per Z-Wave JS config entry.
+  if (auto entries = out.find("config_entries/get"); entries != out.end()) {
+    boost::system::error_code ec;
+    auto v = json::parse(entries->second, ec);
+    if (!ec && v.is_array())
+      for (const auto& e : v.as_array()) {
+        if (!e.is_object() || str_field(e.as_object(), "domain") != "zwave_js") continue;
+        auto r = call("zwave_js/network_status",
+                      json::serialize(json::object{{"entry_id", str_field(e.as_object(), "entry_id")}}));
+        if (r) {
+          out.emplace("zwave_js/network_status", std::move(*r));
+          break;
+        }
+      }
+  }
+  return out;
+}
+
+Result<model::Home> load_live(const LiveOptions& opts) {
+  auto hub = LiveHub::connect(opts);
+  if (!hub) return hub.error();
+  auto replies = (*hub)->fetch_replies();
+  if (!replies) return replies.error();
+  auto home = from_replies(*replies, opts.url);
+  if (home) home->source = opts.url;
+  return home;
+}
+
+}  // namespace domoguard::hub::ha
