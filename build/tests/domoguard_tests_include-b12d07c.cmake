@@ -1,5 +1,0 @@
-if(EXISTS "/work/main/build/tests/domoguard_tests_tests-b12d07c.cmake")
-  include("/work/main/build/tests/domoguard_tests_tests-b12d07c.cmake")
-else()
-  add_test(domoguard_tests_NOT_BUILT-b12d07c domoguard_tests_NOT_BUILT-b12d07c)
-endif()

@@ -1,5 +1,0 @@
-add_test( [==[DG-UPD-001 flags a pending update, weighted by tier]==] /work/main/build/bin/domoguard_tests [==[DG-UPD-001 flags a pending update\, weighted by tier]==]  )
-set_tests_properties( [==[DG-UPD-001 flags a pending update, weighted by tier]==] PROPERTIES WORKING_DIRECTORY /work/main/build/tests)
-add_test( [==[DG-UPD-001 is quiet when up to date, and not run without states]==] /work/main/build/bin/domoguard_tests [==[DG-UPD-001 is quiet when up to date\, and not run without states]==]  )
-set_tests_properties( [==[DG-UPD-001 is quiet when up to date, and not run without states]==] PROPERTIES WORKING_DIRECTORY /work/main/build/tests)
-set( domoguard_tests_TESTS [==[DG-UPD-001 flags a pending update, weighted by tier]==] [==[DG-UPD-001 is quiet when up to date, and not run without states]==])
