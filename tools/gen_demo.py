@@ -502,10 +502,10 @@ def build():
                  translation_key="rssi", disabled_by="integration")
         return d, ie
 
-    d, ie = zha_dev("Front Door Contact", HAL, "LUMI", "lumi.sensor_magnet.aq2", battery=89)
+    d, ie = zha_dev("Front Door Contact", HAL, "LUMI", "lumi.sensor_magnet.aq2", battery=89, sw="0x0000000a")
     H.binary("zha", f"{ie}-1-6", d, "opening", name="Opening", tk=None, expose=(True, False, False))
     # A smoke detector whose battery is nearly empty (8 %).
-    smoke, ie = zha_dev("Kitchen Smoke Detector", KIT, "HEIMAN", "SmokeSensor-EF-3.0", battery=8, key="smoke",
+    smoke, ie = zha_dev("Kitchen Smoke Detector", KIT, "HEIMAN", "SmokeSensor-EF-3.0", battery=8, sw="0x00000031", key="smoke",
                         prefix="00:0d:6f")
     H.binary("zha", f"{ie}-1-1280", smoke, "smoke", name="Smoke")
     leak_bath, ie = zha_dev("Bathroom Leak Sensor", BAT, "LUMI", "lumi.sensor_wleak.aq1", battery=None)
@@ -514,16 +514,16 @@ def build():
              attrs={"state_class": "measurement", "unit_of_measurement": "%", "device_class": "battery"})
     leak_kit, ie = zha_dev("Kitchen Sink Leak Sensor", KIT, "LUMI", "lumi.sensor_wleak.aq1", battery=94)
     kit_leak = H.binary("zha", f"{ie}-1-1280", leak_kit, "moisture", name="Moisture")
-    bath_th, ie = zha_dev("Bathroom Climate", BAT, "LUMI", "lumi.weather", battery=77)
+    bath_th, ie = zha_dev("Bathroom Climate", BAT, "LUMI", "lumi.weather", battery=77, sw="0x00000003")
     H.temp("zha", f"{ie}-1-1026", bath_th, 22.8)
     H.humidity("zha", f"{ie}-1-1029", bath_th, 64)
-    kt, ie = zha_dev("Küchenthermometer", KIT, "_TZ3000_fllyghyj", "TS0201", battery=63, prefix="a4:c1:38")
+    kt, ie = zha_dev("Küchenthermometer", KIT, "_TZ3000_fllyghyj", "TS0201", battery=63, sw="0x00000043", prefix="a4:c1:38")
     H.temp("zha", f"{ie}-1-1026", kt, 21.2)
     H.humidity("zha", f"{ie}-1-1029", kt, 48)
     plug, ie = zha_dev("Office Plug", OFF, "IKEA of Sweden", "TRETAKT Smart plug", sw="0x02040045", prefix="84:2e:14")
     H.entity("switch", "zha", f"{ie}-1-6", plug, name=None, state="on", expose=(True, True, False),
              attrs={"device_class": "outlet"})
-    gm, ie = zha_dev("Garage Motion", GAR, "eWeLink", "SNZB-03P", battery=96, prefix="a4:c1:38")
+    gm, ie = zha_dev("Garage Motion", GAR, "eWeLink", "SNZB-03P", battery=96, sw="0x00002200", prefix="a4:c1:38")
     H.binary("zha", f"{ie}-1-1280", gm, "motion", name="Motion")
 
     # Z-Wave JS ---------------------------------------------------------------------------------------------------
@@ -619,7 +619,8 @@ def build():
              category="config")
     H.battery("mqtt", f"{trv_a}_battery_zigbee2mqtt", trv, 67)
     kp_a = "0xa4c138d2b1e40f77"
-    kp = z2m_dev("Kettle Plug", KIT, kp_a, "Tuya", "Smart plug (with power monitoring)", "TS011F_plug_1")
+    kp = z2m_dev("Kettle Plug", KIT, kp_a, "Tuya", "Smart plug (with power monitoring)", "TS011F_plug_1",
+                 sw="1.0.5")
     H.entity("switch", "mqtt", f"{kp_a}_switch_zigbee2mqtt", kp, name=None, state="off", expose=(True, True, False),
              attrs={"device_class": "outlet"})
     H.entity("switch", "mqtt", f"{kp_a}_child_lock_zigbee2mqtt", kp, name="Child lock", state="off",
