@@ -152,6 +152,8 @@ class Home:
         key = (entry, name)
         did = h("device", entry, name)
         created = minutes_ago("dev" + did, 15000, 370000)
+        entry_created = next(e["created_at"] for e in self.entries if e["entry_id"] == entry)
+        created = max(created, dt.datetime.fromtimestamp(entry_created, dt.timezone.utc) + dt.timedelta(seconds=40))
         d = {
             "area_id": area, "configuration_url": url, "config_entries": [entry],
             "config_entries_subentries": {entry: [None]}, "config_entry_id": entry, "config_subentry_id": None,
@@ -197,6 +199,9 @@ class Home:
             options = {"cloud.alexa": {"should_expose": alexa}, "cloud.google_assistant": {"should_expose": google},
                        "conversation": {"should_expose": conv}}
         created = minutes_ago("ent" + eid, 10000, 360000)
+        if device:   # an entity is registered after its device
+            dev_created = dt.datetime.fromtimestamp(self.dev(device)["created_at"], dt.timezone.utc)
+            created = max(created, dev_created + dt.timedelta(seconds=2))
         if registry:
             self.entities.append({
                 "area_id": area, "categories": {}, "config_entry_id": entry, "config_subentry_id": None,
