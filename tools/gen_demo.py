@@ -1110,7 +1110,7 @@ def check(out):
         loaded[cmd] = json.loads(text)
         if text != render(fresh[cmd]):
             errors.append(f"{file_name(cmd)}: differs from a fresh run of tools/gen_demo.py (re-run it)")
-    if errors:
+    if len(loaded) != len(fresh):
         return report(errors, None)
 
     areas = {a["area_id"] for a in loaded["config/area_registry/list"]}
