@@ -1,0 +1,514 @@
+"""A real Home Assistant (and a real MQTT broker) for DomoGuard's live tests.
+
+Standard library only (Python >= 3.11 on the host): the WebSocket client below is a small RFC 6455
+client over `socket`, enough for HA's WebSocket API, so the tests need no host venv.
+
+    from hass_fixture import Mosquitto, HomeAssistant
+    with Mosquitto() as broker, HomeAssistant(mqtt=broker, demo=True) as ha:
+        ws = ha.ws()                       # authenticated with a long-lived access token
+        print(ws.call("get_config"))
+
+HomeAssistant runs `hass` from the root that tests/live/ha_root.sh builds (Debian forky, pinned HA),
+through tests/live/ha_run.sh (a private mount namespace, so no mount survives it), with a fresh
+config folder and `--skip-pip`: everything HA needs is installed when the root is built, so a
+running HA never reaches beyond this machine. It binds 127.0.0.1 on a free port and is onboarded
+through HA's own onboarding API. Teardown stops HA with SIGTERM (SIGKILL after a grace period),
+removes the config folder unless asked to keep it, and leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+LOOPBACK = "127.0.0.1"
+
+
+class LiveError(RuntimeError):
+    """A live-fixture step failed; the message says which step and why."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
+def _log(msg: str) -> None:
+    print(f"[hass_fixture] {msg}", flush=True)
+
+
+def ensure_root() -> Path:
+    """Builds or reuses the HA root; returns its path (last stdout line of ha_root.sh)."""
+    env_root = os.environ.get("DOMOGUARD_HA_ROOT")
+    if env_root:
+        return Path(env_root)
+    proc = subprocess.run([str(HERE / "ha_root.sh")], stdout=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        raise LiveError(f"ha_root.sh failed with exit code {proc.returncode}")
+    return Path(proc.stdout.strip().splitlines()[-1])
+
+
+def _stop_process(proc: subprocess.Popen, name: str, grace: float) -> None:
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        _log(f"{name} did not stop within {grace:.0f} s; killing it")
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------------------------------
+# Mosquitto
+# --------------------------------------------------------------------------------------------------
+
+
+class Mosquitto:
+    """Debian's mosquitto on 127.0.0.1 with its own config file; no system service involved."""
+
+    def __init__(self, username: str = "domoguard", password: str = "mqtt-test-password") -> None:
+        self.host = LOOPBACK
+        self.port = 0
+        self.username = username
+        self.password = password
+        self._dir: Path | None = None
+        self._proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Mosquitto":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        if not Path(binary).exists() or not shutil.which("mosquitto_pub"):
+            raise LiveError("mosquitto / mosquitto_pub missing: run tests/live/ha_root.sh (installs them)")
+        self._dir = Path(tempfile.mkdtemp(prefix="domoguard-mqtt-"))
+        pw = self._dir / "passwd"
+        pw.touch(mode=0o600)
+        subprocess.run(["mosquitto_passwd", "-b", str(pw), self.username, self.password], check=True)
+        # Started as root, mosquitto drops to its own user before reading the password file.
+        try:
+            import pwd
+            ent = pwd.getpwnam("mosquitto")
+            os.chown(pw, ent.pw_uid, ent.pw_gid)
+        except KeyError:
+            pass
+        self.port = free_port()
+        conf = self._dir / "mosquitto.conf"
+        conf.write_text(
+            f"listener {self.port} {LOOPBACK}\n"
+            "allow_anonymous false\n"
+            f"password_file {pw}\n"
+            "persistence false\n"
+            "log_dest stderr\n"
+            "log_type error\nlog_type warning\n"
+        )
+        os.chmod(self._dir, 0o755)
+        self._log = open(self._dir / "mosquitto.log", "wb")
+        self._proc = subprocess.Popen([binary, "-c", str(conf)], stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise LiveError(f"mosquitto exited: {(self._dir / 'mosquitto.log').read_text()}")
+            try:
+                socket.create_connection((self.host, self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise LiveError("mosquitto did not listen within 10 s")
+
+    def publish(self, topic: str, payload: str | dict, retain: bool = True) -> None:
+        if isinstance(payload, dict):
+            payload = json.dumps(payload)
+        cmd = ["mosquitto_pub", "-h", self.host, "-p", str(self.port), "-u", self.username,
+               "-P", self.password, "-q", "1", "-t", topic, "-m", payload]
+        if retain:
+            cmd.append("-r")
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
+        if proc.returncode != 0:
+            raise LiveError(f"mosquitto_pub {topic} failed: {proc.stderr.strip()}")
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            _stop_process(self._proc, "mosquitto", 5)
+            self._proc = None
+            self._log.close()
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+
+
+# --------------------------------------------------------------------------------------------------
+# A small WebSocket client (RFC 6455, client side, text frames) for HA's WebSocket API
+# --------------------------------------------------------------------------------------------------
+
+
+class WebSocket:
+    def __init__(self, host: str, port: int, path: str, timeout: float = 30.0) -> None:
+        self._sock = socket.create_connection((host, port), timeout=timeout)
+        key = base64.b64encode(os.urandom(16)).decode()
+        req = (f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+               f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        self._sock.sendall(req.encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self._sock.recv(4096)
+            if not chunk:
+                raise LiveError("WebSocket handshake: connection closed")
+            head += chunk
+        head, self._buf = head.split(b"\r\n\r\n", 1)
+        status = head.split(b"\r\n", 1)[0]
+        if b" 101 " not in status:
+            raise LiveError(f"WebSocket handshake refused: {status.decode(errors='replace')}")
+
+    def _recv_exact(self, n: int) -> bytes:
+        while len(self._buf) < n:
+            chunk = self._sock.recv(max(65536, n - len(self._buf)))
+            if not chunk:
+                raise LiveError("WebSocket closed by peer")
+            self._buf += chunk
+        out, self._buf = self._buf[:n], self._buf[n:]
+        return out
+
+    def _send_frame(self, opcode: int, data: bytes) -> None:
+        header = bytearray([0x80 | opcode])
+        n = len(data)
+        if n < 126:
+            header.append(0x80 | n)
+        elif n < 65536:
+            header.append(0x80 | 126)
+            header += struct.pack("!H", n)
+        else:
+            header.append(0x80 | 127)
+            header += struct.pack("!Q", n)
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+        self._sock.sendall(bytes(header) + mask + masked)
+
+    def send_json(self, obj: Any) -> None:
+        self._send_frame(0x1, json.dumps(obj).encode())
+
+    def recv_json(self) -> Any:
+        message = b""
+        while True:
+            b0, b1 = self._recv_exact(2)
+            opcode, fin = b0 & 0x0F, b0 & 0x80
+            n = b1 & 0x7F
+            if n == 126:
+                n = struct.unpack("!H", self._recv_exact(2))[0]
+            elif n == 127:
+                n = struct.unpack("!Q", self._recv_exact(8))[0]
+            mask = self._recv_exact(4) if b1 & 0x80 else None
+            data = self._recv_exact(n)
+            if mask:
+                data = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+            if opcode == 0x9:  # ping
+                self._send_frame(0xA, data)
+                continue
+            if opcode == 0xA:
+                continue
+            if opcode == 0x8:
+                raise LiveError("WebSocket closed by peer")
+            message += data
+            if fin:
+                return json.loads(message)
+
+    def close(self) -> None:
+        try:
+            self._send_frame(0x8, struct.pack("!H", 1000))
+        except OSError:
+            pass
+        self._sock.close()
+
+
+class HaWebSocket:
+    """HA WebSocket API session: authenticates, then `call(type, **fields)` returns `result`."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self._ws = WebSocket(LOOPBACK, port, "/api/websocket")
+        self._next_id = 1
+        hello = self._ws.recv_json()
+        if hello.get("type") != "auth_required":
+            raise LiveError(f"unexpected WS greeting: {hello}")
+        self.ha_version = hello.get("ha_version")
+        self._ws.send_json({"type": "auth", "access_token": token})
+        reply = self._ws.recv_json()
+        if reply.get("type") != "auth_ok":
+            raise LiveError(f"WS auth failed: {reply}")
+
+    def call_raw(self, type_: str, **fields: Any) -> dict:
+        msg_id = self._next_id
+        self._next_id += 1
+        self._ws.send_json({"id": msg_id, "type": type_, **fields})
+        while True:
+            reply = self._ws.recv_json()
+            if reply.get("id") == msg_id and reply.get("type") == "result":
+                return reply
+
+    def call(self, type_: str, **fields: Any) -> Any:
+        reply = self.call_raw(type_, **fields)
+        if not reply.get("success"):
+            raise LiveError(f"WS {type_} failed: {reply.get('error')}")
+        return reply.get("result")
+
+    def close(self) -> None:
+        self._ws.close()
+
+    def __enter__(self) -> "HaWebSocket":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------------------------------
+# Home Assistant
+# --------------------------------------------------------------------------------------------------
+
+
+class HomeAssistant:
+    OWNER_NAME = "Test Owner"
+    OWNER_USERNAME = "owner"
+    OWNER_PASSWORD = "owner-test-password"
+
+    def __init__(self, mqtt: Mosquitto | None = None, demo: bool = False, keep_config: bool = False,
+                 start_timeout: float = 240.0) -> None:
+        self.mqtt = mqtt
+        self.demo = demo
+        self.keep_config = keep_config
+        self.start_timeout = start_timeout
+        self.root: Path | None = None
+        self.port = 0
+        self.token = ""             # long-lived access token
+        self.access_token = ""      # short-lived token from onboarding
+        self.config_dir: Path | None = None      # host path
+        self.config_in_root = ""                 # path as hass sees it
+        self.start_seconds = 0.0                 # process start -> HTTP API answering
+        self.onboard_seconds = 0.0
+        self._proc: subprocess.Popen | None = None
+        self._log_file = None
+
+    # ---- lifecycle ----
+    def __enter__(self) -> "HomeAssistant":
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        assert self.config_dir is not None
+        return self.config_dir / "hass.log"
+
+    def start(self) -> None:
+        self.root = ensure_root()
+        base = self.root / "var/tmp"
+        self.config_dir = Path(tempfile.mkdtemp(prefix="domoguard-ha-", dir=base))
+        self.config_in_root = "/" + str(self.config_dir.relative_to(self.root))
+        self.port = free_port()
+        lines = [
+            "homeassistant:",
+            "  name: DomoGuard test home",
+            "  unit_system: metric",
+            "  time_zone: UTC",
+            "  country: DE",
+            "  latitude: 52.52",
+            "  longitude: 13.40",
+            "  elevation: 34",
+            "  currency: EUR",
+            "http:",
+            f"  server_host: {LOOPBACK}",
+            f"  server_port: {self.port}",
+            "api:",
+            "config:",
+            "onboarding:",
+            "person:",
+            "analytics:",
+            "logger:",
+            "  default: warning",
+        ]
+        if self.demo:
+            lines.append("demo:")
+        (self.config_dir / "configuration.yaml").write_text("\n".join(lines) + "\n")
+        self._log_file = open(self.config_dir / "hass.stdout", "wb")
+        t0 = time.monotonic()
+        _log(f"starting HA on {self.url} (config {self.config_dir})")
+        self._proc = subprocess.Popen(
+            [str(HERE / "ha_run.sh"), str(self.root), "/opt/ha/bin/hass", "-c", self.config_in_root,
+             "--skip-pip", "--log-file", f"{self.config_in_root}/hass.log"],
+            stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait_ready(t0)
+        self.start_seconds = time.monotonic() - t0
+        _log(f"HA answered after {self.start_seconds:.1f} s")
+        t1 = time.monotonic()
+        self._onboard()
+        self.onboard_seconds = time.monotonic() - t1
+        if self.mqtt is not None:
+            self.setup_mqtt(self.mqtt)
+
+    def _wait_ready(self, t0: float) -> None:
+        deadline = t0 + self.start_timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise LiveError(f"hass exited with {self._proc.returncode} during start; see {self.config_dir}")
+            try:
+                status, body = self.http("GET", "/api/onboarding", auth=False, timeout=2)
+                if status == 200:
+                    return
+            except (OSError, LiveError):
+                pass
+            time.sleep(0.25)
+        raise LiveError(f"hass did not answer within {self.start_timeout:.0f} s; see {self.config_dir}")
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            _stop_process(self._proc, "hass", 60)
+            # The whole session: nothing started under hass may outlive it.
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._proc = None
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+        if self.config_dir is not None and not self.keep_config:
+            shutil.rmtree(self.config_dir, ignore_errors=True)
+            self.config_dir = None
+
+    # ---- HTTP ----
+    def http(self, method: str, path: str, body: Any = None, auth: bool = True, form: bool = False,
+             timeout: float = 30, token: str | None = None) -> tuple[int, Any]:
+        headers = {}
+        data = None
+        if body is not None:
+            if form:
+                data = urllib.parse.urlencode(body).encode()
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            else:
+                data = json.dumps(body).encode()
+                headers["Content-Type"] = "application/json"
+        if auth:
+            headers["Authorization"] = f"Bearer {token or self.token or self.access_token}"
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
+        try:
+            with opener.open(req, timeout=timeout) as resp:
+                raw = resp.read()
+                status = resp.status
+        except urllib.error.HTTPError as err:
+            raw = err.read()
+            status = err.code
+        try:
+            return status, json.loads(raw) if raw else None
+        except json.JSONDecodeError:
+            return status, raw.decode(errors="replace")
+
+    def _expect(self, step: str, status: int, body: Any, ok: tuple[int, ...] = (200,)) -> Any:
+        if status not in ok:
+            raise LiveError(f"{step}: HTTP {status}: {body}")
+        return body
+
+    # ---- onboarding, following homeassistant/components/onboarding/views.py ----
+    def _onboard(self) -> None:
+        client_id = f"{self.url}/"
+        st, steps = self.http("GET", "/api/onboarding", auth=False)
+        self._expect("GET /api/onboarding", st, steps)
+        st, body = self.http("POST", "/api/onboarding/users", auth=False, body={
+            "client_id": client_id, "name": self.OWNER_NAME, "username": self.OWNER_USERNAME,
+            "password": self.OWNER_PASSWORD, "language": "en"})
+        code = self._expect("onboarding user step", st, body)["auth_code"]
+        st, tok = self.http("POST", "/auth/token", auth=False, form=True, body={
+            "grant_type": "authorization_code", "code": code, "client_id": client_id})
+        self.access_token = self._expect("auth code exchange", st, tok)["access_token"]
+        st, body = self.http("POST", "/api/onboarding/core_config", body={})
+        self._expect("onboarding core_config step", st, body)
+        st, body = self.http("POST", "/api/onboarding/analytics", body={})
+        self._expect("onboarding analytics step", st, body)
+        st, body = self.http("POST", "/api/onboarding/integration", body={
+            "client_id": client_id, "redirect_uri": f"{client_id}?auth_callback=1"})
+        self._expect("onboarding integration step", st, body)
+        st, steps = self.http("GET", "/api/onboarding", auth=False)
+        if st == 200 and isinstance(steps, list) and not all(s.get("done") for s in steps):
+            raise LiveError(f"onboarding incomplete: {steps}")
+        with HaWebSocket(self.port, self.access_token) as ws:
+            self.token = ws.call("auth/long_lived_access_token", client_name="DomoGuard tests",
+                                 lifespan=30)
+        _log("onboarded; long-lived token obtained")
+
+    def ws(self) -> HaWebSocket:
+        return HaWebSocket(self.port, self.token)
+
+    # ---- config flows over REST ----
+    def config_flow(self, handler: str, *steps: dict) -> dict:
+        st, res = self.http("POST", "/api/config/config_entries/flow",
+                            body={"handler": handler, "show_advanced_options": False})
+        res = self._expect(f"config flow {handler} init", st, res)
+        for user_input in steps:
+            if res.get("type") != "form":
+                break
+            st, res = self.http("POST", f"/api/config/config_entries/flow/{res['flow_id']}", body=user_input)
+            res = self._expect(f"config flow {handler} step", st, res)
+        if res.get("type") != "create_entry":
+            raise LiveError(f"config flow {handler} did not create an entry: {res}")
+        return res
+
+    def setup_mqtt(self, broker: Mosquitto) -> None:
+        self.config_flow("mqtt", {"broker": broker.host, "port": broker.port,
+                                  "username": broker.username, "password": broker.password})
+        self.wait_for(lambda: "mqtt" in self.http("GET", "/api/config")[1].get("components", []),
+                      "mqtt integration loaded")
+        _log("MQTT integration set up")
+
+    def wait_for(self, predicate, what: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if predicate():
+                    return
+            except (OSError, LiveError, KeyError):
+                pass
+            time.sleep(0.2)
+        raise LiveError(f"timed out waiting for {what}")
+
+    def restart_clean_stop(self) -> None:
+        """Stops HA cleanly (SIGTERM, wait) so its .storage is flushed, keeping the config folder."""
+        if self._proc is not None:
+            _stop_process(self._proc, "hass", 60)
+            rc = self._proc.returncode
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._proc = None
+            if rc not in (0, -signal.SIGTERM):
+                _log(f"hass exited with {rc}")
