@@ -273,8 +273,9 @@ void known_vulnerable(const Home&, const Device& d, Sink& out) {
     if (fw == Fw::not_affected) continue;
     const bool high = fw == Fw::affected && !e.family;
     Finding f = device_finding(d, e, high ? "high" : "medium");
+    // Exploited in the wild (KEV) weighs more; a certain match (model and firmware) raises it again.
     f.severity = e.kev ? Severity::high : Severity::medium;
-    if (high && (e.kev || d.tier != Tier::normal)) f.severity = raise(f.severity);
+    if (high) f.severity = raise(f.severity);
     if (!e.firmware.fixed.empty()) f.evidence.emplace_back("fixed_in", e.firmware.fixed);
     f.remediation = guidance("rule.DG-VUL-001.fix");
     out.add(std::move(f));
