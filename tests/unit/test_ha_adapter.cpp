@@ -481,3 +481,24 @@ TEST_CASE("the tar reader follows GNU long names", "[adapter]") {
   CHECK(seen[0].first == long_dir + "/f.txt");
   CHECK(seen[0].second == "hello");
 }
+
+TEST_CASE("live captures: the storage files and the WS replies of one hub agree", "[adapter]") {
+  // Files captured from a running HA go to tests/fixtures/ha-live/{storage,ws}; without them there is nothing to compare.
+  const fs::path live = std::string(DG_SOURCE_DIR) + "/tests/fixtures/ha-live";
+  if (!fs::is_directory(live / "storage") || !fs::is_directory(live / "ws")) {
+    WARN("tests/fixtures/ha-live not present; skipped");
+    return;
+  }
+  auto storage = must_load((live / "storage").string());
+  auto ws = must_load((live / "ws").string());
+  auto registered = [](const model::Home& h) {
+    return std::count_if(h.entities.begin(), h.entities.end(), [](const model::Entity& e) { return e.in_registry; });
+  };
+  if (storage.has(Part::devices) && ws.has(Part::devices)) CHECK(storage.devices.size() == ws.devices.size());
+  if (storage.has(Part::entities) && ws.has(Part::entities)) CHECK(registered(storage) == registered(ws));
+  if (storage.has(Part::areas) && ws.has(Part::areas)) CHECK(storage.areas.size() == ws.areas.size());
+  if (storage.has(Part::users) && ws.has(Part::users)) CHECK(storage.users.size() == ws.users.size());
+  if (storage.has(Part::integrations) && ws.has(Part::integrations))
+    CHECK(storage.integrations.size() == ws.integrations.size());
+  for (const auto& d : ws.devices) CHECK(storage.device(d.id) != nullptr);
+}
