@@ -31,6 +31,12 @@ if [ -f "$marker" ]; then
     exit 0
 fi
 
+# Build inside a private mount namespace: the /proc and cache mounts below vanish with this process
+# however it ends (even SIGKILL), so no mount is ever left behind on the host.
+if [ "${DOMOGUARD_HA_ROOT_INNER:-}" != 1 ]; then
+    exec env DOMOGUARD_HA_ROOT_INNER=1 unshare --mount --propagation private -- "$0" "$@"
+fi
+
 mkdir -p "$cache"
 # One builder per key at a time; a second caller waits, then finds the finished root.
 exec 9>"$cache/.ha-root-$key.lock"
