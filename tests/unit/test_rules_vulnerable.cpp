@@ -216,3 +216,36 @@ TEST_CASE("DG-VUL-003 respects installation type and patched versions", "[rules]
     CHECK_FALSE(ran);
   }
 }
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+
+TEST_CASE("Every security rule has plain-language texts", "[rules][catalog-sec]") {
+  std::ifstream in(DG_SOURCE_DIR "/locales/en.json");
+  REQUIRE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::json::object en;
+  REQUIRE_NOTHROW(en = boost::json::parse(ss.str()).as_object());
+  const std::string families[] = {"DG-UPD-", "DG-VUL-", "DG-ACC-", "DG-HUB-", "DG-NET-", "DG-SUP-", "DG-INV-"};
+  int count = 0;
+  for (const auto& r : audit::all_rules()) {
+    const std::string id(r.id);
+    if (std::none_of(std::begin(families), std::end(families), [&](const std::string& p) { return id.rfind(p, 0) == 0; }))
+      continue;
+    ++count;
+    INFO(id);
+    for (const char* part : {".title", ".why", ".fix"}) {
+      auto* v = en.if_contains("rule." + id + part);
+      REQUIRE(v);
+      REQUIRE(v->is_string());
+      CHECK(v->get_string().size() > 10);
+    }
+    CHECK_FALSE(r.clauses.empty());
+  }
+  CHECK(count >= 25);
+  for (const char* k : {"rule.DG-UPD-001.fix_manual", "rule.DG-UPD-004.fix_manual", "rule.DG-UPD-005.fix_manual",
+                        "rule.DG-ACC-004.fix_owner"})
+    CHECK(en.if_contains(k));
+}
