@@ -13,7 +13,7 @@ inline const std::vector<std::string>& storage_paths() {
       ".storage/core.device_registry", ".storage/core.entity_registry", ".storage/core.area_registry",
       ".storage/core.config_entries",  ".storage/core.config",          ".storage/core.analytics",
       ".storage/core.uuid",            ".storage/auth",                 ".storage/auth_module.totp",
-      ".storage/homeassistant.exposed_entities", ".storage/cloud",       "custom_components/x/manifest.json",
+      ".storage/homeassistant.exposed_entities", ".storage/cloud",       ".storage/http",        "custom_components/x/manifest.json",
       ".HA_VERSION"};
   return p;
 }

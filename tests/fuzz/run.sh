@@ -18,7 +18,7 @@ FIX="$ROOT/tests/fixtures/ha"
 
 # Seeds: the selector byte (index into the target's list) followed by a real file.
 storage_keys=(core.device_registry core.entity_registry core.area_registry core.config_entries core.config
-              core.analytics core.uuid auth auth_module.totp homeassistant.exposed_entities cloud)
+              core.analytics core.uuid auth auth_module.totp homeassistant.exposed_entities cloud http)
 for i in "${!storage_keys[@]}"; do
   for dir in "$FIX/config-v3/.storage" "$FIX/storage-v1/.storage"; do
     f="$dir/${storage_keys[$i]}"

@@ -148,6 +148,9 @@ TEST_CASE("config folder with a major-3 device registry", "[adapter]") {
   CHECK(h.hub.alexa_enabled == true);
   CHECK(h.hub.cloud_logged_in == false);   // no .cloud credentials file
   CHECK(h.hub.google_secure_pin == false);
+  CHECK(h.has(Part::http));
+  CHECK(h.hub.tls == false);
+  CHECK(h.hub.ip_ban == false);
 
   REQUIRE(h.deleted_devices.size() == 1);
   CHECK(h.deleted_devices[0].name == "Old Plug");

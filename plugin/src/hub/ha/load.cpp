@@ -18,7 +18,7 @@ const std::set<std::string>& store_keys() {
   static const std::set<std::string> keys = {
       "core.device_registry", "core.entity_registry", "core.area_registry", "core.config_entries",
       "core.config",          "core.analytics",       "core.uuid",          "auth",
-      "auth_module.totp",     "auth_module.notify",   "homeassistant.exposed_entities", "cloud"};
+      "auth_module.totp",     "auth_module.notify",   "homeassistant.exposed_entities", "cloud", "http"};
   return keys;
 }
 

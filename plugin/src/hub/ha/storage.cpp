@@ -309,8 +309,24 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
 
   home.mark_missing(Part::states, "Live entity states are not stored in the config folder; audit the WebSocket "
                                   "replies (get_states) to check them.");
-  home.mark_missing(Part::http, "The HTTP server settings (TLS, login banning) are in configuration.yaml, "
-                                "which this version of DomoGuard does not read.");
+  // Since 2026 HA keeps its HTTP server settings in .storage/http; "stable" is the configuration in force.
+  if (files.count(".storage/http")) {
+    auto r = read_store(files, origin, "http", {2}, home, {Part::http});
+    if (!r) return r.error();
+    if (*r) {
+      if (const auto* st = obj(*(*r)->data, "stable")) {
+        home.hub.tls = !raw(*st, "ssl_certificate").empty();
+        home.hub.ip_ban = boolean(*st, "ip_ban_enabled").value_or(true);   // HA's default
+        home.hub.has_http_data = true;
+        home.mark_present(Part::http);
+      } else {
+        home.mark_missing(Part::http, ".storage/http has no stable configuration.");
+      }
+    }
+  } else {
+    home.mark_missing(Part::http, "The HTTP server settings (TLS, login banning) of this Home Assistant are in "
+                                  "configuration.yaml, which this version of DomoGuard does not read.");
+  }
   if (has_zwave_devices(home))
     home.mark_missing(Part::radio_security, "Z-Wave security classes are known only to the running Z-Wave JS "
                                             "server; audit the WebSocket replies (zwave_js/network_status).");
