@@ -56,6 +56,8 @@ bool missing_need(const RuleDef& rule, const Home& home, std::string* why, std::
 
 }  // namespace
 
+bool can_run(const RuleDef& rule, const Home& home, std::string* why) { return !missing_need(rule, home, why, nullptr); }
+
 bool run_rule(const RuleDef& rule, const Home& home, std::vector<Finding>& out, std::string* why) {
   if (missing_need(rule, home, why, nullptr)) return false;
   RuleSink sink(rule, out);

@@ -45,6 +45,9 @@ void audit_device(const model::Home& home, const model::Device& device, std::vec
 // (the reason is written to why).
 bool run_rule(const RuleDef& rule, const model::Home& home, std::vector<Finding>& out, std::string* why = nullptr);
 
+// True when the home holds every part the rule needs; otherwise why says what is missing.
+bool can_run(const RuleDef& rule, const model::Home& home, std::string* why = nullptr);
+
 // Scoring (see README "Scores"): per device from its findings, the home from devices and home-level findings.
 int severity_penalty(Severity s);
 void score(const model::Home& home, AuditResult& result);

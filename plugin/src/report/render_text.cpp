@@ -93,11 +93,20 @@ std::string audit_table(const AuditView& v, bool color) {
     auto* a = v.home.area(id);
     return a ? terminal_safe(a->name) : terminal_safe(id);
   };
-  std::vector<const Finding*> home_level;
+  // Home-level findings grouped by subject, in order of first (most severe) appearance;
+  // devices grouped by area, then listed by name.
+  std::vector<std::pair<std::string, std::vector<const Finding*>>> home_level;
   std::map<std::string, std::map<std::string, std::vector<const Finding*>>> by_area;
   for (const auto& f : r.findings) {
-    if (f.device_id.empty()) home_level.push_back(&f);
-    else by_area[area_name(f.area_id)][f.device_id].push_back(&f);
+    if (f.device_id.empty()) {
+      const auto key = f.subject.kind + ":" + f.subject.id;
+      auto it = std::find_if(home_level.begin(), home_level.end(), [&](const auto& g) { return g.first == key; });
+      if (it == home_level.end()) home_level.push_back({key, {&f}});
+      else it->second.push_back(&f);
+    } else {
+      auto* d = v.home.device(f.device_id);
+      by_area[area_name(f.area_id)][(d ? d->name : f.device_id) + '\x1f' + f.device_id].push_back(&f);
+    }
   }
   auto print_finding = [&](const Finding& f, const std::string& indent) {
     o << indent << badge(f.severity, msg, color) << " " << terminal_safe(finding_title(f, msg), 200) << "  ["
@@ -112,14 +121,16 @@ std::string audit_table(const AuditView& v, bool color) {
   };
   if (!home_level.empty()) {
     o << "\n" << bold(msg.text("cli.audit.home_level"), color) << "\n";
-    for (auto* f : home_level) {
-      o << "  " << terminal_safe(f->subject.name) << "\n";
-      print_finding(*f, "    ");
+    for (const auto& group : home_level) {
+      o << "  " << terminal_safe(group.second.front()->subject.name) << "\n";
+      for (auto* f : group.second) print_finding(*f, "    ");
     }
   }
   for (const auto& [area, devices] : by_area) {
     o << "\n" << bold(area, color) << "\n";
-    for (const auto& [dev_id, list] : devices) {
+    for (const auto& entry : devices) {
+      const std::string dev_id = entry.first.substr(entry.first.find('\x1f') + 1);
+      const auto& list = entry.second;
       auto* d = v.home.device(dev_id);
       auto ds = std::find_if(r.devices.begin(), r.devices.end(), [&](const auto& x) { return x.id == dev_id; });
       o << "  " << terminal_safe(d ? d->name : dev_id);

@@ -151,6 +151,7 @@ Result<std::string> LiveHub::wait_result(int id) {
         if (auto* ev = o.if_contains("event")) pending_events_.push_back(json::serialize(*ev));
       continue;
     }
+    if (type == "pong" && mid == id) return std::string("null");
     if (type != "result" || mid != id) continue;
     auto* ok = o.if_contains("success");
     if (ok && ok->is_bool() && ok->as_bool()) {
@@ -216,6 +217,22 @@ Result<Replies> LiveHub::fetch_replies() {
   Replies out;
   for (const auto& cmd : audit_commands()) {
     if (cmd == "automation/config" || cmd == "zwave_js/network_status") continue;  // need per-item arguments
+    if (cmd == "homeassistant/expose_new_entities/get") {
+      // One call per assistant, gathered into an object keyed by assistant.
+      json::object per;
+      for (const char* assistant : {"conversation", "cloud.alexa", "cloud.google_assistant"}) {
+        auto r = call(cmd, json::serialize(json::object{{"assistant", assistant}}));
+        if (r) {
+          boost::system::error_code ec;
+          auto v = json::parse(*r, ec);
+          if (!ec) per[assistant] = std::move(v);
+        } else if (r.error().key != "error.ha.command") {
+          return r.error();
+        }
+      }
+      if (!per.empty()) out.emplace(cmd, json::serialize(per));
+      continue;
+    }
     auto r = call(cmd);
     if (r) out.emplace(cmd, std::move(*r));
     else if (r.error().key != "error.ha.command") return r.error();  // the connection broke

@@ -257,9 +257,11 @@ Result<model::Home> load(const std::string& path) {
     if (!src) return src.error();
     return read_backup(**src, path);
   }
-  Error e = bad("error.file.not_found", "The snapshot was not found", path);
-  e.code = ErrorCode::io;
-  return e;
+  // A source that does not exist is the user's input at fault (exit code 2), not local trouble.
+  return bad("error.file.not_found",
+             "The snapshot was not found: give a Home Assistant config folder, a folder of WebSocket replies or a "
+             "backup file",
+             path);
 }
 
 }  // namespace domoguard::hub::ha

@@ -1,0 +1,200 @@
+// domoguardd: the daemon the Home Assistant add-on ("app") runs. It watches the hub, re-audits what
+// changes, keeps the history, and serves the panel and the domoguard/* API on one port.
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "api/service.hpp"
+#include "app/source.hpp"
+#include "hub/ha/live.hpp"
+#include "report/render.hpp"
+#include "server.hpp"
+#include "store/history.hpp"
+#include "watcher.hpp"
+
+namespace {
+
+using namespace domoguard;
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) { g_stop = true; }
+
+std::mutex g_log_m;
+void log_line(const std::string& line) {
+  std::lock_guard lock(g_log_m);
+  auto t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::cerr << stamp << " domoguardd: " << report::terminal_safe(line, 400) << std::endl;
+}
+
+const char* kHelp =
+    "Usage: domoguardd [options]\n"
+    "\n"
+    "Watches a Home Assistant hub, audits it against ISO/IEC 27403:2024, re-audits what changes, and serves\n"
+    "the DomoGuard panel and API on one port.\n"
+    "\n"
+    "  --demo                     serve the bundled demo home (no hub needed), on 127.0.0.1:8099\n"
+    "  --url URL                  the hub (ws://, wss://, http:// or https://)\n"
+    "  --token-file FILE          a long-lived access token, in a file readable only by you (chmod 600)\n"
+    "  --ca-file FILE             extra CA for the hub's certificate (TLS is always verified)\n"
+    "  --allow-insecure           allow plain ws:// to a hub on another machine\n"
+    "  --addon                    add-on mode: the hub at ws://supervisor/core/websocket with $SUPERVISOR_TOKEN,\n"
+    "                             listen on 0.0.0.0:8099, accept only the ingress proxy (172.30.32.2) and loopback\n"
+    "  --listen HOST:PORT         where to serve (default 127.0.0.1:8099; port 0 picks a free one)\n"
+    "  --allow-peer ADDR          also accept connections from ADDR (repeatable)\n"
+    "  --panel-dir DIR            the panel's built files (ui-panel/dist)\n"
+    "  --db PATH                  audit history (default ~/.local/state/domoguard/history.db; /data/... in the add-on)\n"
+    "  --lang xx                  language of notifications (en, de, fr, es, nl)\n"
+    "  --no-notify                no notification in Home Assistant for new devices\n"
+    "  --help, --version\n";
+
+struct Options {
+  bool demo = false, addon = false, notify = true, allow_insecure = false;
+  std::string url, token_file, ca_file, panel_dir, db, lang = "en";
+  std::string host = "127.0.0.1";
+  int port = 8099;
+  std::vector<std::string> peers;
+};
+
+std::optional<std::string> parse(int argc, char** argv, Options& o) {
+  auto need = [&](int& i) -> std::optional<std::string> {
+    if (i + 1 >= argc) return std::nullopt;
+    return std::string(argv[++i]);
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    std::optional<std::string> v;
+    if (a == "--demo") o.demo = true;
+    else if (a == "--addon") o.addon = true;
+    else if (a == "--no-notify") o.notify = false;
+    else if (a == "--allow-insecure") o.allow_insecure = true;
+    else if (a == "--url" || a == "--token-file" || a == "--ca-file" || a == "--panel-dir" || a == "--db" ||
+             a == "--lang" || a == "--listen" || a == "--allow-peer") {
+      v = need(i);
+      if (!v) return "option " + a + " needs a value";
+      if (a == "--url") o.url = *v;
+      else if (a == "--token-file") o.token_file = *v;
+      else if (a == "--ca-file") o.ca_file = *v;
+      else if (a == "--panel-dir") o.panel_dir = *v;
+      else if (a == "--db") o.db = *v;
+      else if (a == "--lang") o.lang = *v;
+      else if (a == "--allow-peer") o.peers.push_back(*v);
+      else {
+        auto colon = v->rfind(':');
+        if (colon == std::string::npos) return "--listen needs HOST:PORT";
+        o.host = v->substr(0, colon);
+        const auto port = v->substr(colon + 1);
+        if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
+          return "--listen: bad port";
+        o.port = std::stoi(port);
+        if (o.port > 65535) return "--listen: bad port";
+      }
+    } else {
+      return "unknown option " + a;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+    std::cout << kHelp;
+    return 0;
+  }
+  if (argc > 1 && std::string(argv[1]) == "--version") {
+    std::cout << "domoguardd " << DOMOGUARD_VERSION << "\n";
+    return 0;
+  }
+  Options o;
+  if (auto err = parse(argc, argv, o)) {
+    std::cerr << "domoguardd: " << *err << "; see domoguardd --help\n";
+    return 2;
+  }
+  if (o.addon) {
+    if (o.url.empty()) o.url = hub::ha::default_url();
+    o.host = "0.0.0.0";
+    o.peers.push_back("172.30.32.2");  // the Supervisor's ingress proxy
+    if (o.db.empty()) o.db = "/data/domoguard.db";
+  }
+  if (!o.demo && o.url.empty()) {
+    std::cerr << "domoguardd: give --demo, --url URL --token-file FILE, or --addon; see domoguardd --help\n";
+    return 2;
+  }
+  // Bound to all interfaces without an allow-list would let anyone on the network read the audit.
+  if (o.host != "127.0.0.1" && o.host != "localhost" && o.host != "::1" && o.peers.empty()) {
+    std::cerr << "domoguardd: listening on " << o.host << " needs --allow-peer ADDR (or --addon)\n";
+    return 2;
+  }
+  if (o.db.empty()) o.db = store::History::default_path();
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto service = api::Service::create({o.db, o.lang});
+  if (!service) {
+    std::cerr << "domoguardd: " << service.error().describe() << "\n";
+    return 4;
+  }
+  std::optional<hub::ha::LiveOptions> live;
+  if (o.demo) {
+    auto home = app::load_demo();
+    if (!home) {
+      std::cerr << "domoguardd: " << home.error().describe() << "\n";
+      return 4;
+    }
+    auto d = (*service)->set_home(std::move(*home), "demo");
+    if (!d) {
+      std::cerr << "domoguardd: " << d.error().describe() << "\n";
+      return 4;
+    }
+  } else {
+    auto token = hub::ha::read_token(o.token_file);
+    if (!token) {
+      std::cerr << "domoguardd: " << token.error().describe() << "\n";
+      return 2;
+    }
+    live = hub::ha::LiveOptions{o.url, std::move(*token), o.ca_file, o.allow_insecure, 30000};
+    auto u = net::parse_url(o.url);
+    if (!u) {
+      std::cerr << "domoguardd: " << u.error().message << "\n";
+      return 2;
+    }
+  }
+
+  daemon::ServerOptions so{o.host, o.port, o.peers, o.panel_dir};
+  auto server = daemon::Server::start(so, **service);
+  if (!server) {
+    std::cerr << "domoguardd: " << server.error().describe() << "\n";
+    return 4;
+  }
+  log_line("serving on http://" + o.host + ":" + std::to_string((*server)->port()) + "/" +
+           (o.demo ? " (demo home)" : ""));
+
+  std::thread watcher;
+  if (live) {
+    daemon::WatcherOptions wo;
+    wo.live = *live;
+    wo.notify = o.notify;
+    wo.lang = o.lang;
+    wo.panel_link = o.addon ? "/hassio/ingress/domoguard" : "/domoguard";
+    watcher = std::thread([&, wo] {
+      daemon::Watcher w(wo, **service, log_line);
+      w.run(g_stop);
+    });
+  }
+  while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  log_line("stopping");
+  if (watcher.joinable()) watcher.join();
+  (*server)->stop();
+  return 0;
+}

@@ -1,0 +1,248 @@
+#include "server.hpp"
+
+#include <arpa/inet.h>
+#include <libwebsockets.h>
+
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <regex>
+
+#include "net/ws_client.hpp"
+
+namespace domoguard::daemon {
+
+namespace fs = std::filesystem;
+
+bool peer_allowed(const std::string& peer, const std::vector<std::string>& allowed) {
+  if (allowed.empty() || net::is_loopback(peer)) return true;
+  std::string p = peer;
+  if (p.rfind("::ffff:", 0) == 0) p = p.substr(7);  // IPv4-mapped IPv6
+  return std::find(allowed.begin(), allowed.end(), p) != allowed.end();
+}
+
+std::string valid_ingress_path(const std::string& value) {
+  static const std::regex form("/api/hassio_ingress/[A-Za-z0-9_-]{1,128}");
+  return std::regex_match(value, form) ? value : std::string();
+}
+
+std::string static_file(const std::string& root, const std::string& request_path) {
+  if (root.empty() || request_path.empty() || request_path.size() > 512) return {};
+  if (request_path.find("..") != std::string::npos || request_path.find('\0') != std::string::npos) return {};
+  std::error_code ec;
+  auto base = fs::weakly_canonical(root, ec);
+  if (ec) return {};
+  auto full = fs::weakly_canonical(base / fs::path(request_path).relative_path(), ec);
+  if (ec) return {};
+  auto rel = full.lexically_relative(base);
+  if (rel.empty() || rel.native().rfind("..", 0) == 0 || !fs::is_regular_file(full, ec)) return {};
+  return full.string();
+}
+
+namespace {
+
+const char* mime_of(const std::string& path) {
+  static const std::pair<const char*, const char*> table[] = {
+      {".js", "text/javascript"}, {".mjs", "text/javascript"}, {".css", "text/css"}, {".html", "text/html"},
+      {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"}, {".map", "application/json"}};
+  for (auto [ext, mime] : table)
+    if (path.size() >= std::strlen(ext) && path.compare(path.size() - std::strlen(ext), std::string::npos, ext) == 0)
+      return mime;
+  return "application/octet-stream";
+}
+
+// Per-connection state for WebSocket API clients and dynamic HTTP answers. lws allocates it
+// zero-filled, so it holds only pointers, created and freed in the callbacks below.
+struct Session {
+  std::string* partial;
+  std::deque<std::string>* outbox;
+  std::string* http_body;
+  const char* http_type;
+};
+
+std::string index_html(const std::string& base, bool has_panel) {
+  // The base element makes every relative URL (script, API socket) work behind the ingress prefix.
+  std::string html = "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                     "content=\"width=device-width, initial-scale=1\"><base href=\"" + base +
+                     "/\"><title>DomoGuard</title></head><body>";
+  if (has_panel)
+    html += "<domoguard-panel standalone></domoguard-panel><script type=\"module\" src=\"panel/domoguard-panel.js\"></script>";
+  else
+    html += "<h1>DomoGuard</h1><p>The daemon is running. Its API is at <code>api/websocket</code>; the panel is not "
+            "installed in this build.</p>";
+  return html + "</body></html>\n";
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions opts;
+  api::Service* service = nullptr;
+  lws_context* ctx = nullptr;
+  std::thread thread;
+  std::atomic<bool> stop{false};
+};
+
+namespace {
+
+Server::Impl* impl_of(lws* wsi) { return static_cast<Server::Impl*>(lws_context_user(lws_get_context(wsi))); }
+
+int http_reply(lws* wsi, Session* s, int status, const char* type, std::string body) {
+  unsigned char buf[LWS_PRE + 1024];
+  unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
+  if (lws_add_http_common_headers(wsi, static_cast<unsigned>(status), type, body.size(), &p, end)) return 1;
+  static const char csp[] = "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
+  if (lws_add_http_header_by_name(wsi, reinterpret_cast<const unsigned char*>("content-security-policy:"),
+                                  reinterpret_cast<const unsigned char*>(csp), sizeof csp - 1, &p, end))
+    return 1;
+  if (lws_add_http_header_by_name(wsi, reinterpret_cast<const unsigned char*>("x-content-type-options:"),
+                                  reinterpret_cast<const unsigned char*>("nosniff"), 7, &p, end))
+    return 1;
+  if (lws_finalize_write_http_header(wsi, start, &p, end)) return 1;
+  s->http_body = new std::string(std::move(body));
+  s->http_type = type;
+  lws_callback_on_writable(wsi);
+  return 0;
+}
+
+int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
+  auto* impl = impl_of(wsi);
+  auto* s = static_cast<Session*>(user);
+  switch (reason) {
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION: {
+      auto* args = static_cast<lws_filter_network_conn_args*>(user);
+      if (!args || !impl) return 0;
+      char host[INET6_ADDRSTRLEN] = {0};
+      if (args->cli_addr.ss_family == AF_INET)
+        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&args->cli_addr)->sin_addr, host, sizeof host);
+      else if (args->cli_addr.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&args->cli_addr)->sin6_addr, host, sizeof host);
+      return peer_allowed(host, impl->opts.allowed_peers) ? 0 : 1;  // non-zero hangs up at once
+    }
+    case LWS_CALLBACK_HTTP: {
+      std::string path(static_cast<const char*>(in), strnlen(static_cast<const char*>(in), 1024));
+      if (path == "/" || path == "/index.html") {
+        std::string base;
+        char hdr[256] = {0};
+        int n = lws_hdr_custom_copy(wsi, hdr, sizeof hdr, "x-ingress-path:", 15);
+        if (n > 0) base = valid_ingress_path(std::string(hdr, static_cast<size_t>(n)));
+        const bool has_panel = !static_file(impl->opts.panel_dir, "domoguard-panel.js").empty();
+        return http_reply(wsi, s, HTTP_STATUS_OK, "text/html", index_html(base, has_panel));
+      }
+      if (path.rfind("/panel/", 0) == 0) {
+        auto file = static_file(impl->opts.panel_dir, path.substr(7));
+        if (file.empty()) return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, nullptr) ? -1 : lws_http_transaction_completed(wsi);
+        int r = lws_serve_http_file(wsi, file.c_str(), mime_of(file), nullptr, 0);
+        if (r < 0 || (r > 0 && lws_http_transaction_completed(wsi))) return -1;
+        return 0;
+      }
+      if (path == "/healthz")
+        return http_reply(wsi, s, HTTP_STATUS_OK, "application/json", impl->service->handle("{\"type\":\"domoguard/status\"}"));
+      return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, nullptr) ? -1 : lws_http_transaction_completed(wsi);
+    }
+    case LWS_CALLBACK_HTTP_WRITEABLE: {
+      if (!s || !s->http_body) break;
+      std::string body = std::move(*s->http_body);
+      delete s->http_body;
+      s->http_body = nullptr;
+      std::vector<unsigned char> buf(LWS_PRE + body.size());
+      std::memcpy(buf.data() + LWS_PRE, body.data(), body.size());
+      if (lws_write(wsi, buf.data() + LWS_PRE, body.size(), LWS_WRITE_HTTP_FINAL) != static_cast<int>(body.size())) return 1;
+      if (lws_http_transaction_completed(wsi)) return -1;
+      break;
+    }
+    case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+      if (lws_http_transaction_completed(wsi)) return -1;
+      break;
+    case LWS_CALLBACK_ESTABLISHED:
+      s->outbox = new std::deque<std::string>();
+      s->partial = new std::string();
+      break;
+    case LWS_CALLBACK_RECEIVE: {
+      if (!s->partial || !s->outbox) return -1;
+      if (s->partial->size() + len > api::max_request_bytes) return -1;  // refuse oversized requests
+      s->partial->append(static_cast<const char*>(in), len);
+      if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi)) break;
+      std::string request = std::move(*s->partial);
+      s->partial->clear();
+      if (s->outbox->size() > 64) return -1;  // a client that does not read its answers
+      s->outbox->push_back(impl->service->handle(request));
+      lws_callback_on_writable(wsi);
+      break;
+    }
+    case LWS_CALLBACK_SERVER_WRITEABLE: {
+      if (!s->outbox || s->outbox->empty()) break;
+      std::string msg = std::move(s->outbox->front());
+      s->outbox->pop_front();
+      std::vector<unsigned char> buf(LWS_PRE + msg.size());
+      std::memcpy(buf.data() + LWS_PRE, msg.data(), msg.size());
+      if (lws_write(wsi, buf.data() + LWS_PRE, msg.size(), LWS_WRITE_TEXT) < static_cast<int>(msg.size())) return -1;
+      if (!s->outbox->empty()) lws_callback_on_writable(wsi);
+      break;
+    }
+    case LWS_CALLBACK_CLOSED:
+      delete s->outbox;
+      delete s->partial;
+      s->outbox = nullptr;
+      s->partial = nullptr;
+      break;
+    case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+    case LWS_CALLBACK_CLOSED_HTTP:
+      if (s && s->http_body) {
+        delete s->http_body;
+        s->http_body = nullptr;
+      }
+      break;
+    default:
+      break;
+  }
+  return 0;
+}
+
+const lws_protocols kProtocols[] = {
+    {"domoguard", callback, sizeof(Session), 64 * 1024, 0, nullptr, 0},
+    {nullptr, nullptr, 0, 0, 0, nullptr, 0}};
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::start(const ServerOptions& opts, api::Service& service) {
+  auto impl = std::make_unique<Impl>();
+  impl->opts = opts;
+  impl->service = &service;
+  lws_set_log_level(std::getenv("DOMOGUARD_DEBUG_LWS") ? LLL_ERR | LLL_WARN : 0, nullptr);
+  lws_context_creation_info info{};
+  info.port = opts.port;  // 0: the kernel picks a free port, read back below
+  info.iface = opts.host.c_str();
+  info.protocols = kProtocols;
+  info.user = impl.get();
+  info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_DISABLE_IPV6;
+  if (opts.host == "::" || opts.host.find(':') != std::string::npos) info.options &= ~LWS_SERVER_OPTION_DISABLE_IPV6;
+  impl->ctx = lws_create_context(&info);
+  if (!impl->ctx)
+    return Error{ErrorCode::io, "error.daemon.listen",
+                 "Cannot listen on " + opts.host + ":" + std::to_string(opts.port) + " (in use, or not an address of this machine)",
+                 "", ""};
+  std::unique_ptr<Server> server(new Server());
+  lws_vhost* vh = lws_get_vhost_by_name(impl->ctx, "default");
+  server->port_ = vh ? lws_get_vhost_listen_port(vh) : opts.port;
+  Impl* raw = impl.get();
+  impl->thread = std::thread([raw] {
+    while (!raw->stop.load()) lws_service(raw->ctx, 0);
+  });
+  server->impl_ = std::move(impl);
+  return server;
+}
+
+void Server::stop() {
+  if (!impl_ || !impl_->ctx) return;
+  impl_->stop = true;
+  lws_cancel_service(impl_->ctx);
+  if (impl_->thread.joinable()) impl_->thread.join();
+  lws_context_destroy(impl_->ctx);
+  impl_->ctx = nullptr;
+}
+
+Server::~Server() { stop(); }
+
+}  // namespace domoguard::daemon

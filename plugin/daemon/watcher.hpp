@@ -1,0 +1,41 @@
+// Watches a live Home Assistant: full audit on (re)connect, then re-audits only the devices that
+// registry events name, and tells the household when a new device is paired.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "api/service.hpp"
+#include "hub/ha/live.hpp"
+
+namespace domoguard::daemon {
+
+struct WatcherOptions {
+  hub::ha::LiveOptions live;
+  bool notify = true;                 // persistent notification in HA for each new device
+  std::string panel_link = "/domoguard";
+  std::string lang = "en";
+  int max_backoff_s = 60;             // reconnect delays: 1, 2, 4, ... capped here
+  int heartbeat_s = 20;
+  int notify_delay_ms = 1500;         // wait for a new device's entities before counting findings
+};
+
+class Watcher {
+ public:
+  using Log = std::function<void(const std::string&)>;
+  Watcher(WatcherOptions opts, api::Service& service, Log log);
+  // Runs until stop becomes true. Never throws; connection trouble is logged and retried.
+  void run(const std::atomic<bool>& stop);
+
+ private:
+  bool session(const std::atomic<bool>& stop);  // one connection's life; false = connection lost
+  WatcherOptions opts_;
+  api::Service& service_;
+  Log log_;
+};
+
+// Markdown-inert text for HA notifications: a device name cannot add links or formatting.
+std::string markdown_escape(const std::string& s);
+
+}  // namespace domoguard::daemon

@@ -1,0 +1,236 @@
+#include "api/service.hpp"
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <ctime>
+#include <set>
+#include <unordered_set>
+
+#include "app/source.hpp"
+#include "audit/classify.hpp"
+#include "catalog/catalog.hpp"
+#include "locale/messages.hpp"
+#include "report/render.hpp"
+
+namespace domoguard::api {
+
+namespace json = boost::json;
+
+namespace {
+std::string now_utc() {
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void sort_findings(std::vector<audit::Finding>& v) {
+  std::stable_sort(v.begin(), v.end(), [](const audit::Finding& a, const audit::Finding& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    if (a.rule != b.rule) return a.rule < b.rule;
+    return a.subject.id < b.subject.id;
+  });
+}
+}  // namespace
+
+Result<std::unique_ptr<Service>> Service::create(const ServiceOptions& opts) {
+  std::unique_ptr<Service> s(new Service());
+  s->opts_ = opts;
+  if (!opts.db_path.empty()) {
+    auto h = store::History::open(opts.db_path);
+    if (!h) return h.error();
+    s->history_ = std::move(*h);
+  }
+  return s;
+}
+
+bool Service::has_home() const {
+  std::lock_guard lock(m_);
+  return home_ != nullptr;
+}
+
+int Service::score() const {
+  std::lock_guard lock(m_);
+  return result_.score;
+}
+
+std::vector<audit::Finding> Service::findings_for(const std::string& device_id) const {
+  std::lock_guard lock(m_);
+  std::vector<audit::Finding> out;
+  for (const auto& f : result_.findings)
+    if (f.device_id == device_id) out.push_back(f);
+  return out;
+}
+
+// Caller holds m_. Diffs against the previous result, stores, and swaps in the new one.
+Result<AuditDelta> Service::record(audit::AuditResult result, const std::string& source) {
+  AuditDelta d;
+  std::unordered_set<std::string> before, after;
+  for (const auto& f : result_.findings) before.insert(f.key());
+  for (const auto& f : result.findings) {
+    after.insert(f.key());
+    if (!before.count(f.key())) d.new_findings.push_back(f);
+  }
+  for (const auto& k : before)
+    if (!after.count(k)) d.resolved_keys.push_back(k);
+  d.score = result.score;
+  if (history_) {
+    auto id = history_->record(app::home_key(*home_, source), source, result);
+    if (!id) return id.error();
+    d.audit_id = *id;
+  }
+  result_ = std::move(result);
+  source_ = source;
+  audited_at_ = now_utc();
+  return d;
+}
+
+Result<AuditDelta> Service::set_home(model::Home home, const std::string& source) {
+  std::lock_guard lock(m_);
+  home_ = std::make_unique<model::Home>(std::move(home));
+  auto result = audit::run_audit(*home_);
+  return record(std::move(result), source);
+}
+
+Result<AuditDelta> Service::update_home(model::Home home, const std::vector<std::string>& changed) {
+  std::lock_guard lock(m_);
+  if (!home_) {
+    home_ = std::make_unique<model::Home>(std::move(home));
+    return record(audit::run_audit(*home_), source_);
+  }
+  home_ = std::make_unique<model::Home>(std::move(home));
+  audit::classify(*home_);
+  const std::set<std::string> changed_set(changed.begin(), changed.end());
+  audit::AuditResult r;
+  // Keep what other devices had; their inputs did not change.
+  for (const auto& f : result_.findings)
+    if (!f.device_id.empty() && !changed_set.count(f.device_id) && home_->device(f.device_id)) r.findings.push_back(f);
+  for (const auto& id : changed)
+    if (const auto* d = home_->device(id)) audit::audit_device(*home_, *d, r.findings);
+  // Home-level rules read across devices (exposure, accounts, integrations): re-run them all.
+  for (const auto& rule : audit::all_rules()) {
+    std::string why;
+    std::vector<audit::Finding> out;
+    if (rule.device_check) {
+      if (audit::can_run(rule, *home_, &why)) ++r.rules_run;
+      else r.not_run.push_back({std::string(rule.id), why, ""});
+      continue;
+    }
+    if (audit::run_rule(rule, *home_, out, &why)) {
+      ++r.rules_run;
+      for (auto& f : out) r.findings.push_back(std::move(f));
+    } else {
+      r.not_run.push_back({std::string(rule.id), why, ""});
+    }
+  }
+  // Device-level findings from home rules for unchanged devices may now be duplicated: keep one.
+  std::unordered_set<std::string> seen;
+  std::vector<audit::Finding> unique;
+  for (auto& f : r.findings)
+    if (seen.insert(f.key()).second) unique.push_back(std::move(f));
+  r.findings = std::move(unique);
+  for (auto& f : r.findings)
+    if (f.area_id.empty() && !f.device_id.empty())
+      if (auto* d = home_->device(f.device_id)) f.area_id = d->area_id;
+  sort_findings(r.findings);
+  audit::score(*home_, r);
+  return record(std::move(r), source_);
+}
+
+std::string Service::handle(const std::string& request) {
+  json::object reply{{"type", "result"}};
+  auto error = [&](const std::string& code, const std::string& key, const std::string& message) {
+    reply["success"] = false;
+    reply["error"] = json::object{{"code", code}, {"key", key}, {"message", message}};
+    return json::serialize(reply);
+  };
+  if (request.size() > max_request_bytes) return error("invalid_format", "error.api.too_large", "Request too large");
+  boost::system::error_code ec;
+  json::parse_options po;
+  po.max_depth = 16;
+  json::value v = json::parse(request, ec, {}, po);
+  if (ec || !v.is_object()) return error("invalid_format", "error.api.not_json", "The request is not a JSON object");
+  const auto& req = v.as_object();
+  if (auto* id = req.if_contains("id"); id && id->is_int64()) reply["id"] = id->as_int64();
+  auto* typev = req.if_contains("type");
+  if (!typev || !typev->is_string()) return error("invalid_format", "error.api.no_type", "The request has no type");
+  const std::string type(typev->as_string());
+  std::string lang = opts_.lang;
+  if (auto* l = req.if_contains("lang"); l && l->is_string() && l->as_string().size() < 16) lang = std::string(l->as_string());
+  const locale::Messages msg(lang);
+  auto ok = [&](json::value result) {
+    reply["success"] = true;
+    reply["result"] = std::move(result);
+    return json::serialize(reply);
+  };
+  auto parse_text = [](const std::string& text) { return json::parse(text); };
+
+  if (type == "domoguard/catalog") {
+    auto c = catalog::load();
+    if (!c) return error("internal", c.error().key, c.error().message);
+    return ok(parse_text(report::catalog_json(*c, msg)));
+  }
+  if (type == "domoguard/explain") {
+    auto* r = req.if_contains("rule");
+    if (!r || !r->is_string()) return error("invalid_format", "error.api.no_rule", "Give the rule id");
+    const auto* rule = audit::find_rule(std::string(r->as_string()));
+    if (!rule) return error("not_found", "error.api.unknown_rule", "No such rule");
+    auto c = catalog::load();
+    if (!c) return error("internal", c.error().key, c.error().message);
+    return ok(json::object{{"rule", std::string(rule->id)}, {"text", report::explain(*rule, *c, msg)}});
+  }
+
+  std::lock_guard lock(m_);
+  if (type == "domoguard/status") {
+    json::object s{{"ready", home_ != nullptr}, {"version", DOMOGUARD_VERSION}};
+    if (home_) {
+      s["score"] = result_.score;
+      s["findings"] = result_.findings.size();
+      s["devices"] = home_->devices.size();
+      s["hub_version"] = home_->hub.version;
+      s["audited_at"] = audited_at_;
+      s["source"] = source_;
+    }
+    return ok(std::move(s));
+  }
+  if (!home_) return error("not_ready", "error.api.not_ready", "No home has been audited yet");
+  if (type == "domoguard/audit") {
+    report::AuditView view{*home_, result_, msg, nullptr};
+    auto doc = parse_text(report::audit_json(view));
+    doc.as_object()["audited_at"] = audited_at_;
+    return ok(std::move(doc));
+  }
+  if (type == "domoguard/device") {
+    auto* d = req.if_contains("device_id");
+    if (!d || !d->is_string()) return error("invalid_format", "error.api.no_device", "Give the device_id");
+    const auto* dev = home_->device(std::string(d->as_string()));
+    if (!dev) return error("not_found", "error.api.unknown_device", "No such device");
+    audit::AuditResult mine;
+    for (const auto& f : result_.findings)
+      if (f.device_id == dev->id) mine.findings.push_back(f);
+    mine.devices = result_.devices;
+    report::AuditView view{*home_, mine, msg, nullptr};
+    auto doc = parse_text(report::audit_json(view));
+    json::object out{{"device", json::object{{"id", dev->id}, {"name", dev->name}, {"manufacturer", dev->manufacturer},
+                                            {"model", dev->model}, {"type", model::to_string(dev->type)},
+                                            {"tier", model::to_string(dev->tier)}, {"area_id", dev->area_id}}},
+                     {"findings", doc.as_object()["findings"]}};
+    return ok(std::move(out));
+  }
+  if (type == "domoguard/history") {
+    if (!history_) return ok(json::array{});
+    int limit = 20;
+    if (auto* l = req.if_contains("limit"); l && l->is_int64()) limit = static_cast<int>(std::clamp<int64_t>(l->as_int64(), 1, 500));
+    auto audits = history_->audits(app::home_key(*home_, source_), limit);
+    if (!audits) return error("internal", audits.error().key, audits.error().message);
+    json::array arr;
+    for (const auto& a : *audits)
+      arr.push_back(json::object{{"id", a.id}, {"created_at", a.created_at}, {"score", a.score}, {"findings", a.findings}});
+    return ok(std::move(arr));
+  }
+  return error("unknown_command", "error.api.unknown_command", "Unknown command");
+}
+
+}  // namespace domoguard::api

@@ -1,0 +1,66 @@
+// The one command surface every front end uses: {"type":"domoguard/<verb>", ...} in, JSON out.
+// It holds a host's view of one home: the latest snapshot, its audit, and the audit history.
+// Thread-safe: hosts call it from their transport thread and their hub-watching thread.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "audit/engine.hpp"
+#include "model/home.hpp"
+#include "store/history.hpp"
+#include "util/result.hpp"
+
+namespace domoguard::api {
+
+struct ServiceOptions {
+  std::string db_path;        // "" = no history
+  std::string lang = "en";    // default language of texts; a request may ask for another
+};
+
+// What changed in one (re-)audit, for notifications.
+struct AuditDelta {
+  int64_t audit_id = 0;
+  int score = 0;
+  std::vector<audit::Finding> new_findings;
+  std::vector<std::string> resolved_keys;
+};
+
+class Service {
+ public:
+  static Result<std::unique_ptr<Service>> create(const ServiceOptions& opts);
+
+  // Replaces the home and audits it fully; records the audit.
+  Result<AuditDelta> set_home(model::Home home, const std::string& source);
+  // Replaces the home after a change to some devices: re-runs their device rules and every
+  // home-level rule, keeps the other devices' findings. Records the audit.
+  Result<AuditDelta> update_home(model::Home home, const std::vector<std::string>& changed_devices);
+
+  // Handles one JSON command; always returns a JSON reply
+  // {"id"?, "type":"result", "success":true, "result":...} or {..., "success":false, "error":{code,key,message}}.
+  std::string handle(const std::string& request);
+
+  // Findings of one device in the latest audit.
+  std::vector<audit::Finding> findings_for(const std::string& device_id) const;
+  bool has_home() const;
+  int score() const;
+
+ private:
+  Service() = default;
+  Result<AuditDelta> record(audit::AuditResult result, const std::string& source);
+
+  mutable std::mutex m_;
+  ServiceOptions opts_;
+  std::unique_ptr<store::History> history_;
+  std::unique_ptr<model::Home> home_;
+  audit::AuditResult result_;
+  std::string source_;
+  std::string audited_at_;
+};
+
+// The maximum size of one request; larger ones are refused unread.
+inline constexpr size_t max_request_bytes = 64 * 1024;
+
+}  // namespace domoguard::api

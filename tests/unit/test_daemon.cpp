@@ -1,0 +1,126 @@
+// The daemon's server and API end to end: a real libwebsockets server and client on loopback.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "api/service.hpp"
+#include "app/source.hpp"
+#include "net/ws_client.hpp"
+#include "server.hpp"
+#include "watcher.hpp"
+
+using namespace domoguard;
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+std::unique_ptr<api::Service> demo_service() {
+  auto s = api::Service::create({"", "en"});
+  REQUIRE(s);
+  auto home = app::load_demo();
+  REQUIRE(home);
+  REQUIRE((*s)->set_home(std::move(*home), "demo"));
+  return std::move(*s);
+}
+
+json::object ask(net::WsClient& ws, const std::string& request) {
+  REQUIRE(ws.send(request));
+  auto r = ws.receive(5000);
+  REQUIRE(r);
+  REQUIRE(r->has_value());
+  return json::parse(**r).as_object();
+}
+
+std::string http_get(int port, const std::string& path, const std::string& header = "") {
+  std::string cmd = "curl -s -m 5 " + (header.empty() ? "" : "-H '" + header + "' ") + "http://127.0.0.1:" +
+                    std::to_string(port) + path;
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("the API answers over the daemon's WebSocket", "[daemon][api]") {
+  auto service = demo_service();
+  auto server = daemon::Server::start({"127.0.0.1", 0, {}, ""}, *service);
+  REQUIRE(server);
+  REQUIRE((*server)->port() > 0);
+  auto url = net::parse_url("ws://127.0.0.1:" + std::to_string((*server)->port()) + "/api/websocket");
+  auto ws = net::WsClient::connect(*url);
+  REQUIRE(ws);
+
+  auto status = ask(**ws, R"({"id":7,"type":"domoguard/status"})");
+  CHECK(status.at("id").as_int64() == 7);
+  CHECK(status.at("success").as_bool());
+  CHECK(status.at("result").at("ready").as_bool());
+  CHECK(status.at("result").at("devices").as_int64() >= 50);
+
+  auto audit = ask(**ws, R"({"id":8,"type":"domoguard/audit","lang":"en"})");
+  REQUIRE(audit.at("success").as_bool());
+  CHECK(audit.at("result").at("findings").as_array().size() >= 10);
+
+  const auto device_id = std::string(audit.at("result").at("devices").as_array().at(0).at("id").as_string());
+  auto device = ask(**ws, R"({"id":9,"type":"domoguard/device","device_id":")" + device_id + "\"}");
+  CHECK(device.at("success").as_bool());
+
+  auto unknown = ask(**ws, R"({"id":10,"type":"domoguard/frobnicate"})");
+  CHECK_FALSE(unknown.at("success").as_bool());
+  CHECK(unknown.at("error").at("code").as_string() == "unknown_command");
+  auto garbage = ask(**ws, "not json");
+  CHECK_FALSE(garbage.at("success").as_bool());
+  auto catalog = ask(**ws, R"({"id":11,"type":"domoguard/catalog"})");
+  CHECK(catalog.at("result").at("clauses").as_array().size() == 53);
+}
+
+TEST_CASE("the index page honours the ingress path and ignores forged ones", "[daemon]") {
+  auto service = demo_service();
+  auto server = daemon::Server::start({"127.0.0.1", 0, {}, ""}, *service);
+  REQUIRE(server);
+  const int port = (*server)->port();
+  auto page = http_get(port, "/", "X-Ingress-Path: /api/hassio_ingress/abc_DEF-123");
+  CHECK(page.find("<base href=\"/api/hassio_ingress/abc_DEF-123/\">") != std::string::npos);
+  auto forged = http_get(port, "/", "X-Ingress-Path: /\"><script>alert(1)</script>");
+  CHECK(forged.find("<script>alert") == std::string::npos);
+  CHECK(forged.find("<base href=\"/\">") != std::string::npos);
+  auto health = json::parse(http_get(port, "/healthz"));
+  CHECK(health.at("result").at("ready").as_bool());
+  CHECK(http_get(port, "/panel/../../etc/passwd").find("root:") == std::string::npos);
+}
+
+TEST_CASE("static files never escape the panel folder", "[daemon]") {
+  auto dir = fs::temp_directory_path() / ("dg-panel-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "sub");
+  std::ofstream(dir / "domoguard-panel.js") << "x";
+  std::ofstream(dir / "sub" / "a.css") << "y";
+  CHECK_FALSE(daemon::static_file(dir.string(), "domoguard-panel.js").empty());
+  CHECK_FALSE(daemon::static_file(dir.string(), "sub/a.css").empty());
+  CHECK(daemon::static_file(dir.string(), "../etc/passwd").empty());
+  // An absolute request path is taken relative to the panel folder, never as a host path.
+  CHECK(daemon::static_file(dir.string(), "/etc/passwd").empty());
+  CHECK(daemon::static_file(dir.string(), "missing.js").empty());
+  CHECK(daemon::static_file("", "domoguard-panel.js").empty());
+  fs::remove_all(dir);
+}
+
+TEST_CASE("ingress mode admits only the proxy and loopback", "[daemon]") {
+  const std::vector<std::string> allowed{"172.30.32.2"};
+  CHECK(daemon::peer_allowed("172.30.32.2", allowed));
+  CHECK(daemon::peer_allowed("::ffff:172.30.32.2", allowed));
+  CHECK(daemon::peer_allowed("127.0.0.1", allowed));
+  CHECK_FALSE(daemon::peer_allowed("172.30.32.3", allowed));
+  CHECK_FALSE(daemon::peer_allowed("192.168.1.20", allowed));
+  CHECK(daemon::valid_ingress_path("/api/hassio_ingress/Zx9_-a") == "/api/hassio_ingress/Zx9_-a");
+  CHECK(daemon::valid_ingress_path("/api/hassio_ingress/../x").empty());
+  CHECK(daemon::valid_ingress_path("javascript:alert(1)").empty());
+}
+
+TEST_CASE("device names cannot add markdown to notifications", "[daemon][security]") {
+  CHECK(daemon::markdown_escape("[click](http://evil)") == "\\[click\\]\\(http://evil\\)");
+  CHECK(daemon::markdown_escape("a\x1b[31mb") == "a\\[31mb");
+}
