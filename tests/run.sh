@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 
-DOMOGUARD_EXTRA_PACKAGES=(clang libclang-rt-14-dev) DOMOGUARD_CMAKE_ARGS="-DDOMOGUARD_WERROR=ON" bash tests/setup.sh
+DOMOGUARD_EXTRA_PACKAGES="clang libclang-rt-14-dev" DOMOGUARD_CMAKE_ARGS="-DDOMOGUARD_WERROR=ON" bash tests/setup.sh
 
 echo "== unit, adapter and CLI tests (release build)"
 ctest --test-dir build --output-on-failure -j"$(nproc)"

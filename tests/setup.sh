@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake g++ ninja-build pkg-config libboost-json1.81-dev libwebsockets-dev libssl-dev openssl
           libsqlitecpp-dev libsqlite3-dev catch2 zlib1g-dev)
-packages+=("${DOMOGUARD_EXTRA_PACKAGES[@]:-}")
+# shellcheck disable=SC2206  # a space-separated list of extra packages
+packages+=(${DOMOGUARD_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
   [ -n "$p" ] || continue

@@ -1,0 +1,62 @@
+// Plans: ordered, hub-neutral changes with a human preview, computed from a Home without touching
+// the hub (7.1.2, 7.1.3: security levels and easy settings; 7.1.5-7.1.7: child-safe mode and
+// scenario presets; 7.3.2: privacy by default). Applying a plan is apply.hpp's job.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/home.hpp"
+#include "util/result.hpp"
+
+namespace domoguard::policy {
+
+using Placeholders = std::vector<std::pair<std::string, std::string>>;
+
+// One change to one thing on the hub. Values are text: "true"/"false" for flags, "on"/"off" for
+// switches, an option name for selects. `before` is what the Home showed when the plan was made.
+struct PlanAction {
+  std::string kind;          // see kinds below
+  std::string target;        // entity id, or "hub"
+  std::string param;         // assistant for set_exposure/set_expose_new ("conversation", "cloud.alexa",
+                             // "cloud.google_assistant"); preference for set_analytics ("diagnostics", ...)
+  std::string before;
+  std::string after;
+  std::string message_key;   // preview text, e.g. "plan.action.set_exposure"
+  Placeholders placeholders; // {name}, {assistant}, ...
+  std::string rule;          // the rule whose finding this remedies, if any
+};
+
+// Action kinds every HubPort implements:
+//   set_exposure    target entity, param assistant, value "true"/"false"
+//   set_expose_new  target "hub", param assistant, value "true"/"false"
+//   disable_entity  target entity, value "true" (disabled by the user) / "false"
+//   hide_entity     target entity, value "true"/"false"
+//   switch          target switch/input_boolean/siren... entity, value "on"/"off"
+//   select_option   target select entity, value the option
+//   set_analytics   target "hub", param preference, value "true"/"false"
+inline constexpr const char* kActionKinds[] = {"set_exposure", "set_expose_new", "disable_entity", "hide_entity",
+                                               "switch", "select_option", "set_analytics"};
+
+// What a plan cannot do through the hub's API, told to the household instead of silently skipped.
+struct Guidance {
+  std::string message_key;
+  Placeholders placeholders;
+  std::string rule;
+};
+
+struct Plan {
+  std::string id;            // hash of kind, selector and actions: the same plan has the same id
+  std::string kind;          // "level", "child_safe", "scenario", "privacy_default", "profile", "fix", "undo"
+  std::string selector;      // e.g. "level=recommended;category=cameras"
+  std::vector<PlanAction> actions;
+  std::vector<Guidance> guidance;
+  std::string title_key;     // e.g. "plan.title.level"
+  Placeholders title_placeholders;
+};
+
+// Stable content hash for Plan::id.
+std::string plan_id(const Plan& plan);
+
+}  // namespace domoguard::policy
