@@ -104,12 +104,12 @@ TEST_CASE("the demo audit's JSON follows the contract and matches the golden fil
   CHECK(json::parse(expected) == doc);
 }
 
-TEST_CASE("--fail-on sets the exit code by severity", "[cli]") {
+TEST_CASE("the exit code follows --fail-on", "[cli]") {
   CHECK(run("audit --demo --no-history --fail-on critical --format json").code == 1);
   CHECK(run("audit --demo --no-history --fail-on nonsense").code == 2);
 }
 
-TEST_CASE("--since-last reports what changed, from the stored history", "[cli][store]") {
+TEST_CASE("since-last reports what changed, from the stored history", "[cli][store]") {
   fs::remove(scratch() / "h.db");
   auto first = json::parse(run("audit --demo --format json --since-last").out);
   CHECK(first.at("since_last").at("has_previous").as_bool() == false);

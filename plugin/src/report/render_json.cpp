@@ -131,7 +131,8 @@ std::string catalog_json(const catalog::Catalog& c, const locale::Messages& msg)
                    {"group", cl.group},
                    {"title", msg.text("clause." + cl.id + ".title")},
                    {"summary", msg.text_or_empty("clause." + cl.id + ".summary")},
-                   {"coverage", cl.rules.empty() && cl.coverage == "automated" ? "guidance" : cl.coverage},
+                   // Rules serving a clause make it checked automatically, whatever else serves it too.
+                   {"coverage", !cl.rules.empty() ? std::string("automated") : cl.coverage == "automated" ? std::string("guidance") : cl.coverage},
                    {"rules", std::move(served)}};
     if (!cl.planned.empty()) o["planned"] = std::move(planned);
     if (auto reason = msg.text_or_empty("clause." + cl.id + ".reason"); !reason.empty()) o["reason"] = reason;
