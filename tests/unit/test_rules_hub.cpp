@@ -119,11 +119,21 @@ TEST_CASE("DG-HUB-006 flags a cloud assistant without the secure-devices PIN", "
   b.h.hub.google_enabled = true;
   b.h.hub.google_secure_pin = false;
   b.device("lock1", "Front door");
-  b.entity("lock.front_door", "lock1", "locked").exposure.google = true;
+  b.entity("lock.front_door", "lock1", "locked");
   auto f = run("DG-HUB-006", b.build());
   REQUIRE(f.size() == 1);
-  CHECK(f[0].severity == Severity::high);
-  CHECK(ev(f[0], "critical_exposed") == "1");
+  CHECK(f[0].severity == Severity::low);
+  CHECK(ev(f[0], "critical_exposed") == "0");
+
+  // Once a lock is actually shared, DG-VOI-004 owns the finding; this latent one steps aside.
+  HomeBuilder shared;
+  shared.h.hub.google_enabled = true;
+  shared.h.hub.google_secure_pin = false;
+  shared.device("lock1", "Front door");
+  shared.entity("lock.front_door", "lock1", "locked").exposure.google = true;
+  auto& home = shared.build();
+  CHECK(run("DG-HUB-006", home).empty());
+  CHECK(run("DG-VOI-004", home).size() == 1);
 
   HomeBuilder pin;
   pin.h.hub.google_enabled = true;

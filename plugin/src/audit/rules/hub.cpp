@@ -179,14 +179,17 @@ void no_login_ban(const Home& h, Sink& out) {
   out.add(std::move(f));
 }
 
-// DG-HUB-006: the cloud voice assistant can operate locks, doors and alarms without asking for a
-// PIN, so anyone who can talk to a speaker (or a TV ad) can open the door (7.2.15, 7.1.2).
+// DG-HUB-006: the cloud voice assistant is set up without the secure-devices PIN, so the first lock
+// or door shared with it later can be opened by anyone who can talk to a speaker (7.2.15, 7.1.2).
+// A latent setting: once critical devices are actually shared, DG-VOI-004 reports that concrete
+// risk instead, so the household is not told the same thing twice.
 void cloud_voice_no_pin(const Home& h, Sink& out) {
   if (!h.hub.google_enabled.value_or(false) || h.hub.google_secure_pin != false) return;
   int critical = 0;
   for (const auto& e : h.entities)
     if (!e.disabled && e.exposure.google.value_or(false) && is_critical_entity(e)) ++critical;
-  Finding f = hub_finding(h, critical > 0 ? Severity::high : Severity::medium);
+  if (critical > 0) return;
+  Finding f = hub_finding(h, Severity::low);
   f.evidence = {{"assistant", "google"}, {"secure_devices_pin", "false"},
                 {"critical_exposed", std::to_string(critical)}};
   f.remediation = guidance("rule.DG-HUB-006.fix");
