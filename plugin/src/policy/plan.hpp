@@ -34,16 +34,20 @@ struct PlanAction {
 //   disable_entity  target entity, value "true" (disabled by the user) / "false"
 //   hide_entity     target entity, value "true"/"false"
 //   switch          target switch/input_boolean/siren... entity, value "on"/"off"
+//   lock            target lock entity (e.g. a child lock exposed as a lock), value "locked"/"unlocked"
 //   select_option   target select entity, value the option
 //   set_analytics   target "hub", param preference, value "true"/"false"
+// Placeholders whose name ends in "_key" hold a locales key; renderers show that key's text under the
+// name without the suffix (e.g. {"assistant_key","assistant.conversation"} fills {assistant}).
 inline constexpr const char* kActionKinds[] = {"set_exposure", "set_expose_new", "disable_entity", "hide_entity",
-                                               "switch", "select_option", "set_analytics"};
+                                               "switch", "lock", "select_option", "set_analytics"};
 
 // What a plan cannot do through the hub's API, told to the household instead of silently skipped.
 struct Guidance {
   std::string message_key;
   Placeholders placeholders;
   std::string rule;
+  std::string title_key;     // what it is about (a finding's title), "" when the message says it all
 };
 
 struct Plan {
