@@ -48,6 +48,7 @@ struct Guidance {
   Placeholders placeholders;
   std::string rule;
   std::string title_key;     // what it is about (a finding's title), "" when the message says it all
+  std::string reason_key;    // why the plan does not do it itself (a level's reason), "" when none
 };
 
 struct Plan {
