@@ -1,0 +1,129 @@
+#include "policy/model_port.hpp"
+
+namespace domoguard::policy {
+
+namespace {
+
+Error unknown(const std::string& what) {
+  return Error{ErrorCode::bad_input, "error.port.unknown_target", what, "", ""};
+}
+
+Error bad_value(const PlanAction& a, const std::string& value) {
+  return Error{ErrorCode::bad_input, "error.port.bad_value",
+               "\"" + value + "\" is not a value for " + a.kind + " on " + a.target, "", ""};
+}
+
+const char* text(bool b) { return b ? "true" : "false"; }
+
+bool parse_bool(const std::string& v, bool& out) {
+  if (v == "true") out = true;
+  else if (v == "false") out = false;
+  else return false;
+  return true;
+}
+
+model::Flag* exposure_flag(model::Entity& e, const std::string& assistant) {
+  if (assistant == "conversation") return &e.exposure.conversation;
+  if (assistant == "cloud.alexa") return &e.exposure.alexa;
+  if (assistant == "cloud.google_assistant") return &e.exposure.google;
+  return nullptr;
+}
+
+model::Flag* analytics_flag(model::Hub& h, const std::string& pref) {
+  if (pref == "base") return &h.analytics_base;
+  if (pref == "usage") return &h.analytics_usage;
+  if (pref == "statistics") return &h.analytics_statistics;
+  if (pref == "diagnostics") return &h.analytics_diagnostics;
+  return nullptr;
+}
+
+bool known_assistant(const std::string& a) {
+  return a == "conversation" || a == "cloud.alexa" || a == "cloud.google_assistant";
+}
+
+// The domains whose on/off state the `switch` action drives (turn_on/turn_off services).
+bool switchable(const std::string& domain) {
+  return domain == "switch" || domain == "input_boolean" || domain == "siren" || domain == "light" ||
+         domain == "fan" || domain == "automation";
+}
+
+}  // namespace
+
+model::Entity* ModelPort::entity(const std::string& entity_id) {
+  for (auto& e : home_.entities)
+    if (e.entity_id == entity_id) return &e;
+  return nullptr;
+}
+
+Result<std::string> ModelPort::read(const PlanAction& a) {
+  if (a.kind == "set_expose_new") {
+    if (!known_assistant(a.param)) return unknown("unknown assistant \"" + a.param + "\"");
+    auto it = home_.hub.expose_new.find(a.param);
+    return std::string(text(it != home_.hub.expose_new.end() && it->second));
+  }
+  if (a.kind == "set_analytics") {
+    auto* f = analytics_flag(home_.hub, a.param);
+    if (!f) return unknown("unknown analytics preference \"" + a.param + "\"");
+    return std::string(text(f->value_or(false)));
+  }
+  auto* e = entity(a.target);
+  if (!e) return unknown("no entity " + a.target + " in the home");
+  if (a.kind == "set_exposure") {
+    auto* f = exposure_flag(*e, a.param);
+    if (!f) return unknown("unknown assistant \"" + a.param + "\"");
+    return std::string(text(f->value_or(false)));
+  }
+  if (a.kind == "disable_entity") return std::string(text(e->disabled));
+  if (a.kind == "hide_entity") return std::string(text(e->hidden));
+  if (a.kind == "switch" || a.kind == "select_option" || a.kind == "lock") {
+    if (!e->state) return unknown("no state known for " + a.target);
+    return *e->state;
+  }
+  return unknown("unknown action kind \"" + a.kind + "\"");
+}
+
+Result<bool> ModelPort::write(const PlanAction& a, const std::string& value) {
+  bool b = false;
+  if (a.kind == "set_expose_new") {
+    if (!known_assistant(a.param)) return unknown("unknown assistant \"" + a.param + "\"");
+    if (!parse_bool(value, b)) return bad_value(a, value);
+    home_.hub.expose_new[a.param] = b;
+    return true;
+  }
+  if (a.kind == "set_analytics") {
+    auto* f = analytics_flag(home_.hub, a.param);
+    if (!f) return unknown("unknown analytics preference \"" + a.param + "\"");
+    if (!parse_bool(value, b)) return bad_value(a, value);
+    *f = b;
+    return true;
+  }
+  auto* e = entity(a.target);
+  if (!e) return unknown("no entity " + a.target + " in the home");
+  if (a.kind == "set_exposure") {
+    auto* f = exposure_flag(*e, a.param);
+    if (!f) return unknown("unknown assistant \"" + a.param + "\"");
+    if (!parse_bool(value, b)) return bad_value(a, value);
+    *f = b;
+    return true;
+  }
+  if (a.kind == "disable_entity" || a.kind == "hide_entity") {
+    if (!parse_bool(value, b)) return bad_value(a, value);
+    (a.kind == "disable_entity" ? e->disabled : e->hidden) = b;
+    return true;
+  }
+  if (a.kind == "switch" || a.kind == "select_option" || a.kind == "lock") {
+    // Like the hub: a device that is not there cannot be commanded.
+    if (e->state && (*e->state == "unavailable"))
+      return Error{ErrorCode::internal, "error.port.unavailable", a.target + " is unavailable", "", ""};
+    if (a.kind == "switch" && (!switchable(e->domain) || (value != "on" && value != "off"))) return bad_value(a, value);
+    if (a.kind == "lock" && (e->domain != "lock" || (value != "locked" && value != "unlocked")))
+      return bad_value(a, value);
+    if (a.kind == "select_option" && (e->domain != "select" && e->domain != "input_select"))
+      return bad_value(a, value);
+    e->state = value;
+    return true;
+  }
+  return unknown("unknown action kind \"" + a.kind + "\"");
+}
+
+}  // namespace domoguard::policy
