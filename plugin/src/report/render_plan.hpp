@@ -1,0 +1,23 @@
+// Renders plans for machines (JSON, the `plan` output of DESIGN.md) and people (a numbered list).
+// Every text is a locales key; hub-supplied names are escaped by JSON and cleaned for terminals.
+#pragma once
+
+#include <string>
+
+#include "locale/messages.hpp"
+#include "policy/plan.hpp"
+
+namespace domoguard::report {
+
+// {"id","kind","selector","title","actions":[{"kind","target","param","before","after","message"}],
+//  "guidance":[{"message","rule","title"?,"reason"?}], "undo_by"?}
+std::string plan_json(const policy::Plan& plan, const locale::Messages& msg);
+// "1. Stop sharing Front door lock with Assist (now: shared)", then what the household does itself.
+std::string plan_table(const policy::Plan& plan, const locale::Messages& msg);
+
+// A plan text: key with its placeholders, "_key" placeholders resolved to their texts first.
+std::string plan_text(const std::string& key, const policy::Placeholders& ph, const locale::Messages& msg);
+// An action's value as people say it ("shared", "on", "disabled"), the raw value when there is no text.
+std::string plan_value(const policy::PlanAction& action, const std::string& value, const locale::Messages& msg);
+
+}  // namespace domoguard::report
