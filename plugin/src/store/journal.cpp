@@ -402,8 +402,11 @@ std::string Journal::plan_to_json(const policy::Plan& plan) {
                                    {"rule", a.rule}});
   json::array guidance;
   for (const auto& g : plan.guidance)
-    guidance.push_back(json::object{
-        {"message_key", g.message_key}, {"placeholders", placeholders_json(g.placeholders)}, {"rule", g.rule}});
+    guidance.push_back(json::object{{"message_key", g.message_key},
+                                    {"placeholders", placeholders_json(g.placeholders)},
+                                    {"rule", g.rule},
+                                    {"title_key", g.title_key},
+                                    {"reason_key", g.reason_key}});
   return json::serialize(json::object{{"id", plan.id},
                                       {"kind", plan.kind},
                                       {"selector", plan.selector},
@@ -443,8 +446,14 @@ Result<policy::Plan> Journal::plan_from_json(const std::string& text) {
   if (auto* g = o.if_contains("guidance"); g && g->is_array())
     for (const auto& x : g->as_array()) {
       if (!x.is_object()) continue;
-      p.guidance.push_back({str(x.as_object(), "message_key"), placeholders_from(x.as_object().if_contains("placeholders")),
-                            str(x.as_object(), "rule")});
+      const auto& go = x.as_object();
+      policy::Guidance g;
+      g.message_key = str(go, "message_key");
+      g.placeholders = placeholders_from(go.if_contains("placeholders"));
+      g.rule = str(go, "rule");
+      g.title_key = str(go, "title_key");
+      g.reason_key = str(go, "reason_key");
+      p.guidance.push_back(std::move(g));
     }
   return p;
 }
