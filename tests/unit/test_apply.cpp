@@ -307,6 +307,7 @@ TEST_CASE("recover rolls back a plan a crash left applying", "[apply]") {
     jp.selector = "child_safe=on";
     jp.plan_json = store::Journal::plan_to_json(child_safe_plan());
     jp.actor = "test";
+    jp.hub = "home-a";
     const auto plan = child_safe_plan();
     for (size_t i = 0; i < plan.actions.size(); ++i) {
       store::JournalStep s;
@@ -329,7 +330,16 @@ TEST_CASE("recover rolls back a plan a crash left applying", "[apply]") {
   auto j = store::Journal::open(db.path);  // "next start"
   REQUIRE(j);
   REQUIRE((*j)->get(id)->state == store::PlanState::applying);
-  auto rec = policy::recover(port, **j);
+  // Another hub's start leaves this hub's plan alone.
+  policy::ApplyOptions other;
+  other.hub = "home-b";
+  auto none = policy::recover(port, **j, other);
+  REQUIRE(none);
+  CHECK(none->empty());
+  CHECK((*j)->get(id)->state == store::PlanState::applying);
+  policy::ApplyOptions mine;
+  mine.hub = "home-a";
+  auto rec = policy::recover(port, **j, mine);
   REQUIRE(rec);
   REQUIRE(rec->size() == 1);
   CHECK(rec->front() == id);

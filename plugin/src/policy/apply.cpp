@@ -190,6 +190,7 @@ Result<ApplyResult> apply(const Plan& plan, HubPort& port, store::Journal& journ
   jp.selector = plan.selector;
   jp.plan_json = Journal::plan_to_json(plan);
   jp.actor = opts.actor.empty() ? "domoguard" : opts.actor;
+  jp.hub = opts.hub;
   jp.state = PlanState::applying;
 
   // Before values come from the hub now, not from the plan: the home may have changed since the preview.
@@ -244,7 +245,7 @@ Result<ApplyResult> apply(const Plan& plan, HubPort& port, store::Journal& journ
 Result<ApplyResult> undo(int64_t journal_id, HubPort& port, store::Journal& journal, const ApplyOptions& opts) {
   JournalPlan orig;
   if (journal_id == 0) {
-    auto latest = journal.latest_undoable();
+    auto latest = journal.latest_undoable(opts.hub);
     if (!latest) return latest.error();
     if (!latest->has_value())
       return Error{ErrorCode::bad_input, "error.undo.nothing", "No applied plan in the journal to undo", "", ""};
@@ -254,6 +255,9 @@ Result<ApplyResult> undo(int64_t journal_id, HubPort& port, store::Journal& jour
     if (!got) return got.error();
     orig = std::move(*got);
   }
+  if (!opts.hub.empty() && orig.hub != opts.hub)
+    return Error{ErrorCode::bad_input, "error.undo.other_hub",
+                 "Plan " + std::to_string(orig.id) + " was applied to another hub (" + orig.hub + ")", "", ""};
   if (orig.state != PlanState::applied)
     return Error{ErrorCode::bad_input, "error.undo.not_applied",
                  "Plan " + std::to_string(orig.id) + " is " + store::to_string(orig.state) + "; only applied plans can be undone",
@@ -271,6 +275,7 @@ Result<ApplyResult> undo(int64_t journal_id, HubPort& port, store::Journal& jour
   jp.kind = "undo";
   jp.selector = undo_plan.selector;
   jp.actor = opts.actor.empty() ? "domoguard" : opts.actor;
+  jp.hub = orig.hub;
   jp.undoes = orig.id;
 
   std::vector<int> restored;          // indices in the original plan
@@ -329,7 +334,7 @@ Result<ApplyResult> undo(int64_t journal_id, HubPort& port, store::Journal& jour
 }
 
 Result<std::vector<int64_t>> recover(HubPort& port, store::Journal& journal, const ApplyOptions& opts) {
-  auto open = journal.in_state(PlanState::applying);
+  auto open = journal.in_state(PlanState::applying, opts.hub);
   if (!open) return open.error();
   std::vector<int64_t> out;
   for (auto& jp : *open) {

@@ -36,6 +36,8 @@ struct ApplyResult {
 struct ApplyOptions {
   int verify_timeout_ms = 3000;   // how long a change may take to show when read back
   std::string actor;              // who asked (user name or "domoguard"), for the journal
+  std::string hub;                // the hub's home key: journal entries are per hub, so recover() and
+                                  // undo of "the latest" never act on another hub's plans
 };
 
 // Journals the plan with every target's current value, then applies the actions in order,

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS plans (
   selector TEXT NOT NULL,
   plan_json TEXT NOT NULL,
   actor TEXT NOT NULL,
+  hub TEXT NOT NULL DEFAULT '',
   state TEXT NOT NULL CHECK (state IN ('pending','applying','applied','failed','rolled_back','undone')),
   created_at TEXT NOT NULL,
   finished_at TEXT NOT NULL DEFAULT '',
@@ -87,7 +88,8 @@ StepState step_state(const std::string& s) {
   return StepState::pending;
 }
 
-const char* kPlanColumns = "id, plan_id, kind, selector, plan_json, actor, state, created_at, finished_at, undoes, error";
+const char* kPlanColumns =
+    "id, plan_id, kind, selector, plan_json, actor, state, created_at, finished_at, undoes, error, hub";
 
 JournalPlan read_plan_row(SQLite::Statement& q) {
   JournalPlan p;
@@ -102,6 +104,7 @@ JournalPlan read_plan_row(SQLite::Statement& q) {
   p.finished_at = q.getColumn(8).getString();
   p.undoes = q.getColumn(9).getInt64();
   p.error = q.getColumn(10).getString();
+  p.hub = q.getColumn(11).getString();
   return p;
 }
 
@@ -240,8 +243,8 @@ Result<int64_t> Journal::begin(const JournalPlan& plan) {
     auto& db = impl_->db;
     SQLite::Transaction tx(db);
     SQLite::Statement a(db,
-                        "INSERT INTO plans(plan_id, kind, selector, plan_json, actor, state, created_at, undoes, error) "
-                        "VALUES (?,?,?,?,?,?,?,?,?)");
+                        "INSERT INTO plans(plan_id, kind, selector, plan_json, actor, state, created_at, undoes, error, hub) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?)");
     a.bind(1, plan.plan_id);
     a.bind(2, plan.kind);
     a.bind(3, plan.selector);
@@ -251,6 +254,7 @@ Result<int64_t> Journal::begin(const JournalPlan& plan) {
     a.bind(7, plan.created_at.empty() ? now_utc() : plan.created_at);
     a.bind(8, plan.undoes);
     a.bind(9, plan.error);
+    a.bind(10, plan.hub);
     a.exec();
     const int64_t id = db.getLastInsertRowid();
     SQLite::Statement s(db,
@@ -348,20 +352,23 @@ Result<JournalPlan> Journal::get(int64_t journal_id) {
   }
 }
 
-Result<std::vector<JournalPlan>> Journal::in_state(PlanState state) {
+Result<std::vector<JournalPlan>> Journal::in_state(PlanState state, const std::string& hub) {
   try {
+    if (!hub.empty()) return query_plans(impl_->db, "WHERE state=? AND hub=? ORDER BY id", {to_string(state), hub});
     return query_plans(impl_->db, "WHERE state=? ORDER BY id", {to_string(state)});
   } catch (const std::exception& e) {
     return db_error(e, "Cannot read the plan journal");
   }
 }
 
-Result<std::optional<JournalPlan>> Journal::latest_undoable(const std::string& kind) {
+Result<std::optional<JournalPlan>> Journal::latest_undoable(const std::string& hub, const std::string& kind,
+                                                            const std::string& selector) {
   try {
-    auto v = kind.empty() ? query_plans(impl_->db, "WHERE state='applied' AND kind<>'undo' ORDER BY id DESC", {})
-                          : query_plans(impl_->db, "WHERE state='applied' AND kind=? ORDER BY id DESC", {kind});
+    auto v = kind.empty()
+                 ? query_plans(impl_->db, "WHERE state='applied' AND kind<>'undo' AND hub=? ORDER BY id DESC", {hub})
+                 : query_plans(impl_->db, "WHERE state='applied' AND kind=? AND hub=? ORDER BY id DESC", {kind, hub});
     for (auto& p : v)
-      if (has_changes(p)) return std::optional<JournalPlan>(std::move(p));
+      if (has_changes(p) && (selector.empty() || p.selector == selector)) return std::optional<JournalPlan>(std::move(p));
     return std::optional<JournalPlan>();
   } catch (const std::exception& e) {
     return db_error(e, "Cannot read the plan journal");

@@ -42,6 +42,7 @@ struct JournalPlan {
   std::string kind, selector;
   std::string plan_json;       // the whole plan, as previewed
   std::string actor;
+  std::string hub;             // which hub it was applied to (home key); recover/undo only touch their own hub's plans
   PlanState state = PlanState::pending;
   std::string created_at, finished_at;  // UTC, ISO 8601; finished_at empty while open
   int64_t undoes = 0;          // for kind "undo": the journal id of the plan it reverts
@@ -65,10 +66,12 @@ class Journal {
   Result<bool> finish_undo(int64_t undo_id, int64_t undone_id, const std::vector<int>& restored_indices);
 
   Result<JournalPlan> get(int64_t journal_id);
-  // Plans in a given state, oldest first.
-  Result<std::vector<JournalPlan>> in_state(PlanState state);
-  // The newest applied plan that still has changes to undo (kind "" = any kind except "undo").
-  Result<std::optional<JournalPlan>> latest_undoable(const std::string& kind = "");
+  // Plans in a given state, oldest first (hub "" = every hub).
+  Result<std::vector<JournalPlan>> in_state(PlanState state, const std::string& hub = "");
+  // The newest applied plan of the hub that still has changes to undo (kind "" = any kind except
+  // "undo"; selector "" = any).
+  Result<std::optional<JournalPlan>> latest_undoable(const std::string& hub, const std::string& kind = "",
+                                                     const std::string& selector = "");
   // The newest applied plan with this plan id (Plan::id, or a prefix of at least 6 characters).
   Result<std::optional<JournalPlan>> latest_with_plan_id(const std::string& plan_id);
   Result<std::vector<JournalPlan>> recent(int limit = 20);
