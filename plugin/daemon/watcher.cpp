@@ -73,8 +73,29 @@ bool Watcher::session(const std::atomic<bool>& stop) {
     return false;
   }
   log_("connected to Home Assistant " + (*hub)->ha_version());
+  // HA answers on its WebSocket while it is still starting, before integrations have loaded their
+  // entities and states: an audit then would store a home with half its findings missing.
+  for (bool said = false; !stop.load();) {
+    auto config = (*hub)->call("get_config");
+    if (!config) {
+      if (config.error().key != "error.ha.command") {
+        log_("connection lost: " + config.error().message);
+        return false;
+      }
+      break;  // no get_config: nothing to wait for
+    }
+    boost::system::error_code ec;
+    auto v = json::parse(*config, ec);
+    if (ec || !v.is_object() || !v.as_object().contains("state") || str(v.as_object(), "state") == "RUNNING") break;
+    if (!said) log_("Home Assistant is starting (" + str(v.as_object(), "state") + "); waiting for it");
+    said = true;
+    for (int i = 0; i < 5 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (stop.load()) return true;
   // Subscribe first, then read everything: a change made in between arrives as an event.
-  for (const char* ev : {"device_registry_updated", "entity_registry_updated", "area_registry_updated"}) {
+  // State changes matter too: a child lock switched off, a battery running down, an update
+  // appearing. A new MQTT device's first states arrive only after its registry entries.
+  for (const char* ev : {"device_registry_updated", "entity_registry_updated", "area_registry_updated", "state_changed"}) {
     auto sub = (*hub)->subscribe(ev);
     if (!sub) {
       log_(std::string("cannot subscribe to ") + ev + ": " + sub.error().message);
@@ -104,15 +125,53 @@ bool Watcher::session(const std::atomic<bool>& stop) {
   const locale::Messages msg(opts_.lang);
   std::map<std::string, clock_type::time_point> to_notify;  // new device -> when to notify
   auto last_beat = clock_type::now();
+  // State changes can come many times a second (meters): they are gathered and applied to the
+  // cached states at most every state_delay_ms, unless a registry event re-audits sooner.
+  std::map<std::string, json::value> pending_states;  // entity_id -> new state (null: removed)
+  clock_type::time_point states_due{};
+  double states_fired = 0;
 
   while (!stop.load()) {
-    auto ev = (*hub)->next_event(500);
+    // New devices: tell the household once their entities have arrived. At the top of each turn,
+    // so that a batch which ends early (continue) never holds a notification back.
+    for (auto it = to_notify.begin(); it != to_notify.end();) {
+      if (clock_type::now() < it->second) {
+        ++it;
+        continue;
+      }
+      const auto findings = service_.findings_for(it->first);
+      std::string name = it->first;
+      auto status = json::parse(service_.handle("{\"type\":\"domoguard/device\",\"device_id\":" +
+                                                json::serialize(json::value(it->first)) + "}"));
+      if (auto* r = status.as_object().if_contains("result"); r && r->is_object())
+        name = str(r->as_object().at("device").as_object(), "name");
+      if (status.as_object().at("success").as_bool()) {
+        json::object data{
+            {"notification_id", "domoguard_new_device_" + it->first},
+            {"title", msg.text("notify.new_device.title")},
+            {"message", msg.text("notify.new_device.message", {{"name", markdown_escape(name)},
+                                                              {"count", std::to_string(findings.size())},
+                                                              {"link", opts_.panel_link}})}};
+        auto r = (*hub)->call("call_service",
+                              json::serialize(json::object{{"domain", "persistent_notification"},
+                                                           {"service", "create"},
+                                                           {"service_data", std::move(data)}}));
+        if (r) log_("notified: new device " + report::terminal_safe(name) + ", " + std::to_string(findings.size()) + " findings");
+        else log_("notification failed: " + r.error().message);
+      }
+      it = to_notify.erase(it);
+    }
+    int wait_ms = 500;
+    if (!pending_states.empty())
+      wait_ms = static_cast<int>(std::clamp<long long>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(states_due - clock_type::now()).count(), 0, 500));
+    auto ev = (*hub)->next_event(wait_ms);
     if (!ev) {
       log_("connection lost: " + ev.error().message);
       return false;
     }
     const auto now = clock_type::now();
-    if (!ev->has_value()) {
+    if (!ev->has_value() && (pending_states.empty() || now < states_due)) {
       if (now - last_beat > std::chrono::seconds(opts_.heartbeat_s)) {
         auto pong = (*hub)->call("ping");
         if (!pong) {
@@ -123,8 +182,9 @@ bool Watcher::session(const std::atomic<bool>& stop) {
       }
     } else {
       // Gather this event and whatever follows within a few milliseconds into one re-audit.
-      std::vector<std::string> events{**ev};
-      while (events.size() < 200) {
+      std::vector<std::string> events;
+      if (ev->has_value()) events.push_back(**ev);
+      while (ev->has_value() && events.size() < 200) {
         auto more = (*hub)->next_event(5);
         if (!more || !more->has_value()) break;
         events.push_back(**more);
@@ -132,6 +192,7 @@ bool Watcher::session(const std::atomic<bool>& stop) {
       bool devices_changed = false, entities_changed = false, areas_changed = false;
       std::set<std::string> changed_devices, changed_entities, created;
       double first_fired = 0;
+      bool registry_event = false;
       for (const auto& text : events) {
         boost::system::error_code ec;
         auto v = json::parse(text, ec);
@@ -139,10 +200,20 @@ bool Watcher::session(const std::atomic<bool>& stop) {
         const auto& o = v.as_object();
         const auto type = str(o, "event_type");
         const double fired = epoch_of(str(o, "time_fired"));
-        if (fired > 0 && (first_fired == 0 || fired < first_fired)) first_fired = fired;
         const auto* data = o.if_contains("data");
         if (!data || !data->is_object()) continue;
         const auto& d = data->as_object();
+        if (type == "state_changed") {
+          const auto eid = str(d, "entity_id");
+          if (eid.empty()) continue;
+          const auto* ns = d.if_contains("new_state");
+          pending_states[eid] = ns ? *ns : json::value(nullptr);
+          if (fired > 0 && (states_fired == 0 || fired < states_fired)) states_fired = fired;
+          if (pending_states.size() == 1) states_due = now + std::chrono::milliseconds(opts_.state_delay_ms);
+          continue;
+        }
+        registry_event = true;
+        if (fired > 0 && (first_fired == 0 || fired < first_fired)) first_fired = fired;
         if (type == "device_registry_updated") {
           devices_changed = true;
           changed_devices.insert(str(d, "device_id"));
@@ -154,6 +225,36 @@ bool Watcher::session(const std::atomic<bool>& stop) {
         } else if (type == "area_registry_updated") {
           areas_changed = true;
         }
+      }
+      const bool apply_states = !pending_states.empty() && (registry_event || clock_type::now() >= states_due);
+      if (!registry_event && !apply_states) continue;
+      if (apply_states) {
+        if (states_fired > 0 && (first_fired == 0 || states_fired < first_fired)) first_fired = states_fired;
+        // Patch the cached get_states reply; a refetch below (entity changes) supersedes it.
+        if (!entities_changed) {
+          boost::system::error_code ec;
+          auto states = json::parse(cache["get_states"], ec);
+          if (!ec && states.is_array()) {
+            auto& arr = states.as_array();
+            std::map<std::string, size_t> at;
+            for (size_t i = 0; i < arr.size(); ++i)
+              if (arr[i].is_object()) at[str(arr[i].as_object(), "entity_id")] = i;
+            json::array patched;
+            patched.reserve(arr.size() + pending_states.size());
+            for (auto& st : arr) {
+              const auto eid = st.is_object() ? str(st.as_object(), "entity_id") : std::string();
+              auto it = pending_states.find(eid);
+              if (it == pending_states.end()) patched.push_back(std::move(st));
+              else if (it->second.is_object()) patched.push_back(std::move(it->second));
+            }
+            for (auto& [eid, st] : pending_states)
+              if (!at.count(eid) && st.is_object()) patched.push_back(std::move(st));
+            cache["get_states"] = json::serialize(patched);
+          }
+        }
+        for (const auto& [eid, st] : pending_states) changed_entities.insert(eid);
+        pending_states.clear();
+        states_fired = 0;
       }
       auto refetch = [&](const char* cmd) {
         auto r = (*hub)->call(cmd);
@@ -182,7 +283,11 @@ bool Watcher::session(const std::atomic<bool>& stop) {
         if (changed_entities.count(e.entity_id) && !e.device_id.empty()) changed_devices.insert(e.device_id);
       changed_devices.erase("");
       std::set<std::string> now_known;
-      for (const auto& d : updated->devices) now_known.insert(d.id);
+      std::string new_names;
+      for (const auto& d : updated->devices) {
+        now_known.insert(d.id);
+        if (created.count(d.id) && !known.count(d.id)) new_names += (new_names.empty() ? "" : ", ") + d.name;
+      }
       Result<api::AuditDelta> delta = Error{};
       if (areas_changed) delta = service_.set_home(std::move(*updated), opts_.live.url);
       else delta = service_.update_home(std::move(*updated), {changed_devices.begin(), changed_devices.end()});
@@ -190,42 +295,19 @@ bool Watcher::session(const std::atomic<bool>& stop) {
         log_("storing the audit failed: " + delta.error().message);
         continue;
       }
+      if (!registry_event && delta->new_findings.empty() && delta->resolved_keys.empty()) {
+        known = std::move(now_known);
+        continue;
+      }
       char latency[64] = "";
       if (first_fired > 0) std::snprintf(latency, sizeof latency, ", event to stored %.1f ms", (now_epoch() - first_fired) * 1000);
       log_("re-audit: " + std::to_string(changed_devices.size()) + " device(s), " +
            std::to_string(delta->new_findings.size()) + " new and " + std::to_string(delta->resolved_keys.size()) +
-           " resolved findings, score " + std::to_string(delta->score) + latency);
+           " resolved findings, score " + std::to_string(delta->score) + latency +
+           (new_names.empty() ? "" : "; new: " + new_names));
       for (const auto& id : created)
         if (!known.count(id) && opts_.notify) to_notify[id] = clock_type::now() + std::chrono::milliseconds(opts_.notify_delay_ms);
       known = std::move(now_known);
-    }
-    // New devices: tell the household once their entities have arrived.
-    for (auto it = to_notify.begin(); it != to_notify.end();) {
-      if (clock_type::now() < it->second) {
-        ++it;
-        continue;
-      }
-      const auto findings = service_.findings_for(it->first);
-      std::string name = it->first;
-      auto status = json::parse(service_.handle("{\"type\":\"domoguard/device\",\"device_id\":" +
-                                                json::serialize(json::value(it->first)) + "}"));
-      if (auto* r = status.as_object().if_contains("result"); r && r->is_object())
-        name = str(r->as_object().at("device").as_object(), "name");
-      if (status.as_object().at("success").as_bool()) {
-        json::object data{
-            {"notification_id", "domoguard_new_device_" + it->first},
-            {"title", msg.text("notify.new_device.title")},
-            {"message", msg.text("notify.new_device.message", {{"name", markdown_escape(name)},
-                                                              {"count", std::to_string(findings.size())},
-                                                              {"link", opts_.panel_link}})}};
-        auto r = (*hub)->call("call_service",
-                              json::serialize(json::object{{"domain", "persistent_notification"},
-                                                           {"service", "create"},
-                                                           {"service_data", std::move(data)}}));
-        if (r) log_("notified: new device " + report::terminal_safe(name) + ", " + std::to_string(findings.size()) + " findings");
-        else log_("notification failed: " + r.error().message);
-      }
-      it = to_notify.erase(it);
     }
   }
   return true;
