@@ -125,10 +125,11 @@ bool Watcher::session(const std::atomic<bool>& stop) {
   const locale::Messages msg(opts_.lang);
   std::map<std::string, clock_type::time_point> to_notify;  // new device -> when to notify
   auto last_beat = clock_type::now();
-  // State changes can come many times a second (meters): they are gathered and applied to the
-  // cached states at most every state_delay_ms, unless a registry event re-audits sooner.
+  // State changes can come many times a second (meters): the first after a quiet spell is applied
+  // at once, later ones are gathered and applied at most every state_delay_ms (a registry event
+  // applies them sooner).
   std::map<std::string, json::value> pending_states;  // entity_id -> new state (null: removed)
-  clock_type::time_point states_due{};
+  clock_type::time_point states_due{}, states_applied{};
   double states_fired = 0;
 
   while (!stop.load()) {
@@ -209,7 +210,8 @@ bool Watcher::session(const std::atomic<bool>& stop) {
           const auto* ns = d.if_contains("new_state");
           pending_states[eid] = ns ? *ns : json::value(nullptr);
           if (fired > 0 && (states_fired == 0 || fired < states_fired)) states_fired = fired;
-          if (pending_states.size() == 1) states_due = now + std::chrono::milliseconds(opts_.state_delay_ms);
+          if (pending_states.size() == 1)
+            states_due = std::max(now, states_applied + std::chrono::milliseconds(opts_.state_delay_ms));
           continue;
         }
         registry_event = true;
@@ -254,6 +256,7 @@ bool Watcher::session(const std::atomic<bool>& stop) {
         }
         for (const auto& [eid, st] : pending_states) changed_entities.insert(eid);
         pending_states.clear();
+        states_applied = clock_type::now();
         states_fired = 0;
       }
       auto refetch = [&](const char* cmd) {

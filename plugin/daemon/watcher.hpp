@@ -19,7 +19,7 @@ struct WatcherOptions {
   int max_backoff_s = 60;             // reconnect delays: 1, 2, 4, ... capped here
   int heartbeat_s = 20;
   int notify_delay_ms = 1500;         // wait for a new device's entities before counting findings
-  int state_delay_ms = 300;           // gather state changes this long before re-auditing them
+  int state_delay_ms = 300;           // at most one re-audit for state changes this often
 };
 
 class Watcher {
