@@ -1,7 +1,12 @@
-// domoguard: the command-line host. Audits a home and explains the catalogue.
-// Exit codes: 0 ran; 1 findings at or above --fail-on; 2 bad input or usage; 3 hub unreachable
-// or authentication refused; 4 local storage trouble.
+// domoguard: the command-line host. Audits a home, explains the catalogue, and plans, applies and
+// undoes changes to the hub.
+// Exit codes: 0 ran (apply/undo: every step done); 1 findings at or above --fail-on; 2 bad input or
+// usage; 3 hub unreachable or authentication refused; 4 local storage trouble; 5 apply/undo: a step
+// failed and the plan was rolled back (or undo left a target someone changed since).
 #include <unistd.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -16,9 +21,15 @@
 #include "audit/engine.hpp"
 #include "catalog/catalog.hpp"
 #include "hub/ha/live.hpp"
+#include "hub/ha/live_port.hpp"
 #include "locale/messages.hpp"
+#include "policy/apply.hpp"
+#include "policy/compile.hpp"
+#include "policy/model_port.hpp"
 #include "report/render.hpp"
+#include "report/render_plan.hpp"
 #include "store/history.hpp"
+#include "store/journal.hpp"
 
 namespace {
 
@@ -42,8 +53,15 @@ struct Args {
 };
 
 // Options that take a value; everything else starting with -- is a flag.
-const std::vector<std::string> kValued = {"--format", "--lang", "--fail-on", "--db", "--output", "--url", "--token-file", "--ca-file"};
-const std::vector<std::string> kFlags = {"--help", "--demo", "--since-last", "--no-history", "--no-color", "--version", "--allow-insecure"};
+const std::vector<std::string> kValued = {"--format", "--lang", "--fail-on", "--db", "--output", "--url", "--token-file",
+                                          "--ca-file", "--verify-timeout",
+                                          // plan selectors (policy::parse_selector reads them in order)
+                                          "--level", "--category", "--child-safe", "--scenario", "--privacy-default",
+                                          "--device", "--fix", "--profile"};
+const std::vector<std::string> kSelectorWords = {"--level", "--category", "--child-safe", "--scenario",
+                                                 "--privacy-default", "--device", "--fix", "--profile"};
+const std::vector<std::string> kFlags = {"--help", "--demo", "--since-last", "--no-history", "--no-color", "--version",
+                                         "--allow-insecure", "--yes"};
 
 std::optional<std::string> parse(int argc, char** argv, int from, Args& out) {
   for (int i = from; i < argc; ++i) {
@@ -206,6 +224,354 @@ int cmd_explain(const Args& args, const locale::Messages& msg) {
   return 0;
 }
 
+// ---- plan / apply / undo ----------------------------------------------------------------------
+
+// The home a plan is made against, and (for apply/undo) the hub port that changes it.
+struct Target {
+  model::Home home;
+  std::string label;                      // source as given
+  std::string hub_key;                    // journal scope
+  std::unique_ptr<hub::ha::LiveHub> live; // --url
+  std::unique_ptr<policy::HubPort> port;  // --url or --demo
+  bool demo = false;
+};
+
+hub::ha::LiveOptions live_options(const Args& args, std::string token) {
+  hub::ha::LiveOptions live;
+  live.url = *args.value("--url");
+  live.token = std::move(token);
+  live.ca_file = args.value("--ca-file").value_or("");
+  live.allow_insecure = args.flag("--allow-insecure");
+  return live;
+}
+
+// Reads the live hub's current state into t.home.
+Result<bool> refresh_live(Target& t) {
+  auto replies = t.live->fetch_replies();
+  if (!replies) return replies.error();
+  auto home = hub::ha::from_replies(*replies, t.label);
+  if (!home) return home.error();
+  t.home = std::move(*home);
+  t.home.source = t.label;
+  t.hub_key = app::home_key(t.home, t.label);
+  return true;
+}
+
+// `acting`: apply/undo need a hub to change (live or demo), plan also reads snapshots.
+Result<Target> open_target(const Args& args, bool acting, size_t max_positional) {
+  Target t;
+  const size_t extra = args.positional.size();
+  if (args.flag("--demo")) {
+    if (extra > max_positional) return Error{ErrorCode::bad_input, "error.cli.usage", "give either --demo or a SOURCE, not both", "", ""};
+    auto home = app::load_demo();
+    if (!home) return home.error();
+    t.home = std::move(*home);
+    t.label = "demo";
+    t.hub_key = "demo";
+    t.demo = true;
+  } else if (args.value("--url")) {
+    if (extra > max_positional) return Error{ErrorCode::bad_input, "error.cli.usage", "give either --url or a SOURCE, not both", "", ""};
+    auto token = hub::ha::read_token(args.value("--token-file").value_or(""));
+    if (!token) return token.error();
+    auto opts = live_options(args, std::move(*token));
+    t.label = opts.url;
+    auto hub = hub::ha::LiveHub::connect(opts);
+    if (!hub) return hub.error();
+    t.live = std::move(*hub);
+    auto r = refresh_live(t);
+    if (!r) return r.error();
+  } else {
+    if (acting)
+      return Error{ErrorCode::bad_input, "error.cli.needs_hub",
+                   "apply and undo change a running hub: give --url URL --token-file FILE (or --demo to try it)", "", ""};
+    if (args.positional.size() != 1)
+      return Error{ErrorCode::bad_input, "error.cli.usage", "plan needs one SOURCE, --url URL --token-file FILE, or --demo", "", ""};
+    auto home = app::load_path(args.positional.front());
+    if (!home) return home.error();
+    t.home = std::move(*home);
+    t.label = args.positional.front();
+    t.hub_key = app::home_key(t.home, t.label);
+  }
+  return t;
+}
+
+// After the Target has its final place: the demo port holds a reference to t.home.
+void attach_port(Target& t) {
+  if (t.live) t.port = std::make_unique<hub::ha::LivePort>(*t.live);
+  else t.port = std::make_unique<policy::ModelPort>(t.home);
+}
+
+std::vector<std::string> selector_words(const Args& args) {
+  std::vector<std::string> words;
+  for (const auto& [k, v] : args.options)
+    if (std::find(kSelectorWords.begin(), kSelectorWords.end(), k) != kSelectorWords.end()) {
+      words.push_back(k);
+      words.push_back(v);
+    }
+  return words;
+}
+
+// The demo home lives only for this run, so its journal does too; real hubs share the history file.
+Result<std::unique_ptr<store::Journal>> open_journal(const Args& args, const Target& t) {
+  if (t.demo) return store::Journal::open(":memory:");
+  return store::Journal::open(args.value("--db").value_or(store::History::default_path()));
+}
+
+policy::ApplyOptions apply_options(const Args& args, const Target& t) {
+  policy::ApplyOptions o;
+  o.hub = t.hub_key;
+  if (const char* u = std::getenv("USER"); u && *u) o.actor = u;
+  if (auto v = args.value("--verify-timeout")) o.verify_timeout_ms = std::max(0, std::atoi(v->c_str()));
+  return o;
+}
+
+// A plan that reverts a journalled one, for previews: its changes backwards.
+policy::Plan undo_preview(const store::JournalPlan& jp, const locale::Messages& msg) {
+  policy::Plan p;
+  p.id = jp.plan_id;
+  p.kind = "undo";
+  p.selector = "undo=" + std::to_string(jp.id);
+  p.title_key = "plan.title.undo";
+  p.title_placeholders = {{"plan", std::to_string(jp.id)}};
+  auto orig = store::Journal::plan_from_json(jp.plan_json);
+  for (auto it = jp.steps.rbegin(); it != jp.steps.rend(); ++it) {
+    if (it->state != store::StepState::verified && it->state != store::StepState::done) continue;
+    policy::PlanAction a;
+    a.kind = it->kind;
+    a.target = it->target;
+    a.param = it->param;
+    a.before = it->after;
+    a.after = it->before;
+    a.message_key = "plan.action.undo";
+    std::string what = it->kind + " " + it->target + (it->param.empty() ? "" : " (" + it->param + ")");
+    if (orig && it->index < static_cast<int>(orig->actions.size())) {
+      const auto& o = orig->actions[it->index];
+      if (!o.message_key.empty() && msg.has(o.message_key)) what = report::plan_text(o.message_key, o.placeholders, msg);
+      a.rule = o.rule;
+    }
+    a.placeholders = {{"action", what}};
+    p.actions.push_back(std::move(a));
+  }
+  return p;
+}
+
+const char* outcome_name(policy::StepOutcome o) {
+  switch (o) {
+    case policy::StepOutcome::unchanged: return "unchanged";
+    case policy::StepOutcome::changed: return "changed";
+    case policy::StepOutcome::failed: return "failed";
+    case policy::StepOutcome::reverted: return "reverted";
+    case policy::StepOutcome::skipped: return "skipped";
+  }
+  return "skipped";
+}
+
+std::string describe_action(const policy::PlanAction& a, const locale::Messages& msg) {
+  if (!a.message_key.empty() && msg.has(a.message_key)) return report::plan_text(a.message_key, a.placeholders, msg);
+  std::string s = a.kind + " " + a.target;
+  if (!a.param.empty()) s += " (" + a.param + ")";
+  return report::terminal_safe(s) + " -> " + report::terminal_safe(a.after);
+}
+
+std::string result_json(const policy::Plan& plan, const policy::ApplyResult& r, const std::vector<int64_t>& recovered,
+                        const locale::Messages& msg) {
+  boost::json::object o;
+  boost::system::error_code ec;
+  auto pv = boost::json::parse(report::plan_json(plan, msg), ec);
+  o["plan"] = ec ? boost::json::value(nullptr) : pv;
+  o["journal_id"] = r.journal_id;
+  o["ok"] = r.ok;
+  o["rolled_back"] = r.rolled_back;
+  o["failed_step"] = r.failed_step;
+  if (!r.ok) o["error"] = boost::json::object{{"key", r.error.key}, {"message", r.error.message}};
+  boost::json::array steps;
+  for (const auto& s : r.steps)
+    steps.push_back(boost::json::object{{"kind", s.action.kind},
+                                        {"target", s.action.target},
+                                        {"param", s.action.param},
+                                        {"before", s.action.before},
+                                        {"after", s.action.after},
+                                        {"outcome", outcome_name(s.outcome)},
+                                        {"error", s.error}});
+  o["steps"] = std::move(steps);
+  boost::json::array rec;
+  for (auto id : recovered) rec.push_back(id);
+  o["recovered"] = std::move(rec);
+  return boost::json::serialize(o) + "\n";
+}
+
+std::string result_table(const policy::ApplyResult& r, const locale::Messages& msg) {
+  std::string out;
+  for (size_t i = 0; i < r.steps.size(); ++i) {
+    const auto& s = r.steps[i];
+    out += "  " + std::to_string(i + 1) + ". [" + msg.text(std::string("cli.apply.outcome.") + outcome_name(s.outcome)) +
+           "] " + describe_action(s.action, msg);
+    if (!s.error.empty()) out += " — " + report::terminal_safe(s.error);
+    out += "\n";
+  }
+  if (r.ok) out += msg.text("cli.apply.done", {{"journal_id", std::to_string(r.journal_id)}}) + "\n";
+  else if (r.rolled_back)
+    out += msg.text("cli.apply.rolled_back", {{"reason", report::terminal_safe(r.error.message)}}) + "\n";
+  else out += msg.text("cli.apply.failed", {{"reason", report::terminal_safe(r.error.message)}}) + "\n";
+  return out;
+}
+
+int result_code(const policy::ApplyResult& r) {
+  if (r.ok) return 0;
+  return r.error.code == ErrorCode::unreachable ? 3 : 5;
+}
+
+// Plans left half-applied by a crash or a hub restart are rolled back before anything new is done.
+Result<std::vector<int64_t>> recover_first(Target& t, store::Journal& journal, const policy::ApplyOptions& opts) {
+  auto rec = policy::recover(*t.port, journal, opts);
+  if (!rec) return rec.error();
+  if (!rec->empty()) {
+    for (auto id : *rec) std::cerr << "domoguard: rolled back plan " << id << ", interrupted earlier\n";
+    if (t.live) {
+      auto r = refresh_live(t);
+      if (!r) return r.error();
+    }
+  }
+  return rec;
+}
+
+int run_undo(const Args& args, const locale::Messages& msg, Target& t, store::Journal& journal,
+             const policy::ApplyOptions& opts, std::optional<store::JournalPlan> which,
+             const std::vector<int64_t>& recovered) {
+  const std::string format = args.value("--format").value_or("table");
+  if (!which) {
+    auto latest = journal.latest_undoable(opts.hub);
+    if (!latest) return fail(latest.error());
+    if (!latest->has_value()) return fail(msg.text("cli.undo.nothing"), 2);
+    which = std::move(**latest);
+  }
+  const auto preview = undo_preview(*which, msg);
+  if (format != "json") std::cout << report::plan_table(preview, msg) << "\n";
+  auto r = policy::undo(which->id, *t.port, journal, opts);
+  if (!r) return fail(r.error());
+  // The undo's steps are the preview's, in the same order (the plan's changes, last first).
+  for (size_t i = 0; i < r->steps.size() && i < preview.actions.size(); ++i) {
+    r->steps[i].action.message_key = preview.actions[i].message_key;
+    r->steps[i].action.placeholders = preview.actions[i].placeholders;
+  }
+  if (!write_out(args, format == "json" ? result_json(preview, *r, recovered, msg) : result_table(*r, msg)))
+    return fail("cannot write the output", 4);
+  return result_code(*r);
+}
+
+int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messages& msg) {
+  if (args.flag("--help")) {
+    std::cout << msg.text("cli.help." + verb);
+    return 0;
+  }
+  const std::string format = args.value("--format").value_or("table");
+  if (format != "table" && format != "json") return fail("--format must be table or json");
+  const bool acting = verb != "plan";
+  std::optional<std::string> undo_ref;  // undo [PLAN_ID]
+  size_t max_positional = 0;
+  if (verb == "undo" && !args.positional.empty()) {
+    undo_ref = args.positional.front();
+    max_positional = 1;
+  }
+  if (verb == "undo" && args.positional.size() > 1) return fail("undo takes at most one PLAN_ID; see `domoguard undo --help`");
+
+  std::optional<policy::Selector> sel;
+  if (verb != "undo") {
+    auto words = selector_words(args);
+    if (words.empty()) return fail(verb + " needs a SELECTOR; see `domoguard " + verb + " --help`");
+    auto s = policy::parse_selector(words);
+    if (!s) return fail(s.error());
+    sel = std::move(*s);
+  } else if (!selector_words(args).empty()) {
+    return fail("undo takes a PLAN_ID, not a selector; `domoguard apply --child-safe off` undoes child-safe mode");
+  }
+
+  auto target = open_target(args, acting, max_positional);
+  if (!target) return fail(target.error());
+  Target& t = *target;
+  if (acting) attach_port(t);
+
+  std::unique_ptr<store::Journal> journal;
+  // "Off" selectors undo the plan that switched the mode on; plan previews it, apply does it.
+  const bool by_journal = sel && !sel->on &&
+                          (sel->kind == policy::Selector::Kind::child_safe ||
+                           sel->kind == policy::Selector::Kind::privacy_default);
+  if (acting || by_journal) {
+    auto j = open_journal(args, t);
+    if (!j) return fail(j.error());
+    journal = std::move(*j);
+  }
+  const auto opts = apply_options(args, t);
+  std::vector<int64_t> recovered;
+  if (acting) {
+    auto rec = recover_first(t, *journal, opts);
+    if (!rec) return fail(rec.error());
+    recovered = std::move(*rec);
+  }
+
+  if (verb == "undo" || by_journal) {
+    std::optional<store::JournalPlan> which;
+    if (by_journal) {
+      const bool cs = sel->kind == policy::Selector::Kind::child_safe;
+      policy::Selector on = *sel;
+      on.on = true;
+      auto latest = journal->latest_undoable(t.hub_key, cs ? "child_safe" : "privacy_default", cs ? "" : on.text());
+      if (!latest) return fail(latest.error());
+      if (!latest->has_value())
+        return fail(msg.text(cs ? "cli.undo.no_child_safe" : "cli.undo.no_privacy_default"), 2);
+      which = std::move(**latest);
+    } else if (undo_ref) {
+      const bool numeric = !undo_ref->empty() && undo_ref->find_first_not_of("0123456789") == std::string::npos;
+      if (numeric) {
+        auto got = journal->get(std::stoll(undo_ref->substr(0, 15)));
+        if (!got) return fail(got.error());
+        which = std::move(*got);
+      } else {
+        auto got = journal->latest_with_plan_id(*undo_ref);
+        if (!got) return fail(got.error());
+        if (!got->has_value())
+          return fail("no applied plan " + report::terminal_safe(*undo_ref) + " with changes left to undo in the journal", 2);
+        which = std::move(**got);
+      }
+    }
+    if (!acting) {
+      const std::string text = format == "json" ? report::plan_json(undo_preview(*which, msg), msg)
+                                                : report::plan_table(undo_preview(*which, msg), msg);
+      if (!write_out(args, text)) return fail("cannot write the output", 4);
+      return 0;
+    }
+    return run_undo(args, msg, t, *journal, opts, std::move(which), recovered);
+  }
+
+  auto findings = audit::run_audit(t.home).findings;
+  auto plan = policy::compile(t.home, findings, *sel);
+  if (!plan) return fail(plan.error());
+
+  if (!acting) {
+    if (!write_out(args, format == "json" ? report::plan_json(*plan, msg) : report::plan_table(*plan, msg)))
+      return fail("cannot write the output", 4);
+    return 0;
+  }
+
+  if (format != "json") std::cout << report::plan_table(*plan, msg) << "\n";
+  if (!args.flag("--yes")) {
+    if (!isatty(STDIN_FILENO))
+      return fail("apply changes the hub: review the plan, then run it again with --yes (stdin is not a terminal)");
+    if (format == "json") std::cout << report::plan_table(*plan, msg) << "\n";
+    std::cout << msg.text("cli.apply.confirm", {{"count", std::to_string(plan->actions.size())}}) << " " << std::flush;
+    std::string answer;
+    if (!std::getline(std::cin, answer) || (answer != "y" && answer != "Y" && answer != "yes")) {
+      std::cout << msg.text("cli.apply.cancelled") << "\n";
+      return 0;
+    }
+  }
+  auto r = policy::apply(*plan, *t.port, *journal, opts);
+  if (!r) return fail(r.error());
+  if (!write_out(args, format == "json" ? result_json(*plan, *r, recovered, msg) : result_table(*r, msg)))
+    return fail("cannot write the output", 4);
+  return result_code(*r);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -226,5 +592,6 @@ int main(int argc, char** argv) {
   if (verb == "audit") return cmd_audit(args, msg);
   if (verb == "catalog") return cmd_catalog(args, msg);
   if (verb == "explain") return cmd_explain(args, msg);
+  if (verb == "plan" || verb == "apply" || verb == "undo") return cmd_plan_like(verb, args, msg);
   return fail("unknown command \"" + report::terminal_safe(verb) + "\"; `domoguard --help` lists the commands");
 }

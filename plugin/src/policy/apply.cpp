@@ -239,7 +239,13 @@ Result<ApplyResult> apply(const Plan& plan, HubPort& port, store::Journal& journ
   auto id = journal.begin(jp);
   if (!id) return id.error();
   jp.id = *id;
-  return run_steps(jp, port, journal, opts);
+  auto res = run_steps(jp, port, journal, opts);
+  for (size_t i = 0; i < res.steps.size() && i < plan.actions.size(); ++i) {
+    res.steps[i].action.message_key = plan.actions[i].message_key;
+    res.steps[i].action.placeholders = plan.actions[i].placeholders;
+    res.steps[i].action.rule = plan.actions[i].rule;
+  }
+  return res;
 }
 
 Result<ApplyResult> undo(int64_t journal_id, HubPort& port, store::Journal& journal, const ApplyOptions& opts) {
