@@ -7,7 +7,6 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
-#include <regex>
 
 #include "net/ws_client.hpp"
 
@@ -23,8 +22,15 @@ bool peer_allowed(const std::string& peer, const std::vector<std::string>& allow
 }
 
 std::string valid_ingress_path(const std::string& value) {
-  static const std::regex form("/api/hassio_ingress/[A-Za-z0-9_-]{1,128}");
-  return std::regex_match(value, form) ? value : std::string();
+  // Exactly "/api/hassio_ingress/<token>", token of 1-128 characters from [A-Za-z0-9_-].
+  static constexpr std::string_view prefix = "/api/hassio_ingress/";
+  if (value.size() <= prefix.size() || value.size() > prefix.size() + 128 || value.compare(0, prefix.size(), prefix) != 0)
+    return {};
+  for (size_t i = prefix.size(); i < value.size(); ++i) {
+    const char c = value[i];
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return {};
+  }
+  return value;
 }
 
 std::string static_file(const std::string& root, const std::string& request_path) {
