@@ -373,7 +373,16 @@ const Device* device_of(const Home& h, const Entity& e) { return e.device_id.emp
 // home already has: a plan lists only what it changes.
 class PlanBuilder {
  public:
-  explicit PlanBuilder(Plan& p) : plan_(p) {}
+  PlanBuilder(Plan& p, const Home& h) : plan_(p), home_(h) {}
+
+  // The name people know the entity by: HA shows an entity named only "Child lock" under its
+  // device's name, so a plan says "Kitchen oven Child lock" rather than a bare "Child lock".
+  std::string label(const Entity& e) const {
+    auto l = audit::label_of(e);
+    const Device* d = device_of(home_, e);
+    if (d && !d->name.empty() && !audit::contains_word(l, d->name)) l = d->name + " " + l;
+    return l;
+  }
 
   void add(PlanAction a) {
     if (!a.before.empty() && a.before == a.after) return;
@@ -396,23 +405,24 @@ class PlanBuilder {
       if (!only.empty() && only != a.id) continue;
       if (!(e.exposure.*a.flag).value_or(false)) continue;
       add({"set_exposure", e.entity_id, a.id, "true", "false", "plan.action.set_exposure.false",
-           {{"name", audit::label_of(e)}, {"assistant_key", std::string("assistant.") + a.id}}, rule});
+           {{"name", label(e)}, {"assistant_key", std::string("assistant.") + a.id}}, rule});
     }
   }
   void set_flag(const char* kind, const Entity& e, bool current, bool after, const std::string& rule = "") {
     add({kind, e.entity_id, "", flag_text(current), flag_text(after),
-         std::string("plan.action.") + kind + "." + flag_text(after), {{"name", audit::label_of(e)}}, rule});
+         std::string("plan.action.") + kind + "." + flag_text(after), {{"name", label(e)}}, rule});
   }
   // A switch (on/off) or lock (locked/unlocked) entity; `what` names the message ("switch",
   // "child_lock", "privacy_switch", "content_filter", "microphone_switch").
   void set_switch(const Entity& e, const std::string& after, const std::string& what, const std::string& rule = "") {
     const bool lock = e.domain == "lock";
     add({lock ? "lock" : "switch", e.entity_id, "", e.state.value_or(""), after,
-         "plan.action." + what + "." + after, {{"name", audit::label_of(e)}}, rule});
+         "plan.action." + what + "." + after, {{"name", label(e)}}, rule});
   }
 
  private:
   Plan& plan_;
+  const Home& home_;
   std::set<std::tuple<std::string, std::string, std::string>> seen_;
   std::set<std::string> guided_;
 };
@@ -597,7 +607,7 @@ Result<Plan> plan_level(const PolicyData& data, const Home& home, const std::vec
   p.title_key = cat ? "plan.title.level" : "plan.title.level_all";
   p.title_placeholders = {{"level_key", "level." + level + ".title"}};
   if (cat) p.title_placeholders.emplace_back("category_key", "category." + category + ".title");
-  PlanBuilder b(p);
+  PlanBuilder b(p, home);
   for (const auto& f : findings) {
     if (cat && !in_category(data, home, f, *cat)) continue;
     const auto s = lv->setting(f.rule);
@@ -614,7 +624,7 @@ Plan plan_child_safe(const PolicyData& data, const Home& home) {
   p.kind = "child_safe";
   p.selector = Selector{Selector::Kind::child_safe}.text();
   p.title_key = "plan.title.child_safe";
-  PlanBuilder b(p);
+  PlanBuilder b(p, home);
   auto guide = [&](const char* situation, Placeholders ph) {
     if (auto it = cs.guidance.find(situation); it != cs.guidance.end()) b.guide(it->second, std::move(ph));
   };
@@ -626,9 +636,9 @@ Plan plan_child_safe(const PolicyData& data, const Home& home) {
     } else if (e.domain == "select") {
       if (e.state && engaged_state(*e.state)) continue;
       const auto option = e.state ? engaged_option(cs, *e.state) : std::string();
-      if (option.empty()) guide("child_lock_manual", {{"name", audit::label_of(e)}});
+      if (option.empty()) guide("child_lock_manual", {{"name", b.label(e)}});
       else b.add({"select_option", e.entity_id, "", *e.state, option, "plan.action.child_lock.select",
-                  {{"name", audit::label_of(e)}, {"option", option}}, ""});
+                  {{"name", b.label(e)}, {"option", option}}, ""});
     }
   }
   // 2. Doors, alarms and hazardous appliances off every voice assistant: a child can ask too (7.1.6).
@@ -645,8 +655,8 @@ Plan plan_child_safe(const PolicyData& data, const Home& home) {
   // What the hub's API cannot do: said, not skipped.
   for (const auto& e : home.entities) {
     if (e.disabled) continue;
-    if (e.domain == "alarm_control_panel" && no_code(e)) guide("alarm_without_code", {{"name", audit::label_of(e)}});
-    if (e.has_default_code) guide("stored_default_code", {{"name", audit::label_of(e)}});
+    if (e.domain == "alarm_control_panel" && no_code(e)) guide("alarm_without_code", {{"name", b.label(e)}});
+    if (e.has_default_code) guide("stored_default_code", {{"name", b.label(e)}});
   }
   for (const auto& u : home.users)
     if (u.child && u.active && (u.admin || u.owner)) guide("child_admin", {{"name", u.name}});
@@ -669,7 +679,7 @@ Result<Plan> plan_scenario(const PolicyData& data, const Home& home, const std::
   p.selector = Selector{Selector::Kind::scenario, name}.text();
   p.title_key = "plan.title.scenario";
   p.title_placeholders = {{"scenario_key", "scenario." + name + ".title"}};
-  PlanBuilder b(p);
+  PlanBuilder b(p, home);
   auto untouchable = [&](const Entity& e) { return contains(data.scenario_unchanged, e.domain); };
   for (const auto& st : sc->steps) {
     if (st.action == "privacy_switch") {
@@ -703,7 +713,7 @@ Result<Plan> plan_privacy_defaults(const PolicyData& data, const Home& home, con
   p.selector = Selector{Selector::Kind::privacy_default, "", "", device_id}.text();
   p.title_key = "plan.title.privacy_default";
   p.title_placeholders = {{"name", d->name}, {"type_key", "device_type." + type_name(d)}};
-  PlanBuilder b(p);
+  PlanBuilder b(p, home);
   for (size_t ix : d->entities) {
     const Entity& e = home.entities[ix];
     if (e.disabled) continue;
@@ -716,7 +726,7 @@ Result<Plan> plan_privacy_defaults(const PolicyData& data, const Home& home, con
       else b.set_flag("disable_entity", e, false, true);
     } else if (pd.location == "disable" && audit::is_location(e) && e.domain != "person") {
       if (e.domain == "device_tracker" && tracker_relied_on(home, e))
-        b.guide("privacy_default.guidance.tracker_kept", {{"name", audit::label_of(e)}});
+        b.guide("privacy_default.guidance.tracker_kept", {{"name", b.label(e)}});
       else b.set_flag("disable_entity", e, false, true);
     }
   }
@@ -733,7 +743,7 @@ Plan plan_fix(const Home& home, const Finding& finding) {
   p.title_placeholders = finding_placeholders(finding);
   p.title_placeholders.emplace_back("finding_key", finding.message_key.empty() ? "rule." + finding.rule + ".title"
                                                                                : finding.message_key);
-  PlanBuilder b(p);
+  PlanBuilder b(p, home);
   add_finding(b, home, finding);
   stamp(p);
   return p;
