@@ -57,7 +57,7 @@ const std::vector<std::string> kValued = {"--format", "--lang", "--fail-on", "--
                                           "--ca-file", "--verify-timeout",
                                           // plan selectors (policy::parse_selector reads them in order)
                                           "--level", "--category", "--child-safe", "--scenario", "--privacy-default",
-                                          "--device", "--fix", "--profile"};
+                                          "--device", "--fix", "--profile", "--plan"};
 const std::vector<std::string> kSelectorWords = {"--level", "--category", "--child-safe", "--scenario",
                                                  "--privacy-default", "--device", "--fix", "--profile"};
 const std::vector<std::string> kFlags = {"--help", "--demo", "--since-last", "--no-history", "--no-color", "--version",
@@ -435,6 +435,49 @@ Result<std::vector<int64_t>> recover_first(Target& t, store::Journal& journal, c
   return rec;
 }
 
+// A plan as `plan --format json` printed it: apply exactly what was reviewed, nothing recompiled.
+Result<policy::Plan> load_plan_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Error{ErrorCode::bad_input, "error.plan.file", "Cannot read the plan file", path, ""};
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_object() || !v.as_object().if_contains("actions") || !v.as_object().at("actions").is_array())
+    return Error{ErrorCode::bad_input, "error.plan.file", "The plan file is not a plan printed by `domoguard plan --format json`",
+                 path, ec ? "byte " + std::to_string(text.size()) : ""};
+  auto str = [](const boost::json::object& o, const char* k) {
+    auto* x = o.if_contains(k);
+    return x && x->is_string() ? std::string(x->as_string()) : std::string();
+  };
+  const auto& o = v.as_object();
+  policy::Plan p;
+  p.kind = str(o, "kind").empty() ? "file" : str(o, "kind");
+  p.selector = str(o, "selector").empty() ? "plan_file" : str(o, "selector");
+  p.title_key = "plan.title.file";
+  size_t n = 0;
+  for (const auto& x : o.at("actions").as_array()) {
+    ++n;
+    if (!x.is_object()) return Error{ErrorCode::bad_input, "error.plan.file", "An action is not an object", path, "action " + std::to_string(n)};
+    const auto& a = x.as_object();
+    policy::PlanAction act;
+    act.kind = str(a, "kind");
+    act.target = str(a, "target");
+    act.param = str(a, "param");
+    act.before = str(a, "before");
+    act.after = str(a, "after");
+    act.rule = str(a, "rule");
+    act.message_key = "plan.action.raw";
+    act.placeholders = {{"kind", act.kind}, {"target", act.target}, {"param", act.param}, {"value", act.after}};
+    if (std::find(std::begin(policy::kActionKinds), std::end(policy::kActionKinds), act.kind) == std::end(policy::kActionKinds) ||
+        act.target.empty())
+      return Error{ErrorCode::bad_input, "error.plan.file", "Unknown action kind \"" + act.kind + "\" or no target", path,
+                   "action " + std::to_string(n)};
+    p.actions.push_back(std::move(act));
+  }
+  p.id = policy::plan_id(p);
+  return p;
+}
+
 int run_undo(const Args& args, const locale::Messages& msg, Target& t, store::Journal& journal,
              const policy::ApplyOptions& opts, std::optional<store::JournalPlan> which,
              const std::vector<int64_t>& recovered) {
@@ -476,7 +519,13 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
   if (verb == "undo" && args.positional.size() > 1) return fail("undo takes at most one PLAN_ID; see `domoguard undo --help`");
 
   std::optional<policy::Selector> sel;
-  if (verb != "undo") {
+  std::optional<policy::Plan> file_plan;
+  if (auto pf = args.value("--plan"); pf && verb == "apply") {
+    if (!selector_words(args).empty()) return fail("give either --plan FILE or a selector, not both");
+    auto p = load_plan_file(*pf);
+    if (!p) return fail(p.error());
+    file_plan = std::move(*p);
+  } else if (verb != "undo") {
     auto words = selector_words(args);
     if (words.empty()) return fail(verb + " needs a SELECTOR; see `domoguard " + verb + " --help`");
     auto s = policy::parse_selector(words);
@@ -543,8 +592,13 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
     return run_undo(args, msg, t, *journal, opts, std::move(which), recovered);
   }
 
-  auto findings = audit::run_audit(t.home).findings;
-  auto plan = policy::compile(t.home, findings, *sel);
+  Result<policy::Plan> plan = Error{};
+  if (file_plan) {
+    plan = std::move(*file_plan);
+  } else {
+    auto findings = audit::run_audit(t.home).findings;
+    plan = policy::compile(t.home, findings, *sel);
+  }
   if (!plan) return fail(plan.error());
 
   if (!acting) {
