@@ -21,12 +21,15 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -50,6 +53,51 @@ def free_port() -> int:
 
 def _log(msg: str) -> None:
     print(f"[hass_fixture] {msg}", flush=True)
+
+
+# Every process the live fixtures start, so a test run can prove none outlived its teardown:
+# (name, pid, start time in clock ticks from /proc/PID/stat, marker). The start time tells a
+# reused pid apart; the marker is a path that appears on the command line of what we started.
+STARTED: list[tuple[str, int, int, str]] = []
+
+
+def _proc_start_ticks(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name (field 2) may hold spaces and parentheses: split after the last ')'.
+    fields = stat.rsplit(")", 1)[1].split()
+    return int(fields[19]) if len(fields) > 19 and fields[0] != "Z" else None
+
+
+def track(name: str, pid: int, marker: str) -> None:
+    ticks = _proc_start_ticks(pid)
+    STARTED.append((name, pid, ticks if ticks is not None else -1, marker))
+
+
+def leftover_processes(since: int = 0) -> list[str]:
+    """Processes from STARTED[since:] still alive, and any live process naming one of their
+    markers on its command line (what they may have started)."""
+    mine = STARTED[since:]
+    out = []
+    for name, pid, ticks, _ in mine:
+        if _proc_start_ticks(pid) == ticks:
+            out.append(f"{name} (pid {pid})")
+    alive = {pid for _, pid, ticks, _ in mine if _proc_start_ticks(pid) == ticks}
+    markers = [m for *_, m in mine if m]
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid() or int(entry.name) in alive:
+            continue
+        try:
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if _proc_start_ticks(int(entry.name)) is None:
+            continue  # gone, or a zombie waiting for its parent
+        if any(m in cmd for m in markers):
+            out.append(f"pid {entry.name}: {cmd.strip()[:160]}")
+    return out
 
 
 def ensure_root() -> Path:
@@ -126,6 +174,7 @@ class Mosquitto:
         os.chmod(self._dir, 0o755)
         self._log = open(self._dir / "mosquitto.log", "wb")
         self._proc = subprocess.Popen([binary, "-c", str(conf)], stdout=self._log, stderr=subprocess.STDOUT)
+        track("mosquitto", self._proc.pid, str(conf))
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
@@ -164,8 +213,11 @@ class Mosquitto:
 
 
 class WebSocket:
-    def __init__(self, host: str, port: int, path: str, timeout: float = 30.0) -> None:
+    def __init__(self, host: str, port: int, path: str, timeout: float = 30.0,
+                 tls: ssl.SSLContext | None = None) -> None:
         self._sock = socket.create_connection((host, port), timeout=timeout)
+        if tls is not None:
+            self._sock = tls.wrap_socket(self._sock, server_hostname=host)
         key = base64.b64encode(os.urandom(16)).decode()
         req = (f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
@@ -244,8 +296,8 @@ class WebSocket:
 class HaWebSocket:
     """HA WebSocket API session: authenticates, then `call(type, **fields)` returns `result`."""
 
-    def __init__(self, port: int, token: str) -> None:
-        self._ws = WebSocket(LOOPBACK, port, "/api/websocket")
+    def __init__(self, port: int, token: str, tls: ssl.SSLContext | None = None) -> None:
+        self._ws = WebSocket(LOOPBACK, port, "/api/websocket", tls=tls)
         self._next_id = 1
         hello = self._ws.recv_json()
         if hello.get("type") != "auth_required":
@@ -264,6 +316,16 @@ class HaWebSocket:
             reply = self._ws.recv_json()
             if reply.get("id") == msg_id and reply.get("type") == "result":
                 return reply
+
+    def send(self, type_: str, **fields: Any) -> int:
+        """Sends a command without waiting; returns its id (for subscriptions)."""
+        msg_id = self._next_id
+        self._next_id += 1
+        self._ws.send_json({"id": msg_id, "type": type_, **fields})
+        return msg_id
+
+    def receive(self) -> Any:
+        return self._ws.recv_json()
 
     def call(self, type_: str, **fields: Any) -> Any:
         reply = self.call_raw(type_, **fields)
@@ -313,8 +375,12 @@ class HomeAssistant:
     OWNER_PASSWORD = "owner-test-password"
 
     def __init__(self, mqtt: Mosquitto | None = None, demo: bool = False, keep_config: bool = False,
-                 start_timeout: float = 240.0) -> None:
+                 start_timeout: float = 240.0, tls: tuple[Path, Path] | None = None) -> None:
+        """tls: (certificate, key) PEM files; HA then serves HTTPS/WSS with them, and this fixture
+        trusts exactly that certificate (it must name 127.0.0.1)."""
         self.mqtt = mqtt
+        self.tls = tls
+        self._tls_ctx: ssl.SSLContext | None = None
         self.demo = demo
         self.keep_config = keep_config
         self.start_timeout = start_timeout
@@ -343,7 +409,15 @@ class HomeAssistant:
 
     @property
     def url(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{LOOPBACK}:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"{'wss' if self.tls else 'ws'}://{LOOPBACK}:{self.port}/api/websocket"
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
 
     @property
     def log_path(self) -> Path:
@@ -377,24 +451,48 @@ class HomeAssistant:
             "logger:",
             "  default: warning",
         ]
+        if self.tls:
+            cert, key = self.tls
+            shutil.copy(cert, self.config_dir / "tls.crt")
+            shutil.copy(key, self.config_dir / "tls.key")
+            os.chmod(self.config_dir / "tls.key", 0o600)
+            lines[lines.index("api:"):lines.index("api:")] = [
+                f"  ssl_certificate: {self.config_in_root}/tls.crt",
+                f"  ssl_key: {self.config_in_root}/tls.key"]
+            self._tls_ctx = ssl.create_default_context(cafile=str(cert))
         if self.demo:
             lines.append("demo:")
         (self.config_dir / "configuration.yaml").write_text("\n".join(lines) + "\n")
-        self._log_file = open(self.config_dir / "hass.stdout", "wb")
+        self._launch()
+        t1 = time.monotonic()
+        self._onboard()
+        self.onboard_seconds = time.monotonic() - t1
+        if self.mqtt is not None:
+            self.setup_mqtt(self.mqtt)
+
+    def _launch(self) -> None:
+        """Starts hass on the existing config folder and port; returns once its HTTP API answers."""
+        assert self.root is not None and self.config_dir is not None
+        self._log_file = open(self.config_dir / "hass.stdout", "ab")
         t0 = time.monotonic()
         _log(f"starting HA on {self.url} (config {self.config_dir})")
         self._proc = subprocess.Popen(
             [str(HERE / "ha_run.sh"), str(self.root), "/opt/ha/bin/hass", "-c", self.config_in_root,
              "--skip-pip", "--log-file", f"{self.config_in_root}/hass.log"],
             stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        track("hass", self._proc.pid, self.config_in_root)
         self._wait_ready(t0)
         self.start_seconds = time.monotonic() - t0
         _log(f"HA answered after {self.start_seconds:.1f} s")
-        t1 = time.monotonic()
-        self._onboard()
-        self.onboard_seconds = time.monotonic() - t1
-        if self.mqtt is not None:
-            self.setup_mqtt(self.mqtt)
+
+    def restart(self, downtime: float = 0.0) -> None:
+        """Stops HA cleanly and starts it again on the same config folder and port (same token)."""
+        self.restart_clean_stop()
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+        time.sleep(downtime)
+        self._launch()
 
     def _wait_ready(self, t0: float) -> None:
         deadline = t0 + self.start_timeout
@@ -402,9 +500,16 @@ class HomeAssistant:
             if self._proc.poll() is not None:
                 raise LiveError(f"hass exited with {self._proc.returncode} during start; see {self.config_dir}")
             try:
-                status, body = self.http("GET", "/api/onboarding", auth=False, timeout=2)
-                if status == 200:
-                    return
+                # Before onboarding only the onboarding API answers; afterwards it is gone (404)
+                # and the REST API answers the token (with HA's run state: wait for a full start).
+                if self.token:
+                    status, body = self.http("GET", "/api/config", timeout=2)
+                    if status == 200 and body.get("state", "RUNNING") == "RUNNING":
+                        return
+                else:
+                    status, body = self.http("GET", "/api/onboarding", auth=False, timeout=2)
+                    if status == 200:
+                        return
             except (OSError, LiveError):
                 pass
             time.sleep(0.25)
@@ -441,7 +546,10 @@ class HomeAssistant:
         if auth:
             headers["Authorization"] = f"Bearer {token or self.token or self.access_token}"
         req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
+        handlers: list = [urllib.request.ProxyHandler({})]  # loopback: never a proxy
+        if self._tls_ctx is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=self._tls_ctx))
+        opener = urllib.request.build_opener(*handlers)
         try:
             with opener.open(req, timeout=timeout) as resp:
                 raw = resp.read()
@@ -481,13 +589,13 @@ class HomeAssistant:
         st, steps = self.http("GET", "/api/onboarding", auth=False)
         if st == 200 and isinstance(steps, list) and not all(s.get("done") for s in steps):
             raise LiveError(f"onboarding incomplete: {steps}")
-        with HaWebSocket(self.port, self.access_token) as ws:
+        with HaWebSocket(self.port, self.access_token, tls=self._tls_ctx) as ws:
             self.token = ws.call("auth/long_lived_access_token", client_name="DomoGuard tests",
                                  lifespan=30)
         _log("onboarded; long-lived token obtained")
 
     def ws(self) -> HaWebSocket:
-        return HaWebSocket(self.port, self.token)
+        return HaWebSocket(self.port, self.token, tls=self._tls_ctx)
 
     # ---- config flows over REST ----
     def config_flow(self, handler: str, *steps: dict) -> dict:
@@ -536,3 +644,131 @@ class HomeAssistant:
             self._proc = None
             if rc not in (0, -signal.SIGTERM):
                 _log(f"hass exited with {rc}")
+
+
+# --------------------------------------------------------------------------------------------------
+# domoguardd, the daemon under test
+# --------------------------------------------------------------------------------------------------
+
+
+def write_token_file(path: Path, token: str, mode: int = 0o600) -> Path:
+    """Writes the token with the given mode from the start (never briefly world-readable)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w") as f:
+        f.write(token + "\n")
+    os.chmod(path, mode)
+    return path
+
+
+class Domoguardd:
+    """domoguardd against a live HA: its stderr lines are collected as they come (wait_line), and
+    `api(type, ...)` talks to its domoguard/* WebSocket API."""
+
+    def __init__(self, binary: Path, url: str, token_file: Path, db: Path, notify: bool = True,
+                 extra: list[str] | None = None) -> None:
+        self.binary, self.url, self.token_file, self.db = binary, url, token_file, db
+        self.notify = notify
+        self.extra = extra or []
+        self.port = 0
+        self.lines: list[str] = []
+        self._cv = threading.Condition()
+        self._proc: subprocess.Popen | None = None
+        self._reader: threading.Thread | None = None
+        self._ws: WebSocket | None = None
+        self._next_id = 1
+
+    def __enter__(self) -> "Domoguardd":
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def start(self, timeout: float = 60.0) -> None:
+        cmd = [str(self.binary), "--url", self.url, "--token-file", str(self.token_file), "--db", str(self.db),
+               "--listen", f"{LOOPBACK}:0", *self.extra]
+        if not self.notify:
+            cmd.append("--no-notify")
+        self._proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                      start_new_session=True)
+        track("domoguardd", self._proc.pid, str(self.db))
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        m = self.wait_line(r"serving on http://[0-9.]+:(\d+)/", timeout=10)
+        self.port = int(m.group(1))
+        self.wait_line(r"full audit: score \d+, \d+ devices", timeout=timeout)
+
+    def _read(self) -> None:
+        assert self._proc is not None and self._proc.stderr is not None
+        for line in self._proc.stderr:
+            with self._cv:
+                self.lines.append(line.rstrip("\n"))
+                self._cv.notify_all()
+        with self._cv:
+            self._cv.notify_all()
+
+    def mark(self) -> int:
+        """The number of lines so far: pass it to wait_line to look only at what comes after."""
+        with self._cv:
+            return len(self.lines)
+
+    def wait_line(self, pattern: str, since: int = 0, timeout: float = 30.0) -> re.Match:
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self._cv:
+            i = since
+            while True:
+                while i < len(self.lines):
+                    m = rx.search(self.lines[i])
+                    if m:
+                        return m
+                    i += 1
+                left = deadline - time.monotonic()
+                if left <= 0 or (self._proc is not None and self._proc.poll() is not None and i >= len(self.lines)):
+                    tail = "\n".join(self.lines[-15:])
+                    raise LiveError(f"domoguardd logged no line matching {pattern!r} "
+                                    f"(exit {self._proc.poll() if self._proc else None}); last lines:\n{tail}")
+                self._cv.wait(min(left, 0.2))
+
+    def api(self, type_: str, **fields: Any) -> Any:
+        """One domoguard/* command over the daemon's WebSocket API; returns `result`."""
+        if self._ws is None:
+            self._ws = WebSocket(LOOPBACK, self.port, "/api/websocket")
+        msg_id = self._next_id
+        self._next_id += 1
+        self._ws.send_json({"id": msg_id, "type": type_, **fields})
+        while True:
+            reply = self._ws.recv_json()
+            if reply.get("id") == msg_id:
+                break
+        if not reply.get("success"):
+            raise LiveError(f"domoguardd {type_} failed: {reply.get('error')}")
+        return reply.get("result")
+
+    def rss_kib(self) -> int:
+        assert self._proc is not None
+        for line in Path(f"/proc/{self._proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise LiveError("no VmRSS in /proc status")
+
+    def stop(self) -> int | None:
+        if self._ws is not None:
+            self._ws.close()
+            self._ws = None
+        rc = None
+        if self._proc is not None:
+            _stop_process(self._proc, "domoguardd", 20)
+            rc = self._proc.returncode
+            if self._reader is not None:
+                self._reader.join(timeout=5)
+            self._proc = None
+        return rc
