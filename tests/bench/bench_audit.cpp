@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 
+#include "audit/classify.hpp"
 #include "audit/engine.hpp"
 #include "hub/ha/adapter.hpp"
 
@@ -146,6 +147,21 @@ int main(int argc, char** argv) {
   std::printf("synthetic home: %d devices, %d entities, %.1f MB of JSON\n", devices, devices * 5, bytes / 1e6);
 
   size_t sink = 0;
+  // One phase only, once, for instruction counts under callgrind (a ratio no busy machine can skew):
+  //   valgrind --tool=callgrind domoguard_bench 2000 1 parse   vs   ... 2000 1 audit
+  if (argc > 3) {
+    const std::string phase = argv[3];
+    if (phase == "parse")
+      for (const auto& [k, v] : replies) sink += json::parse(v).is_array();
+    else if (phase == "audit") {
+      auto home = domoguard::hub::ha::from_replies(replies, "bench");
+      sink += domoguard::audit::run_audit(*home).findings.size();
+    } else if (phase != "none") {
+      std::fprintf(stderr, "phase must be parse, audit or none\n");
+      return 2;
+    }
+    return sink == 0 && phase != "none";
+  }
   const double parse_ms = best_of(runs, [&] {
     for (const auto& [k, v] : replies) sink += json::parse(v).is_array();
   });
@@ -161,9 +177,41 @@ int main(int argc, char** argv) {
     findings = result.findings.size();
     kept = std::move(*home);
   });
+  // Where the time goes: building the model from the bytes, and the rules alone.
+  const double model_ms = best_of(runs, [&] {
+    auto home = domoguard::hub::ha::from_replies(replies, "bench");
+    sink += home->devices.size();
+  });
+  const double rules_ms = best_of(runs, [&] {
+    auto copy = kept;
+    auto t0 = clock_type::now();
+    auto result = domoguard::audit::run_audit(copy);
+    sink += result.findings.size() + static_cast<size_t>((clock_type::now() - t0).count() > 0);
+  });
   std::printf("parse only (Boost.JSON):     %8.1f ms (best of %d)\n", parse_ms, runs);
+  std::printf("  bytes→model (adapter):     %8.1f ms\n", model_ms);
+  std::printf("  model→findings (+ copy):   %8.1f ms\n", rules_ms);
   std::printf("full audit (bytes→findings): %8.1f ms (best of %d), %zu findings\n", audit_ms, runs, findings);
   std::printf("ratio audit/parse:           %8.2f   (target <= 2.00)\n", audit_ms / parse_ms);
+
+  // The slowest rules and classification, for whoever optimises next.
+  {
+    auto copy = kept;
+    auto t0 = clock_type::now();
+    domoguard::audit::classify(copy);
+    const double classify_ms = std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
+    std::vector<std::pair<double, std::string>> per_rule;
+    for (const auto& rule : domoguard::audit::all_rules()) {
+      std::vector<domoguard::audit::Finding> out;
+      auto r0 = clock_type::now();
+      domoguard::audit::run_rule(rule, copy, out);
+      per_rule.emplace_back(std::chrono::duration<double, std::milli>(clock_type::now() - r0).count(), std::string(rule.id));
+    }
+    std::sort(per_rule.rbegin(), per_rule.rend());
+    std::printf("  classify: %.1f ms; slowest rules:", classify_ms);
+    for (size_t i = 0; i < 6 && i < per_rule.size(); ++i) std::printf(" %s %.1f ms,", per_rule[i].second.c_str(), per_rule[i].first);
+    std::printf("\n");
+  }
 
   // Re-audit after one device changes: only that device's rules run.
   std::vector<domoguard::audit::Finding> out;

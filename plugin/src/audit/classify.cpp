@@ -1,6 +1,7 @@
 #include "audit/classify.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 #include <array>
 #include <cctype>
 #include <string>
@@ -52,62 +53,121 @@ bool any_of_words(const std::string& s, std::initializer_list<std::string_view> 
   return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return contains_word(s, w); });
 }
 
+// The entity's identifying texts, lower-cased once (ASCII), for the word lists below (all lower case).
 std::string entity_text(const Entity& e) {
-  return e.translation_key + " " + e.unique_id + " " + e.entity_id + " " + e.original_name + " " + e.name;
+  std::string t;
+  t.reserve(e.translation_key.size() + e.unique_id.size() + e.entity_id.size() + e.original_name.size() + e.name.size() + 5);
+  for (const std::string* part : {&e.translation_key, &e.unique_id, &e.entity_id, &e.original_name, &e.name}) {
+    t += *part;
+    t += ' ';
+  }
+  for (auto& c : t)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return t;
+}
+
+bool any_sub(const std::string& lower, std::initializer_list<std::string_view> words) {
+  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return lower.find(w) != std::string::npos; });
 }
 
 std::string device_text(const Device& d) { return d.name + " " + d.model + " " + d.model_id + " " + d.manufacturer; }
 
-}  // namespace
+enum Trait : uint8_t {
+  kChildLock = 1, kPrivacySwitch = 2, kMicrophone = 4, kLocation = 8, kCritical = 16, kContentFilter = 32,
+};
 
-bool is_child_lock(const Entity& e) {
+bool detect_child_lock(const Entity& e, const std::string& t) {
   if (e.domain != "switch" && e.domain != "lock" && e.domain != "select" && e.domain != "binary_sensor") return false;
-  const auto t = entity_text(e);
-  return any_of_words(t, {"child_lock", "child lock", "childlock", "kinderslot", "kindersicherung", "sécurité enfant",
-                          "securite_enfant", "bloqueo infantil", "button_lock", "key_lock", "keypad_lock"});
+  return any_sub(t, {"child_lock", "child lock", "childlock", "kinderslot", "kindersicherung", "sécurité enfant",
+                     "securite_enfant", "bloqueo infantil", "button_lock", "key_lock", "keypad_lock"});
 }
 
-bool is_privacy_switch(const Entity& e) {
+bool detect_privacy_switch(const Entity& e, const std::string& t) {
   if (e.domain != "switch") return false;
-  const auto t = entity_text(e);
-  return any_of_words(t, {"privacy", "privacy_mode", "lens_mask", "camera_off", "mic_mute", "microphone_mute", "mute_mic",
-                          "do_not_disturb_camera"});
+  return any_sub(t, {"privacy", "privacy_mode", "lens_mask", "camera_off", "mic_mute", "microphone_mute", "mute_mic",
+                     "do_not_disturb_camera"});
 }
 
-bool is_microphone(const Entity& e) {
+bool detect_microphone(const Entity& e, const std::string& t) {
   if (e.domain == "assist_satellite" || e.domain == "stt" || e.domain == "wake_word") return true;
   if (e.domain != "switch" && e.domain != "binary_sensor" && e.domain != "sensor") return false;
-  // Whole tokens only: "mic" must not match "microwave" or "ceramic".
-  const auto t = entity_text(e);
-  return any_token(t, {"mic", "microphone", "microphones", "mikrofon", "microphone", "micrófono", "microfoon"}) ||
-         any_of_words(t, {"record_audio", "audio_recording"});
-}
-
-bool is_location(const Entity& e) {
-  if (e.domain == "device_tracker" || e.domain == "person") return true;
-  if (e.domain == "sensor" || e.domain == "binary_sensor")
-    return any_of_words(entity_text(e), {"geocoded_location", "location", "gps", "wifi_bssid", "bssid", "detected_activity"});
+  if (any_sub(t, {"record_audio", "audio_recording"})) return true;
+  // Whole tokens only: "mic" must not match "microwave" or "ceramic". The text is lower case;
+  // tokens split on anything not a letter or digit (bytes of UTF-8 letters count as letters).
+  if (t.find("mi") == std::string::npos) return false;
+  static constexpr std::string_view words[] = {"mic", "microphone", "microphones", "mikrofon", "micrófono", "microfoon"};
+  auto word_char = [](unsigned char c) { return std::isalnum(c) || c >= 0x80; };
+  for (size_t i = 0; i < t.size();) {
+    while (i < t.size() && !word_char(static_cast<unsigned char>(t[i]))) ++i;
+    size_t j = i;
+    while (j < t.size() && word_char(static_cast<unsigned char>(t[j]))) ++j;
+    const std::string_view token(t.data() + i, j - i);
+    for (auto w : words)
+      if (token == w) return true;
+    i = j;
+  }
   return false;
 }
 
-bool is_critical_entity(const Entity& e) {
-  if (e.domain == "lock" && !is_child_lock(e)) return true;
+bool detect_location(const Entity& e, const std::string& t) {
+  if (e.domain == "device_tracker" || e.domain == "person") return true;
+  if (e.domain == "sensor" || e.domain == "binary_sensor")
+    return any_sub(t, {"geocoded_location", "location", "gps", "wifi_bssid", "bssid", "detected_activity"});
+  return false;
+}
+
+bool detect_critical(const Entity& e, bool child_lock) {
+  if (e.domain == "lock" && !child_lock) return true;
   if (e.domain == "alarm_control_panel" || e.domain == "valve" || e.domain == "siren") return true;
   if (e.domain == "cover") return e.device_class == "garage" || e.device_class == "gate" || e.device_class == "door";
   return false;
 }
 
-bool is_content_filter(const Entity& e) {
+bool detect_content_filter(const Entity& e, const std::string& t) {
   if (e.domain != "switch") return false;
-  const auto t = entity_text(e);
   // Pi-hole's switches pause or resume blocking for the whole home.
   if (e.platform == "pi_hole" || e.platform == "pihole") return true;
   if (e.platform == "adguard")
-    return any_of_words(t, {"parental", "safe_search", "safesearch", "safe search", "safe_browsing", "safebrowsing",
-                            "safe browsing", "filtering", "protection"});
-  return any_of_words(t, {"parental_control", "parental control", "safe_search", "safesearch", "safe search",
-                          "jugendschutz", "contrôle parental", "control parental", "ouderlijk toezicht"});
+    return any_sub(t, {"parental", "safe_search", "safesearch", "safe search", "safe_browsing", "safebrowsing",
+                       "safe browsing", "filtering", "protection"});
+  return any_sub(t, {"parental_control", "parental control", "safe_search", "safesearch", "safe search",
+                     "jugendschutz", "contrôle parental", "control parental", "ouderlijk toezicht"});
 }
+
+uint8_t detect_traits(const Entity& e) {
+  // Only these domains are recognised by their texts; the rest by domain and device class alone,
+  // which spares building the text for most entities of a large home.
+  const bool by_text = e.domain == "switch" || e.domain == "lock" || e.domain == "select" ||
+                       e.domain == "binary_sensor" || e.domain == "sensor";
+  const auto t = by_text ? entity_text(e) : std::string();
+  const bool child = detect_child_lock(e, t);
+  uint8_t bits = 0;
+  if (child) bits |= kChildLock;
+  if (detect_privacy_switch(e, t)) bits |= kPrivacySwitch;
+  if (detect_microphone(e, t)) bits |= kMicrophone;
+  if (detect_location(e, t)) bits |= kLocation;
+  if (detect_critical(e, child)) bits |= kCritical;
+  if (detect_content_filter(e, t)) bits |= kContentFilter;
+  return bits;
+}
+
+// Classified entities answer from their cached traits; others (built by hand) are examined now.
+bool has_trait(const Entity& e, Trait t) { return ((e.traits_known ? e.traits : detect_traits(e)) & t) != 0; }
+
+}  // namespace
+
+bool is_child_lock(const Entity& e) { return has_trait(e, kChildLock); }
+bool is_privacy_switch(const Entity& e) { return has_trait(e, kPrivacySwitch); }
+bool is_microphone(const Entity& e) { return has_trait(e, kMicrophone); }
+bool is_location(const Entity& e) { return has_trait(e, kLocation); }
+bool is_critical_entity(const Entity& e) { return has_trait(e, kCritical); }
+bool is_content_filter(const Entity& e) { return has_trait(e, kContentFilter); }
+
+void compute_traits(Entity& e) {
+  e.traits = detect_traits(e);
+  e.traits_known = true;
+}
+
 
 AreaKind area_kind_from_name(const std::string& name) {
   // Kids first: "kids' bathroom" and "chambre d'enfant" are children's rooms before anything else.
@@ -228,7 +288,9 @@ Tier tier_of(DeviceType t) {
   }
 }
 
-void classify_device(const Home& home, Device& d) {
+namespace {
+// has_children: some other device is connected through this one (a bridge or coordinator).
+void classify_with(const Home& home, Device& d, bool has_children) {
   // Count what the device's entities are; the strongest signal wins, in the order of the table.
   bool camera = false, lock = false, alarm = false, garage = false, valve = false, mic = false, safety = false,
        climate = false, media = false, light = false, plug = false, tracker = false, sensor = false;
@@ -251,21 +313,21 @@ void classify_device(const Home& home, Device& d) {
     else if (e.domain == "device_tracker") tracker = true;
     else if (e.domain == "sensor" || e.domain == "binary_sensor") sensor = true;
   }
-  const auto text = device_text(d);
+  auto text = device_text(d);
+  for (auto& c : text)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   // Whole tokens for short words ("hob" is not "hobby", "range" is not "orange"); substrings for
   // compounds ("Backofen", "Waschmaschine", "lave-vaisselle").
   const bool appliance_words =
       any_token(text, {"oven", "ovens", "hob", "cooker", "stove", "four", "horno", "fornuis", "herd"}) ||
-      any_of_words(text, {"cooktop", "washer", "washing", "dishwasher", "dryer", "microwave", "fridge", "refrigerator",
+      any_sub(text, {"cooktop", "washer", "washing", "dishwasher", "dryer", "microwave", "fridge", "refrigerator",
                           "coffee", "kettle", "backofen", "kochfeld", "waschmaschine", "geschirrspüler", "trockner",
                           "lave-linge", "lave-vaisselle", "sèche-linge", "plaque de cuisson", "lavadora", "lavavajillas",
                           "secadora", "vitrocerámica", "wasmachine", "vaatwasser", "droger", "kookplaat"});
-  const bool gateway_words = any_of_words(text, {"bridge", "coordinator", "gateway", "hub", "router", "controller", "dongle",
+  const bool gateway_words = any_sub(text, {"bridge", "coordinator", "gateway", "hub", "router", "controller", "dongle",
                                                  "access point", "nvr"});
-  const bool voice_words = any_of_words(text, {"echo", "nest mini", "nest audio", "home mini", "homepod", "voice", "satellite",
+  const bool voice_words = any_sub(text, {"echo", "nest mini", "nest audio", "home mini", "homepod", "voice", "satellite",
                                                "smart speaker", "alexa"});
-  bool has_children = std::any_of(home.devices.begin(), home.devices.end(),
-                                  [&](const Device& o) { return !o.via_device_id.empty() && o.via_device_id == d.id; });
 
   DeviceType t = DeviceType::other;
   if (d.service) t = DeviceType::hub;
@@ -273,7 +335,7 @@ void classify_device(const Home& home, Device& d) {
   else if (alarm) t = DeviceType::alarm;
   else if (garage) t = DeviceType::garage;
   else if (valve) t = DeviceType::valve;
-  else if (camera && any_of_words(text, {"doorbell", "door bell", "türklingel", "sonnette"})) t = DeviceType::doorbell;
+  else if (camera && any_sub(text, {"doorbell", "door bell", "türklingel", "sonnette"})) t = DeviceType::doorbell;
   else if (camera) t = DeviceType::camera;
   else if (safety) t = DeviceType::safety_sensor;
   else if (mic || (media && voice_words)) t = DeviceType::voice_assistant;
@@ -291,12 +353,23 @@ void classify_device(const Home& home, Device& d) {
   if (d.tier == Tier::normal && (t == DeviceType::sensor || t == DeviceType::media))
     if (auto* a = home.area(d.area_id); a && a->kind == AreaKind::kids) d.tier = Tier::sensitive;
 }
+}  // namespace
+
+void classify_device(const Home& home, Device& d) {
+  const bool has_children = std::any_of(home.devices.begin(), home.devices.end(),
+                                        [&](const Device& o) { return !o.via_device_id.empty() && o.via_device_id == d.id; });
+  classify_with(home, d, has_children);
+}
 
 void classify(Home& home) {
   home.index();
+  for (auto& e : home.entities) compute_traits(e);
   for (auto& a : home.areas)
     if (a.kind == AreaKind::normal) a.kind = area_kind_from_name(a.name + " " + a.id);
-  for (auto& d : home.devices) classify_device(home, d);
+  std::unordered_set<std::string> parents;
+  for (const auto& d : home.devices)
+    if (!d.via_device_id.empty()) parents.insert(d.via_device_id);
+  for (auto& d : home.devices) classify_with(home, d, parents.count(d.id) > 0);
 }
 
 }  // namespace domoguard::audit

@@ -14,6 +14,9 @@ void classify(model::Home& home);
 void classify_device(const model::Home& home, model::Device& device);
 model::Tier tier_of(model::DeviceType type);
 
+// Caches what kind of control an entity is (classify() does this for every entity).
+void compute_traits(model::Entity& e);
+
 // Entity-level helpers shared by rules.
 bool is_child_lock(const model::Entity& e);
 bool is_privacy_switch(const model::Entity& e);     // camera privacy mode / mic mute switches

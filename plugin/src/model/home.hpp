@@ -134,6 +134,10 @@ struct Entity {
   // Scalar attributes, rendered as text (numbers as written, booleans as true/false).
   std::map<std::string, std::string> attributes;
   int64_t supported_features = 0;
+  // Derived by audit::classify (what kind of control this is: child lock, privacy switch, ...),
+  // computed once per snapshot because rules ask many times.
+  uint8_t traits = 0;
+  bool traits_known = false;
 };
 
 struct Device {

@@ -5,7 +5,7 @@
 
 namespace domoguard::hub::ha::detail {
 
-Result<json::value> parse_json(std::string_view text, const std::string& file) {
+Result<json::value> parse_json(std::string_view text, const std::string& file, json::storage_ptr sp) {
   auto fail = [&](std::size_t at, const std::string& what) {
     Error e;
     e.code = ErrorCode::bad_input;
@@ -27,6 +27,7 @@ Result<json::value> parse_json(std::string_view text, const std::string& file) {
   json::parse_options opt;
   opt.max_depth = max_json_depth;
   json::stream_parser p({}, opt);
+  p.reset(std::move(sp));
   boost::system::error_code ec;
   std::size_t n = p.write_some(text.data(), text.size(), ec);
   if (ec) return fail(n, ec.message());

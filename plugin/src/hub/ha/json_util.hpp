@@ -15,7 +15,9 @@ namespace domoguard::hub::ha::detail {
 namespace json = boost::json;
 
 // Parses `text`; on failure returns Error(bad_input) naming `file` and "line L, column C".
-Result<json::value> parse_json(std::string_view text, const std::string& file);
+// `sp` is where the value's memory comes from (a monotonic resource makes big replies cheap to
+// build and free); the default heap when empty.
+Result<json::value> parse_json(std::string_view text, const std::string& file, json::storage_ptr sp = {});
 
 const json::value* find(const json::value* v, std::string_view key);
 const json::object* as_object(const json::value* v);
