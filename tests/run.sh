@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 
-DOMOGUARD_EXTRA_PACKAGES="clang libclang-rt-14-dev" DOMOGUARD_CMAKE_ARGS="-DDOMOGUARD_WERROR=ON" bash tests/setup.sh
+DOMOGUARD_EXTRA_PACKAGES="clang libclang-rt-14-dev debootstrap mosquitto mosquitto-clients python3-pytest" DOMOGUARD_CMAKE_ARGS="-DDOMOGUARD_WERROR=ON" bash tests/setup.sh
 
 echo "== unit, adapter and CLI tests (release build)"
 ctest --test-dir build --output-on-failure -j"$(nproc)"
@@ -21,6 +21,15 @@ if [ -x tests/fuzz/run.sh ]; then
   echo "== fuzzing each parser briefly"
   bash tests/fuzz/run.sh "${DOMOGUARD_FUZZ_SECONDS:-15}"
 fi
+
+# ---- live: a real Home Assistant (tests/live/README.md) -------------------------------------------
+echo "== live tests against a real Home Assistant (tests/live)"
+bash tests/live/ha_root.sh >/dev/null   # the pinned HA root: built once, then reused from its cache
+DOMOGUARD_BIN="$PWD/build/bin" python3 -m pytest tests/live -q -p no:cacheprovider --durations=5
+echo "== live benchmark: domoguardd against a real Home Assistant (figures only)"
+DOMOGUARD_BIN="$PWD/build/bin" python3 tests/live/bench_live.py \
+  || echo "   (the live benchmark did not complete; it gives figures only and does not fail the run)"
+# ---- end of live block ----------------------------------------------------------------------------
 
 echo "== benchmark (figures only)"
 build/bin/domoguard_bench 2000 3

@@ -671,6 +671,7 @@ class Domoguardd:
         self.extra = extra or []
         self.port = 0
         self.lines: list[str] = []
+        self.last_index = -1  # index in lines of what wait_line last matched
         self._cv = threading.Condition()
         self._proc: subprocess.Popen | None = None
         self._reader: threading.Thread | None = None
@@ -729,6 +730,7 @@ class Domoguardd:
                 while i < len(self.lines):
                     m = rx.search(self.lines[i])
                     if m:
+                        self.last_index = i
                         return m
                     i += 1
                 left = deadline - time.monotonic()
