@@ -67,6 +67,8 @@ struct Hub {
   bool has_cloud_data = false;
   bool has_analytics_data = false;
   bool has_http_data = false;
+  // How many days the hub keeps history (the recorder's purge_keep_days), where the adapter read it.
+  std::optional<int> recorder_keep_days;
 };
 
 struct User {
