@@ -1,0 +1,72 @@
+// `domoguard report`: the installer's and supervisor's report as HTML, JSON or SARIF, with
+// identifiers pseudonymised unless --no-pseudonymise is given (7.2.18, 7.3.12, 7.3.13).
+#include <filesystem>
+#include <iostream>
+
+#include "app/source.hpp"
+#include "cli_words.hpp"
+#include "commands_report.hpp"
+#include "locale/messages.hpp"
+#include "report/report.hpp"
+#include "store/history.hpp"
+
+using namespace domoguard;
+
+namespace {
+int fail(const std::string& m, int code = 2) {
+  std::cerr << "domoguard: " << m << "\n";
+  return code;
+}
+int fail(const Error& e) { return fail(e.describe(), e.code == ErrorCode::bad_input ? 2 : 4); }
+}  // namespace
+
+int cmd_report(int argc, char** argv) {
+  cli::Words w;
+  if (auto err = cli::parse_words(argc, argv, "report", {"--lang", "--format", "--output", "--db", "--pseudonym-key"},
+                                  {"--help", "--demo", "--no-pseudonymise"}, w))
+    return fail(*err + "; see `domoguard report --help`");
+  const locale::Messages msg(w.value("--lang").value_or(cli::env_lang()));
+  if (w.flag("--help")) {
+    std::cout << msg.text("cli.help.report");
+    return 0;
+  }
+  const std::string format = w.value("--format").value_or("html");
+  if (format != "html" && format != "json" && format != "sarif")
+    return fail("--format must be html, json or sarif (got \"" + format + "\")");
+  if (w.flag("--no-pseudonymise") && w.value("--pseudonym-key"))
+    return fail("--pseudonym-key and --no-pseudonymise contradict each other");
+
+  report::ReportOptions opts;
+  Result<model::Home> home = Error{};
+  if (w.flag("--demo")) {
+    if (!w.positional.empty()) return fail("give either --demo or a SOURCE path, not both");
+    home = app::load_demo();
+    opts.source_label = "demo";
+  } else {
+    if (w.positional.size() != 1)
+      return fail("report needs one SOURCE (a config folder, a replies folder or a backup tar) or --demo");
+    opts.source_label = w.positional.front();
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(opts.source_label, ec);
+    if (!ec) opts.source_label = abs.lexically_normal().string();
+    home = app::load_path(w.positional.front());
+  }
+  if (!home) return fail(home.error());
+  opts.pseudonymise = !w.flag("--no-pseudonymise");
+  opts.key_file = w.value("--pseudonym-key").value_or("");
+  opts.db_path = w.value("--db").value_or(store::History::default_path());
+  opts.lang = msg.lang();
+
+  auto data = report::gather(std::move(*home), opts);
+  if (!data) return fail(data.error());
+  const std::string text = format == "html" ? report::report_html(*data, msg)
+                           : format == "json" ? report::report_json(*data, msg)
+                                              : report::report_sarif(*data, msg);
+  if (auto out = w.value("--output")) {
+    if (!cli::write_file_whole(*out, text)) return fail("cannot write " + *out, 4);
+  } else {
+    std::cout << text;
+    if (!std::cout.flush()) return fail("cannot write the output", 4);
+  }
+  return 0;
+}

@@ -1,0 +1,6 @@
+// CLI verbs for privacy notices and reports. Each takes main's argc/argv (argv[1] may be the
+// verb itself) and returns the process exit code (0 ran, 2 bad input or usage, 4 local storage).
+#pragma once
+
+int cmd_notice(int argc, char** argv);
+int cmd_report(int argc, char** argv);
