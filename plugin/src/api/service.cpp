@@ -10,6 +10,7 @@
 #include "audit/classify.hpp"
 #include "catalog/catalog.hpp"
 #include "locale/messages.hpp"
+#include "notice/notice.hpp"
 #include "report/render.hpp"
 
 namespace domoguard::api {
@@ -42,6 +43,9 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceOptions& opts) {
     auto h = store::History::open(opts.db_path);
     if (!h) return h.error();
     s->history_ = std::move(*h);
+    auto n = store::Notices::open(opts.db_path);
+    if (!n) return n.error();
+    s->notices_ = std::move(*n);
   }
   return s;
 }
@@ -229,6 +233,52 @@ std::string Service::handle(const std::string& request) {
     for (const auto& a : *audits)
       arr.push_back(json::object{{"id", a.id}, {"created_at", a.created_at}, {"score", a.score}, {"findings", a.findings}});
     return ok(std::move(arr));
+  }
+  if (type == "domoguard/notice" || type == "domoguard/notice/ack") {
+    // Privacy notices (7.3.3): a device's, or the home's when no device_id is given.
+    std::string device_id;
+    if (auto* d = req.if_contains("device_id")) {
+      if (!d->is_string()) return error("invalid_format", "error.api.no_device", "device_id must be a string");
+      device_id = std::string(d->as_string());
+    }
+    auto vendors = notice::load_vendors();
+    if (!vendors) return error("internal", vendors.error().key, vendors.error().message);
+    std::optional<notice::DeviceNotice> dn;
+    std::optional<notice::HomeNotice> hn;
+    if (!device_id.empty()) {
+      const auto* dev = home_->device(device_id);
+      if (!dev) return error("not_found", "error.api.unknown_device", "No such device");
+      dn = notice::device_notice(*home_, *dev, *vendors);
+    } else {
+      hn = notice::home_notice(*home_, *vendors);
+    }
+    const std::string subject = dn ? dn->device_id : "home";
+    const std::string version = dn ? dn->version : hn->version;
+    const std::string key = app::home_key(*home_, source_);
+    if (type == "domoguard/notice/ack") {
+      if (!notices_) return error("not_supported", "error.api.no_store", "This host keeps no acknowledgements");
+      auto* v = req.if_contains("version");
+      auto* u = req.if_contains("user");
+      if (!v || !v->is_string() || !u || !u->is_string() || u->as_string().empty() || u->as_string().size() > 200)
+        return error("invalid_format", "error.api.notice_ack", "Give the notice version and the user");
+      // Acknowledging a version the household was not shown would record consent to something else.
+      if (v->as_string() != version)
+        return error("conflict", "error.api.notice_changed", "The notice has changed; show it again before acknowledging");
+      auto id = notices_->acknowledge(key, subject, version, std::string(u->as_string()));
+      if (!id) return error("internal", id.error().key, id.error().message);
+    }
+    json::object out = dn ? notice::to_json(*dn, msg) : notice::to_json(*hn, msg);
+    json::object ack{{"needs_ack", true}};
+    if (notices_) {
+      auto latest = notices_->latest(key, subject);
+      if (!latest) return error("internal", latest.error().key, latest.error().message);
+      if (*latest) {
+        const auto& a = **latest;
+        ack = json::object{{"needs_ack", a.version != version}, {"user", a.user}, {"at", a.acked_at}, {"version", a.version}};
+      }
+    }
+    out["acknowledgement"] = std::move(ack);
+    return ok(std::move(out));
   }
   return error("unknown_command", "error.api.unknown_command", "Unknown command");
 }

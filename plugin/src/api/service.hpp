@@ -11,6 +11,7 @@
 #include "audit/engine.hpp"
 #include "model/home.hpp"
 #include "store/history.hpp"
+#include "store/notices.hpp"
 #include "util/result.hpp"
 
 namespace domoguard::api {
@@ -54,6 +55,7 @@ class Service {
   mutable std::mutex m_;
   ServiceOptions opts_;
   std::unique_ptr<store::History> history_;
+  std::unique_ptr<store::Notices> notices_;   // privacy-notice acknowledgements, same file as history_
   std::unique_ptr<model::Home> home_;
   audit::AuditResult result_;
   std::string source_;
