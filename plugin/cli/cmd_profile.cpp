@@ -203,7 +203,7 @@ std::string describe(const policy::Profile& p, const locale::Messages& msg) {
                                       {"company", report::terminal_safe(p.installer.company)},
                                       {"contact", report::terminal_safe(p.installer.contact)}});
   for (const auto& [cat, level] : p.levels) {
-    const std::string ck = "category." + cat;
+    const std::string ck = "category." + cat + ".title";
     line("cli.profile.show.level", {{"category", cat == "all" ? msg.text("cli.profile.all_categories")
                                                  : msg.has(ck)  ? msg.text(ck)
                                                                 : cat},
