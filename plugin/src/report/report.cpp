@@ -245,7 +245,14 @@ void Pseudonymiser::learn(const model::Home& home) {
   for (const auto& d : home.devices) {
     add(d.serial_number, "serial");
     for (const auto& [type, value] : d.connections) add(value, "mac");
-    for (const auto& [domain, value] : d.identifiers) add(value, "id");
+    // Integration identifiers are often plain slugs ("zigbee2mqtt_bridge"); only hardware-like
+    // ones (hex addresses, serial-shaped codes) identify a unit.
+    for (const auto& [domain, value] : d.identifiers) {
+      std::string bare = lower(strip_separators(value));
+      if (bare.rfind("0x", 0) == 0) bare = bare.substr(2);
+      if (bare.size() >= 8 && std::all_of(bare.begin(), bare.end(), [](unsigned char c) { return is_hex(c); }))
+        add(value, "id");
+    }
   }
 }
 
@@ -312,7 +319,7 @@ std::string Pseudonymiser::scrub(const std::string& in) const {
       repl = pseudonym("mac", lt.substr(2));
     } else if (lt.size() >= 8 && has_digit(lt)) {
       for (const auto& [id, kind] : known_)
-        if (id.size() > lt.size() && id.compare(0, lt.size(), lt) == 0) {
+        if (kind == "serial" && id.size() > lt.size() && id.compare(0, lt.size(), lt) == 0) {
           repl = pseudonym(kind, id);
           break;
         }
