@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -199,10 +200,14 @@ std::string describe(const policy::Profile& p, const locale::Messages& msg) {
   auto line = [&](const std::string& key, const locale::Placeholders& ph) { s += "  " + msg.text(key, ph) + "\n"; };
   line("cli.profile.show.name", {{"name", p.name}, {"version", std::to_string(p.version)}});
   if (msg.has("profile.preset." + p.name)) s += "  " + msg.text("profile.preset." + p.name) + "\n";
-  line("cli.profile.show.installer", {{"name", report::terminal_safe(p.installer.name)},
-                                      {"company", report::terminal_safe(p.installer.company)},
-                                      {"contact", report::terminal_safe(p.installer.contact)}});
-  for (const auto& [cat, level] : p.levels) {
+  std::string who;
+  for (const auto* part : {&p.installer.name, &p.installer.company, &p.installer.contact})
+    if (!part->empty()) who += (who.empty() ? "" : ", ") + report::terminal_safe(*part);
+  line("cli.profile.show.installer", {{"installer", who}});
+  // "all" first: the per-category levels below it override it.
+  std::vector<std::pair<std::string, std::string>> levels(p.levels.begin(), p.levels.end());
+  std::stable_partition(levels.begin(), levels.end(), [](const auto& kv) { return kv.first == "all"; });
+  for (const auto& [cat, level] : levels) {
     const std::string ck = "category." + cat + ".title";
     line("cli.profile.show.level", {{"category", cat == "all" ? msg.text("cli.profile.all_categories")
                                                  : msg.has(ck)  ? msg.text(ck)
@@ -426,6 +431,9 @@ int apply(const cli::Words& w, const locale::Messages& msg) {
                                                             {"ok", r->ok},
                                                             {"rolled_back", r->rolled_back},
                                                             {"steps", std::move(steps)}})
+              << "\n";
+  } else if (r->ok && demo) {
+    std::cout << msg.text("cli.profile.applied_demo", {{"name", v->profile.name}, {"version", std::to_string(v->profile.version)}})
               << "\n";
   } else if (r->ok) {
     std::cout << msg.text("cli.profile.applied", {{"name", v->profile.name}, {"version", std::to_string(v->profile.version)},
