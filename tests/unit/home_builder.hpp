@@ -100,6 +100,19 @@ struct HomeBuilder {
   }
 };
 
+// The value of an evidence item, "" when absent.
+inline std::string ev(const audit::Finding& f, const std::string& key) {
+  for (const auto& [k, v] : f.evidence)
+    if (k == key) return v;
+  return "";
+}
+
+inline bool has_evidence(const audit::Finding& f, const std::string& key, const std::string& value) {
+  for (const auto& [k, v] : f.evidence)
+    if (k == key && v == value) return true;
+  return false;
+}
+
 // Runs one rule over a built home; fails the test if the rule does not exist.
 inline std::vector<audit::Finding> run(std::string_view rule_id, model::Home& home, bool* ran = nullptr) {
   std::vector<audit::Finding> out;

@@ -8,12 +8,6 @@ using audit::Severity;
 
 namespace {
 
-bool has_evidence(const audit::Finding& f, const std::string& k, const std::string& v) {
-  for (const auto& [key, value] : f.evidence)
-    if (key == k && value == v) return true;
-  return false;
-}
-
 // One camera device in an area of the given name, served by an integration of the given class.
 HomeBuilder camera_in(const std::string& area_name, model::IotClass iot = model::IotClass::local_push) {
   HomeBuilder b;

@@ -6,16 +6,6 @@ using namespace dgtest;
 using audit::Remediation;
 using audit::Severity;
 
-namespace {
-
-bool has_evidence(const audit::Finding& f, const std::string& k, const std::string& v) {
-  for (const auto& [key, value] : f.evidence)
-    if (key == k && value == v) return true;
-  return false;
-}
-
-}  // namespace
-
 TEST_CASE("DG-CHI-001 reads released child locks across entity shapes", "[rules][children]") {
   struct Case {
     const char* entity_id;

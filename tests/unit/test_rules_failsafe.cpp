@@ -6,16 +6,6 @@ using namespace dgtest;
 using audit::Remediation;
 using audit::Severity;
 
-namespace {
-
-bool has_evidence(const audit::Finding& f, const std::string& k, const std::string& v) {
-  for (const auto& [key, value] : f.evidence)
-    if (key == k && value == v) return true;
-  return false;
-}
-
-}  // namespace
-
 TEST_CASE("DG-FS-001 flags critical and safety devices served through a cloud", "[rules][failsafe]") {
   HomeBuilder b;
   b.integration("cl", "august", model::IotClass::cloud_push);

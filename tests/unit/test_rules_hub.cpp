@@ -5,14 +5,6 @@
 using namespace dgtest;
 using audit::Severity;
 
-namespace {
-std::string ev(const audit::Finding& f, const std::string& k) {
-  for (auto& [a, b] : f.evidence)
-    if (a == k) return b;
-  return "";
-}
-}  // namespace
-
 TEST_CASE("DG-HUB-001 severity grows with months behind the latest known release", "[rules][hub]") {
   struct Case {
     const char* version;

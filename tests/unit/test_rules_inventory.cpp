@@ -5,14 +5,6 @@
 using namespace dgtest;
 using audit::Severity;
 
-namespace {
-std::string ev(const audit::Finding& f, const std::string& k) {
-  for (auto& [a, b] : f.evidence)
-    if (a == k) return b;
-  return "";
-}
-}  // namespace
-
 TEST_CASE("DG-INV-001 flags devices that cannot be identified", "[rules][inventory]") {
   HomeBuilder b;
   auto& anon = b.device("d1", "Mystery");

@@ -18,12 +18,6 @@ bool has_action(const audit::Finding& f, const std::string& kind, const std::str
   return false;
 }
 
-bool has_evidence(const audit::Finding& f, const std::string& k, const std::string& v) {
-  for (const auto& [key, value] : f.evidence)
-    if (key == k && value == v) return true;
-  return false;
-}
-
 }  // namespace
 
 TEST_CASE("DG-PRV-001 flags analytics sharing with one action per shared part", "[rules][privacy]") {

@@ -5,14 +5,6 @@
 using namespace dgtest;
 using audit::Severity;
 
-namespace {
-bool has_evidence(const audit::Finding& f, const std::string& k, const std::string& v) {
-  for (auto& [a, b] : f.evidence)
-    if (a == k && b == v) return true;
-  return false;
-}
-}  // namespace
-
 TEST_CASE("DG-UPD-001 leaves the hub's own updates to DG-UPD-005", "[rules][updates]") {
   HomeBuilder b;
   b.entity("update.home_assistant_core_update", "", "on");

@@ -14,12 +14,6 @@ bool has_action(const audit::Finding& f, const std::string& kind, const std::str
   return false;
 }
 
-bool has_evidence(const audit::Finding& f, const std::string& k, const std::string& v) {
-  for (const auto& [key, value] : f.evidence)
-    if (key == k && value == v) return true;
-  return false;
-}
-
 // A front-door lock on Z-Wave plus a light, with exposure set by the caller.
 HomeBuilder lock_home() {
   HomeBuilder b;

@@ -9,12 +9,6 @@ using audit::Severity;
 namespace data = domoguard::audit::rules::data;
 
 namespace {
-std::string ev(const audit::Finding& f, const std::string& k) {
-  for (auto& [a, b] : f.evidence)
-    if (a == k) return b;
-  return "";
-}
-
 model::Device& product(HomeBuilder& b, std::string id, std::string manu, std::string model, std::string fw) {
   auto& d = b.device(std::move(id), "Device", "");
   d.manufacturer = std::move(manu);

@@ -1,5 +1,7 @@
 #include "audit/rule.hpp"
 
+#include "audit/classify.hpp"
+
 namespace domoguard::audit {
 
 const char* to_string(Severity s) {
@@ -44,6 +46,16 @@ Subject subject_of(const model::Entity& e) {
 Subject subject_of(const model::User& u) { return {"user", u.id, u.name}; }
 Subject subject_of(const model::Integration& i) { return {"integration", i.entry_id, i.title.empty() ? i.domain : i.title}; }
 Subject hub_subject(const model::Home& h) { return {"hub", h.hub.id.empty() ? "hub" : h.hub.id, h.hub.name.empty() ? "Home Assistant" : h.hub.name}; }
+
+Finding device_finding(const model::Home& h, const model::Device& d, Severity sev) {
+  Finding f;
+  f.severity = sev;
+  f.subject = subject_of(d);
+  f.device_id = d.id;
+  f.area_id = d.area_id;
+  f.placeholders = {{"name", d.name}, {"area", area_name_of(h, d.area_id)}};
+  return f;
+}
 
 Remediation guidance(std::string key) { return {Remediation::Kind::guidance, std::move(key), {}}; }
 Remediation action(std::string key, std::vector<Action> actions) {

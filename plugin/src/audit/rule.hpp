@@ -78,6 +78,8 @@ Subject subject_of(const model::Entity&);
 Subject subject_of(const model::User&);
 Subject subject_of(const model::Integration&);
 Subject hub_subject(const model::Home&);
+// A finding about a device: subject, device, area, and the {name} and {area} placeholders set.
+Finding device_finding(const model::Home&, const model::Device&, Severity);
 Remediation guidance(std::string key);
 Remediation action(std::string key, std::vector<Action> actions);
 

@@ -18,13 +18,9 @@ using model::Entity;
 using model::Home;
 using model::Part;
 
-Finding device_finding(const Home& h, const Device& d, Severity sev) {
-  Finding f;
-  f.severity = sev;
-  f.subject = subject_of(d);
-  f.device_id = d.id;
-  f.area_id = d.area_id;
-  f.placeholders = {{"name", d.name}, {"area", area_name_of(h, d.area_id)}};
+// The shared device finding, plus what this family always shows.
+Finding camera_finding(const Home& h, const Device& d, Severity sev) {
+  Finding f = device_finding(h, d, sev);
   if (!d.area_id.empty()) f.evidence.emplace_back("area_kind", model::to_string(area_kind_of(h, d.area_id)));
   return f;
 }
@@ -39,7 +35,7 @@ void camera_in_private_room(const Home& h, const Device& d, Sink& out) {
   const auto kind = area_kind_of(h, d.area_id);
   if (kind == AreaKind::normal) return;
   const Severity sev = kind == AreaKind::bathroom ? Severity::critical : Severity::high;
-  auto f = device_finding(h, d, sev);
+  auto f = camera_finding(h, d, sev);
   f.remediation = guidance("rule.DG-CAM-001.fix");
   out.add(std::move(f));
 }
@@ -51,7 +47,7 @@ void microphone_in_private_room(const Home& h, const Device& d, Sink& out) {
   if (d.type != model::DeviceType::voice_assistant && !has_microphone(h, d)) return;
   const auto kind = area_kind_of(h, d.area_id);
   if (kind == AreaKind::normal) return;
-  auto f = device_finding(h, d, kind == AreaKind::bedroom ? Severity::medium : Severity::high);
+  auto f = camera_finding(h, d, kind == AreaKind::bedroom ? Severity::medium : Severity::high);
   for (size_t ix : d.entities)
     if (is_microphone(h.entities[ix])) f.evidence.emplace_back("entity", h.entities[ix].entity_id);
   f.remediation = guidance("rule.DG-CAM-002.fix");
@@ -65,7 +61,7 @@ void privacy_switch_state(const Home& h, const Device& d, Sink& out) {
   for (size_t ix : d.entities) {
     const Entity& e = h.entities[ix];
     if (!is_privacy_switch(e) || e.disabled) continue;
-    auto f = device_finding(h, d, Severity::info);
+    auto f = camera_finding(h, d, Severity::info);
     f.evidence.emplace_back("entity", e.entity_id);
     f.evidence.emplace_back("state", e.state.value_or("unknown"));
     // When privacy mode is off the camera is recording; one click closes it.
@@ -85,7 +81,7 @@ void no_privacy_switch(const Home& h, const Device& d, Sink& out) {
   if (std::any_of(d.entities.begin(), d.entities.end(), [&](size_t ix) { return is_privacy_switch(h.entities[ix]); }))
     return;
   const auto kind = area_kind_of(h, d.area_id);
-  auto f = device_finding(h, d, kind == AreaKind::normal ? Severity::low : Severity::medium);
+  auto f = camera_finding(h, d, kind == AreaKind::normal ? Severity::low : Severity::medium);
   f.remediation = guidance("rule.DG-CAM-004.fix");
   out.add(std::move(f));
 }
@@ -96,7 +92,7 @@ void camera_cloud(const Home& h, const Device& d, Sink& out) {
   const auto* in = cloud_integration_of(h, d);
   if (!in) return;
   const auto kind = area_kind_of(h, d.area_id);
-  auto f = device_finding(h, d, kind == AreaKind::normal || !is_indoor(h, d) ? Severity::medium : Severity::high);
+  auto f = camera_finding(h, d, kind == AreaKind::normal || !is_indoor(h, d) ? Severity::medium : Severity::high);
   f.evidence.emplace_back("integration", in->domain);
   f.evidence.emplace_back("iot_class", model::to_string(in->iot_class));
   f.remediation = guidance("rule.DG-CAM-005.fix");

@@ -45,16 +45,6 @@ bool is_heater(const Device& d) {
 
 bool hazardous(const Device& d) { return d.type == DeviceType::appliance || (d.type == DeviceType::climate && is_heater(d)); }
 
-Finding device_finding(const Home& h, const Device& d, Severity sev) {
-  Finding f;
-  f.severity = sev;
-  f.subject = subject_of(d);
-  f.device_id = d.id;
-  f.area_id = d.area_id;
-  f.placeholders = {{"name", d.name}, {"area", area_name_of(h, d.area_id)}};
-  return f;
-}
-
 // DG-CHI-001: a device's child lock is released, so a child can start an oven, open a washer door
 // mid-cycle or change a heater's setting from its buttons.
 void child_lock_off(const Home& h, const Device& d, Sink& out) {

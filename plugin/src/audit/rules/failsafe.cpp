@@ -19,13 +19,9 @@ using model::Entity;
 using model::Home;
 using model::Part;
 
-Finding device_finding(const Home& h, const Device& d, Severity sev) {
-  Finding f;
-  f.severity = sev;
-  f.subject = subject_of(d);
-  f.device_id = d.id;
-  f.area_id = d.area_id;
-  f.placeholders = {{"name", d.name}, {"area", area_name_of(h, d.area_id)}};
+// The shared device finding, plus what this family always shows.
+Finding failsafe_finding(const Home& h, const Device& d, Severity sev) {
+  Finding f = device_finding(h, d, sev);
   f.evidence.emplace_back("type", model::to_string(d.type));
   return f;
 }
@@ -41,7 +37,7 @@ std::string percent_text(double v) {
 void cloud_dependent(const Home& h, const Device& d, Sink& out) {
   const auto* in = cloud_integration_of(h, d);
   if (!in) return;
-  auto f = device_finding(h, d, Severity::high);
+  auto f = failsafe_finding(h, d, Severity::high);
   f.evidence.emplace_back("integration", in->domain);
   f.evidence.emplace_back("iot_class", model::to_string(in->iot_class));
   f.remediation = guidance("rule.DG-FS-001.fix");
@@ -61,7 +57,7 @@ void unavailable(const Home& h, const Device& d, Sink& out) {
     if (*e.state != "unavailable" && *e.state != "unknown") return;
   }
   if (seen == 0) return;
-  auto f = device_finding(h, d, Severity::high);
+  auto f = failsafe_finding(h, d, Severity::high);
   for (size_t ix : d.entities)
     if (const Entity& e = h.entities[ix]; primary(e)) {
       f.evidence.emplace_back("entity", e.entity_id);
@@ -76,7 +72,7 @@ void unavailable(const Home& h, const Device& d, Sink& out) {
 void low_battery(const Home& h, const Device& d, Sink& out) {
   auto level = battery_percent(h, d);
   if (!level || *level >= 20) return;
-  auto f = device_finding(h, d, *level < 10 ? Severity::critical : Severity::high);
+  auto f = failsafe_finding(h, d, *level < 10 ? Severity::critical : Severity::high);
   f.evidence.emplace_back("battery_percent", percent_text(*level));
   f.placeholders.emplace_back("battery", percent_text(*level));
   f.remediation = guidance("rule.DG-FS-003.fix");
@@ -89,7 +85,7 @@ void lock_jammed(const Home& h, const Device& d, Sink& out) {
   for (size_t ix : d.entities) {
     const Entity& e = h.entities[ix];
     if (e.domain != "lock" || e.disabled || !e.state || *e.state != "jammed") continue;
-    auto f = device_finding(h, d, Severity::high);
+    auto f = failsafe_finding(h, d, Severity::high);
     f.evidence.emplace_back("entity", e.entity_id);
     f.evidence.emplace_back("state", *e.state);
     f.remediation = guidance("rule.DG-FS-004.fix");
@@ -102,7 +98,7 @@ void lock_jammed(const Home& h, const Device& d, Sink& out) {
 // flat (mains-powered sensors are fine; this is informational).
 void safety_no_battery(const Home& h, const Device& d, Sink& out) {
   if (reports_battery(h, d)) return;
-  auto f = device_finding(h, d, Severity::info);
+  auto f = failsafe_finding(h, d, Severity::info);
   f.remediation = guidance("rule.DG-FS-005.fix");
   out.add(std::move(f));
 }

@@ -17,16 +17,6 @@ using model::Entity;
 using model::Home;
 using model::Part;
 
-Finding device_finding(const Home& h, const Device& d, Severity sev) {
-  Finding f;
-  f.severity = sev;
-  f.subject = subject_of(d);
-  f.device_id = d.id;
-  f.area_id = d.area_id;
-  f.placeholders = {{"name", d.name}, {"area", area_name_of(h, d.area_id)}};
-  return f;
-}
-
 // DG-PRV-001: the hub shares usage, statistics or diagnostics with its maker. Each part tells an
 // outside party about the home's devices and habits; none is needed for the home to work (7.3.9).
 void analytics_on(const Home& h, Sink& out) {
