@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Merge a flat JSON object of message keys into locales/<lang>.json, keeping keys sorted.
 
-Usage: tools/merge_locale.py FRAGMENT.json [--lang en]
+Usage: locales/merge.py FRAGMENT.json [--lang en]
 Safe to run from several shells at once (it holds a lock on the catalogue while it writes).
 """
 import argparse

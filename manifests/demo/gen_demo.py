@@ -10,9 +10,9 @@ The home is meant to look like a real family home that mostly works, with a hand
 audit should find (listed in PROBLEMS below, for tests and for people reading the demo).
 
 Usage:
-  tools/gen_demo.py            write the files
-  tools/gen_demo.py --check    verify the written files are consistent (and identical to a fresh run)
-  tools/gen_demo.py --out DIR  write somewhere else
+  manifests/demo/gen_demo.py            write the files
+  manifests/demo/gen_demo.py --check    verify the written files are consistent (and identical to a fresh run)
+  manifests/demo/gen_demo.py --out DIR  write somewhere else
 """
 import argparse
 import datetime as dt
@@ -23,7 +23,7 @@ import re
 import sys
 import unicodedata
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_OUT = os.path.join(ROOT, "manifests", "demo")
 
 HA_VERSION = "2026.11.1"
@@ -1109,7 +1109,7 @@ def check(out):
             text = f.read()
         loaded[cmd] = json.loads(text)
         if text != render(fresh[cmd]):
-            errors.append(f"{file_name(cmd)}: differs from a fresh run of tools/gen_demo.py (re-run it)")
+            errors.append(f"{file_name(cmd)}: differs from a fresh run of manifests/demo/gen_demo.py (re-run it)")
     if len(loaded) != len(fresh):
         return report(errors, None)
 
