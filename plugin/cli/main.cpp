@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "app/source.hpp"
+#include "commands.hpp"
+#include "commands_report.hpp"
 #include "audit/engine.hpp"
 #include "catalog/catalog.hpp"
 #include "hub/ha/live.hpp"
@@ -631,6 +633,11 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   std::string verb = argc > 1 ? argv[1] : "--help";
+  // Verbs with their own files and options.
+  if (verb == "profile") return cmd_profile(argc - 1, argv + 1);
+  if (verb == "log") return cmd_log(argc - 1, argv + 1);
+  if (verb == "notice") return cmd_notice(argc, argv);
+  if (verb == "report") return cmd_report(argc, argv);
   Args args;
   if (auto err = parse(argc, argv, 2, args)) return fail(*err + "; see `domoguard " + verb + " --help`");
   locale::Messages msg(args.value("--lang").value_or(env_lang()));
