@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up and runs every DomoGuard test: the Catch2 suite in a warnings-as-errors release build and
 # again under AddressSanitizer + UndefinedBehaviorSanitizer, a short fuzzing run of every parser,
-# and the benchmark (which prints figures and asserts nothing about time).
+# the demo data check, the HTML report in headless Chromium, the live tests against a real Home
+# Assistant (in a Debian forky root cached outside the checkout), and the benchmarks (which print
+# figures and assert nothing about time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -21,6 +23,12 @@ if [ -x tests/fuzz/run.sh ]; then
   echo "== fuzzing each parser briefly"
   bash tests/fuzz/run.sh "${DOMOGUARD_FUZZ_SECONDS:-15}"
 fi
+
+echo "== the demo home's data is consistent and matches its generator"
+python3 manifests/demo/gen_demo.py --check
+
+echo "== the HTML report in a real browser (headless Chromium)"
+bash tests/report/run.sh
 
 # ---- live: a real Home Assistant (tests/live/README.md) -------------------------------------------
 echo "== live tests against a real Home Assistant (tests/live)"
