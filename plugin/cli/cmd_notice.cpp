@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/events.hpp"
 #include "app/source.hpp"
 #include "audit/classify.hpp"
 #include "cli_words.hpp"
@@ -104,6 +105,7 @@ int cmd_notice(int argc, char** argv) {
     if (user.empty()) return fail("--ack needs --user NAME (who read the notice)");
     auto id = acks->acknowledge(home_key, subject, version, user);
     if (!id) return fail(id.error());
+    if (auto logged = app::log_notice_ack(db_path, subject, version, user); !logged) return fail(logged.error());
   } else if (w.value("--user")) {
     return fail("--user goes with --ack");
   }

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "app/events.hpp"
 #include "app/source.hpp"
 #include "commands.hpp"
 #include "commands_report.hpp"
@@ -169,15 +170,15 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
 
   std::optional<store::Diff> diff;
   if (!args.flag("--no-history")) {
-    auto db = store::History::open(args.value("--db").value_or(store::History::default_path()));
+    const auto db_path = args.value("--db").value_or(store::History::default_path());
+    auto db = store::History::open(db_path);
     if (!db) return fail(db.error());
     auto id = (*db)->record(app::home_key(*home, source_label), source_label, result);
     if (!id) return fail(id.error());
-    if (args.flag("--since-last")) {
-      auto d = (*db)->diff(*id);
-      if (!d) return fail(d.error());
-      diff = std::move(*d);
-    }
+    auto d = (*db)->diff(*id);
+    if (!d) return fail(d.error());
+    if (auto logged = app::log_audit(db_path, *id, result, *d); !logged) return fail(logged.error());
+    if (args.flag("--since-last")) diff = std::move(*d);
   } else if (args.flag("--since-last")) {
     return fail("--since-last needs the audit history; drop --no-history");
   }
@@ -494,6 +495,10 @@ int run_undo(const Args& args, const locale::Messages& msg, Target& t, store::Jo
   if (format != "json") std::cout << report::plan_table(preview, msg) << "\n";
   auto r = policy::undo(which->id, *t.port, journal, opts);
   if (!r) return fail(r.error());
+  if (!t.demo)
+    if (auto logged = app::log_plan(args.value("--db").value_or(store::History::default_path()), preview, *r, true, opts.actor);
+        !logged)
+      return fail(logged.error());
   // The undo's steps are the preview's, in the same order (the plan's changes, last first).
   for (size_t i = 0; i < r->steps.size() && i < preview.actions.size(); ++i) {
     r->steps[i].action.message_key = preview.actions[i].message_key;
@@ -623,6 +628,10 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
   }
   auto r = policy::apply(*plan, *t.port, *journal, opts);
   if (!r) return fail(r.error());
+  if (!t.demo)
+    if (auto logged = app::log_plan(args.value("--db").value_or(store::History::default_path()), *plan, *r, false, opts.actor);
+        !logged)
+      return fail(logged.error());
   if (!write_out(args, format == "json" ? result_json(*plan, *r, recovered, msg) : result_table(*r, msg)))
     return fail("cannot write the output", 4);
   return result_code(*r);

@@ -179,3 +179,25 @@ TEST_CASE("hostile device names stay inert in every output", "[cli][security]") 
     if (d.at("name").as_string().find("<img src=x") != json::string::npos) seen = true;
   CHECK(seen);
 }
+
+TEST_CASE("audits and what they changed are in the tamper-evident log", "[cli][log]") {
+  fs::remove(scratch() / "h.db");
+  REQUIRE(run("audit --demo --format json").code == 0);
+  REQUIRE(run("audit --demo --format json").code == 0);
+  auto verify = run("log verify");
+  CHECK(verify.code == 0);
+  auto shown = run("log show --format json --limit 500");
+  REQUIRE(shown.code == 0);
+  auto doc = json::parse(shown.out);
+  const auto& entries = doc.is_array() ? doc.as_array() : doc.at("entries").as_array();
+  int audits = 0, new_findings = 0;
+  for (const auto& e : entries) {
+    const auto kind = e.at("kind").as_string();
+    audits += kind == "audit";
+    new_findings += kind == "finding_new";
+  }
+  CHECK(audits == 2);
+  CHECK(new_findings > 10);  // the first audit's findings are all new; the second adds none
+  // The demo's user names never appear in the log in clear.
+  CHECK(shown.out.find("Alex") == std::string::npos);
+}

@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "app/events.hpp"
 #include "app/source.hpp"
 #include "audit/classify.hpp"
 #include "catalog/catalog.hpp"
@@ -84,6 +85,9 @@ Result<AuditDelta> Service::record(audit::AuditResult result, const std::string&
     auto id = history_->record(app::home_key(*home_, source), source, result);
     if (!id) return id.error();
     d.audit_id = *id;
+    auto diff = history_->diff(*id);
+    if (!diff) return diff.error();
+    if (auto logged = app::log_audit(opts_.db_path, *id, result, *diff); !logged) return logged.error();
   }
   result_ = std::move(result);
   source_ = source;
@@ -266,6 +270,8 @@ std::string Service::handle(const std::string& request) {
         return error("conflict", "error.api.notice_changed", "The notice has changed; show it again before acknowledging");
       auto id = notices_->acknowledge(key, subject, version, std::string(u->as_string()));
       if (!id) return error("internal", id.error().key, id.error().message);
+      if (auto logged = app::log_notice_ack(opts_.db_path, subject, version, std::string(u->as_string())); !logged)
+        return error("internal", logged.error().key, logged.error().message);
     }
     json::object out = dn ? notice::to_json(*dn, msg) : notice::to_json(*hn, msg);
     json::object ack{{"needs_ack", true}};

@@ -218,56 +218,71 @@ std::string EventLog::pseudonym(const std::string& personal) const {
   return m ? util::to_hex(*m).substr(0, 16) : std::string();
 }
 
-Result<int64_t> EventLog::append(const NewEvent& ev) {
-  if (!is_event_kind(ev.kind))
-    return Error{ErrorCode::internal, "error.log.bad_kind", "Unknown event kind \"" + ev.kind + "\"", "", ""};
-  boost::system::error_code ec;
-  auto details = boost::json::parse(ev.details.empty() ? "{}" : ev.details, ec);
-  if (ec || !details.is_object())
-    return Error{ErrorCode::internal, "error.log.bad_details", "Event details must be a JSON object", "", ""};
-  if (auto k = forbidden_key(details))
-    return Error{ErrorCode::internal, "error.log.secret", "Event details may not carry \"" + *k + "\" (evidence or secrets)",
-                 "", "", {{"key", *k}}};
-  Row r;
-  r.at = now_utc();
-  r.actor = ev.person.empty() ? kSystemActor : "person:" + pseudonym(ev.person);
-  r.kind = ev.kind;
-  r.subject = ev.subject;
-  r.details = boost::json::serialize(details);
+Result<int64_t> EventLog::append(const NewEvent& ev) { return append_all({ev}); }
+
+Result<int64_t> EventLog::append_all(const std::vector<NewEvent>& events) {
+  std::vector<Row> rows;
+  rows.reserve(events.size());
+  const auto at = now_utc();
+  for (const auto& ev : events) {
+    if (!is_event_kind(ev.kind))
+      return Error{ErrorCode::internal, "error.log.bad_kind", "Unknown event kind \"" + ev.kind + "\"", "", ""};
+    boost::system::error_code ec;
+    auto details = boost::json::parse(ev.details.empty() ? "{}" : ev.details, ec);
+    if (ec || !details.is_object())
+      return Error{ErrorCode::internal, "error.log.bad_details", "Event details must be a JSON object", "", ""};
+    if (auto k = forbidden_key(details))
+      return Error{ErrorCode::internal, "error.log.secret", "Event details may not carry \"" + *k + "\" (evidence or secrets)",
+                   "", "", {{"key", *k}}};
+    Row r;
+    r.at = at;
+    r.actor = ev.person.empty() ? kSystemActor : "person:" + pseudonym(ev.person);
+    r.kind = ev.kind;
+    r.subject = ev.subject;
+    r.details = boost::json::serialize(details);
+    rows.push_back(std::move(r));
+  }
+  if (rows.empty()) return count();
   try {
     auto& db = impl_->db;
-    // IMMEDIATE: two writers must not both chain onto the same previous entry.
+    // IMMEDIATE: two writers must not both chain onto the same previous entry. One transaction
+    // (one sync to disk) for the whole batch: an audit of a large home logs many findings at once.
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int64_t last = 0;
-    r.prev_mac = kGenesis;
+    std::string prev = kGenesis;
     {
       SQLite::Statement q(db, "SELECT seq, mac FROM event_log ORDER BY seq DESC LIMIT 1");
       if (q.executeStep()) {
         last = q.getColumn(0).getInt64();
-        r.prev_mac = q.getColumn(1).getString();
+        prev = q.getColumn(1).getString();
       }
     }
-    r.seq = last + 1;
-    r.mac = mac_of(impl_->key, r, r.seq, r.prev_mac);
-    if (r.mac.empty()) return Error{ErrorCode::internal, "error.log.mac", "Cannot compute the entry's MAC", "", ""};
     SQLite::Statement ins(db,
                           "INSERT INTO event_log(seq, at, actor, kind, subject, details, prev_mac, mac) "
                           "VALUES (?,?,?,?,?,?,?,?)");
-    ins.bind(1, r.seq);
-    ins.bind(2, r.at);
-    ins.bind(3, r.actor);
-    ins.bind(4, r.kind);
-    ins.bind(5, r.subject);
-    ins.bind(6, r.details);
-    ins.bind(7, r.prev_mac);
-    ins.bind(8, r.mac);
-    ins.exec();
+    for (auto& r : rows) {
+      r.seq = ++last;
+      r.prev_mac = prev;
+      r.mac = mac_of(impl_->key, r, r.seq, r.prev_mac);
+      if (r.mac.empty()) return Error{ErrorCode::internal, "error.log.mac", "Cannot compute the entry's MAC", "", ""};
+      ins.bind(1, r.seq);
+      ins.bind(2, r.at);
+      ins.bind(3, r.actor);
+      ins.bind(4, r.kind);
+      ins.bind(5, r.subject);
+      ins.bind(6, r.details);
+      ins.bind(7, r.prev_mac);
+      ins.bind(8, r.mac);
+      ins.exec();
+      ins.reset();
+      prev = r.mac;
+    }
     SQLite::Statement head(db, "INSERT OR REPLACE INTO event_log_head(id, seq, mac) VALUES (1, ?, ?)");
-    head.bind(1, r.seq);
-    head.bind(2, r.mac);
+    head.bind(1, rows.back().seq);
+    head.bind(2, rows.back().mac);
     head.exec();
     tx.commit();
-    return r.seq;
+    return rows.back().seq;
   } catch (const std::exception& e) {
     return db_error(e, "Cannot append to the event log");
   }

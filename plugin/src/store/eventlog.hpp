@@ -71,6 +71,8 @@ class EventLog {
 
   // Appends one entry in one transaction; returns its sequence number.
   Result<int64_t> append(const NewEvent& ev);
+  // Appends several entries in one transaction (all or none); returns the last sequence number.
+  Result<int64_t> append_all(const std::vector<NewEvent>& events);
   // Walks the chain from the first entry and stops at the first problem.
   Result<VerifyReport> verify();
   Result<std::vector<Event>> page(int64_t offset, int64_t limit);

@@ -1,0 +1,24 @@
+// What every host appends to the tamper-evident event log (7.2.12, 7.2.13), in one place so the
+// CLI, the daemon and the integration record the same events the same way.
+#pragma once
+
+#include <string>
+
+#include "audit/engine.hpp"
+#include "policy/apply.hpp"
+#include "store/history.hpp"
+#include "util/result.hpp"
+
+namespace domoguard::app {
+
+// The audit itself, and each finding that is new or resolved since the previous audit of the home.
+Result<bool> log_audit(const std::string& db_path, int64_t audit_id, const audit::AuditResult& result,
+                       const store::Diff& diff);
+// A plan applied, undone or failed (and, for child-safe, scenario and privacy-default plans, the
+// mode switch it stands for). person: who asked ("" = DomoGuard on its own).
+Result<bool> log_plan(const std::string& db_path, const policy::Plan& plan, const policy::ApplyResult& result, bool undo,
+                      const std::string& person);
+Result<bool> log_notice_ack(const std::string& db_path, const std::string& subject, const std::string& version,
+                            const std::string& person);
+
+}  // namespace domoguard::app
