@@ -1,6 +1,8 @@
 #include "store/eventlog.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+
+#include "store/sqlite_file.hpp"
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,7 +24,7 @@ namespace fs = std::filesystem;
 struct EventLog::Impl {
   SQLite::Database db;
   std::string key;   // 32 raw bytes
-  explicit Impl(const std::string& path) : db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {}
+  explicit Impl(const std::string& path) : db(detail::open_private(path)) {}
 };
 
 namespace {
@@ -55,18 +57,8 @@ constexpr std::array<const char*, 14> kForbiddenKeys = {
     "token",       "access_token", "refresh_token", "password", "secret", "private_key", "mac",
     "mac_address", "ip",           "ip_address",    "serial",   "serial_number", "signature", "email"};
 
-std::string now_utc() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-Error db_error(const std::exception& e, const std::string& what) {
-  return Error{ErrorCode::io, "error.store.failed", what + ": " + e.what(), "", ""};
-}
+using detail::db_error;
+using detail::now_utc;
 
 void put_field(std::string& out, const std::string& s) {
   const auto n = static_cast<uint64_t>(s.size());
@@ -184,18 +176,8 @@ std::string EventLog::default_key_path(const std::string& db_path) { return db_p
 Result<std::unique_ptr<EventLog>> EventLog::open(const std::string& db_path, const std::string& key_path_in) {
   const std::string key_path = key_path_in.empty() ? default_key_path(db_path) : key_path_in;
   try {
-    fs::path p(db_path);
-    if (p.has_parent_path() && !fs::exists(p.parent_path())) {
-      fs::create_directories(p.parent_path());
-      fs::permissions(p.parent_path(), fs::perms::owner_all, fs::perm_options::replace);
-    }
-    const bool fresh = db_path != ":memory:" && !fs::exists(p);
-    auto impl = std::make_unique<Impl>(db_path);
-    if (fresh) ::chmod(db_path.c_str(), 0600);
+    auto impl = std::make_unique<Impl>(db_path);  // private, WAL, synced (store/sqlite_file)
     auto& db = impl->db;
-    db.exec("PRAGMA journal_mode=WAL");
-    db.exec("PRAGMA synchronous=FULL");
-    db.setBusyTimeout(5000);
     {
       SQLite::Transaction tx(db);
       db.exec(kSchema);

@@ -1,6 +1,8 @@
 #include "store/history.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+
+#include "store/sqlite_file.hpp"
 #include <sys/stat.h>
 
 #include <chrono>
@@ -15,7 +17,7 @@ namespace fs = std::filesystem;
 
 struct History::Impl {
   SQLite::Database db;
-  explicit Impl(const std::string& path) : db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {}
+  explicit Impl(const std::string& path) : db(detail::open_private(path)) {}
 };
 
 namespace {
@@ -45,18 +47,8 @@ CREATE TABLE IF NOT EXISTS findings (
 );
 )sql";
 
-std::string now_utc() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-Error db_error(const std::exception& e, const std::string& what) {
-  return Error{ErrorCode::io, "error.store.failed", what + ": " + e.what(), "", ""};
-}
+using detail::db_error;
+using detail::now_utc;
 
 }  // namespace
 
@@ -72,19 +64,8 @@ std::string History::default_path() {
 
 Result<std::unique_ptr<History>> History::open(const std::string& path) {
   try {
-    fs::path p(path);
-    if (p.has_parent_path() && !fs::exists(p.parent_path())) {
-      fs::create_directories(p.parent_path());
-      fs::permissions(p.parent_path(), fs::perms::owner_all, fs::perm_options::replace);
-    }
-    const bool fresh = !fs::exists(p);
-    auto impl = std::make_unique<Impl>(path);
-    if (fresh) ::chmod(path.c_str(), 0600);
+    auto impl = std::make_unique<Impl>(path);  // private, WAL, synced (store/sqlite_file)
     auto& db = impl->db;
-    db.exec("PRAGMA journal_mode=WAL");
-    db.exec("PRAGMA synchronous=FULL");
-    db.exec("PRAGMA foreign_keys=ON");
-    db.setBusyTimeout(5000);
     const int version = db.execAndGet("PRAGMA user_version").getInt();
     if (version > kSchemaVersion)
       return Error{ErrorCode::io, "error.store.newer",

@@ -1,6 +1,8 @@
 #include "store/journal.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+
+#include "store/sqlite_file.hpp"
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
@@ -15,7 +17,7 @@ namespace json = boost::json;
 
 struct Journal::Impl {
   SQLite::Database db;
-  explicit Impl(const std::string& path) : db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {}
+  explicit Impl(const std::string& path) : db(detail::open_private(path)) {}
 };
 
 namespace {
@@ -56,18 +58,8 @@ CREATE TABLE IF NOT EXISTS plan_steps (
 );
 )sql";
 
-std::string now_utc() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-Error db_error(const std::exception& e, const std::string& what) {
-  return Error{ErrorCode::io, "error.store.failed", what + ": " + e.what(), "", ""};
-}
+using detail::db_error;
+using detail::now_utc;
 
 PlanState plan_state(const std::string& s) {
   if (s == "applying") return PlanState::applying;
@@ -195,27 +187,9 @@ Journal::~Journal() = default;
 
 Result<std::unique_ptr<Journal>> Journal::open(const std::string& path) {
   try {
-    fs::path p(path);
-    if (p.has_parent_path() && !fs::exists(p.parent_path())) {
-      fs::create_directories(p.parent_path());
-      fs::permissions(p.parent_path(), fs::perms::owner_all, fs::perm_options::replace);
-    }
-    // The journal holds the household's settings before and after each change: private, like the history.
-    const bool fresh = !fs::exists(p);
-    if (fresh) {
-      const mode_t old = ::umask(077);
-      auto impl = std::make_unique<Impl>(path);
-      ::umask(old);
-      ::chmod(path.c_str(), 0600);
-      impl.reset();
-    }
+    // Private, WAL, every state change on disk before the hub is touched (store/sqlite_file).
     auto impl = std::make_unique<Impl>(path);
     auto& db = impl->db;
-    db.exec("PRAGMA journal_mode=WAL");
-    // Every state change must be on disk before the hub is touched.
-    db.exec("PRAGMA synchronous=FULL");
-    db.exec("PRAGMA foreign_keys=ON");
-    db.setBusyTimeout(5000);
     SQLite::Transaction tx(db);
     db.exec(kSchema);
     SQLite::Statement v(db, "SELECT value FROM journal_meta WHERE key='schema'");

@@ -1,6 +1,8 @@
 #include "store/notices.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+
+#include "store/sqlite_file.hpp"
 #include <sys/stat.h>
 
 #include <chrono>
@@ -13,7 +15,7 @@ namespace fs = std::filesystem;
 
 struct Notices::Impl {
   SQLite::Database db;
-  explicit Impl(const std::string& path) : db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {}
+  explicit Impl(const std::string& path) : db(detail::open_private(path)) {}
 };
 
 namespace {
@@ -30,18 +32,8 @@ CREATE TABLE IF NOT EXISTS notice_acks (
 CREATE INDEX IF NOT EXISTS notice_acks_subject ON notice_acks(home_key, subject, id);
 )sql";
 
-std::string now_utc() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-Error db_error(const std::exception& e, const std::string& what) {
-  return Error{ErrorCode::io, "error.store.failed", what + ": " + e.what(), "", ""};
-}
+using detail::db_error;
+using detail::now_utc;
 
 NoticeAck row(SQLite::Statement& q) {
   return {q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
@@ -57,18 +49,8 @@ Notices::~Notices() = default;
 
 Result<std::unique_ptr<Notices>> Notices::open(const std::string& path) {
   try {
-    fs::path p(path);
-    if (p.has_parent_path() && !fs::exists(p.parent_path())) {
-      fs::create_directories(p.parent_path());
-      fs::permissions(p.parent_path(), fs::perms::owner_all, fs::perm_options::replace);
-    }
-    const bool fresh = !fs::exists(p);
-    auto impl = std::make_unique<Impl>(path);
-    if (fresh) ::chmod(path.c_str(), 0600);
+    auto impl = std::make_unique<Impl>(path);  // private, WAL, synced (store/sqlite_file)
     auto& db = impl->db;
-    db.exec("PRAGMA journal_mode=WAL");
-    db.exec("PRAGMA synchronous=FULL");
-    db.setBusyTimeout(5000);
     SQLite::Transaction tx(db);
     db.exec(kSchema);
     tx.commit();
