@@ -11,6 +11,8 @@
 #include "api/service.hpp"
 #include "app/source.hpp"
 #include "hub/ha/live.hpp"
+#include "hub/ha/live_port.hpp"
+#include "policy/model_port.hpp"
 #include "report/render.hpp"
 #include "server.hpp"
 #include "store/history.hpp"
@@ -140,7 +142,22 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto service = api::Service::create({o.db, o.lang});
+  api::ServiceOptions sopts{o.db, o.lang, nullptr, !o.demo};
+  if (o.demo) {
+    // The demo home lives in memory: plans change it there, so every button can be tried.
+    sopts.port = [](model::Home& home) -> Result<std::unique_ptr<policy::HubPort>> {
+      return std::unique_ptr<policy::HubPort>(new policy::ModelPort(home));
+    };
+  }
+  std::optional<hub::ha::LiveOptions> live_for_port;
+  if (!o.demo) {
+    // Plans get a connection of their own; the watcher's belongs to its thread.
+    sopts.port = [&live_for_port](model::Home&) -> Result<std::unique_ptr<policy::HubPort>> {
+      if (!live_for_port) return Error{ErrorCode::unreachable, "error.api.no_hub", "Not connected to a hub", "", ""};
+      return hub::ha::connect_port(*live_for_port);
+    };
+  }
+  auto service = api::Service::create(sopts);
   if (!service) {
     std::cerr << "domoguardd: " << service.error().describe() << "\n";
     return 4;
@@ -164,6 +181,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     live = hub::ha::LiveOptions{o.url, std::move(*token), o.ca_file, o.allow_insecure, 30000};
+    live_for_port = live;
     auto u = net::parse_url(o.url);
     if (!u) {
       std::cerr << "domoguardd: " << u.error().message << "\n";

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "api/service.hpp"
 #include "app/source.hpp"
@@ -123,4 +124,93 @@ TEST_CASE("ingress mode admits only the proxy and loopback", "[daemon]") {
 TEST_CASE("device names cannot add markdown to notifications", "[daemon][security]") {
   CHECK(daemon::markdown_escape("[click](http://evil)") == "\\[click\\]\\(http://evil\\)");
   CHECK(daemon::markdown_escape("a\x1b[31mb") == "a\\[31mb");
+}
+
+#include "policy/model_port.hpp"
+
+namespace {
+std::unique_ptr<api::Service> demo_service_with_port() {
+  api::ServiceOptions o{"", "en", [](model::Home& h) -> Result<std::unique_ptr<policy::HubPort>> {
+                          return std::unique_ptr<policy::HubPort>(new policy::ModelPort(h));
+                        }, false};
+  auto s = api::Service::create(o);
+  REQUIRE(s);
+  auto home = app::load_demo();
+  REQUIRE(home);
+  REQUIRE((*s)->set_home(std::move(*home), "demo"));
+  return std::move(*s);
+}
+json::object call(api::Service& s, const std::string& request) { return json::parse(s.handle(request)).as_object(); }
+std::set<std::string> finding_keys(api::Service& s) {
+  std::set<std::string> keys;
+  auto a = call(s, R"({"type":"domoguard/audit"})");
+  for (const auto& f : a.at("result").at("findings").as_array())
+    keys.insert(std::string(f.at("rule").as_string()) + "|" + std::string(f.at("subject").at("id").as_string()));
+  return keys;
+}
+}  // namespace
+
+TEST_CASE("plans through the API: preview, apply, undo on the demo home", "[daemon][api][policy]") {
+  auto service = demo_service_with_port();
+  const auto before = finding_keys(*service);
+  const int score_before = service->score();
+
+  auto preview = call(*service, R"({"id":1,"type":"domoguard/plan","selector":["--level","recommended"]})");
+  REQUIRE(preview.at("success").as_bool());
+  const auto planned = preview.at("result").at("actions").as_array().size();
+  REQUIRE(planned > 0);
+  CHECK(finding_keys(*service) == before);  // a preview changes nothing
+
+  auto applied = call(*service, R"({"id":2,"type":"domoguard/apply","selector":["--level","recommended"],"user":"Alex"})");
+  REQUIRE(applied.at("success").as_bool());
+  CHECK(applied.at("result").at("ok").as_bool());
+  CHECK(applied.at("result").at("steps").as_array().size() == planned);
+  CHECK(service->score() >= score_before);  // capped at 40 while a critical finding (an automation) is open
+  CHECK(finding_keys(*service).size() < before.size());
+
+  // The level converges: applying it again soon changes nothing more. (A second pass may still
+  // act on what the first one uncovered, e.g. basic analytics once the other sharing is off.)
+  bool settled = false;
+  for (int pass = 0; pass < 3 && !settled; ++pass) {
+    auto again = call(*service, R"({"type":"domoguard/apply","selector":["--level","recommended"]})");
+    REQUIRE(again.at("success").as_bool());
+    settled = true;
+    for (const auto& st : again.at("result").at("steps").as_array()) settled &= st.at("outcome").as_string() != "changed";
+  }
+  CHECK(settled);
+
+  auto journal = call(*service, R"({"type":"domoguard/journal"})");
+  CHECK(journal.at("result").as_array().size() >= 2);
+
+  // Undo from the history, newest first, until nothing is left: the home is as it was.
+  for (int i = 0; i < 5; ++i) {
+    auto undone = call(*service, R"({"type":"domoguard/undo"})");
+    if (!undone.at("success").as_bool()) {
+      CHECK(undone.at("error").at("code").as_string() == "not_found");
+      break;
+    }
+    CHECK(undone.at("result").at("ok").as_bool());
+  }
+  CHECK(finding_keys(*service) == before);
+  CHECK(service->score() == score_before);
+}
+
+TEST_CASE("child-safe mode on and off through the API restores exactly what it changed", "[daemon][api][policy]") {
+  auto service = demo_service_with_port();
+  const auto before = finding_keys(*service);
+  auto on = call(*service, R"({"type":"domoguard/apply","selector":["--child-safe","on"]})");
+  REQUIRE(on.at("success").as_bool());
+  CHECK(on.at("result").at("ok").as_bool());
+  CHECK(finding_keys(*service) != before);
+  auto off = call(*service, R"({"type":"domoguard/apply","selector":["--child-safe","off"]})");
+  REQUIRE(off.at("success").as_bool());
+  CHECK(off.at("result").at("ok").as_bool());
+  CHECK(finding_keys(*service) == before);
+  auto bad = call(*service, R"({"type":"domoguard/apply","selector":["--level","nonsense"]})");
+  CHECK_FALSE(bad.at("success").as_bool());
+  // A host without a port can preview but not apply.
+  auto preview_only = demo_service();
+  auto refused = call(*preview_only, R"({"type":"domoguard/apply","selector":["--child-safe","on"]})");
+  CHECK_FALSE(refused.at("success").as_bool());
+  CHECK(refused.at("error").at("code").as_string() == "not_supported");
 }

@@ -13,6 +13,8 @@
 #include "locale/messages.hpp"
 #include "notice/notice.hpp"
 #include "report/render.hpp"
+#include "report/render_plan.hpp"
+#include "policy/compile.hpp"
 
 namespace domoguard::api {
 
@@ -48,6 +50,9 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceOptions& opts) {
     if (!n) return n.error();
     s->notices_ = std::move(*n);
   }
+  auto j = store::Journal::open(opts.db_path.empty() ? ":memory:" : opts.db_path);
+  if (!j) return j.error();
+  s->journal_ = std::move(*j);
   return s;
 }
 
@@ -226,6 +231,100 @@ std::string Service::handle(const std::string& request) {
                                             {"tier", model::to_string(dev->tier)}, {"area_id", dev->area_id}}},
                      {"findings", doc.as_object()["findings"]}};
     return ok(std::move(out));
+  }
+  if (type == "domoguard/plan" || type == "domoguard/apply" || type == "domoguard/undo") {
+    // The selector is the CLI's words ("--level", "recommended", ...): one vocabulary for every front end.
+    std::vector<std::string> words;
+    if (auto* sel = req.if_contains("selector"); sel && sel->is_array() && sel->as_array().size() <= 8)
+      for (const auto& w : sel->as_array())
+        if (w.is_string() && w.as_string().size() <= 256) words.emplace_back(w.as_string());
+    std::string person;
+    if (auto* u = req.if_contains("user"); u && u->is_string() && u->as_string().size() <= 200) person = std::string(u->as_string());
+    policy::ApplyOptions aopts;
+    aopts.hub = app::home_key(*home_, source_);
+    aopts.actor = person.empty() ? "domoguard" : person;
+    std::optional<policy::Selector> sel;
+    if (type != "domoguard/undo" || !words.empty()) {
+      auto parsed = policy::parse_selector(words);
+      if (!parsed) return error("invalid_format", parsed.error().key, parsed.error().message);
+      sel = *parsed;
+    }
+    const bool by_journal = sel && !sel->on &&
+                            (sel->kind == policy::Selector::Kind::child_safe || sel->kind == policy::Selector::Kind::privacy_default);
+    if (type == "domoguard/plan" && !by_journal) {
+      auto plan = policy::compile(*home_, result_.findings, *sel);
+      if (!plan) return error("invalid_format", plan.error().key, plan.error().message);
+      return ok(parse_text(report::plan_json(*plan, msg)));
+    }
+    if (type != "domoguard/plan" && !opts_.port)
+      return error("not_supported", "error.api.no_port", "This host can show plans but not change the hub");
+    // What to undo: the id given, or the latest plan (of the mode being switched off).
+    std::optional<store::JournalPlan> target;
+    if (type == "domoguard/undo" || by_journal) {
+      if (auto* id = req.if_contains("journal_id"); id && id->is_int64()) {
+        auto jp = journal_->get(id->as_int64());
+        if (!jp) return error("not_found", jp.error().key, jp.error().message);
+        target = std::move(*jp);
+      } else {
+        auto latest = journal_->latest_undoable(aopts.hub, by_journal ? (sel->kind == policy::Selector::Kind::child_safe ? "child_safe" : "privacy_default") : "");
+        if (!latest) return error("internal", latest.error().key, latest.error().message);
+        if (!latest->has_value()) return error("not_found", "error.api.nothing_to_undo", "There is nothing to undo");
+        target = std::move(**latest);
+      }
+      if (type == "domoguard/plan") {
+        auto orig = store::Journal::plan_from_json(target->plan_json);
+        if (!orig) return error("internal", orig.error().key, orig.error().message);
+        return ok(parse_text(report::plan_json(*orig, msg)));
+      }
+    }
+    auto port = opts_.port(*home_);
+    if (!port) return error("unreachable", port.error().key, port.error().message);
+    Result<policy::ApplyResult> r = Error{};
+    policy::Plan plan;
+    if (target) {
+      auto orig = store::Journal::plan_from_json(target->plan_json);
+      if (!orig) return error("internal", orig.error().key, orig.error().message);
+      plan = std::move(*orig);
+      r = policy::undo(target->id, **port, *journal_, aopts);
+    } else {
+      auto compiled = policy::compile(*home_, result_.findings, *sel);
+      if (!compiled) return error("invalid_format", compiled.error().key, compiled.error().message);
+      plan = std::move(*compiled);
+      r = policy::apply(plan, **port, *journal_, aopts);
+    }
+    if (!r) return error("unreachable", r.error().key, r.error().message);
+    if (!opts_.db_path.empty())
+      if (auto logged = app::log_plan(opts_.db_path, plan, *r, target.has_value(), person); !logged)
+        return error("internal", logged.error().key, logged.error().message);
+    // The demo home changed in memory: audit it again so the answer and later reads show it.
+    if (!opts_.live && r->ok) {
+      auto again = audit::run_audit(*home_);
+      if (auto rec = record(std::move(again), source_); !rec) return error("internal", rec.error().key, rec.error().message);
+    }
+    json::array steps;
+    for (const auto& st : r->steps) {
+      const char* outcome = st.outcome == policy::StepOutcome::changed    ? "changed"
+                            : st.outcome == policy::StepOutcome::unchanged ? "unchanged"
+                            : st.outcome == policy::StepOutcome::failed    ? "failed"
+                            : st.outcome == policy::StepOutcome::reverted  ? "reverted"
+                                                                           : "skipped";
+      steps.push_back(json::object{{"kind", st.action.kind}, {"target", st.action.target}, {"param", st.action.param},
+                                   {"before", st.action.before}, {"after", st.action.after}, {"outcome", outcome},
+                                   {"error", st.error}});
+    }
+    return ok(json::object{{"journal_id", r->journal_id}, {"ok", r->ok}, {"rolled_back", r->rolled_back},
+                           {"failed_step", r->failed_step}, {"error", r->ok ? "" : r->error.message},
+                           {"plan", parse_text(report::plan_json(plan, msg))}, {"steps", std::move(steps)},
+                           {"score", result_.score}});
+  }
+  if (type == "domoguard/journal") {
+    auto recent = journal_->recent(50);
+    if (!recent) return error("internal", recent.error().key, recent.error().message);
+    json::array arr;
+    for (const auto& jp : *recent)
+      arr.push_back(json::object{{"journal_id", jp.id}, {"plan_id", jp.plan_id}, {"kind", jp.kind}, {"selector", jp.selector},
+                                 {"state", store::to_string(jp.state)}, {"created_at", jp.created_at}});
+    return ok(std::move(arr));
   }
   if (type == "domoguard/history") {
     if (!history_) return ok(json::array{});

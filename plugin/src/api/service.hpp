@@ -3,6 +3,7 @@
 // Thread-safe: hosts call it from their transport thread and their hub-watching thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -10,15 +11,24 @@
 
 #include "audit/engine.hpp"
 #include "model/home.hpp"
+#include "policy/apply.hpp"
 #include "store/history.hpp"
+#include "store/journal.hpp"
 #include "store/notices.hpp"
 #include "util/result.hpp"
 
 namespace domoguard::api {
 
+// How a host lets plans reach its hub: a port for one apply or undo. The demo host changes its
+// in-memory home (the argument); a live host opens a connection of its own to the hub.
+using PortFactory = std::function<Result<std::unique_ptr<policy::HubPort>>(model::Home& home)>;
+
 struct ServiceOptions {
-  std::string db_path;        // "" = no history
+  std::string db_path;        // "" = no history (and a journal kept in memory only)
   std::string lang = "en";    // default language of texts; a request may ask for another
+  PortFactory port;           // unset = plans can be previewed but not applied
+  bool live = false;          // the port changes a real hub (which reports back through events);
+                              // otherwise the service re-audits its own home after a change
 };
 
 // What changed in one (re-)audit, for notifications.
@@ -55,6 +65,7 @@ class Service {
   mutable std::mutex m_;
   ServiceOptions opts_;
   std::unique_ptr<store::History> history_;
+  std::unique_ptr<store::Journal> journal_;
   std::unique_ptr<store::Notices> notices_;   // privacy-notice acknowledgements, same file as history_
   std::unique_ptr<model::Home> home_;
   audit::AuditResult result_;

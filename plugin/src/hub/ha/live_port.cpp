@@ -180,4 +180,23 @@ Result<bool> LivePort::write(const policy::PlanAction& a, const std::string& val
   return true;
 }
 
+namespace {
+class OwningLivePort final : public policy::HubPort {
+ public:
+  explicit OwningLivePort(std::unique_ptr<LiveHub> hub) : hub_(std::move(hub)), port_(*hub_) {}
+  Result<std::string> read(const policy::PlanAction& a) override { return port_.read(a); }
+  Result<bool> write(const policy::PlanAction& a, const std::string& v) override { return port_.write(a, v); }
+
+ private:
+  std::unique_ptr<LiveHub> hub_;
+  LivePort port_;
+};
+}  // namespace
+
+Result<std::unique_ptr<policy::HubPort>> connect_port(const LiveOptions& opts) {
+  auto hub = LiveHub::connect(opts);
+  if (!hub) return hub.error();
+  return std::unique_ptr<policy::HubPort>(new OwningLivePort(std::move(*hub)));
+}
+
 }  // namespace domoguard::hub::ha

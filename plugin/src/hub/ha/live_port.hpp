@@ -34,4 +34,7 @@ class LivePort : public policy::HubPort {
   LiveHub& hub_;
 };
 
+// A port with a connection of its own, for hosts whose main connection belongs to another thread.
+Result<std::unique_ptr<policy::HubPort>> connect_port(const LiveOptions& opts);
+
 }  // namespace domoguard::hub::ha
