@@ -55,10 +55,13 @@ const char* kHelp =
     "  --db PATH                  audit history (default ~/.local/state/domoguard/history.db; /data/... in the add-on)\n"
     "  --lang xx                  language of notifications (en, de, fr, es, nl)\n"
     "  --no-notify                no notification in Home Assistant for new devices\n"
+    "  --no-privacy-default       leave newly paired devices as they are (by default they start private:\n"
+    "                             off voice assistants, privacy mode on, microphones and location off;\n"
+    "                             opting in is undoing that change from DomoGuard's history)\n"
     "  --help, --version\n";
 
 struct Options {
-  bool demo = false, addon = false, notify = true, allow_insecure = false;
+  bool demo = false, addon = false, notify = true, allow_insecure = false, privacy_default = true;
   std::string url, token_file, ca_file, panel_dir, db, lang = "en";
   std::string host = "127.0.0.1";
   int port = 8099;
@@ -76,6 +79,7 @@ std::optional<std::string> parse(int argc, char** argv, Options& o) {
     if (a == "--demo") o.demo = true;
     else if (a == "--addon") o.addon = true;
     else if (a == "--no-notify") o.notify = false;
+    else if (a == "--no-privacy-default") o.privacy_default = false;
     else if (a == "--allow-insecure") o.allow_insecure = true;
     else if (a == "--url" || a == "--token-file" || a == "--ca-file" || a == "--panel-dir" || a == "--db" ||
              a == "--lang" || a == "--listen" || a == "--allow-peer") {
@@ -203,6 +207,8 @@ int main(int argc, char** argv) {
     daemon::WatcherOptions wo;
     wo.live = *live;
     wo.notify = o.notify;
+    wo.privacy_default = o.privacy_default;
+    wo.db_path = o.db;
     wo.lang = o.lang;
     wo.panel_link = o.addon ? "/hassio/ingress/domoguard" : "/domoguard";
     watcher = std::thread([&, wo] {

@@ -6,7 +6,13 @@
 #include <set>
 #include <thread>
 
+#include "app/events.hpp"
+#include "app/source.hpp"
+#include "audit/classify.hpp"
+#include "hub/ha/live_port.hpp"
 #include "locale/messages.hpp"
+#include "policy/compile.hpp"
+#include "store/journal.hpp"
 #include "report/render.hpp"
 
 namespace domoguard::daemon {
@@ -140,6 +146,41 @@ bool Watcher::session(const std::atomic<bool>& stop) {
         ++it;
         continue;
       }
+      // Privacy by default (7.3.2): before anyone uses the new device, apply its type's defaults,
+      // journalled so that opting in is one undo.
+      std::string private_changes;
+      if (opts_.privacy_default) {
+        auto now_home = hub::ha::from_replies(cache, opts_.live.url);
+        if (now_home) {
+          audit::classify(*now_home);
+          auto plan = policy::plan_privacy_defaults(*now_home, it->first);
+          if (plan && !plan->actions.empty()) {
+            auto journal = store::Journal::open(opts_.db_path.empty() ? ":memory:" : opts_.db_path);
+            if (journal) {
+              hub::ha::LivePort port(**hub);
+              policy::ApplyOptions ao;
+              ao.hub = app::home_key(*now_home, opts_.live.url);
+              ao.actor = "domoguard";
+              auto applied = policy::apply(*plan, port, **journal, ao);
+              if (applied && applied->ok) {
+                int changed = 0;
+                for (const auto& st : applied->steps) changed += st.outcome == policy::StepOutcome::changed;
+                private_changes = std::to_string(changed);
+                log_("privacy by default: " + std::to_string(changed) + " change(s) for new device " + it->first +
+                     " (journal " + std::to_string(applied->journal_id) + ")");
+                if (!opts_.db_path.empty()) app::log_plan(opts_.db_path, *plan, *applied, false, "");
+              } else {
+                log_("privacy by default for " + it->first + " failed: " +
+                     (applied ? applied->error.message : applied.error().message));
+              }
+            }
+          }
+        }
+      }
+      if (!opts_.notify) {
+        it = to_notify.erase(it);
+        continue;
+      }
       const auto findings = service_.findings_for(it->first);
       std::string name = it->first;
       auto status = json::parse(service_.handle("{\"type\":\"domoguard/device\",\"device_id\":" +
@@ -152,7 +193,11 @@ bool Watcher::session(const std::atomic<bool>& stop) {
             {"title", msg.text("notify.new_device.title")},
             {"message", msg.text("notify.new_device.message", {{"name", markdown_escape(name)},
                                                               {"count", std::to_string(findings.size())},
-                                                              {"link", opts_.panel_link}})}};
+                                                              {"link", opts_.panel_link}}) +
+                            (private_changes.empty() || private_changes == "0"
+                                 ? std::string()
+                                 : "\n\n" + msg.text("notify.new_device.private", {{"changes", private_changes},
+                                                                                    {"link", opts_.panel_link}}))}};
         auto r = (*hub)->call("call_service",
                               json::serialize(json::object{{"domain", "persistent_notification"},
                                                            {"service", "create"},
@@ -309,7 +354,7 @@ bool Watcher::session(const std::atomic<bool>& stop) {
            " resolved findings, score " + std::to_string(delta->score) + latency +
            (new_names.empty() ? "" : "; new: " + new_names));
       for (const auto& id : created)
-        if (!known.count(id) && opts_.notify) to_notify[id] = clock_type::now() + std::chrono::milliseconds(opts_.notify_delay_ms);
+        if (!known.count(id) && (opts_.notify || opts_.privacy_default)) to_notify[id] = clock_type::now() + std::chrono::milliseconds(opts_.notify_delay_ms);
       known = std::move(now_known);
     }
   }

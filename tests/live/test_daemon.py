@@ -126,7 +126,7 @@ def test_new_device_is_audited_and_the_household_notified(daemon: hf.Domoguardd,
     assert "(/domoguard)" in note["message"]  # the link to the panel
     assert "DomoGuard" in note["title"]
     # One notification per new device, not one per re-audit.
-    assert sum(1 for k in notes if k.startswith("domoguard_new_device_")) == 1
+    assert sum(1 for n in notes.values() if NEW_NAME in n["message"]) == 1
 
 
 def test_removed_device_findings_are_resolved(daemon: hf.Domoguardd, home: LiveHome) -> None:
