@@ -96,3 +96,40 @@ def test_new_camera_starts_private_and_opting_in_restores_it(daemon: hf.Domoguar
                 service_data={"notification_id": f"domoguard_new_device_{device_id}"})
     for topic in camera_configs():
         home.broker.publish(topic, "")
+
+
+PLUG_IEEE = "0xa4c13800feed0001"
+PLUG_NAME = "Hallway lamp plug"
+PLUG_TOPIC = f"zigbee2mqtt/{PLUG_NAME}"
+PLUG_SWITCH_UID = f"{PLUG_IEEE}_switch_zigbee2mqtt"
+
+
+def is_exposed(home: LiveHome, entity_id: str, assistant: str = "conversation") -> bool:
+    with home.ha.ws() as ws:
+        exposed = ws.call("homeassistant/expose_entity/list")["exposed_entities"]
+    return bool(exposed.get(entity_id, {}).get(assistant))
+
+
+def test_new_plug_starts_off_voice_assistants_and_opting_in_restores_it(daemon: hf.Domoguardd, home: LiveHome) -> None:
+    mark = daemon.mark()
+    dev = {"identifiers": [f"zigbee2mqtt_{PLUG_IEEE}"], "name": PLUG_NAME, "manufacturer": "TuYa",
+           "model": "Smart plug (TS011F_plug_1)", "sw_version": "1.0.5"}
+    home.broker.publish(PLUG_TOPIC, {"state": "ON"})
+    home.broker.publish(f"homeassistant/switch/{PLUG_IEEE}/switch/config", {
+        "name": None, "unique_id": PLUG_SWITCH_UID, "state_topic": PLUG_TOPIC, "command_topic": f"{PLUG_TOPIC}/set",
+        "value_template": "{{ value_json.state }}", "payload_on": "ON", "payload_off": "OFF", "device": dev})
+    applied = daemon.wait_line(r"privacy by default: (\d+) change\(s\) for new device (\S+) \(journal (\d+)\)",
+                               since=mark, timeout=40)
+    journal_id = int(applied.group(3))
+    home.refresh_entities()
+    switch = home.entity_id(PLUG_SWITCH_UID)
+    # Home Assistant shares a new switch with Assist by itself; DomoGuard took it back.
+    assert not is_exposed(home, switch)
+    undone = daemon.api("domoguard/undo", journal_id=journal_id)
+    assert undone["ok"] is True, undone
+    assert [s["target"] for s in undone["steps"]] == [switch]
+    assert is_exposed(home, switch)
+    with home.ha.ws() as ws:
+        ws.call("call_service", domain="persistent_notification", service="dismiss",
+                service_data={"notification_id": f"domoguard_new_device_{applied.group(2)}"})
+    home.broker.publish(f"homeassistant/switch/{PLUG_IEEE}/switch/config", "")
