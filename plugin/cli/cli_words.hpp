@@ -1,4 +1,4 @@
-// Command-line words for the notice and report verbs: positional arguments and --options.
+// Command-line words for every verb: positional arguments and --options (one parser for the CLI).
 #pragma once
 
 #include <algorithm>
@@ -13,7 +13,8 @@ namespace domoguard::cli {
 
 struct Words {
   std::vector<std::string> positional;
-  std::vector<std::pair<std::string, std::string>> options;
+  std::vector<std::pair<std::string, std::string>> options;  // name -> value ("" for flags)
+  std::string error;   // usage problem found by parse(), "" when fine
   bool flag(const std::string& n) const {
     return std::any_of(options.begin(), options.end(), [&](const auto& o) { return o.first == n; });
   }
@@ -22,15 +23,15 @@ struct Words {
       if (k == n) return v;
     return std::nullopt;
   }
+  static Words parse(int argc, char** argv, int from, const std::vector<std::string>& valued,
+                     const std::vector<std::string>& flags);
 };
 
-// Skips the program name and the verb; returns an error text for an unknown or incomplete option.
-inline std::optional<std::string> parse_words(int argc, char** argv, const std::string& verb,
-                                              const std::vector<std::string>& valued,
-                                              const std::vector<std::string>& flags, Words& out) {
-  int i = 1;
-  if (i < argc && argv[i] == verb) ++i;
-  for (; i < argc; ++i) {
+// Reads argv[from..]: options in `valued` take a value (next word or --name=value), those in
+// `flags` take none; anything else starting with -- is an error text.
+inline std::optional<std::string> parse_from(int argc, char** argv, int from, const std::vector<std::string>& valued,
+                                             const std::vector<std::string>& flags, Words& out) {
+  for (int i = from; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "-h") a = "--help";
     if (a.rfind("--", 0) != 0 || a.size() <= 2) {
@@ -50,6 +51,21 @@ inline std::optional<std::string> parse_words(int argc, char** argv, const std::
     out.options.emplace_back(name, value);
   }
   return std::nullopt;
+}
+
+// Skips the program name and the verb; returns an error text for an unknown or incomplete option.
+inline std::optional<std::string> parse_words(int argc, char** argv, const std::string& verb,
+                                              const std::vector<std::string>& valued,
+                                              const std::vector<std::string>& flags, Words& out) {
+  const int from = argc > 1 && argv[1] == verb ? 2 : 1;
+  return parse_from(argc, argv, from, valued, flags, out);
+}
+
+inline Words Words::parse(int argc, char** argv, int from, const std::vector<std::string>& valued,
+                          const std::vector<std::string>& flags) {
+  Words w;
+  if (auto err = parse_from(argc, argv, from, valued, flags, w)) w.error = *err;
+  return w;
 }
 
 inline std::string env_lang() {

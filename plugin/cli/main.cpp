@@ -39,21 +39,7 @@ namespace {
 using namespace domoguard;
 
 // Command-line words: positional arguments and --options (with or without a value).
-struct Args {
-  std::vector<std::string> positional;
-  std::vector<std::pair<std::string, std::string>> options;  // name -> value ("" for flags)
-
-  bool flag(const std::string& name) const {
-    for (const auto& [k, v] : options)
-      if (k == name) return true;
-    return false;
-  }
-  std::optional<std::string> value(const std::string& name) const {
-    for (const auto& [k, v] : options)
-      if (k == name) return v;
-    return std::nullopt;
-  }
-};
+using Args = cli::Words;
 
 // Options that take a value; everything else starting with -- is a flag.
 const std::vector<std::string> kValued = {"--format", "--lang", "--fail-on", "--db", "--output", "--url", "--token-file",
@@ -67,34 +53,10 @@ const std::vector<std::string> kFlags = {"--help", "--demo", "--since-last", "--
                                          "--allow-insecure", "--yes"};
 
 std::optional<std::string> parse(int argc, char** argv, int from, Args& out) {
-  for (int i = from; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "-h") a = "--help";
-    if (a.rfind("--", 0) == 0 && a.size() > 2) {
-      std::string name = a, value;
-      if (auto eq = a.find('='); eq != std::string::npos) {
-        name = a.substr(0, eq);
-        value = a.substr(eq + 1);
-      } else if (std::find(kValued.begin(), kValued.end(), name) != kValued.end()) {
-        if (i + 1 >= argc) return "option " + name + " needs a value";
-        value = argv[++i];
-      }
-      if (std::find(kValued.begin(), kValued.end(), name) == kValued.end() &&
-          std::find(kFlags.begin(), kFlags.end(), name) == kFlags.end())
-        return "unknown option " + name;
-      out.options.emplace_back(name, value);
-    } else {
-      out.positional.push_back(a);
-    }
-  }
-  return std::nullopt;
+  return cli::parse_from(argc, argv, from, kValued, kFlags, out);
 }
 
-std::string env_lang() {
-  for (const char* var : {"DOMOGUARD_LANG", "LC_ALL", "LC_MESSAGES", "LANG"})
-    if (const char* v = std::getenv(var); v && *v && std::string(v) != "C" && std::string(v) != "POSIX") return v;
-  return "en";
-}
+using cli::env_lang;
 
 int fail(const std::string& msg, int code = 2) {
   std::cerr << "domoguard: " << msg << "\n";
@@ -107,17 +69,8 @@ int fail(const Error& e) {
 }
 
 bool write_out(const Args& args, const std::string& text) {
-  if (auto path = args.value("--output")) {
-    // Write beside the target and rename, so a failure never leaves half a report.
-    const std::string tmp = *path + ".tmp";
-    {
-      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-      if (!(f << text) || !f.flush()) return false;
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, *path, ec);
-    return !ec;
-  }
+  // Written beside the target and renamed, so a failure never leaves half a report.
+  if (auto path = args.value("--output")) return cli::write_file_whole(*path, text);
   std::cout << text;
   return static_cast<bool>(std::cout.flush());
 }
