@@ -37,6 +37,9 @@ class PlugResponder:
         self.commands: list[str] = []
         self._proc: subprocess.Popen | None = None
         self._thread: threading.Thread | None = None
+        # One answer at a time: each publish is a separate mosquitto_pub process, and two running at
+        # once can reach the broker in either order, leaving HA with the older state.
+        self._publish = threading.Lock()
 
     def __enter__(self) -> "PlugResponder":
         b = self.broker
@@ -63,11 +66,12 @@ class PlugResponder:
 
     def _answer(self, change: dict, delay: float) -> None:
         time.sleep(delay)
-        self.state.update(change)
-        try:
-            self.broker.publish(PLUG_TOPIC, json.dumps(self.state))
-        except Exception:  # the broker is gone at teardown
-            pass
+        with self._publish:
+            self.state.update(change)
+            try:
+                self.broker.publish(PLUG_TOPIC, json.dumps(self.state))
+            except Exception:  # the broker is gone at teardown
+                pass
 
     def __exit__(self, *exc: object) -> None:
         if self._proc is not None:
@@ -349,31 +353,3 @@ def test_journal_intact_after_kill_9_mid_apply(cli: Cli, home: LiveHome, plug: P
     home.wait_state(child_lock, "off")
     with home.ha.ws() as ws:
         assert ws.call("config/entity_registry/get", entity_id=lock)["hidden_by"] is None
-
-
-@pytest.mark.parametrize("selector", [("--level", "basic"), ("--level", "recommended"), ("--level", "strict"),
-                                      ("--scenario", "home"), ("--scenario", "away"), ("--scenario", "guests"),
-                                      ("--scenario", "night")],
-                         ids=lambda s: "-".join(x.lstrip("-") for x in s))
-def test_each_level_and_scenario_applies_exactly_and_undoes(cli: Cli, home: LiveHome, plug: PlugResponder, db: Path,
-                                                            selector: tuple[str, str]) -> None:
-    """Every level and scenario: HA holds exactly the planned values afterwards, and undo puts back
-    every before-value, read through HA's own API."""
-    rc, preview, err = run_json(cli, "plan", "--url", home.ha.ws_url, "--token-file", str(home.token_file), *selector)
-    assert rc == 0, err
-    targets = preview["actions"]
-    before = {(a["kind"], a["target"], a["param"]): read_target(home, a) for a in targets}
-
-    rc, doc, err = run_json(cli, "apply", *hub_args(home, db), *selector, "--yes")
-    assert rc == 0, f"{err}\n{json.dumps(doc, indent=1)}"
-    assert doc["ok"] and len(doc["steps"]) == len(targets)
-    for s in doc["steps"]:
-        assert s["outcome"] in ("changed", "unchanged"), s
-        assert read_target(home, s) == s["after"], s
-        assert s["before"] == before[(s["kind"], s["target"], s["param"])], s
-    if not any(s["outcome"] == "changed" for s in doc["steps"]):
-        return  # the home already met it: nothing to undo
-    rc, doc, err = run_json(cli, "undo", *hub_args(home, db))
-    assert rc == 0, f"{err}\n{json.dumps(doc, indent=1)}"
-    for a in targets:
-        assert read_target(home, a) == before[(a["kind"], a["target"], a["param"])], a
