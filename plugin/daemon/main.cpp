@@ -43,6 +43,8 @@ const char* kHelp =
     "the DomoGuard panel and API on one port.\n"
     "\n"
     "  --demo                     serve the bundled demo home (no hub needed), on 127.0.0.1:8099\n"
+    "  --source PATH              serve a snapshot read-only: an HA config folder, a folder of WebSocket replies\n"
+    "                             or a backup tar (plans can be previewed, not applied)\n"
     "  --url URL                  the hub (ws://, wss://, http:// or https://)\n"
     "  --token-file FILE          a long-lived access token, in a file readable only by you (chmod 600)\n"
     "  --ca-file FILE             extra CA for the hub's certificate (TLS is always verified)\n"
@@ -55,14 +57,15 @@ const char* kHelp =
     "  --db PATH                  audit history (default ~/.local/state/domoguard/history.db; /data/... in the add-on)\n"
     "  --lang xx                  language of notifications (en, de, fr, es, nl)\n"
     "  --no-notify                no notification in Home Assistant for new devices\n"
-    "  --no-privacy-default       leave newly paired devices as they are (by default they start private:\n"
+    "  --no-privacy-default       leave newly paired devices as they are, until the household switches it on in\n"
+    "                             the panel (by default they start private:\n"
     "                             off voice assistants, privacy mode on, microphones and location off;\n"
     "                             opting in is undoing that change from DomoGuard's history)\n"
     "  --help, --version\n";
 
 struct Options {
   bool demo = false, addon = false, notify = true, allow_insecure = false, privacy_default = true;
-  std::string url, token_file, ca_file, panel_dir, db, lang = "en";
+  std::string url, source, token_file, ca_file, panel_dir, db, lang = "en";
   std::string host = "127.0.0.1";
   int port = 8099;
   std::vector<std::string> peers;
@@ -81,11 +84,12 @@ std::optional<std::string> parse(int argc, char** argv, Options& o) {
     else if (a == "--no-notify") o.notify = false;
     else if (a == "--no-privacy-default") o.privacy_default = false;
     else if (a == "--allow-insecure") o.allow_insecure = true;
-    else if (a == "--url" || a == "--token-file" || a == "--ca-file" || a == "--panel-dir" || a == "--db" ||
+    else if (a == "--url" || a == "--source" || a == "--token-file" || a == "--ca-file" || a == "--panel-dir" || a == "--db" ||
              a == "--lang" || a == "--listen" || a == "--allow-peer") {
       v = need(i);
       if (!v) return "option " + a + " needs a value";
       if (a == "--url") o.url = *v;
+      else if (a == "--source") o.source = *v;
       else if (a == "--token-file") o.token_file = *v;
       else if (a == "--ca-file") o.ca_file = *v;
       else if (a == "--panel-dir") o.panel_dir = *v;
@@ -131,8 +135,8 @@ int main(int argc, char** argv) {
     o.peers.push_back("172.30.32.2");  // the Supervisor's ingress proxy
     if (o.db.empty()) o.db = "/data/domoguard.db";
   }
-  if (!o.demo && o.url.empty()) {
-    std::cerr << "domoguardd: give --demo, --url URL --token-file FILE, or --addon; see domoguardd --help\n";
+  if (static_cast<int>(o.demo) + static_cast<int>(!o.source.empty()) + static_cast<int>(!o.url.empty()) != 1) {
+    std::cerr << "domoguardd: give one of --demo, --source PATH, --url URL --token-file FILE, or --addon; see domoguardd --help\n";
     return 2;
   }
   // Bound to all interfaces without an allow-list would let anyone on the network read the audit.
@@ -146,7 +150,7 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
 
-  api::ServiceOptions sopts{o.db, o.lang, nullptr, !o.demo};
+  api::ServiceOptions sopts{o.db, o.lang, nullptr, !o.demo && o.source.empty(), o.privacy_default};
   if (o.demo) {
     // The demo home lives in memory: plans change it there, so every button can be tried.
     sopts.port = [](model::Home& home) -> Result<std::unique_ptr<policy::HubPort>> {
@@ -154,7 +158,7 @@ int main(int argc, char** argv) {
     };
   }
   std::optional<hub::ha::LiveOptions> live_for_port;
-  if (!o.demo) {
+  if (!o.demo && o.source.empty()) {
     // Plans get a connection of their own; the watcher's belongs to its thread.
     sopts.port = [&live_for_port](model::Home&) -> Result<std::unique_ptr<policy::HubPort>> {
       if (!live_for_port) return Error{ErrorCode::unreachable, "error.api.no_hub", "Not connected to a hub", "", ""};
@@ -174,6 +178,18 @@ int main(int argc, char** argv) {
       return 4;
     }
     auto d = (*service)->set_home(std::move(*home), "demo");
+    if (!d) {
+      std::cerr << "domoguardd: " << d.error().describe() << "\n";
+      return 4;
+    }
+  } else if (!o.source.empty()) {
+    // A snapshot on disk: shown and explained, never changed (there is no hub to apply plans to).
+    auto home = app::load_path(o.source);
+    if (!home) {
+      std::cerr << "domoguardd: " << home.error().describe() << "\n";
+      return 2;
+    }
+    auto d = (*service)->set_home(std::move(*home), o.source);
     if (!d) {
       std::cerr << "domoguardd: " << d.error().describe() << "\n";
       return 4;
@@ -200,14 +216,13 @@ int main(int argc, char** argv) {
     return 4;
   }
   log_line("serving on http://" + o.host + ":" + std::to_string((*server)->port()) + "/" +
-           (o.demo ? " (demo home)" : ""));
+           (o.demo ? " (demo home)" : !o.source.empty() ? " (snapshot, read-only)" : ""));
 
   std::thread watcher;
   if (live) {
     daemon::WatcherOptions wo;
     wo.live = *live;
     wo.notify = o.notify;
-    wo.privacy_default = o.privacy_default;
     wo.db_path = o.db;
     wo.lang = o.lang;
     wo.panel_link = o.addon ? "/hassio/ingress/domoguard" : "/domoguard";

@@ -149,7 +149,7 @@ bool Watcher::session(const std::atomic<bool>& stop) {
       // Privacy by default (7.3.2): before anyone uses the new device, apply its type's defaults,
       // journalled so that opting in is one undo.
       std::string private_changes;
-      if (opts_.privacy_default) {
+      if (service_.privacy_default_on()) {
         auto now_home = hub::ha::from_replies(cache, opts_.live.url);
         if (now_home) {
           audit::classify(*now_home);
@@ -354,7 +354,7 @@ bool Watcher::session(const std::atomic<bool>& stop) {
            " resolved findings, score " + std::to_string(delta->score) + latency +
            (new_names.empty() ? "" : "; new: " + new_names));
       for (const auto& id : created)
-        if (!known.count(id) && (opts_.notify || opts_.privacy_default)) to_notify[id] = clock_type::now() + std::chrono::milliseconds(opts_.notify_delay_ms);
+        if (!known.count(id) && (opts_.notify || service_.privacy_default_on())) to_notify[id] = clock_type::now() + std::chrono::milliseconds(opts_.notify_delay_ms);
       known = std::move(now_known);
     }
   }

@@ -19,7 +19,6 @@ struct WatcherOptions {
   int max_backoff_s = 60;             // reconnect delays: 1, 2, 4, ... capped here
   int heartbeat_s = 20;
   int notify_delay_ms = 1500;         // wait for a new device's entities before counting findings
-  bool privacy_default = true;        // a newly paired device gets its type's privacy defaults (7.3.2)
   std::string db_path;                // the journal of those changes (the history's file), so the
                                       // household can opt in by undoing them
   int state_delay_ms = 300;           // at most one re-audit for state changes this often

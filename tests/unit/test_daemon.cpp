@@ -214,3 +214,80 @@ TEST_CASE("child-safe mode on and off through the API restores exactly what it c
   CHECK_FALSE(refused.at("success").as_bool());
   CHECK(refused.at("error").at("code").as_string() == "not_supported");
 }
+
+TEST_CASE("settings report what the journal has in force, and privacy by default is kept per home", "[daemon][api][policy]") {
+  const fs::path db = fs::temp_directory_path() / ("dg-settings-" + std::to_string(::getpid()) + ".db");
+  fs::remove(db);
+  auto make = [&] {
+    api::ServiceOptions o{db.string(), "en"};
+    o.port = [](model::Home& home) -> Result<std::unique_ptr<policy::HubPort>> {
+      return std::unique_ptr<policy::HubPort>(new policy::ModelPort(home));
+    };
+    o.privacy_default = false;  // the host's default; the household's choice overrides it
+    auto s = api::Service::create(o);
+    REQUIRE(s);
+    auto home = app::load_demo();
+    REQUIRE(home);
+    REQUIRE((*s)->set_home(std::move(*home), "demo"));
+    return std::move(*s);
+  };
+  {
+    auto service = make();
+    auto st = call(*service, R"({"type":"domoguard/settings","lang":"en"})");
+    REQUIRE(st.at("success").as_bool());
+    const auto& r = st.at("result").as_object();
+    CHECK(r.at("levels").as_array().size() == 3);
+    CHECK(r.at("categories").as_array().size() == 7);
+    for (const auto& c : r.at("categories").as_array()) CHECK(c.at("level").is_null());
+    CHECK(r.at("scenario").is_null());
+    CHECK_FALSE(r.at("child_safe").at("on").as_bool());
+    CHECK_FALSE(r.at("privacy_default").at("on").as_bool());
+    CHECK(r.at("can_apply").as_bool());
+    CHECK_FALSE(service->privacy_default_on());
+
+    auto applied = call(*service, R"({"type":"domoguard/apply","selector":["--level","strict","--category","cameras_video"]})");
+    REQUIRE(applied.at("success").as_bool());
+    REQUIRE(call(*service, R"({"type":"domoguard/apply","selector":["--child-safe","on"]})").at("success").as_bool());
+    REQUIRE(call(*service, R"({"type":"domoguard/apply","selector":["--scenario","guests"]})").at("success").as_bool());
+    auto set = call(*service, R"({"type":"domoguard/settings/set","privacy_default":true,"user":"Alex"})");
+    REQUIRE(set.at("success").as_bool());
+    CHECK(set.at("result").at("privacy_default").at("on").as_bool());
+    CHECK(service->privacy_default_on());
+    CHECK_FALSE(call(*service, R"({"type":"domoguard/settings/set","privacy_default":"yes"})").at("success").as_bool());
+
+    auto now = call(*service, R"({"type":"domoguard/settings","lang":"de"})").at("result").as_object();
+    for (const auto& c : now.at("categories").as_array()) {
+      if (c.at("name").as_string() == "cameras_video") {
+        CHECK(c.at("level").as_string() == "strict");
+        CHECK(c.at("journal_id").as_int64() == applied.at("result").at("journal_id").as_int64());
+      } else {
+        CHECK(c.at("level").is_null());
+      }
+    }
+    CHECK(now.at("scenario").as_string() == "guests");
+    CHECK(now.at("child_safe").at("on").as_bool());
+
+    // Undoing the level and switching child-safe off clears them again.
+    auto undo = json::serialize(json::object{{"type", "domoguard/undo"}, {"journal_id", applied.at("result").at("journal_id")}});
+    REQUIRE(call(*service, undo).at("success").as_bool());
+    REQUIRE(call(*service, R"({"type":"domoguard/apply","selector":["--child-safe","off"]})").at("success").as_bool());
+    auto after = call(*service, R"({"type":"domoguard/settings"})").at("result").as_object();
+    for (const auto& c : after.at("categories").as_array()) CHECK(c.at("level").is_null());
+    CHECK_FALSE(after.at("child_safe").at("on").as_bool());
+
+    // What changed since the audit before, as the overview shows it.
+    auto audit = call(*service, R"({"type":"domoguard/audit"})").at("result").as_object();
+    const auto& since = audit.at("since_last").as_object();
+    CHECK(since.at("previous_score").is_int64());
+    CHECK(since.at("new").is_array());
+    CHECK(since.at("resolved").is_array());
+  }
+  // The household's choice outlives a restart of the host.
+  auto again = make();
+  CHECK(again->privacy_default_on());
+  auto first = call(*again, R"({"type":"domoguard/audit"})").at("result").at("since_last").as_object();
+  CHECK(first.at("previous_score").is_int64());  // the history remembers the audit before the restart
+  fs::remove(db);
+  fs::remove(db.string() + "-wal");
+  fs::remove(db.string() + "-shm");
+}

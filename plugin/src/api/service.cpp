@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <set>
 #include <unordered_set>
 
@@ -50,6 +51,9 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceOptions& opts) {
     if (!n) return n.error();
     s->notices_ = std::move(*n);
   }
+  auto st = store::Settings::open(opts.db_path.empty() ? ":memory:" : opts.db_path);
+  if (!st) return st.error();
+  s->settings_ = std::move(*st);
   auto j = store::Journal::open(opts.db_path.empty() ? ":memory:" : opts.db_path);
   if (!j) return j.error();
   s->journal_ = std::move(*j);
@@ -64,6 +68,18 @@ bool Service::has_home() const {
 int Service::score() const {
   std::lock_guard lock(m_);
   return result_.score;
+}
+
+bool Service::privacy_default_on() const {
+  std::lock_guard lock(m_);
+  return privacy_default_locked();
+}
+
+bool Service::privacy_default_locked() const {
+  if (!home_) return opts_.privacy_default;
+  auto v = settings_->get(app::home_key(*home_, source_), "privacy_default");
+  if (!v || !v->has_value()) return opts_.privacy_default;
+  return **v == "on";
 }
 
 std::vector<audit::Finding> Service::findings_for(const std::string& device_id) const {
@@ -86,17 +102,28 @@ Result<AuditDelta> Service::record(audit::AuditResult result, const std::string&
   for (const auto& k : before)
     if (!after.count(k)) d.resolved_keys.push_back(k);
   d.score = result.score;
+  std::optional<int> previous;
+  if (home_) previous = result_.score;
+  since_new_.clear();
+  for (const auto& f : d.new_findings) since_new_.push_back(f.key());
+  since_resolved_ = d.resolved_keys;
   if (history_) {
     auto id = history_->record(app::home_key(*home_, source), source, result);
     if (!id) return id.error();
     d.audit_id = *id;
     auto diff = history_->diff(*id);
     if (!diff) return diff.error();
+    // The stored history knows the audit before this one even across restarts: prefer it.
+    previous = diff->has_previous ? std::optional<int>(diff->previous.score) : std::nullopt;
+    since_new_ = diff->new_keys;
+    since_resolved_.clear();
+    for (const auto& r : diff->resolved) since_resolved_.push_back(r.key);
     if (auto logged = app::log_audit(opts_.db_path, *id, result, *diff); !logged) return logged.error();
   }
   result_ = std::move(result);
   source_ = source;
   audited_at_ = now_utc();
+  previous_score_ = previous;
   return d;
 }
 
@@ -213,7 +240,87 @@ std::string Service::handle(const std::string& request) {
     report::AuditView view{*home_, result_, msg, nullptr};
     auto doc = parse_text(report::audit_json(view));
     doc.as_object()["audited_at"] = audited_at_;
+    json::array added, gone;
+    for (const auto& k : since_new_) added.emplace_back(k);
+    for (const auto& k : since_resolved_) gone.emplace_back(k);
+    doc.as_object()["since_last"] = json::object{
+        {"previous_score", previous_score_ ? json::value(*previous_score_) : json::value(nullptr)},
+        {"new", std::move(added)},
+        {"resolved", std::move(gone)}};
     return ok(std::move(doc));
+  }
+  if (type == "domoguard/settings" || type == "domoguard/settings/set") {
+    const std::string hub = app::home_key(*home_, source_);
+    if (type == "domoguard/settings/set") {
+      auto* pd = req.if_contains("privacy_default");
+      if (!pd || !pd->is_bool()) return error("invalid_format", "error.api.settings", "Give privacy_default as true or false");
+      std::string person;
+      if (auto* u = req.if_contains("user"); u && u->is_string() && u->as_string().size() <= 200) person = std::string(u->as_string());
+      const std::string value = pd->as_bool() ? "on" : "off";
+      if (privacy_default_locked() != pd->as_bool()) {
+        if (auto st = settings_->set(hub, "privacy_default", value); !st) return error("internal", st.error().key, st.error().message);
+        if (!opts_.db_path.empty())
+          if (auto logged = app::log_setting(opts_.db_path, "privacy_default", value, person); !logged)
+            return error("internal", logged.error().key, logged.error().message);
+      }
+    }
+    auto data = policy::policy_data();
+    if (!data) return error("internal", data.error().key, data.error().message);
+    // What is in force is what the journal says was applied and not undone since: the newest
+    // applied plan of each kind (a level for all categories counts for each of them).
+    auto levels_applied = journal_->applied(hub, "level");
+    if (!levels_applied) return error("internal", levels_applied.error().key, levels_applied.error().message);
+    auto scenarios_applied = journal_->applied(hub, "scenario", 1);
+    if (!scenarios_applied) return error("internal", scenarios_applied.error().key, scenarios_applied.error().message);
+    auto child = journal_->applied(hub, "child_safe", 1);
+    if (!child) return error("internal", child.error().key, child.error().message);
+    auto selector_of = [](const std::string& text) {
+      // Plan::selector is "level=NAME;category=CAT" (Selector::text).
+      std::map<std::string, std::string> kv;
+      size_t pos = 0;
+      while (pos <= text.size()) {
+        const size_t end = std::min(text.find(';', pos), text.size());
+        const std::string part = text.substr(pos, end - pos);
+        if (auto eq = part.find('='); eq != std::string::npos) kv[part.substr(0, eq)] = part.substr(eq + 1);
+        pos = end + 1;
+      }
+      return kv;
+    };
+    json::array levels, categories, scenarios;
+    for (const auto& l : (*data)->levels)
+      levels.push_back(json::object{{"name", l.name}, {"title", msg.text("level." + l.name + ".title")},
+                                    {"summary", msg.text("level." + l.name + ".description")}});
+    for (const auto& c : (*data)->categories) {
+      json::value level = nullptr, journal_id = nullptr;
+      for (const auto& jp : *levels_applied) {
+        auto kv = selector_of(jp.selector);
+        if (kv["category"].empty() || kv["category"] == c.name) {
+          level = json::value(kv["level"]);
+          journal_id = jp.id;
+          break;
+        }
+      }
+      categories.push_back(json::object{{"name", c.name}, {"title", msg.text("category." + c.name + ".title")},
+                                        {"level", level}, {"journal_id", journal_id}});
+    }
+    for (const auto& name : (*data)->scenario_names())
+      scenarios.push_back(json::object{{"name", name}, {"title", msg.text("scenario." + name + ".title")},
+                                       {"summary", msg.text("scenario." + name + ".description")}});
+    json::value scenario = nullptr, scenario_journal = nullptr;
+    if (!scenarios_applied->empty()) {
+      scenario = json::value(selector_of(scenarios_applied->front().selector)["scenario"]);
+      scenario_journal = scenarios_applied->front().id;
+    }
+    json::value child_journal = nullptr;
+    if (!child->empty()) child_journal = child->front().id;
+    return ok(json::object{{"levels", std::move(levels)},
+                           {"categories", std::move(categories)},
+                           {"scenarios", std::move(scenarios)},
+                           {"scenario", scenario},
+                           {"scenario_journal_id", scenario_journal},
+                           {"child_safe", json::object{{"on", !child->empty()}, {"journal_id", child_journal}}},
+                           {"privacy_default", json::object{{"on", privacy_default_locked()}}},
+                           {"can_apply", static_cast<bool>(opts_.port)}});
   }
   if (type == "domoguard/device") {
     auto* d = req.if_contains("device_id");

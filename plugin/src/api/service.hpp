@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "store/history.hpp"
 #include "store/journal.hpp"
 #include "store/notices.hpp"
+#include "store/settings.hpp"
 #include "util/result.hpp"
 
 namespace domoguard::api {
@@ -29,6 +31,8 @@ struct ServiceOptions {
   PortFactory port;           // unset = plans can be previewed but not applied
   bool live = false;          // the port changes a real hub (which reports back through events);
                               // otherwise the service re-audits its own home after a change
+  bool privacy_default = true;  // the host's default for privacy by default on new devices, until the
+                                // household switches it (domoguard/settings/set, kept per home)
 };
 
 // What changed in one (re-)audit, for notifications.
@@ -57,16 +61,24 @@ class Service {
   std::vector<audit::Finding> findings_for(const std::string& device_id) const;
   bool has_home() const;
   int score() const;
+  // Whether a newly paired device gets its type's privacy defaults (7.3.2), as the household set it.
+  bool privacy_default_on() const;
 
  private:
   Service() = default;
   Result<AuditDelta> record(audit::AuditResult result, const std::string& source);
+  bool privacy_default_locked() const;  // caller holds m_
 
   mutable std::mutex m_;
   ServiceOptions opts_;
   std::unique_ptr<store::History> history_;
   std::unique_ptr<store::Journal> journal_;
   std::unique_ptr<store::Notices> notices_;   // privacy-notice acknowledgements, same file as history_
+  std::unique_ptr<store::Settings> settings_; // per-home settings, same file (in memory without one)
+  // What the latest audit changed since the one before it (from the history when kept, which
+  // survives restarts; else since the previous audit in memory).
+  std::optional<int> previous_score_;
+  std::vector<std::string> since_new_, since_resolved_;
   std::unique_ptr<model::Home> home_;
   audit::AuditResult result_;
   std::string source_;

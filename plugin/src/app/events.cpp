@@ -60,6 +60,13 @@ Result<bool> log_plan(const std::string& db_path, const policy::Plan& plan, cons
   return true;
 }
 
+Result<bool> log_setting(const std::string& db_path, const std::string& name, const std::string& value,
+                         const std::string& person) {
+  auto log = open_log(db_path);
+  if (!log) return log.error();
+  return append(**log, "mode_switched", person, name, {{"state", value}});
+}
+
 Result<bool> log_notice_ack(const std::string& db_path, const std::string& subject, const std::string& version,
                             const std::string& person) {
   auto log = open_log(db_path);

@@ -362,6 +362,15 @@ Result<std::optional<JournalPlan>> Journal::latest_with_plan_id(const std::strin
   }
 }
 
+Result<std::vector<JournalPlan>> Journal::applied(const std::string& hub, const std::string& kind, int limit) {
+  try {
+    return query_plans(impl_->db, "WHERE state='applied' AND kind=? AND hub=? ORDER BY id DESC LIMIT ?",
+                       {kind, hub, std::to_string(limit)});
+  } catch (const std::exception& e) {
+    return db_error(e, "Cannot read the plan journal");
+  }
+}
+
 Result<std::vector<JournalPlan>> Journal::recent(int limit) {
   try {
     return query_plans(impl_->db, "ORDER BY id DESC LIMIT ?", {std::to_string(limit)});

@@ -75,6 +75,8 @@ class Journal {
   // The newest applied plan with this plan id (Plan::id, or a prefix of at least 6 characters).
   Result<std::optional<JournalPlan>> latest_with_plan_id(const std::string& plan_id);
   Result<std::vector<JournalPlan>> recent(int limit = 20);
+  // Applied (not undone, not rolled back) plans of one kind on a hub, newest first.
+  Result<std::vector<JournalPlan>> applied(const std::string& hub, const std::string& kind, int limit = 200);
 
   // JSON text of a plan as stored in plans.plan_json, and back.
   static std::string plan_to_json(const policy::Plan& plan);
