@@ -355,6 +355,7 @@ def test_journal_intact_after_kill_9_mid_apply(cli: Cli, home: LiveHome, plug: P
     assert entry["steps"][1]["state"] in ("done", "verified")
     assert entry["steps"][2]["state"] == "pending"
     home.wait_state(child_lock, "on")  # the plug confirmed after the CLI died
+    plug.wait_idle()  # and has nothing more in flight that could land during recovery
 
     # The next run recovers first: everything the killed run changed is put back.
     proc = cli.run("undo", *hub_args(home, db))
