@@ -1,5 +1,5 @@
-// Watches a live Home Assistant: full audit on (re)connect, then re-audits only the devices that
-// registry events name, and tells the household when a new device is paired.
+// Watches a live hub through its mirror (hub/ha/live_mirror): full audit on (re)connect, then
+// re-audits only the devices that changed, and tells the household when a new device is paired.
 #pragma once
 
 #include <atomic>
@@ -7,7 +7,8 @@
 #include <string>
 
 #include "api/service.hpp"
-#include "hub/ha/live.hpp"
+#include "hub/ha/live_mirror.hpp"
+#include "locale/messages.hpp"
 
 namespace domoguard::daemon {
 
@@ -33,6 +34,9 @@ class Watcher {
 
  private:
   bool session(const std::atomic<bool>& stop);  // one connection's life; false = connection lost
+  std::string make_private(hub::ha::LiveHub& hub, hub::ha::LiveMirror& mirror, const std::string& device_id);
+  void notify_new_device(hub::ha::LiveMirror& mirror, const locale::Messages& msg, const std::string& device_id,
+                         const std::string& private_changes);
   WatcherOptions opts_;
   api::Service& service_;
   Log log_;

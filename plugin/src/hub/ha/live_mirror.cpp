@@ -1,0 +1,208 @@
+#include "hub/ha/live_mirror.hpp"
+
+#include <boost/json.hpp>
+#include <cctype>
+#include <ctime>
+#include <thread>
+#include <vector>
+
+namespace domoguard::hub::ha {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string str(const json::object& o, std::string_view k) {
+  auto* v = o.if_contains(k);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// Seconds since the epoch of an HA time_fired stamp ("2026-11-25T15:40:01.123456+00:00"), or 0.
+double epoch_of(const std::string& iso) {
+  std::tm tm{};
+  if (iso.size() < 19 || !strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
+  double frac = 0;
+  if (iso.size() > 19 && iso[19] == '.') {
+    size_t end = 20;
+    while (end < iso.size() && end < 29 && std::isdigit(static_cast<unsigned char>(iso[end]))) ++end;
+    if (end > 20) frac = std::stod("0." + iso.substr(20, end - 20));
+  }
+  return static_cast<double>(timegm(&tm)) + frac;  // HA sends UTC stamps
+}
+
+constexpr const char* kEvents[] = {"device_registry_updated", "entity_registry_updated", "area_registry_updated",
+                                   "state_changed"};
+
+}  // namespace
+
+LiveMirror::LiveMirror(LiveHub& hub, std::string origin, int state_delay_ms)
+    : hub_(hub), origin_(std::move(origin)), state_delay_ms_(state_delay_ms) {}
+
+Result<bool> LiveMirror::wait_until_running(const std::atomic<bool>& stop, const Note& note) {
+  for (bool said = false; !stop.load();) {
+    auto config = hub_.call("get_config");
+    if (!config) {
+      if (config.error().key != "error.ha.command") return config.error();
+      return true;  // no get_config: nothing to wait for
+    }
+    boost::system::error_code ec;
+    auto v = json::parse(*config, ec);
+    if (ec || !v.is_object() || !v.as_object().contains("state") || str(v.as_object(), "state") == "RUNNING") return true;
+    if (!said) note("Home Assistant is starting (" + str(v.as_object(), "state") + "); waiting for it");
+    said = true;
+    for (int i = 0; i < 5 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+Result<model::Home> LiveMirror::start() {
+  // State changes matter too: a child lock switched off, a battery running down, an update
+  // appearing. A new MQTT device's first states arrive only after its registry entries.
+  for (const char* ev : kEvents) {
+    auto sub = hub_.subscribe(ev);
+    if (!sub) return sub.error();
+  }
+  auto replies = hub_.fetch_replies();
+  if (!replies) return replies.error();
+  cache_ = std::move(*replies);
+  pending_states_.clear();
+  return from_replies(cache_, origin_);
+}
+
+Result<model::Home> LiveMirror::home() const { return from_replies(cache_, origin_); }
+
+Result<bool> LiveMirror::keepalive(int heartbeat_s) {
+  const auto now = clock::now();
+  if (now - last_beat_ <= std::chrono::seconds(heartbeat_s)) return true;
+  auto pong = hub_.call("ping");
+  if (!pong) return pong.error();
+  last_beat_ = now;
+  return true;
+}
+
+Result<bool> LiveMirror::notify(const std::string& id, const std::string& title, const std::string& message) {
+  json::object data{{"notification_id", id}, {"title", title}, {"message", message}};
+  auto r = hub_.call("call_service", json::serialize(json::object{{"domain", "persistent_notification"},
+                                                                   {"service", "create"},
+                                                                   {"service_data", std::move(data)}}));
+  if (!r) return r.error();
+  return true;
+}
+
+Result<std::optional<std::pair<model::Home, HomeChange>>> LiveMirror::next_change(int max_wait_ms) {
+  using Out = std::optional<std::pair<model::Home, HomeChange>>;
+  int wait_ms = max_wait_ms;
+  if (!pending_states_.empty())
+    wait_ms = static_cast<int>(std::clamp<long long>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(states_due_ - clock::now()).count(), 0, max_wait_ms));
+  auto ev = hub_.next_event(wait_ms);
+  if (!ev) return ev.error();
+  const auto now = clock::now();
+  if (!ev->has_value() && (pending_states_.empty() || now < states_due_)) return Out{};
+
+  // Gather this event and whatever follows within a few milliseconds into one change.
+  std::vector<std::string> events;
+  if (ev->has_value()) events.push_back(**ev);
+  while (ev->has_value() && events.size() < 200) {
+    auto more = hub_.next_event(5);
+    if (!more || !more->has_value()) break;
+    events.push_back(**more);
+  }
+  HomeChange change;
+  bool devices_changed = false, entities_changed = false;
+  std::set<std::string> changed_entities;
+  for (const auto& text : events) {
+    boost::system::error_code ec;
+    auto v = json::parse(text, ec);
+    if (ec || !v.is_object()) continue;
+    const auto& o = v.as_object();
+    const auto type = str(o, "event_type");
+    const double fired = epoch_of(str(o, "time_fired"));
+    const auto* data = o.if_contains("data");
+    if (!data || !data->is_object()) continue;
+    const auto& d = data->as_object();
+    if (type == "state_changed") {
+      const auto eid = str(d, "entity_id");
+      if (eid.empty()) continue;
+      const auto* ns = d.if_contains("new_state");
+      pending_states_[eid] = ns ? json::serialize(*ns) : "null";
+      if (fired > 0 && (states_fired_ == 0 || fired < states_fired_)) states_fired_ = fired;
+      if (pending_states_.size() == 1)
+        states_due_ = std::max(now, states_applied_ + std::chrono::milliseconds(state_delay_ms_));
+      continue;
+    }
+    change.registry = true;
+    if (fired > 0 && (change.first_fired == 0 || fired < change.first_fired)) change.first_fired = fired;
+    if (type == "device_registry_updated") {
+      devices_changed = true;
+      change.devices.insert(str(d, "device_id"));
+      if (str(d, "action") == "create") change.created.insert(str(d, "device_id"));
+    } else if (type == "entity_registry_updated") {
+      entities_changed = true;
+      changed_entities.insert(str(d, "entity_id"));
+      if (auto old = str(d, "old_entity_id"); !old.empty()) changed_entities.insert(old);
+    } else if (type == "area_registry_updated") {
+      change.everything = true;
+    }
+  }
+  const bool apply_states = !pending_states_.empty() && (change.registry || clock::now() >= states_due_);
+  if (!change.registry && !apply_states) return Out{};
+  if (apply_states) {
+    if (states_fired_ > 0 && (change.first_fired == 0 || states_fired_ < change.first_fired))
+      change.first_fired = states_fired_;
+    // Patch the cached get_states reply; a refetch below (entity changes) supersedes it.
+    if (!entities_changed) {
+      boost::system::error_code ec;
+      auto states = json::parse(cache_["get_states"], ec);
+      if (!ec && states.is_array()) {
+        auto& arr = states.as_array();
+        std::set<std::string> present;
+        json::array patched;
+        patched.reserve(arr.size() + pending_states_.size());
+        for (auto& st : arr) {
+          const auto eid = st.is_object() ? str(st.as_object(), "entity_id") : std::string();
+          present.insert(eid);
+          auto it = pending_states_.find(eid);
+          if (it == pending_states_.end()) {
+            patched.push_back(std::move(st));
+          } else {
+            auto nv = json::parse(it->second, ec);
+            if (!ec && nv.is_object()) patched.push_back(std::move(nv));
+          }
+        }
+        for (const auto& [eid, text] : pending_states_) {
+          if (present.count(eid)) continue;
+          auto nv = json::parse(text, ec);
+          if (!ec && nv.is_object()) patched.push_back(std::move(nv));
+        }
+        cache_["get_states"] = json::serialize(patched);
+      }
+    }
+    for (const auto& [eid, st] : pending_states_) changed_entities.insert(eid);
+    pending_states_.clear();
+    states_applied_ = clock::now();
+    states_fired_ = 0;
+  }
+  auto refetch = [&](const char* cmd) {
+    auto r = hub_.call(cmd);
+    if (r) cache_[cmd] = std::move(*r);
+    return r ? Result<bool>(true) : r.error().key == "error.ha.command" ? Result<bool>(false) : Result<bool>(r.error());
+  };
+  std::vector<const char*> again;
+  if (devices_changed || change.everything) again.push_back("config/device_registry/list");
+  if (change.everything) again.push_back("config/area_registry/list");
+  if (entities_changed)
+    for (const char* c : {"config/entity_registry/list", "get_states", "homeassistant/expose_entity/list"}) again.push_back(c);
+  for (const char* cmd : again)
+    if (auto r = refetch(cmd); !r) return r.error();
+  auto updated = from_replies(cache_, origin_);
+  if (!updated) return updated.error();
+  // Entities name their device.
+  for (const auto& e : updated->entities)
+    if (changed_entities.count(e.entity_id) && !e.device_id.empty()) change.devices.insert(e.device_id);
+  change.devices.erase("");
+  change.created.erase("");
+  return Out{std::make_pair(std::move(*updated), std::move(change))};
+}
+
+}  // namespace domoguard::hub::ha
