@@ -1,0 +1,222 @@
+// Typed calls of the domoguard/* API (plugin/src/api/service.cpp). Every request carries the
+// language the texts should come back in.
+import type { Transport } from "./transport";
+
+export type Severity = "critical" | "high" | "medium" | "low" | "info";
+
+export interface Subject {
+  kind: string;
+  id: string;
+  name: string;
+}
+
+export interface Finding {
+  rule: string;
+  clauses: string[];
+  severity: Severity;
+  title: string;
+  why: string;
+  subject: Subject;
+  evidence?: Record<string, string>;
+  remediation: { kind: "action" | "guidance"; message: string; actions?: { kind: string; target: string; after: string }[] };
+  device_id?: string;
+  area_id?: string;
+}
+
+export interface DeviceSummary {
+  id: string;
+  name: string;
+  type: string;
+  tier: string;
+  score: number;
+}
+
+export interface Area {
+  id: string;
+  name: string;
+  kind: string;
+}
+
+export interface SinceLast {
+  previous_score: number | null;
+  new: string[];
+  resolved: string[];
+}
+
+export interface Audit {
+  hub: { id: string; name: string; version: string };
+  score: number;
+  summary: Partial<Record<Severity, number>>;
+  rules_run: number;
+  areas: Area[];
+  devices: DeviceSummary[];
+  findings: Finding[];
+  not_run: { rule: string; reason: string }[];
+  audited_at: string;
+  since_last?: SinceLast;
+}
+
+export interface Status {
+  ready: boolean;
+  version: string;
+  score?: number;
+  findings?: number;
+  devices?: number;
+  audited_at?: string;
+  source?: string;
+}
+
+export interface PlanAction {
+  kind: string;
+  target: string;
+  param: string;
+  before: string;
+  after: string;
+  rule: string;
+  message: string;
+}
+
+export interface Plan {
+  id: string;
+  kind: string;
+  selector: string;
+  title: string;
+  actions: PlanAction[];
+  guidance: { message: string; rule: string; title: string }[];
+}
+
+export interface StepResult {
+  kind: string;
+  target: string;
+  param: string;
+  before: string;
+  after: string;
+  outcome: "changed" | "unchanged" | "failed" | "reverted" | "skipped";
+  error: string;
+}
+
+export interface ApplyResult {
+  journal_id: number;
+  ok: boolean;
+  rolled_back: boolean;
+  failed_step: number;
+  error: string;
+  plan: Plan;
+  steps: StepResult[];
+  score: number;
+}
+
+export interface JournalEntry {
+  journal_id: number;
+  plan_id: string;
+  kind: string;
+  selector: string;
+  state: "pending" | "applying" | "applied" | "failed" | "rolled_back" | "undone";
+  created_at: string;
+}
+
+export interface AuditRecord {
+  id: number;
+  created_at: string;
+  score: number;
+  findings: number;
+}
+
+export interface Settings {
+  levels: { name: string; title: string; summary: string }[];
+  categories: { name: string; title: string; level: string | null; journal_id: number | null }[];
+  scenarios: { name: string; title: string; summary?: string }[];
+  scenario: string | null;
+  child_safe: { on: boolean; journal_id: number | null };
+  privacy_default: { on: boolean };
+}
+
+export interface Destination {
+  kind: string;
+  domain: string;
+  vendor: string;
+  service: string;
+  privacy_policy: string;
+  source: string;
+}
+
+export interface Acknowledgement {
+  needs_ack: boolean;
+  user?: string;
+  at?: string;
+  version?: string;
+}
+
+export interface NoticeLine {
+  key: string;
+  text: string;
+}
+
+export interface HomeNotice {
+  title: string;
+  version: string;
+  devices: { device_id: string; name: string; version: string; senses: string[]; data_path: string; acknowledgement?: Acknowledgement }[];
+  destinations: Destination[];
+  lines: NoticeLine[];
+  acknowledgement: Acknowledgement;
+}
+
+export interface DeviceNotice {
+  device_id: string;
+  name: string;
+  area: string;
+  type: string;
+  title: string;
+  version: string;
+  senses: string[];
+  data_path: string;
+  destinations: Destination[];
+  lines: NoticeLine[];
+  acknowledgement: Acknowledgement;
+}
+
+export interface CatalogClause {
+  id: string;
+  group: string;
+  title: string;
+  summary: string;
+  coverage: string;
+}
+
+export interface Catalog {
+  standard: string;
+  clauses: CatalogClause[];
+}
+
+export class Api {
+  constructor(
+    readonly transport: Transport,
+    public lang: string,
+    public user: string | undefined = undefined,
+  ) {}
+
+  private call<T>(type: string, fields: Record<string, unknown> = {}): Promise<T> {
+    return this.transport.call<T>({ type: `domoguard/${type}`, lang: this.lang, ...fields });
+  }
+
+  private who(): Record<string, unknown> {
+    return this.user ? { user: this.user } : {};
+  }
+
+  status() { return this.call<Status>("status"); }
+  audit() { return this.call<Audit>("audit"); }
+  catalog() { return this.call<Catalog>("catalog"); }
+  settings() { return this.call<Settings>("settings"); }
+  setPrivacyDefault(on: boolean) { return this.call<Settings>("settings/set", { privacy_default: on, ...this.who() }); }
+  plan(selector: string[]) { return this.call<Plan>("plan", { selector }); }
+  planUndo(journalId: number) { return this.call<Plan>("plan", { journal_id: journalId }); }
+  apply(selector: string[]) { return this.call<ApplyResult>("apply", { selector, ...this.who() }); }
+  undo(journalId: number) { return this.call<ApplyResult>("undo", { journal_id: journalId, ...this.who() }); }
+  journal() { return this.call<JournalEntry[]>("journal"); }
+  history(limit = 20) { return this.call<AuditRecord[]>("history", { limit }); }
+  homeNotice() { return this.call<HomeNotice>("notice"); }
+  deviceNotice(deviceId: string) { return this.call<DeviceNotice>("notice", { device_id: deviceId }); }
+  acknowledge(deviceId: string | undefined, version: string, user: string) {
+    return this.call<HomeNotice | DeviceNotice>("notice/ack", { ...(deviceId ? { device_id: deviceId } : {}), version, user });
+  }
+}

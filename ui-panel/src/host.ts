@@ -1,0 +1,38 @@
+// What the views need from the panel that hosts them.
+import type { Api, Audit, AuditRecord, Catalog, HomeNotice, JournalEntry, Settings } from "./api";
+import type { Localize } from "./i18n";
+
+/** A change the household is about to make: previewed first, applied only when confirmed. */
+export type ChangeRequest =
+  | { kind: "plan"; selector: string[] }
+  | { kind: "off"; selector: string[]; label: string }
+  | { kind: "undo"; journalId: number; label: string }
+  | { kind: "privacy_default"; on: boolean };
+
+export interface PanelData {
+  audit?: Audit;
+  settings?: Settings;
+  settingsMissing?: boolean;
+  journal?: JournalEntry[];
+  history?: AuditRecord[];
+  homeNotice?: HomeNotice;
+  catalog?: Catalog;
+}
+
+export interface ViewHost {
+  readonly api: Api;
+  readonly t: Localize;
+  readonly language: string;
+  readonly narrow: boolean;
+  readonly standalone: boolean;
+  readonly data: PanelData;
+  readonly busy: boolean;
+  /** Opens the preview of a change; applying it reloads the data. */
+  propose(req: ChangeRequest): void;
+  /** Shows a device's privacy notice (the notices view). */
+  showNotice(deviceId: string): void;
+  /** Re-renders the panel after a view changed its own state. */
+  requestUpdate(): void;
+  clauseTitle(id: string): string;
+  formatTime(iso: string | undefined): string;
+}
