@@ -1,0 +1,173 @@
+"""The hub port: how the core's plans change this Home Assistant, through HA's own APIs.
+
+Mirrors plugin/src/hub/ha/live_port.cpp (the daemon's port over the WebSocket API) action by action,
+with HA's in-process equivalents of those commands: the exposed-entities store, the entity registry,
+services called with blocking=True, and the analytics preferences. Values are the same text
+encodings ("true"/"false", "on"/"off", "locked"/"unlocked", a select option).
+
+The core calls `read`/`write` from the executor thread that runs `Core.handle`; each call runs its
+work on HA's event loop and waits for it (bounded), so registry and service code stays on the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+
+from .const import PORT_TIMEOUT
+
+KNOWN_ASSISTANTS = ("conversation", "cloud.alexa", "cloud.google_assistant")
+
+
+class PortError(HomeAssistantError):
+    """A plan step this Home Assistant cannot take (the core records it and rolls back)."""
+
+
+def _text(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _parse_bool(action: dict[str, Any], value: str) -> bool:
+    if value in ("true", "false"):
+        return value == "true"
+    raise PortError(f'"{value}" is not a value for {action["kind"]} on {action["target"]}')
+
+
+class HaPort:
+    """`domoguard.HubPort` over this Home Assistant."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self._hass = hass
+
+    # -- called by the core, from an executor thread --------------------------------------------
+    def read(self, action: dict[str, Any]) -> str:
+        return self._run(lambda: self._async_read(action))
+
+    def write(self, action: dict[str, Any], value: str) -> None:
+        self._run(lambda: self._async_write(action, value))
+
+    def _run(self, make: Callable[[], Awaitable[Any]]) -> Any:
+        if threading.get_ident() == self._hass.loop_thread_id:
+            raise PortError("the hub port must not be called from the event loop")
+        future = asyncio.run_coroutine_threadsafe(_as_coro(make), self._hass.loop)
+        try:
+            return future.result(PORT_TIMEOUT)
+        except TimeoutError as err:
+            future.cancel()
+            raise PortError(f"Home Assistant did not finish within {PORT_TIMEOUT:.0f} s") from err
+
+    # -- on the event loop -----------------------------------------------------------------------
+    def _exposed(self) -> Any:
+        from homeassistant.components.homeassistant.const import DATA_EXPOSED_ENTITIES  # noqa: PLC0415
+
+        if DATA_EXPOSED_ENTITIES not in self._hass.data:
+            raise PortError("voice assistant settings are not loaded")
+        return self._hass.data[DATA_EXPOSED_ENTITIES]
+
+    def _entity_exists(self, entity_id: str) -> bool:
+        # Entities without a unique id are not in the registry but still have a state.
+        return er.async_get(self._hass).async_get(entity_id) is not None or (
+            self._hass.states.get(entity_id) is not None
+        )
+
+    def _analytics(self) -> Any:
+        from homeassistant.components.analytics import DATA_COMPONENT  # noqa: PLC0415
+
+        if (analytics := self._hass.data.get(DATA_COMPONENT)) is None:
+            raise PortError("analytics is not loaded")
+        return analytics
+
+    async def _async_read(self, a: dict[str, Any]) -> str:
+        kind, target, param = a["kind"], a["target"], a.get("param", "")
+        if kind == "set_expose_new":
+            _check_assistant(param)
+            return _text(self._exposed().async_get_expose_new_entities(param))
+        if kind == "set_analytics":
+            return _text(bool(self._analytics().preferences.get(param, False)))
+        if kind == "set_exposure":
+            _check_assistant(param)
+            if not self._entity_exists(target):
+                raise PortError(f"Home Assistant has no entity {target}")
+            from homeassistant.components.homeassistant.exposed_entities import (  # noqa: PLC0415
+                async_get_entity_settings,
+            )
+
+            self._exposed()
+            settings = async_get_entity_settings(self._hass, target).get(param, {})
+            return _text(bool(settings.get("should_expose")))
+        if kind in ("disable_entity", "hide_entity"):
+            entry = er.async_get(self._hass).async_get(target)
+            if entry is None:
+                raise PortError(f"Home Assistant has no registry entry {target}")
+            return _text((entry.disabled_by if kind == "disable_entity" else entry.hidden_by) is not None)
+        if kind in ("switch", "lock", "select_option"):
+            if (state := self._hass.states.get(target)) is None:
+                raise PortError(f"Home Assistant has no entity {target}")
+            return state.state
+        raise PortError(f'unknown action kind "{kind}"')
+
+    async def _async_write(self, a: dict[str, Any], value: str) -> None:
+        kind, target, param = a["kind"], a["target"], a.get("param", "")
+        hass = self._hass
+        if kind == "set_expose_new":
+            _check_assistant(param)
+            self._exposed().async_set_expose_new_entities(param, _parse_bool(a, value))
+        elif kind == "set_analytics":
+            await self._analytics().save_preferences({param: _parse_bool(a, value)})
+        elif kind == "set_exposure":
+            _check_assistant(param)
+            should = _parse_bool(a, value)
+            # HA would quietly create a settings record for an entity that does not exist; refuse.
+            if not self._entity_exists(target):
+                raise PortError(f"Home Assistant has no entity {target}")
+            from homeassistant.components.homeassistant.exposed_entities import (  # noqa: PLC0415
+                async_expose_entity,
+            )
+
+            self._exposed()
+            async_expose_entity(hass, param, target, should)
+        elif kind in ("disable_entity", "hide_entity"):
+            on = _parse_bool(a, value)
+            registry = er.async_get(hass)
+            if registry.async_get(target) is None:
+                raise PortError(f"Home Assistant has no registry entry {target}")
+            if kind == "disable_entity":
+                registry.async_update_entity(
+                    target, disabled_by=er.RegistryEntryDisabler.USER if on else None
+                )
+            else:
+                registry.async_update_entity(target, hidden_by=er.RegistryEntryHider.USER if on else None)
+        elif kind in ("switch", "lock", "select_option"):
+            domain = target.split(".", 1)[0]
+            data: dict[str, Any] = {"entity_id": target}
+            if kind == "switch":
+                if value not in ("on", "off"):
+                    raise PortError(f'"{value}" is not a value for switch on {target}')
+                service = "turn_on" if value == "on" else "turn_off"
+            elif kind == "lock":
+                if domain != "lock" or value not in ("locked", "unlocked"):
+                    raise PortError(f'"{value}" is not a value for lock on {target}')
+                service = "lock" if value == "locked" else "unlock"
+            else:
+                if domain not in ("select", "input_select"):
+                    raise PortError(f'"{value}" is not a value for select_option on {target}')
+                service = "select_option"
+                data["option"] = value
+            await hass.services.async_call(domain, service, data, blocking=True)
+        else:
+            raise PortError(f'unknown action kind "{kind}"')
+
+
+def _check_assistant(name: str) -> None:
+    if name not in KNOWN_ASSISTANTS:
+        raise PortError(f'unknown assistant "{name}"')
+
+
+async def _as_coro(make: Callable[[], Awaitable[Any]]) -> Any:
+    return await make()

@@ -1,0 +1,82 @@
+"""Repairs: a high or critical finding with a one-click remedy is fixed from HA's Repairs page.
+
+The fix flow shows the plan first (the core's preview for `--fix KEY`: each change in plain words),
+and applies it only when confirmed. The change is journalled; undoing it is one click in the panel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import probatio
+
+from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+
+from .const import DOMAIN
+from .coordinator import DomoGuardCoordinator, markdown_text
+
+MAX_PREVIEW_LINES = 20
+
+
+def _coordinator(hass: HomeAssistant) -> DomoGuardCoordinator | None:
+    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
+        return entry.runtime_data.coordinator
+    return None
+
+
+def preview_text(plan: dict[str, Any]) -> str:
+    """A markdown list of what the plan changes and what it only advises (untrusted text escaped)."""
+    lines = [f"- {markdown_text(a.get('message', ''))}" for a in plan.get("actions") or []]
+    lines += [f"- {markdown_text(g.get('message', '') if isinstance(g, dict) else g)}" for g in plan.get("guidance") or []]
+    if len(lines) > MAX_PREVIEW_LINES:
+        lines = [*lines[:MAX_PREVIEW_LINES], "- …"]
+    return "\n".join(lines) or "-"
+
+
+class FindingRepairFlow(RepairsFlow):
+    def __init__(self, key: str) -> None:
+        self._key = key
+        self._title = ""
+
+    async def async_step_init(self, user_input: dict[str, str] | None = None) -> RepairsFlowResult:
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(self, user_input: dict[str, str] | None = None) -> RepairsFlowResult:
+        coordinator = _coordinator(self.hass)
+        if coordinator is None:
+            return self.async_abort(reason="not_loaded")
+        if user_input is not None:
+            try:
+                await coordinator.async_apply(["--fix", self._key], user=await self._user_name())
+            except HomeAssistantError:
+                return self.async_abort(reason="apply_failed")
+            return self.async_create_entry(data={})
+        reply = await coordinator.async_handle({"type": "domoguard/plan", "selector": ["--fix", self._key]})
+        if not reply.get("success"):
+            return self.async_abort(reason="finding_gone")
+        plan = reply["result"]
+        if not plan.get("actions"):
+            return self.async_abort(reason="nothing_to_do")
+        return self.async_show_form(
+            step_id="confirm",
+            data_schema=probatio.Schema({}),
+            description_placeholders={
+                "title": markdown_text(plan.get("title", "")),
+                "preview": preview_text(plan),
+            },
+        )
+
+    async def _user_name(self) -> str | None:
+        user_id = self.context.get("user_id") if self.context else None
+        if not user_id:
+            return None
+        user = await self.hass.auth.async_get_user(user_id)
+        return user.name if user else None
+
+
+async def async_create_fix_flow(
+    hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
+) -> RepairsFlow:
+    return FindingRepairFlow(str((data or {}).get("key", "")))

@@ -1,0 +1,98 @@
+"""`domoguard/*` over Home Assistant's WebSocket API: every verb forwarded to the core, for the panel.
+
+The commands are the same as the daemon's (plugin/src/api/service.cpp implements them once). HA adds
+what only it knows: who is asking (their name goes into the journal as the person who changed
+something), whether they are an admin (changes need one), and their language by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import probatio
+
+from homeassistant.components import websocket_api
+from homeassistant.core import HomeAssistant, callback
+
+from .const import DOMAIN
+from .coordinator import DomoGuardCoordinator
+
+_TEXT = probatio.All(str, probatio.Length(max=256))
+_ID = probatio.All(str, probatio.Length(min=1, max=128))
+_SELECTOR = probatio.All([_TEXT], probatio.Length(max=8))
+_LANG = probatio.All(str, probatio.Length(min=2, max=15))
+
+# verb -> (extra fields, admin only, adds the caller's name as "user", audits again afterwards)
+VERBS: dict[str, tuple[dict[Any, Any], bool, bool, bool]] = {
+    "status": ({}, False, False, False),
+    "audit": ({}, False, False, False),
+    "device": ({probatio.Required("device_id"): _ID}, False, False, False),
+    "catalog": ({}, False, False, False),
+    "explain": ({probatio.Required("rule"): _ID}, False, False, False),
+    "history": ({probatio.Optional("limit"): probatio.All(int, probatio.Range(min=1, max=500))}, False, False, False),
+    "journal": ({}, False, False, False),
+    "plan": (
+        {probatio.Optional("selector"): _SELECTOR, probatio.Optional("journal_id"): int},
+        False, False, False,
+    ),
+    "apply": ({probatio.Required("selector"): _SELECTOR}, True, True, True),
+    "undo": (
+        {probatio.Optional("selector"): _SELECTOR, probatio.Optional("journal_id"): int},
+        True, True, True,
+    ),
+    "notice": ({probatio.Optional("device_id"): _ID}, False, False, False),
+    "notice/ack": (
+        {probatio.Optional("device_id"): _ID, probatio.Required("version"): _ID},
+        True, True, False,
+    ),
+    "settings": ({}, False, False, False),
+    "settings/set": ({probatio.Required("privacy_default"): bool}, True, True, True),
+}
+
+
+def _loaded_coordinator(hass: HomeAssistant) -> DomoGuardCoordinator | None:
+    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
+        return entry.runtime_data.coordinator
+    return None
+
+
+def _make_handler(verb: str, fields: dict[Any, Any], admin: bool, add_user: bool, refresh: bool) -> Callable[..., Any]:
+    schema = {probatio.Required("type"): f"{DOMAIN}/{verb}", probatio.Optional("lang"): _LANG, **fields}
+
+    async def handler(
+        hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
+    ) -> None:
+        coordinator = _loaded_coordinator(hass)
+        if coordinator is None:
+            connection.send_error(msg["id"], "not_loaded", "DomoGuard is not set up")
+            return
+        request = {k: v for k, v in msg.items() if k != "id"}
+        request.setdefault("lang", hass.config.language or coordinator.lang)
+        if add_user:
+            request["user"] = connection.user.name or connection.user.id
+        reply = await coordinator.async_handle(request)
+        if refresh and reply.get("success"):
+            # The hub changed (or a setting did): audit again so every view agrees.
+            await coordinator.async_refresh()
+        if reply.get("success"):
+            connection.send_result(msg["id"], reply.get("result"))
+        else:
+            error = reply.get("error") or {}
+            connection.send_error(
+                msg["id"],
+                str(error.get("code") or "unknown_error"),
+                str(error.get("message") or "DomoGuard could not do that"),
+            )
+
+    decorated: Callable[..., Coroutine[Any, Any, None]] = websocket_api.async_response(handler)
+    decorated = websocket_api.websocket_command(schema)(decorated)
+    if admin:
+        decorated = websocket_api.require_admin(decorated)
+    return decorated
+
+
+@callback
+def async_register_websocket_commands(hass: HomeAssistant) -> None:
+    for verb, (fields, admin, add_user, refresh) in VERBS.items():
+        websocket_api.async_register_command(hass, _make_handler(verb, fields, admin, add_user, refresh))
