@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "locale/messages.hpp"
+
 namespace domoguard::cli {
 
 struct Words {
@@ -66,6 +68,22 @@ inline Words Words::parse(int argc, char** argv, int from, const std::vector<std
   Words w;
   if (auto err = parse_from(argc, argv, from, valued, flags, w)) w.error = *err;
   return w;
+}
+
+// A yes to a confirmation prompt: "y"/"yes", or the language's own words (cli.confirm.yes: "j,ja,...").
+inline bool confirmed(std::string answer, const locale::Messages& msg) {
+  while (!answer.empty() && (answer.back() == ' ' || answer.back() == '\r')) answer.pop_back();
+  while (!answer.empty() && answer.front() == ' ') answer.erase(answer.begin());
+  std::transform(answer.begin(), answer.end(), answer.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (answer == "y" || answer == "yes") return true;
+  const std::string words = msg.text("cli.confirm.yes");
+  size_t pos = 0;
+  while (pos <= words.size()) {
+    const size_t end = std::min(words.find(',', pos), words.size());
+    if (!answer.empty() && words.substr(pos, end - pos) == answer) return true;
+    pos = end + 1;
+  }
+  return false;
 }
 
 inline std::string env_lang() {

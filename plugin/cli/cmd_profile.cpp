@@ -373,7 +373,7 @@ int apply(const cli::Words& w, const locale::Messages& msg) {
     if (!isatty(STDIN_FILENO)) return fail_text("cli.profile.needs_yes", msg);
     std::cout << msg.text("cli.apply.confirm", {{"count", std::to_string(plan->actions.size())}}) << " " << std::flush;
     std::string answer;
-    if (!std::getline(std::cin, answer) || (answer != "y" && answer != "Y" && answer != "yes")) {
+    if (!std::getline(std::cin, answer) || !cli::confirmed(answer, msg)) {
       std::cout << msg.text("cli.apply.cancelled") << "\n";
       return 0;
     }

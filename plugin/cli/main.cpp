@@ -574,7 +574,7 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
     if (format == "json") std::cout << report::plan_table(*plan, msg) << "\n";
     std::cout << msg.text("cli.apply.confirm", {{"count", std::to_string(plan->actions.size())}}) << " " << std::flush;
     std::string answer;
-    if (!std::getline(std::cin, answer) || (answer != "y" && answer != "Y" && answer != "yes")) {
+    if (!std::getline(std::cin, answer) || !cli::confirmed(answer, msg)) {
       std::cout << msg.text("cli.apply.cancelled") << "\n";
       return 0;
     }

@@ -37,3 +37,21 @@ TEST_CASE("every catalogue has the same keys and placeholders as English", "[loc
     }
   }
 }
+
+#include "cli_words.hpp"
+
+TEST_CASE("a confirmation accepts the household's own word for yes", "[locale][cli]") {
+  using domoguard::cli::confirmed;
+  using domoguard::locale::Messages;
+  CHECK(confirmed("y", Messages("en")));
+  CHECK(confirmed(" Yes \r", Messages("en")));
+  CHECK(confirmed("ja", Messages("de")));
+  CHECK(confirmed("J", Messages("nl")));
+  CHECK(confirmed("oui", Messages("fr")));
+  CHECK(confirmed("sí", Messages("es")));
+  CHECK(confirmed("y", Messages("de")));     // "y" works everywhere, as the prompt's old habit
+  CHECK_FALSE(confirmed("", Messages("de")));
+  CHECK_FALSE(confirmed("n", Messages("de")));
+  CHECK_FALSE(confirmed("ja", Messages("en")));
+  CHECK_FALSE(confirmed("j,ja", Messages("de")));
+}

@@ -189,9 +189,10 @@ std::string explain(const audit::RuleDef& rule, const catalog::Catalog& c, const
     for (size_t i = 0; i < rule.etsi.size(); ++i) o << (i ? ", " : "") << rule.etsi[i];
     o << "\n";
   }
-  o << msg.text("cli.explain.meta", {{"dimension", audit::to_string(rule.dimension)},
-                                     {"source", audit::to_string(rule.risk_source)},
-                                     {"severity", audit::to_string(rule.severity)}})
+  o << msg.text("cli.explain.meta",
+                 {{"dimension", msg.text(std::string("dimension.") + audit::to_string(rule.dimension))},
+                  {"source", msg.text(std::string("risk_source.") + audit::to_string(rule.risk_source))},
+                  {"severity", msg.text(std::string("report.severity.") + audit::to_string(rule.severity))}})
     << "\n";
   o << msg.text("cli.explain.needs") << " ";
   for (size_t i = 0; i < rule.needs.size(); ++i) o << (i ? ", " : "") << model::to_string(rule.needs[i]);
