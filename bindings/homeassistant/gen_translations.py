@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
-COMPONENT = HERE / "custom_components" / "domoguard"
+REPO = HERE.parents[1]  # --repo: where locales/ and manifests/policy/ are
+COMPONENT = HERE / "custom_components" / "domoguard"  # --component
 LANGS = ("en", "de", "fr", "es", "nl")
 MESSAGE_PREFIXES = ("notify.new_device.",)
 
@@ -105,18 +105,23 @@ def wanted_files() -> dict[Path, str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="report stale files instead of writing them")
+    ap.add_argument("--repo", type=Path, help="the checkout holding locales/ and manifests/ (default: this one)")
+    ap.add_argument("--component", type=Path, help="the integration folder (default: custom_components/domoguard here)")
     args = ap.parse_args()
+    global REPO, COMPONENT  # noqa: PLW0603 - a different tree only for tests that run on a copy
+    REPO = args.repo.resolve() if args.repo else REPO
+    COMPONENT = args.component.resolve() if args.component else COMPONENT
     stale = []
     for path, text in wanted_files().items():
         current = path.read_text(encoding="utf-8") if path.exists() else None
         if current == text:
             continue
         if args.check:
-            stale.append(str(path.relative_to(REPO)))
+            stale.append(str(path))
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(REPO)}")
+            print(f"wrote {path}")
     if stale:
         print("stale (run bindings/homeassistant/gen_translations.py): " + ", ".join(stale), file=sys.stderr)
         return 1

@@ -38,6 +38,7 @@ say "wheel installed in $(elapsed "$t1") s"
 
 mkdir -p "$work/custom_components"
 cp -r "$here/custom_components/domoguard" "$work/custom_components/"
+rm -rf "$work/custom_components/domoguard/frontend"
 if [ -f "$repo/ui-panel/dist/domoguard-panel.js" ]; then
     mkdir -p "$work/custom_components/domoguard/frontend"
     cp "$repo/ui-panel/dist/domoguard-panel.js" "$work/custom_components/domoguard/frontend/"
@@ -46,6 +47,10 @@ else
 fi
 touch "$work/custom_components/__init__.py"
 cp -r "$here/tests" "$work/tests"
+cp "$here/gen_translations.py" "$here/hacs.json" "$work/"
+mkdir -p "$work/repo/manifests"
+cp -r "$repo/locales" "$work/repo/"
+cp -r "$repo/manifests/policy" "$work/repo/manifests/"
 find "$work" -name __pycache__ -prune -exec rm -rf {} +
 cat >"$work/pytest.ini" <<'INI'
 [pytest]
