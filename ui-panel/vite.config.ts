@@ -58,5 +58,7 @@ export default defineConfig({
   test: {
     environment: "happy-dom",
     include: ["test/**/*.test.ts"],
+    // Expected noise: Lit's development build notice, and the fallback test's own warning.
+    onConsoleLog: (log) => !/Lit is in dev mode|domoguard: no text for/.test(log),
   },
 });

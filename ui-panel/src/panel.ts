@@ -83,6 +83,9 @@ export class DomoguardPanel extends LitElement implements ViewHost {
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.standalone) {
+      // domoguardd's page holds only this element: let it fill the window, in the browser's colour scheme.
+      document.documentElement.style.colorScheme = "light dark";
+      document.body.style.margin = "0";
       const q = new URLSearchParams(location.search).get("lang");
       if (q) this.chosenLang = pickLanguage(q);
       const h = location.hash.replace(/^#/, "") as Tab;
