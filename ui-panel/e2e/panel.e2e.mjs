@@ -113,6 +113,43 @@ async function applyInDialog(page) {
   return text;
 }
 
+/** WCAG contrast of the panel's texts against what is behind them (alpha backgrounds blended). */
+async function lowContrast(page) {
+  return page.evaluate(() => {
+    const parse = (c) => { const m = c.match(/[\d.]+/g)?.map(Number) ?? [0, 0, 0, 0]; return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 }; };
+    const over = (top, under) => ({ r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a), b: top.b * top.a + under.b * (1 - top.a), a: 1 });
+    const parentOf = (el) => el.parentElement ?? el.getRootNode()?.host ?? null;
+    const background = (el) => {
+      const layers = [];
+      for (let e = el; e; e = parentOf(e)) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c.a > 0) layers.push(c);
+        if (c.a >= 1) break;
+      }
+      let bg = { r: 255, g: 255, b: 255, a: 1 };
+      if (layers.length && layers[layers.length - 1].a < 1 && matchMedia('(prefers-color-scheme: dark)').matches) bg = { r: 0, g: 0, b: 0, a: 1 };
+      for (const l of layers.reverse()) bg = over(l, bg);
+      return bg;
+    };
+    const lum = ({ r, g, b }) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+    const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+    const root = document.querySelector('domoguard-panel').shadowRoot;
+    const bad = [];
+    let checked = 0;
+    const sel = '.toolbar h1, [role=tab], .score-max, .muted, .chip, button, .why, .clauses, .remedy p, .badge-new, h2, h3, dt, dd, td, th, .lines li, .ack, .outcome';
+    for (const el of root.querySelectorAll(sel)) {
+      if (!el.getClientRects().length || !el.textContent.trim()) continue;
+      const cs = getComputedStyle(el);
+      const fg = over(parse(cs.color), background(el));
+      const r = ratio(fg, background(el));
+      checked++;
+      const large = parseFloat(cs.fontSize) >= 24 || (parseFloat(cs.fontSize) >= 18.66 && Number(cs.fontWeight) >= 700);
+      if (r < (large ? 3 : 4.5)) bad.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${r.toFixed(2)}`);
+    }
+    return { bad, checked };
+  });
+}
+
 async function noSideScroll(page, where) {
   const m = await page.evaluate(() => ({ sw: document.scrollingElement.scrollWidth, cw: document.scrollingElement.clientWidth }));
   assert.ok(m.sw <= m.cw, `${where}: page is ${m.sw} px wide in a ${m.cw} px viewport`);
@@ -148,6 +185,20 @@ try {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  await step('texts have enough contrast, light and dark', async () => {
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const tab of ['overview', 'protection', 'notices', 'history']) {
+        await openTab(page, tab);
+        const { bad, checked } = await lowContrast(page);
+        assert.ok(checked >= 6, `${scheme} ${tab}: only ${checked} texts checked`);
+        assert.deepEqual(bad, [], `${scheme} ${tab}: texts below WCAG AA contrast`);
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await openTab(page, 'overview');
+  });
+
   await step('tabs work from the keyboard', async () => {
     await page.locator('#tab-overview').focus();
     await page.keyboard.press('ArrowRight');
@@ -164,11 +215,6 @@ try {
     assert.ok(preview.actions.length > 0, 'the demo home has something to change at this level');
     await openTab(page, 'protection');
     const row = page.locator('.level-row[data-category=voice_microphones]');
-    const levels = page.locator('section', { has: page.locator('[data-testid=level-picker]') });
-    await levels.screenshot({ path: path.join(SHOTS, 'level-picker-light.png') });
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await levels.screenshot({ path: path.join(SHOTS, 'level-picker-dark.png') });
-    await page.emulateMedia({ colorScheme: 'light' });
     await row.locator('button[data-level=recommended]').click();
     // The preview is the API's plan, action for action.
     await page.locator('[data-testid=plan-actions]').waitFor();
@@ -183,6 +229,11 @@ try {
     assert.ok(after.findings.length < before.findings.length && after.score >= before.score,
       `findings ${before.findings.length} → ${after.findings.length}, score ${before.score} → ${after.score}`);
     await row.locator('button[data-level=recommended][aria-pressed=true]').waitFor();
+    const levels = page.locator('section', { has: page.locator('[data-testid=level-picker]') });
+    await levels.screenshot({ path: path.join(SHOTS, 'level-picker-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await levels.screenshot({ path: path.join(SHOTS, 'level-picker-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     await openTab(page, 'overview');
     await page.waitForFunction((s) => document.querySelector('domoguard-panel').shadowRoot.querySelector('.score-num')?.textContent === String(s), after.score);
     await page.waitForFunction((n) => document.querySelector('domoguard-panel').shadowRoot.querySelectorAll('details.area li.finding').length === n, after.findings.length);

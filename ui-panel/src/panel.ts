@@ -66,6 +66,7 @@ export class DomoguardPanel extends LitElement implements ViewHost {
   private _api?: Api;
   private notices = new NoticesView(this);
   private loadSeq = 0;
+  private poll?: ReturnType<typeof setInterval>;
   private started = false;
 
   get api(): Api {
@@ -82,6 +83,8 @@ export class DomoguardPanel extends LitElement implements ViewHost {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The hub keeps changing (a device paired, a setting changed): re-read when DomoGuard audited again.
+    this.poll = setInterval(() => void this.refreshIfAudited(), 30_000);
     if (this.standalone) {
       // domoguardd's page holds only this element: let it fill the window, in the browser's colour scheme.
       document.documentElement.style.colorScheme = "light dark";
@@ -95,6 +98,7 @@ export class DomoguardPanel extends LitElement implements ViewHost {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearInterval(this.poll);
     this._api?.transport.close?.();
     this._api = undefined;
   }
@@ -159,6 +163,17 @@ export class DomoguardPanel extends LitElement implements ViewHost {
     this.notices.reset();
     this.requestUpdate();
     if (this.data.homeNotice) void this.notices.loadAll(this.data.homeNotice);
+  }
+
+  private async refreshIfAudited(): Promise<void> {
+    if (!this.ready() || !this.data.audit || this.dialog || document.visibilityState !== "visible") return;
+    try {
+      const s = await this.api.status();
+      const a = this.data.audit;
+      if (s.audited_at !== a.audited_at || s.score !== a.score || s.findings !== a.findings.length) await this.reload();
+    } catch {
+      /* the next round tries again; a failed load shows its own message */
+    }
   }
 
   private clauses = new Map<string, string>();

@@ -41,7 +41,11 @@ function findingItem(host: ViewHost, f: Finding, isNew: boolean, showSubject = f
       ${t("panel.finding.serves")}
       ${clauses.map(
         (c, i) => html`${i ? "; " : ""}<span class="clause"
-            >${c.title ? t("panel.finding.clause", { id: c.id, title: c.title }) : t("panel.finding.clause_id", { id: c.id })}</span
+            >${/^[A-Z]$/.test(c.id)
+              ? t("panel.finding.annex", { id: c.id, title: c.title })
+              : c.title
+                ? t("panel.finding.clause", { id: c.id, title: c.title })
+                : t("panel.finding.clause_id", { id: c.id })}</span
           >`,
       )}
     </p>

@@ -22,6 +22,12 @@ export function settingsFromLocale(t: Localize): Settings {
   };
 }
 
+/** The level of the whole home: the one every category has, if they all have the same. */
+export function wholeHomeLevel(s: Settings): string | null {
+  const first = s.categories[0]?.level ?? null;
+  return first && s.categories.every((c) => c.level === first) ? first : null;
+}
+
 function levelPicker(host: ViewHost, s: Settings, label: string, current: string | null, category?: string): TemplateResult {
   const t = host.t;
   return html`<div class="level-row" data-category=${category ?? "all"}>
@@ -69,7 +75,7 @@ export function renderProtection(host: ViewHost): TemplateResult {
       </dl>
       <div class="levels" data-testid="level-picker">
         ${s.categories.map((c) => levelPicker(host, s, c.title, c.level, c.name))}
-        ${levelPicker(host, s, t("panel.protection.whole_home"), null)}
+        ${levelPicker(host, s, t("panel.protection.whole_home"), wholeHomeLevel(s))}
       </div>
     </section>
     <section class="card" aria-labelledby="modes-heading">
