@@ -286,6 +286,41 @@ try {
     assert.equal((await api(demo.port, { type: 'domoguard/settings' })).child_safe.on, false);
   });
 
+  await step('a scenario shows its plan, applies, and "Undo" in the result puts it back', async () => {
+    await openTab(page, 'protection');
+    const before = await api(demo.port, { type: 'domoguard/audit' });
+    const preview = await api(demo.port, { type: 'domoguard/plan', selector: ['--scenario', 'guests'], lang: 'en' });
+    await page.locator('button.scenario[data-scenario=guests]').click();
+    await page.locator('[data-testid=plan-actions], [data-testid=plan-nothing]').first().waitFor();
+    assert.equal(await page.locator('[data-testid=plan-actions] li').count(), preview.actions.length);
+    await page.locator('[data-testid=plan-apply]').click();
+    await page.locator('[data-testid=plan-result]').waitFor();
+    assert.equal((await api(demo.port, { type: 'domoguard/settings' })).scenario, 'guests');
+    await page.locator('[data-testid=plan-undo]').click();            // undo straight from the result
+    await page.locator('[data-testid=plan-apply]').click();
+    await page.locator('[data-testid=plan-result]').waitFor();
+    await page.locator('[data-testid=plan-close]').click();
+    await page.waitForFunction(() => !document.querySelector('domoguard-panel').shadowRoot.querySelector('#plan-dialog').open);
+    const after = await api(demo.port, { type: 'domoguard/audit' });
+    assert.deepEqual([...keysOf(after)].sort(), [...keysOf(before)].sort(), 'undo restored the findings');
+    assert.notEqual((await api(demo.port, { type: 'domoguard/settings' })).scenario, 'guests');
+  });
+
+  await step('privacy by default: the switch explains, then changes the setting', async () => {
+    await openTab(page, 'protection');
+    const initial = (await api(demo.port, { type: 'domoguard/settings' })).privacy_default.on;
+    const sw = page.locator('[data-testid=privacy-default]');
+    assert.equal(await sw.getAttribute('aria-checked'), String(initial));
+    for (const want of [!initial, initial]) {
+      await sw.click();
+      await page.locator('#plan-dialog .dialog-body p').first().waitFor();
+      assert.equal((await api(demo.port, { type: 'domoguard/settings' })).privacy_default.on, !want, 'nothing changes before confirming');
+      await applyInDialog(page);
+      assert.equal((await api(demo.port, { type: 'domoguard/settings' })).privacy_default.on, want);
+      await page.locator(`[data-testid=privacy-default][aria-checked=${want}]`).waitFor();
+    }
+  });
+
   await step('a device\'s privacy notice, acknowledged', async () => {
     await openTab(page, 'overview');
     await page.locator(`article[data-device="${LOCK_ID}"] button.link`).click();

@@ -278,6 +278,13 @@ export class DomoguardPanel extends LitElement implements ViewHost {
     }
   }
 
+  /** Offers the undo of what was just applied, previewed like any other change. */
+  private undoNow(d: DialogState): void {
+    const r = d.result!;
+    this.propose({ kind: "undo", journalId: r.journal_id, label: this.t("panel.plan.undo_title", { title: r.plan.title }) });
+    this.dialog = { ...this.dialog!, changed: true };
+  }
+
   private closeDialog(): void {
     const d = this.renderRoot.querySelector<HTMLDialogElement>("#plan-dialog");
     if (d?.open) d.close();
@@ -357,7 +364,10 @@ export class DomoguardPanel extends LitElement implements ViewHost {
             </div>
             <div class="dialog-buttons">
               ${d.phase === "done" || d.phase === "error"
-                ? html`<button class="primary" data-testid="plan-close" @click=${this.closeDialog}>${t("panel.plan.close")}</button>`
+                ? html`${d.phase === "done" && d.result?.ok && d.result.journal_id && d.req.kind !== "undo"
+                      ? html`<button data-testid="plan-undo" @click=${() => this.undoNow(d)}>${t("panel.history.undo")}</button>`
+                      : nothing}
+                    <button class="primary" data-testid="plan-close" @click=${this.closeDialog}>${t("panel.plan.close")}</button>`
                 : html`<button data-testid="plan-cancel" ?disabled=${d.phase === "applying"} @click=${this.closeDialog}>${t("panel.plan.cancel")}</button>
                     ${canApply || d.phase === "applying"
                       ? html`<button class="primary" data-testid="plan-apply" ?disabled=${d.phase !== "preview"} @click=${this.confirm}>${applyLabel}</button>`

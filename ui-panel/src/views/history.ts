@@ -23,7 +23,7 @@ export function renderHistory(host: ViewHost): TemplateResult {
                     <div class="muted">${host.formatTime(e.created_at)} · ${t(`panel.state.${e.state}`, undefined, e.state)}</div>
                   </div>
                   ${canUndo(e)
-                    ? html`<button ?disabled=${host.busy} @click=${() => host.propose({ kind: "undo", journalId: e.journal_id, label })}>
+                    ? html`<button ?disabled=${host.busy} @click=${() => host.propose({ kind: "undo", journalId: e.journal_id, label: t("panel.plan.undo_title", { title: label }) })}>
                         ${t("panel.history.undo")}<span class="visually-hidden">: ${label}</span>
                       </button>`
                     : ""}
