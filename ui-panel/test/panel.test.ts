@@ -1,0 +1,68 @@
+// The panel follows Home Assistant's conventions for custom panels: hass/narrow/route/panel
+// properties, navigation through history + "location-changed", and the sidebar toggle when narrow.
+import { describe, expect, it } from "vitest";
+import "../src/main";
+
+type Panel = HTMLElement & { hass: unknown; narrow: boolean; route: unknown; panel: unknown; tab: string; updateComplete: Promise<unknown> };
+
+const calls: { type: string; lang?: string }[] = [];
+const hass = {
+  language: "nl",
+  locale: { language: "nl" },
+  user: { name: "Alex" },
+  callWS: async (msg: { type: string; lang?: string }) => {
+    calls.push(msg);
+    if (msg.type === "domoguard/audit")
+      return { hub: { id: "", name: "Home", version: "1" }, score: 77, summary: {}, rules_run: 1, areas: [], devices: [], findings: [], not_run: [], audited_at: "" };
+    if (msg.type === "domoguard/journal" || msg.type === "domoguard/history") return [];
+    return Promise.reject({ code: "unknown_command", message: "no" });
+  },
+};
+
+async function mount(props: Partial<Panel>): Promise<Panel> {
+  const el = document.createElement("domoguard-panel") as Panel;
+  Object.assign(el, props);
+  document.body.append(el);
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+    await el.updateComplete;
+  }
+  return el;
+}
+
+describe("the panel in Home Assistant", () => {
+  it("talks through hass.callWS and asks for texts in the user's language", async () => {
+    calls.length = 0;
+    const el = await mount({ hass, narrow: false, route: { prefix: "/domoguard", path: "" }, panel: { url_path: "domoguard" } });
+    expect(calls.map((c) => c.type)).toContain("domoguard/audit");
+    expect(calls.every((c) => c.lang === "nl")).toBe(true);
+    expect(el.shadowRoot!.querySelector("#tab-overview")!.textContent).toBe("Overzicht");
+    expect(el.shadowRoot!.querySelector(".score-num")!.textContent).toBe("77");
+    el.remove();
+  });
+
+  it("opens the tab its route names and navigates like Home Assistant", async () => {
+    const el = await mount({ hass, narrow: false, route: { prefix: "/domoguard", path: "/history" } });
+    expect(el.tab).toBe("history");
+    let changed = 0;
+    window.addEventListener("location-changed", () => changed++);
+    (el.shadowRoot!.querySelector("#tab-notices") as HTMLButtonElement).click();
+    expect(location.pathname).toBe("/domoguard/notices");
+    expect(changed).toBe(1);
+    el.remove();
+  });
+
+  it("offers the sidebar toggle when narrow", async () => {
+    const el = await mount({ hass, narrow: true, route: { prefix: "/domoguard", path: "" } });
+    let toggled = 0;
+    document.body.addEventListener("hass-toggle-menu", () => toggled++);
+    const menu = el.shadowRoot!.querySelector("button.menu") as HTMLButtonElement;
+    expect(menu.getAttribute("aria-label")).toBeTruthy();
+    menu.click();
+    expect(toggled).toBe(1);
+    el.narrow = false;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector("button.menu")).toBeNull();
+    el.remove();
+  });
+});
