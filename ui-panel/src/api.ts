@@ -199,8 +199,12 @@ export class Api {
     return this.transport.call<T>({ type: `domoguard/${type}`, lang: this.lang, ...fields });
   }
 
+  /**
+   * Who is making a change, for the journal. Inside Home Assistant the integration adds the signed-in
+   * user itself (and its command schemas refuse a "user" field), so it is sent to the daemon only.
+   */
   private who(): Record<string, unknown> {
-    return this.user ? { user: this.user } : {};
+    return this.user && this.transport.kind === "daemon" ? { user: this.user } : {};
   }
 
   status() { return this.call<Status>("status"); }
@@ -216,7 +220,8 @@ export class Api {
   history(limit = 20) { return this.call<AuditRecord[]>("history", { limit }); }
   homeNotice() { return this.call<HomeNotice>("notice"); }
   deviceNotice(deviceId: string) { return this.call<DeviceNotice>("notice", { device_id: deviceId }); }
-  acknowledge(deviceId: string | undefined, version: string, user: string) {
-    return this.call<HomeNotice | DeviceNotice>("notice/ack", { ...(deviceId ? { device_id: deviceId } : {}), version, user });
+  acknowledge(deviceId: string | undefined, version: string, user?: string) {
+    const who = this.transport.kind === "daemon" && user ? { user } : {};
+    return this.call<HomeNotice | DeviceNotice>("notice/ack", { ...(deviceId ? { device_id: deviceId } : {}), version, ...who });
   }
 }

@@ -112,7 +112,7 @@ export class DomoguardNoticeCard extends LitElement {
     const n = this.notice;
     const user = this.hass?.user?.name;
     if (!n || !this.api) return;
-    if (!user) {
+    if (!user && this.api.transport.kind === "daemon") {
       this.message = this.t("card.need_user");
       return;
     }

@@ -110,3 +110,29 @@ describe("DaemonTransport", () => {
     await expect(t.call({ type: "domoguard/status" })).rejects.toMatchObject({ code: "timeout" });
   });
 });
+
+describe("Api requests", async () => {
+  const { Api } = await import("../src/api");
+  const sent: Record<string, unknown>[] = [];
+  const recorder = (kind: "hass" | "daemon") => ({ kind, call: async (r: Record<string, unknown>) => (sent.push(r), {}) }) as never;
+  it("carry the language in every request", async () => {
+    sent.length = 0;
+    const api = new Api(recorder("daemon"), "fr", "Alex");
+    await api.status();
+    await api.plan(["--level", "basic"]);
+    await api.deviceNotice("d1");
+    expect(sent.map((r) => r.lang)).toEqual(["fr", "fr", "fr"]);
+    expect(sent[1]).toEqual({ type: "domoguard/plan", lang: "fr", selector: ["--level", "basic"] });
+  });
+  it("name the person to the daemon, not to Home Assistant (which adds the signed-in user itself)", async () => {
+    sent.length = 0;
+    await new Api(recorder("daemon"), "en", "Alex").apply(["--child-safe", "on"]);
+    await new Api(recorder("hass"), "en", "Alex").apply(["--child-safe", "on"]);
+    await new Api(recorder("daemon"), "en").acknowledge("d1", "v1", "Sam");
+    await new Api(recorder("hass"), "en").acknowledge(undefined, "v1", "Sam");
+    expect(sent[0]).toMatchObject({ user: "Alex" });
+    expect(sent[1]).not.toHaveProperty("user");
+    expect(sent[2]).toEqual({ type: "domoguard/notice/ack", lang: "en", device_id: "d1", version: "v1", user: "Sam" });
+    expect(sent[3]).toEqual({ type: "domoguard/notice/ack", lang: "en", version: "v1" });
+  });
+});

@@ -70,8 +70,10 @@ export class NoticesView {
 
   private async acknowledge(deviceId: string | undefined, version: string): Promise<void> {
     const t = this.host.t;
-    const user = this.host.standalone ? this.ackName.trim() : (this.host.api.user ?? "").trim();
-    if (!user) {
+    // The daemon records the name typed here; Home Assistant's integration records the signed-in user.
+    const viaHass = this.host.api.transport.kind === "hass";
+    const user = viaHass ? (this.host.api.user ?? "") : this.ackName.trim();
+    if (!viaHass && !user) {
       this.message = t("panel.notice.need_name");
       this.host.requestUpdate();
       return;
@@ -140,7 +142,7 @@ export class NoticesView {
     const homeState = ackState(home.acknowledgement);
     return html`
       ${this.message ? html`<p class="card notice-message" role="status">${this.message}</p>` : nothing}
-      ${host.standalone
+      ${host.api.transport.kind === "daemon"
         ? html`<div class="card name-row">
             <label for="ack-name">${t("panel.notice.your_name")}</label>
             <input id="ack-name" maxlength="200" autocomplete="name" .value=${this.ackName} @input=${(e: Event) => (this.ackName = (e.target as HTMLInputElement).value)} />
