@@ -103,7 +103,7 @@ bool valid_key(std::string_view s) {
 }
 
 Result<json::value> parse_json(std::string_view text, const std::string& file) {
-  json::error_code ec;
+  boost::system::error_code ec;
   auto v = json::parse(text, ec);
   if (ec) return profile_error("error.profile.malformed", "The profile file is not JSON: " + ec.message(), file, "",
                                {{"reason", ec.message()}, {"field", ""}});
