@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
-import type { Plugin } from "vite";
+import { transformWithEsbuild, type Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 import { readCatalogues } from "./tools/locales";
 
@@ -28,6 +28,21 @@ function locales(): Plugin {
   };
 }
 
+// Vite leaves whitespace in ES-format library builds (for bundlers that tree-shake them); this file is
+// loaded as is by browsers, so minify it fully.
+function minifyChunk(): Plugin {
+  return {
+    name: "domoguard-minify",
+    apply: "build",
+    async generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== "chunk") continue;
+        chunk.code = (await transformWithEsbuild(chunk.code, chunk.fileName, { minify: true, format: "esm", target: "es2022", legalComments: "none" })).code;
+      }
+    },
+  };
+}
+
 function bundleSize(): Plugin {
   return {
     name: "domoguard-bundle-size",
@@ -45,7 +60,7 @@ function bundleSize(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [locales(), bundleSize()],
+  plugins: [locales(), minifyChunk(), bundleSize()],
   esbuild: { target: "es2022", legalComments: "none" },
   build: {
     target: "es2022",
