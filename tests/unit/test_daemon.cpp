@@ -291,3 +291,49 @@ TEST_CASE("settings report what the journal has in force, and privacy by default
   fs::remove(db.string() + "-wal");
   fs::remove(db.string() + "-shm");
 }
+
+TEST_CASE("undo can be previewed by journal id, and the home notice says which device notices are acknowledged", "[daemon][api]") {
+  auto service = demo_service_with_port();
+  auto applied = call(*service, R"({"type":"domoguard/apply","selector":["--level","recommended","--category","voice_microphones"]})");
+  REQUIRE(applied.at("success").as_bool());
+  const auto id = applied.at("result").at("journal_id").as_int64();
+  auto preview = call(*service, json::serialize(json::object{{"type", "domoguard/plan"}, {"journal_id", id}}));
+  REQUIRE(preview.at("success").as_bool());
+  CHECK(preview.at("result").at("actions").as_array().size() == applied.at("result").at("steps").as_array().size());
+  CHECK_FALSE(call(*service, R"({"type":"domoguard/plan","journal_id":999999})").at("success").as_bool());
+  CHECK_FALSE(call(*service, R"({"type":"domoguard/plan"})").at("success").as_bool());
+  auto status = call(*service, R"({"type":"domoguard/status"})");
+  CHECK(status.at("result").at("audit_id").as_int64() >= 2);  // the first audit, and the one after the change
+}
+
+TEST_CASE("the home notice marks each device notice acknowledged or not", "[daemon][api]") {
+  const fs::path db = fs::temp_directory_path() / ("dg-acks-" + std::to_string(::getpid()) + ".db");
+  fs::remove(db);
+  {
+    auto s = api::Service::create({db.string(), "en"});
+    REQUIRE(s);
+    auto home = app::load_demo();
+    REQUIRE(home);
+    REQUIRE((*s)->set_home(std::move(*home), "demo"));
+    auto& service = **s;
+    auto home_notice = call(service, R"({"type":"domoguard/notice"})").at("result").as_object();
+    const auto& devs = home_notice.at("devices").as_array();
+    REQUIRE(devs.size() > 2);
+    for (const auto& d : devs) CHECK(d.at("acknowledgement").at("needs_ack").as_bool());
+    const auto first = devs[0].at("device_id");
+    auto dn = call(service, json::serialize(json::object{{"type", "domoguard/notice"}, {"device_id", first}})).at("result");
+    auto ack = call(service, json::serialize(json::object{{"type", "domoguard/notice/ack"}, {"device_id", first},
+                                                          {"version", dn.at("version")}, {"user", "Alex"}}));
+    REQUIRE(ack.at("success").as_bool());
+    auto after = call(service, R"({"type":"domoguard/notice"})").at("result").at("devices").as_array();
+    int acked = 0;
+    for (const auto& d : after)
+      if (!d.at("acknowledgement").at("needs_ack").as_bool()) {
+        ++acked;
+        CHECK(d.at("device_id") == first);
+        CHECK(d.at("acknowledgement").at("user").as_string() == "Alex");
+      }
+    CHECK(acked == 1);
+  }
+  for (const auto* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+}

@@ -124,6 +124,7 @@ Result<AuditDelta> Service::record(audit::AuditResult result, const std::string&
   source_ = source;
   audited_at_ = now_utc();
   previous_score_ = previous;
+  ++audit_seq_;
   return d;
 }
 
@@ -227,6 +228,7 @@ std::string Service::handle(const std::string& request) {
     json::object s{{"ready", home_ != nullptr}, {"version", DOMOGUARD_VERSION}};
     if (home_) {
       s["score"] = result_.score;
+      s["audit_id"] = audit_seq_;
       s["findings"] = result_.findings.size();
       s["devices"] = home_->devices.size();
       s["hub_version"] = home_->hub.version;
@@ -351,14 +353,16 @@ std::string Service::handle(const std::string& request) {
     aopts.hub = app::home_key(*home_, source_);
     aopts.actor = person.empty() ? "domoguard" : person;
     std::optional<policy::Selector> sel;
-    if (type != "domoguard/undo" || !words.empty()) {
+    // A plan asked for by journal id, without a selector, is the preview of undoing that entry.
+    const bool undo_preview = type == "domoguard/plan" && words.empty() && req.if_contains("journal_id");
+    if ((type != "domoguard/undo" && !undo_preview) || !words.empty()) {
       auto parsed = policy::parse_selector(words);
       if (!parsed) return error("invalid_format", parsed.error().key, parsed.error().message);
       sel = *parsed;
     }
     const bool by_journal = sel && !sel->on &&
                             (sel->kind == policy::Selector::Kind::child_safe || sel->kind == policy::Selector::Kind::privacy_default);
-    if (type == "domoguard/plan" && !by_journal) {
+    if (type == "domoguard/plan" && !by_journal && !undo_preview) {
       auto plan = policy::compile(*home_, result_.findings, *sel);
       if (!plan) return error("invalid_format", plan.error().key, plan.error().message);
       return ok(parse_text(report::plan_json(*plan, msg)));
@@ -367,7 +371,7 @@ std::string Service::handle(const std::string& request) {
       return error("not_supported", "error.api.no_port", "This host can show plans but not change the hub");
     // What to undo: the id given, or the latest plan (of the mode being switched off).
     std::optional<store::JournalPlan> target;
-    if (type == "domoguard/undo" || by_journal) {
+    if (type == "domoguard/undo" || by_journal || undo_preview) {
       if (auto* id = req.if_contains("journal_id"); id && id->is_int64()) {
         auto jp = journal_->get(id->as_int64());
         if (!jp) return error("not_found", jp.error().key, jp.error().message);
@@ -490,6 +494,22 @@ std::string Service::handle(const std::string& request) {
       }
     }
     out["acknowledgement"] = std::move(ack);
+    // The home notice lists the devices' notices: say for each whether its current version is acknowledged.
+    if (hn && notices_)
+      if (auto* devs = out.if_contains("devices"); devs && devs->is_array())
+        for (auto& d : devs->as_array()) {
+          auto& o = d.as_object();
+          const auto* id = o.if_contains("device_id");
+          const auto* ver = o.if_contains("version");
+          if (!id || !id->is_string() || !ver || !ver->is_string()) continue;
+          auto latest = notices_->latest(key, std::string(id->as_string()));
+          if (!latest) return error("internal", latest.error().key, latest.error().message);
+          json::object a{{"needs_ack", true}};
+          if (*latest)
+            a = json::object{{"needs_ack", (*latest)->version != ver->as_string()}, {"user", (*latest)->user},
+                             {"at", (*latest)->acked_at}, {"version", (*latest)->version}};
+          o["acknowledgement"] = std::move(a);
+        }
     return ok(std::move(out));
   }
   return error("unknown_command", "error.api.unknown_command", "Unknown command");

@@ -79,6 +79,7 @@ class Service {
   // survives restarts; else since the previous audit in memory).
   std::optional<int> previous_score_;
   std::vector<std::string> since_new_, since_resolved_;
+  int64_t audit_seq_ = 0;                     // counts audits in this process: front ends poll it
   std::unique_ptr<model::Home> home_;
   audit::AuditResult result_;
   std::string source_;

@@ -31,7 +31,7 @@ json::object rule_json(const audit::RuleDef& r, const locale::Messages& msg) {
   const std::string id(r.id);
   return {{"id", id},
           {"title", msg.text("rule." + id + ".title", {{"name", "…"}})},
-          {"why", msg.text_or_empty("rule." + id + ".why")},
+          {"why", msg.text_or_empty("rule." + id + ".why", {{"name", "…"}})},
           {"clauses", std::move(clauses)},
           {"etsi", std::move(etsi)},
           {"dimension", audit::to_string(r.dimension)},
@@ -59,7 +59,7 @@ json::object finding_json(const Finding& f, const AuditView& v) {
                  {"clauses", std::move(clauses)},
                  {"severity", audit::to_string(f.severity)},
                  {"title", finding_title(f, v.msg)},
-                 {"why", v.msg.text_or_empty("rule." + f.rule + ".why")},
+                 {"why", v.msg.text_or_empty("rule." + f.rule + ".why", f.placeholders)},
                  {"subject", json::object{{"kind", f.subject.kind}, {"id", f.subject.id}, {"name", f.subject.name}}},
                  {"evidence", std::move(evidence)},
                  {"remediation", std::move(rem)}};

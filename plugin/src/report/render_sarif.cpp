@@ -33,7 +33,7 @@ std::string audit_sarif(const AuditView& v) {
     rules.push_back(json::object{
         {"id", id},
         {"shortDescription", json::object{{"text", v.msg.text("rule." + id + ".title", {{"name", "…"}})}}},
-        {"fullDescription", json::object{{"text", v.msg.text_or_empty("rule." + id + ".why")}}},
+        {"fullDescription", json::object{{"text", v.msg.text_or_empty("rule." + id + ".why", {{"name", "…"}})}}},
         {"defaultConfiguration", json::object{{"level", level_of(r.severity)}}},
         {"properties", json::object{{"iso27403", std::move(clauses)}, {"etsi_en_303_645", std::move(etsi)},
                                     {"dimension", audit::to_string(r.dimension)}}}});

@@ -176,7 +176,7 @@ std::string explain(const audit::RuleDef& rule, const catalog::Catalog& c, const
   const std::string id(rule.id);
   std::ostringstream o;
   o << id << ": " << msg.text("rule." + id + ".title", {{"name", "…"}}) << "\n\n";
-  if (auto why = msg.text_or_empty("rule." + id + ".why"); !why.empty()) o << why << "\n\n";
+  if (auto why = msg.text_or_empty("rule." + id + ".why", {{"name", "…"}}); !why.empty()) o << why << "\n\n";
   o << msg.text("cli.explain.clauses") << "\n";
   for (auto cl : rule.clauses) {
     const std::string cid(cl);
