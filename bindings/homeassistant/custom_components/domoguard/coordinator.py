@@ -94,6 +94,10 @@ def issue_id_for(key: str) -> str:
     return "finding_" + hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
+def plain_text(text: str, limit: int = 300) -> str:
+    return " ".join(str(text).split())[:limit]
+
+
 def markdown_text(text: str, limit: int = 300) -> str:
     """Device and hub text is untrusted: shown as text in HA's markdown, never as markup or links."""
     text = " ".join(str(text).split())[:limit]
@@ -245,7 +249,8 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
                 severity=ir.IssueSeverity.CRITICAL if f["severity"] == "critical" else ir.IssueSeverity.ERROR,
                 translation_key="finding_fixable" if fixable else "finding",
                 translation_placeholders={
-                    "title": markdown_text(f.get("title", "")),
+                    # The title is shown as plain text; the rest goes into the markdown description.
+                    "title": plain_text(f.get("title", "")),
                     "why": markdown_text(f.get("why", ""), 600),
                     "remedy": markdown_text(remediation.get("message", ""), 600),
                     "rule": markdown_text(f.get("rule", "")),
