@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Sets up and runs every DomoGuard test: the Catch2 suite in a warnings-as-errors release build and
 # again under AddressSanitizer + UndefinedBehaviorSanitizer, a short fuzzing run of every parser,
-# the demo data check, the HTML report in headless Chromium, the live tests against a real Home
-# Assistant (in a Debian forky root cached outside the checkout), and the benchmarks (which print
-# figures and assert nothing about time).
+# the demo data check, the HTML report in headless Chromium, the panel (vitest, and end to end in
+# Chromium against domoguardd --demo), the Python bridge and the Home Assistant integration inside a
+# real Home Assistant, the live tests against a real Home Assistant (in a Debian forky root cached
+# outside the checkout), the add-on checks, and the benchmarks (which print figures and assert
+# nothing about time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -30,10 +32,20 @@ python3 manifests/demo/gen_demo.py --check
 echo "== the HTML report in a real browser (headless Chromium)"
 bash tests/report/run.sh
 
+echo "== the dashboard panel and card: types, unit tests, bundle size, end to end in Chromium (ui-panel)"
+bash ui-panel/run-tests.sh
+
 # ---- live: a real Home Assistant (tests/live/README.md) -------------------------------------------
 echo "== live tests against a real Home Assistant (tests/live)"
 bash tests/live/ha_root.sh >/dev/null   # the pinned HA root: built once, then reused from its cache
+echo "== the native bridge: the domoguard wheel built in HA's Python 3.14 and tested there (bindings/python)"
+bash bindings/python/run_tests.sh
+echo "== the Home Assistant integration, with pytest-homeassistant-custom-component in the HA root"
+bash bindings/homeassistant/run_tests.sh
+echo "== live: the daemon, plans and the integration (from the built wheel, its panel in Chromium)"
 DOMOGUARD_BIN="$PWD/build/bin" python3 -m pytest tests/live -q -p no:cacheprovider --durations=5
+echo "== the Home Assistant app (add-on): its files against the Supervisor's rules, its run script live"
+bash tests/addon/run.sh
 echo "== live benchmark: domoguardd against a real Home Assistant (figures only)"
 DOMOGUARD_BIN="$PWD/build/bin" python3 tests/live/bench_live.py \
   || echo "   (the live benchmark did not complete; it gives figures only and does not fail the run)"
