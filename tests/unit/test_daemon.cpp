@@ -337,3 +337,15 @@ TEST_CASE("the home notice marks each device notice acknowledged or not", "[daem
   }
   for (const auto* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
 }
+
+TEST_CASE("the API's refusals are said in the request's language", "[daemon][api][locale]") {
+  auto service = demo_service();
+  auto en = call(*service, R"({"type":"domoguard/device","device_id":"nope"})");
+  auto de = call(*service, R"({"type":"domoguard/device","device_id":"nope","lang":"de"})");
+  CHECK(en.at("error").at("key") == "error.api.unknown_device");
+  CHECK(de.at("error").at("key") == "error.api.unknown_device");
+  CHECK(en.at("error").at("message").as_string().find("no such device") != std::string::npos);
+  CHECK(de.at("error").at("message").as_string().find("Gerät") != std::string::npos);
+  // Before the language is known (not JSON at all), English.
+  CHECK(call(*service, "[]").at("error").at("key") == "error.api.not_json");
+}

@@ -39,6 +39,7 @@ async def test_status_and_audit_match_the_entities(
     assert len(catalog["result"]["rules"]) > 10
     bad = await _call(ws, "domoguard/device", device_id="no-such-device")
     assert bad["success"] is False and bad["error"]["code"] == "not_found"
+    assert bad["error"]["translation_key"].startswith("error.")  # the core's key, for the panel's language
 
 
 async def test_plan_apply_undo_with_the_callers_name(

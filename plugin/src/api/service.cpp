@@ -182,9 +182,14 @@ Result<AuditDelta> Service::update_home(model::Home home, const std::vector<std:
 
 std::string Service::handle(const std::string& request) {
   json::object reply{{"type", "result"}};
+  std::optional<locale::Messages> texts;  // the request's language, once known
   auto error = [&](const std::string& code, const std::string& key, const std::string& message) {
     reply["success"] = false;
-    reply["error"] = json::object{{"code", code}, {"key", key}, {"message", message}};
+    // The API's own refusals have catalogue texts without placeholders: say them in the request's
+    // language. Errors from deeper down carry details in their message, which is kept.
+    std::string said = message;
+    if (texts && key.rfind("error.api.", 0) == 0 && texts->has(key)) said = texts->text(key);
+    reply["error"] = json::object{{"code", code}, {"key", key}, {"message", said}};
     return json::serialize(reply);
   };
   if (request.size() > max_request_bytes) return error("invalid_format", "error.api.too_large", "Request too large");
@@ -200,7 +205,8 @@ std::string Service::handle(const std::string& request) {
   const std::string type(typev->as_string());
   std::string lang = opts_.lang;
   if (auto* l = req.if_contains("lang"); l && l->is_string() && l->as_string().size() < 16) lang = std::string(l->as_string());
-  const locale::Messages msg(lang);
+  texts.emplace(lang);
+  const locale::Messages& msg = *texts;
   auto ok = [&](json::value result) {
     reply["success"] = true;
     reply["result"] = std::move(result);

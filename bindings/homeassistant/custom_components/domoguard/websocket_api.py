@@ -83,6 +83,9 @@ def _make_handler(verb: str, fields: dict[Any, Any], admin: bool, add_user: bool
                 msg["id"],
                 str(error.get("code") or "unknown_error"),
                 str(error.get("message") or "DomoGuard could not do that"),
+                # The core's message key, so the panel can show the error in the household's language.
+                translation_key=str(error["key"]) if error.get("key") else None,
+                translation_domain=DOMAIN if error.get("key") else None,
             )
 
     decorated: Callable[..., Coroutine[Any, Any, None]] = websocket_api.async_response(handler)
