@@ -151,13 +151,30 @@ int main(int argc, char** argv) {
   //   valgrind --tool=callgrind domoguard_bench 2000 1 parse   vs   ... 2000 1 audit
   if (argc > 3) {
     const std::string phase = argv[3];
+    if (phase == "write") {
+      // The same home as a folder of WebSocket replies (a domoguard/domoguardd --source), for
+      // measuring the daemon's memory with it: domoguard_bench 2000 1 write DIR
+      if (argc < 5) {
+        std::fprintf(stderr, "write needs a folder\n");
+        return 2;
+      }
+      for (const auto& [cmd, text] : replies) {
+        const std::string path = std::string(argv[4]) + "/" + domoguard::hub::ha::reply_file_name(cmd);
+        FILE* f = std::fopen(path.c_str(), "wb");
+        if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0) {
+          std::fprintf(stderr, "cannot write %s\n", path.c_str());
+          return 2;
+        }
+      }
+      return 0;
+    }
     if (phase == "parse")
       for (const auto& [k, v] : replies) sink += json::parse(v).is_array();
     else if (phase == "audit") {
       auto home = domoguard::hub::ha::from_replies(replies, "bench");
       sink += domoguard::audit::run_audit(*home).findings.size();
     } else if (phase != "none") {
-      std::fprintf(stderr, "phase must be parse, audit or none\n");
+      std::fprintf(stderr, "phase must be parse, audit, none or write DIR\n");
       return 2;
     }
     return sink == 0 && phase != "none";
