@@ -27,15 +27,21 @@ std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
 
 std::mutex g_log_m;
-void log_line(const std::string& line) {
+daemon::LogLevel g_log_level = daemon::LogLevel::info;
+void print_line(const char* tag, const std::string& line) {
   std::lock_guard lock(g_log_m);
   auto t = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::cerr << stamp << " domoguardd: " << report::terminal_safe(line, 400) << std::endl;
+  std::cerr << stamp << " domoguardd: " << tag << report::terminal_safe(line, 400) << std::endl;
 }
+void log_at(daemon::LogLevel level, const std::string& line) {
+  if (level < g_log_level) return;
+  print_line(level == daemon::LogLevel::error ? "error: " : level == daemon::LogLevel::warning ? "warning: " : "", line);
+}
+void log_line(const std::string& line) { log_at(daemon::LogLevel::info, line); }
 
 const char* kHelp =
     "Usage: domoguardd [options]\n"
@@ -56,6 +62,7 @@ const char* kHelp =
     "  --allow-peer ADDR          also accept connections from ADDR (repeatable)\n"
     "  --panel-dir DIR            the panel's built files (ui-panel/dist)\n"
     "  --db PATH                  audit history (default ~/.local/state/domoguard/history.db; /data/... in the add-on)\n"
+    "  --log-level LEVEL          debug, info (default), warning or error: what the log shows\n"
     "  --lang xx                  language of notifications (en, de, fr, es, nl)\n"
     "  --no-notify                no notification in Home Assistant for new devices\n"
     "  --no-privacy-default       leave newly paired devices as they are, until the household switches it on in\n"
@@ -86,7 +93,7 @@ std::optional<std::string> parse(int argc, char** argv, Options& o) {
     else if (a == "--no-privacy-default") o.privacy_default = false;
     else if (a == "--allow-insecure") o.allow_insecure = true;
     else if (a == "--url" || a == "--source" || a == "--token-file" || a == "--ca-file" || a == "--panel-dir" || a == "--db" ||
-             a == "--lang" || a == "--listen" || a == "--allow-peer") {
+             a == "--lang" || a == "--log-level" || a == "--listen" || a == "--allow-peer") {
       v = need(i);
       if (!v) return "option " + a + " needs a value";
       if (a == "--url") o.url = *v;
@@ -96,6 +103,13 @@ std::optional<std::string> parse(int argc, char** argv, Options& o) {
       else if (a == "--panel-dir") o.panel_dir = *v;
       else if (a == "--db") o.db = *v;
       else if (a == "--lang") o.lang = *v;
+      else if (a == "--log-level") {
+        if (*v == "debug") g_log_level = daemon::LogLevel::debug;
+        else if (*v == "info") g_log_level = daemon::LogLevel::info;
+        else if (*v == "warning") g_log_level = daemon::LogLevel::warning;
+        else if (*v == "error") g_log_level = daemon::LogLevel::error;
+        else return "--log-level must be debug, info, warning or error";
+      }
       else if (a == "--allow-peer") o.peers.push_back(*v);
       else {
         auto colon = v->rfind(':');
@@ -220,7 +234,8 @@ int main(int argc, char** argv) {
     std::cerr << "domoguardd: " << server.error().describe() << "\n";
     return 4;
   }
-  log_line("serving on http://" + o.host + ":" + std::to_string((*server)->port()) + "/" +
+  // Always said, whatever the log level: it is how people and scripts learn where the panel is.
+  print_line("", "serving on http://" + o.host + ":" + std::to_string((*server)->port()) + "/" +
            (o.demo ? " (demo home)" : !o.source.empty() ? " (snapshot, read-only)" : ""));
 
   std::thread watcher;
@@ -232,7 +247,7 @@ int main(int argc, char** argv) {
     wo.lang = o.lang;
     wo.panel_link = o.addon ? "/hassio/ingress/domoguard" : "/domoguard";
     watcher = std::thread([&, wo] {
-      daemon::Watcher w(wo, **service, log_line);
+      daemon::Watcher w(wo, **service, log_at);
       w.run(g_stop);
     });
   }

@@ -41,7 +41,7 @@ void Watcher::run(const std::atomic<bool>& stop) {
     if (stop.load()) break;
     // A session that lasted a while resets the delay; quick failures back off.
     if (clock_type::now() - started > std::chrono::seconds(30)) backoff = 1;
-    log_("reconnecting in " + std::to_string(backoff) + " s");
+    log_(LogLevel::info, "reconnecting in " + std::to_string(backoff) + " s");
     for (int i = 0; i < backoff * 10 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     backoff = std::min(backoff * 2, opts_.max_backoff_s);
   }
@@ -56,30 +56,30 @@ double now_epoch() {
 bool Watcher::session(const std::atomic<bool>& stop) {
   auto hub = hub::ha::LiveHub::connect(opts_.live);
   if (!hub) {
-    log_("cannot reach Home Assistant: " + hub.error().message);
+    log_(LogLevel::warning, "cannot reach Home Assistant: " + hub.error().message);
     return false;
   }
-  log_("connected to Home Assistant " + (*hub)->ha_version());
+  log_(LogLevel::info, "connected to Home Assistant " + (*hub)->ha_version());
   hub::ha::LiveMirror mirror(**hub, opts_.live.url, opts_.state_delay_ms);
-  auto running = mirror.wait_until_running(stop, log_);
+  auto running = mirror.wait_until_running(stop, [this](const std::string& s) { log_(LogLevel::info, s); });
   if (!running) {
-    log_("connection lost: " + running.error().message);
+    log_(LogLevel::warning, "connection lost: " + running.error().message);
     return false;
   }
   if (!*running) return true;
   auto home = mirror.start();
   if (!home) {
-    log_("reading the home failed: " + home.error().describe());
+    log_(LogLevel::error, "reading the home failed: " + home.error().describe());
     return false;
   }
   std::set<std::string> known;
   for (const auto& d : home->devices) known.insert(d.id);
   auto full = service_.set_home(std::move(*home), opts_.live.url);
   if (!full) {
-    log_("storing the audit failed: " + full.error().message);
+    log_(LogLevel::error, "storing the audit failed: " + full.error().message);
     return false;
   }
-  log_("full audit: score " + std::to_string(full->score) + ", " + std::to_string(known.size()) + " devices");
+  log_(LogLevel::info, "full audit: score " + std::to_string(full->score) + ", " + std::to_string(known.size()) + " devices");
 
   const locale::Messages msg(opts_.lang);
   std::map<std::string, clock_type::time_point> to_notify;  // new device -> when to notify
@@ -99,15 +99,15 @@ bool Watcher::session(const std::atomic<bool>& stop) {
     if (!change) {
       // The hub's data could not be parsed: keep the last audit and wait for the next change.
       if (change.error().code == ErrorCode::bad_input) {
-        log_("the hub's data could not be read: " + change.error().describe());
+        log_(LogLevel::warning, "the hub's data could not be read: " + change.error().describe());
         continue;
       }
-      log_("connection lost: " + change.error().message);
+      log_(LogLevel::warning, "connection lost: " + change.error().message);
       return false;
     }
     if (!change->has_value()) {
       if (auto beat = mirror.keepalive(opts_.heartbeat_s); !beat) {
-        log_("heartbeat failed: " + beat.error().message);
+        log_(LogLevel::warning, "heartbeat failed: " + beat.error().message);
         return false;
       }
       continue;
@@ -123,7 +123,7 @@ bool Watcher::session(const std::atomic<bool>& stop) {
     if (what.everything) delta = service_.set_home(std::move(updated), opts_.live.url);
     else delta = service_.update_home(std::move(updated), {what.devices.begin(), what.devices.end()});
     if (!delta) {
-      log_("storing the audit failed: " + delta.error().message);
+      log_(LogLevel::error, "storing the audit failed: " + delta.error().message);
       continue;
     }
     if (!what.registry && delta->new_findings.empty() && delta->resolved_keys.empty()) {
@@ -133,7 +133,7 @@ bool Watcher::session(const std::atomic<bool>& stop) {
     char latency[64] = "";
     if (what.first_fired > 0)
       std::snprintf(latency, sizeof latency, ", event to stored %.1f ms", (now_epoch() - what.first_fired) * 1000);
-    log_("re-audit: " + std::to_string(what.devices.size()) + " device(s), " + std::to_string(delta->new_findings.size()) +
+    log_(LogLevel::info, "re-audit: " + std::to_string(what.devices.size()) + " device(s), " + std::to_string(delta->new_findings.size()) +
          " new and " + std::to_string(delta->resolved_keys.size()) + " resolved findings, score " +
          std::to_string(delta->score) + latency + (new_names.empty() ? "" : "; new: " + report::terminal_safe(new_names)));
     for (const auto& id : what.created)
@@ -161,12 +161,12 @@ std::string Watcher::make_private(hub::ha::LiveHub& hub, hub::ha::LiveMirror& mi
   ao.actor = "domoguard";
   auto applied = policy::apply(*plan, port, **journal, ao);
   if (!applied || !applied->ok) {
-    log_("privacy by default for " + device_id + " failed: " + (applied ? applied->error.message : applied.error().message));
+    log_(LogLevel::warning, "privacy by default for " + device_id + " failed: " + (applied ? applied->error.message : applied.error().message));
     return "";
   }
   int changed = 0;
   for (const auto& st : applied->steps) changed += st.outcome == policy::StepOutcome::changed;
-  log_("privacy by default: " + std::to_string(changed) + " change(s) for new device " + device_id + " (journal " +
+  log_(LogLevel::info, "privacy by default: " + std::to_string(changed) + " change(s) for new device " + device_id + " (journal " +
        std::to_string(applied->journal_id) + ")");
   if (!opts_.db_path.empty()) app::log_plan(opts_.db_path, *plan, *applied, false, "");
   return std::to_string(changed);
@@ -187,8 +187,8 @@ void Watcher::notify_new_device(hub::ha::LiveMirror& mirror, const locale::Messa
   if (!private_changes.empty() && private_changes != "0")
     message += "\n\n" + msg.text("notify.new_device.private", {{"changes", private_changes}, {"link", opts_.panel_link}});
   auto r = mirror.notify("domoguard_new_device_" + device_id, msg.text("notify.new_device.title"), message);
-  if (r) log_("notified: new device " + report::terminal_safe(name) + ", " + std::to_string(findings.size()) + " findings");
-  else log_("notification failed: " + r.error().message);
+  if (r) log_(LogLevel::info, "notified: new device " + report::terminal_safe(name) + ", " + std::to_string(findings.size()) + " findings");
+  else log_(LogLevel::warning, "notification failed: " + r.error().message);
 }
 
 }  // namespace domoguard::daemon

@@ -12,6 +12,8 @@
 
 namespace domoguard::daemon {
 
+enum class LogLevel { debug, info, warning, error };
+
 struct WatcherOptions {
   hub::ha::LiveOptions live;
   bool notify = true;                 // persistent notification in HA for each new device
@@ -27,7 +29,7 @@ struct WatcherOptions {
 
 class Watcher {
  public:
-  using Log = std::function<void(const std::string&)>;
+  using Log = std::function<void(LogLevel, const std::string&)>;
   Watcher(WatcherOptions opts, api::Service& service, Log log);
   // Runs until stop becomes true. Never throws; connection trouble is logged and retried.
   void run(const std::atomic<bool>& stop);

@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -56,7 +58,18 @@ class AddonDaemon(hf.Domoguardd):
         self.host, self.port = m.group(1), int(m.group(2))
         self.argv = Path(f"/proc/{self._proc.pid}/cmdline").read_bytes().rstrip(b"\0").decode().split("\0")
         if self.wait_audit:
-            self.wait_line(r"full audit: score \d+, \d+ devices", timeout=timeout)
+            # Ready when the API says so (the log may leave the "full audit" line out: log_level warning).
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=5) as r:
+                        if json.loads(r.read()).get("result", {}).get("ready"):
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline or self._proc.poll() is not None:
+                    raise hf.LiveError("the add-on's daemon never audited the hub; last lines:\n" + "\n".join(self.lines[-15:]))
+                time.sleep(0.2)
 
 
 class Env(dict):

@@ -28,12 +28,12 @@ def healthz(port: int, host: str = "127.0.0.1") -> dict:
         return json.loads(resp.read())
 
 
-def expected_argv(db: Path, url: str, lang: str, *flags: str, panel: bool = True) -> list[str]:
+def expected_argv(db: Path, url: str, lang: str, *flags: str, panel: bool = True, level: str = "info") -> list[str]:
     argv = [str(BIN / "domoguardd"), "--addon", "--lang", lang, "--db", str(db), "--url", url,
             "--listen", "0.0.0.0:0"]
     if panel and panel_dir():
         argv += ["--panel-dir", str(panel_dir())]
-    return argv + list(flags)
+    return argv + list(flags) + ["--log-level", level]
 
 
 def set_ha_language(home: LiveHome, lang: str) -> None:
@@ -84,12 +84,13 @@ def test_each_option_maps_to_its_daemon_flag(home: LiveHome, addon_env: dict, tm
                                             options: dict, lang: str, flags: list[str]) -> None:
     db = tmp_path / "domoguard.db"
     with AddonDaemon(options, addon_env, db) as d:
-        assert d.argv == expected_argv(db, home.ha.ws_url, lang, *flags)
+        assert d.argv == expected_argv(db, home.ha.ws_url, lang, *flags, level=options["log_level"])
         assert healthz(d.port)["success"] is True
         assert d.api("domoguard/status")["ready"] is True
         started = [line for line in d.lines if "starting domoguardd" in line]
         if options["log_level"] == "warning":
             assert started == []  # info lines of the script are left out
+            assert not [line for line in d.lines if "full audit" in line]  # and of the daemon
         else:
             assert started
         debug = [line for line in d.lines if "debug:" in line]
