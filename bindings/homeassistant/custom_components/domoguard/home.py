@@ -33,13 +33,17 @@ def _join(items: Iterable[bytes | None]) -> str:
     return (b"[" + b",".join(i for i in items if i is not None) + b"]").decode()
 
 
-def _user_info(user: Any) -> dict[str, Any]:
+def _user_info(hass: HomeAssistant, user: Any) -> dict[str, Any]:
     """config/auth/list's shape (homeassistant/components/config/auth.py `_user_info`)."""
     try:
+        # Only when the config component is loaded (its modules are then imported already):
+        # importing it here would block the event loop.
+        if "config" not in hass.config.components:
+            raise ImportError
         from homeassistant.components.config.auth import _user_info as ha_user_info  # noqa: PLC0415
 
         return ha_user_info(user)
-    except ImportError:  # pragma: no cover - the config component is part of every install
+    except ImportError:
         return {
             "id": user.id,
             "username": None,
@@ -104,6 +108,8 @@ def _exposure(hass: HomeAssistant) -> tuple[str | None, str | None]:
 
 
 def _analytics(hass: HomeAssistant) -> str | None:
+    if "analytics" not in hass.config.components:  # not loaded: nothing to read, nothing to import
+        return None
     try:
         from homeassistant.components.analytics import DATA_COMPONENT  # noqa: PLC0415
     except ImportError:  # pragma: no cover
@@ -127,6 +133,8 @@ async def _cloud(hass: HomeAssistant) -> str | None:
 
 
 def _automations(hass: HomeAssistant) -> str | None:
+    if "automation" not in hass.config.components:
+        return None
     try:
         from homeassistant.components.automation import DATA_COMPONENT  # noqa: PLC0415
     except ImportError:  # pragma: no cover
@@ -182,7 +190,7 @@ async def async_collect_replies(hass: HomeAssistant, wanted: Iterable[str]) -> d
 
     if wanted & {"config/auth/list", "auth/current_user"}:
         users = await hass.auth.async_get_users()
-        out["config/auth/list"] = json_dumps([_user_info(u) for u in users])
+        out["config/auth/list"] = json_dumps([_user_info(hass, u) for u in users])
         if (current := await _current_user(hass, users)) is not None:
             out["auth/current_user"] = json_dumps(current)
 
