@@ -1,4 +1,5 @@
 # Usage: python3 manifests/addon/make_images.py manifests/addon/domoguard
+#        python3 manifests/addon/make_images.py bindings/homeassistant/custom_components/domoguard/brand --brand
 """Draws DomoGuard's app icon (128x128) and logo (250x100) as PNG with the standard library only."""
 import struct, sys, zlib
 
@@ -38,19 +39,30 @@ def shield(cx, top, size):
         return BLUE
     return inside
 
-def icon(x, y):
-    return shield(64, 6, 116)(x, y) or CLEAR
+def icon_at(n):
+    s = n / 128
+    inside = shield(64 * s, 6 * s, 116 * s)
+    return lambda x, y: inside(x, y) or CLEAR
 
-def logo(x, y):
-    c = shield(50, 6, 88)(x, y)
-    if c:
-        return c
-    # three bars, like lines of text, beside the shield
-    for i, (y0, length) in enumerate(((30, 150), (48, 120), (66, 90))):
-        if y0 <= y < y0 + 9 and 100 <= x < 100 + length:
-            return BLUE if i == 0 else LIGHT
-    return CLEAR
+def logo_at(k):
+    inside = shield(50 * k, 6 * k, 88 * k)
+    def px(x, y):
+        c = inside(x, y)
+        if c:
+            return c
+        # three bars, like lines of text, beside the shield
+        for i, (y0, length) in enumerate(((30, 150), (48, 120), (66, 90))):
+            if y0 * k <= y < (y0 + 9) * k and 100 * k <= x < (100 + length) * k:
+                return BLUE if i == 0 else LIGHT
+        return CLEAR
+    return px
 
 out = sys.argv[1]
-png(f"{out}/icon.png", 128, 128, icon)
-png(f"{out}/logo.png", 250, 100, logo)
+if len(sys.argv) > 2 and sys.argv[2] == "--brand":
+    # The integration's own brand images (Home Assistant 2026.3+ serves custom_components/<domain>/brand/).
+    png(f"{out}/icon.png", 256, 256, icon_at(256))
+    png(f"{out}/icon@2x.png", 512, 512, icon_at(512))
+    png(f"{out}/logo.png", 500, 200, logo_at(2))
+else:
+    png(f"{out}/icon.png", 128, 128, icon_at(128))
+    png(f"{out}/logo.png", 250, 100, logo_at(1))

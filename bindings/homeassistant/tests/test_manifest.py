@@ -149,3 +149,17 @@ def test_quality_scale_is_honest() -> None:
 def test_websocket_verbs_are_the_core_api() -> None:
     assert set(VERBS) == {"status", "audit", "device", "catalog", "explain", "history", "journal", "plan", "apply",
                           "undo", "notice", "notice/ack", "settings", "settings/set"}
+
+
+def test_brand_images_are_shipped() -> None:
+    """Home Assistant 2026.3+ serves a custom integration's brand/ images (and HACS checks brand/icon.png)."""
+    import struct  # noqa: PLC0415
+
+    sizes = {"icon.png": (256, 256), "icon@2x.png": (512, 512)}
+    for name, (w, h) in sizes.items():
+        data = (COMPONENT / "brand" / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", name
+        assert struct.unpack("!II", data[16:24]) == (w, h), name
+    logo = (COMPONENT / "brand" / "logo.png").read_bytes()
+    lw, lh = struct.unpack("!II", logo[16:24])
+    assert 128 <= min(lw, lh) <= 256, "a logo's shortest side is 128 to 256 px"
