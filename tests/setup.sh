@@ -24,4 +24,18 @@ fi
 echo "== building DomoGuard (build/)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${DOMOGUARD_BUILD_TYPE:-RelWithDebInfo}" ${DOMOGUARD_CMAKE_ARGS:-} >/dev/null
 cmake --build build -j"$(nproc)"
-echo "== ready: build/bin/domoguard"
+# The dashboard panel, so that `build/bin/domoguardd --demo` serves it (the CLI needs none of this).
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if command -v npm >/dev/null 2>&1 && [ "$node_major" -ge 20 ]; then
+  echo "== building the dashboard panel (ui-panel/dist)"
+  (
+    cd ui-panel
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+      PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --prefer-offline --loglevel=error
+    fi
+    npx --no-install vite build --logLevel warn
+  ) || echo "   (the panel could not be built; the CLI and the daemon's API work without it)"
+else
+  echo "== the dashboard panel needs node >= 20 and npm: not built (the CLI and the daemon's API work without it)"
+fi
+echo "== ready: build/bin/domoguard, build/bin/domoguardd"

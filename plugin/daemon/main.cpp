@@ -1,6 +1,7 @@
 // domoguardd: the daemon the Home Assistant add-on ("app") runs. It watches the hub, re-audits what
 // changes, keeps the history, and serves the panel and the domoguard/* API on one port.
 #include <csignal>
+#include <filesystem>
 #include <malloc.h>
 #include <cstdlib>
 #include <ctime>
@@ -43,6 +44,18 @@ void log_at(daemon::LogLevel level, const std::string& line) {
 }
 void log_line(const std::string& line) { log_at(daemon::LogLevel::info, line); }
 
+// Without --panel-dir: the panel installed next to the program (../share/domoguard/panel), or the one
+// built in the source tree the program was built in (build/bin/../../ui-panel/dist).
+std::string find_panel_dir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  const auto bin = exe.parent_path();
+  for (const auto& dir : {bin / ".." / "share" / "domoguard" / "panel", bin / ".." / ".." / "ui-panel" / "dist"})
+    if (std::filesystem::is_regular_file(dir / "domoguard-panel.js", ec)) return std::filesystem::weakly_canonical(dir, ec).string();
+  return "";
+}
+
 const char* kHelp =
     "Usage: domoguardd [options]\n"
     "\n"
@@ -60,7 +73,8 @@ const char* kHelp =
     "                             listen on 0.0.0.0:8099, accept only the ingress proxy (172.30.32.2) and loopback\n"
     "  --listen HOST:PORT         where to serve (default 127.0.0.1:8099; port 0 picks a free one)\n"
     "  --allow-peer ADDR          also accept connections from ADDR (repeatable)\n"
-    "  --panel-dir DIR            the panel's built files (ui-panel/dist)\n"
+    "  --panel-dir DIR            the panel's built files (default: ../share/domoguard/panel next to the program,\n"
+    "                             or ui-panel/dist of the source tree it was built in)\n"
     "  --db PATH                  audit history (default ~/.local/state/domoguard/history.db; /data/... in the add-on)\n"
     "  --log-level LEVEL          debug, info (default), warning or error: what the log shows\n"
     "  --lang xx                  language of notifications (en, de, fr, es, nl)\n"
@@ -164,6 +178,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (o.db.empty()) o.db = store::History::default_path();
+  if (o.panel_dir.empty()) o.panel_dir = find_panel_dir();
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -235,6 +250,11 @@ int main(int argc, char** argv) {
     return 4;
   }
   // Always said, whatever the log level: it is how people and scripts learn where the panel is.
+  if (o.panel_dir.empty())
+    log_line("no built panel found: the API is served; build the panel with (cd ui-panel && npm ci && npx vite build) "
+             "or give --panel-dir");
+  else
+    log_line("panel from " + o.panel_dir);
   print_line("", "serving on http://" + o.host + ":" + std::to_string((*server)->port()) + "/" +
            (o.demo ? " (demo home)" : !o.source.empty() ? " (snapshot, read-only)" : ""));
 
