@@ -67,7 +67,7 @@ async def test_plan_apply_undo_with_the_callers_name(
     assert acked["result"]["acknowledgement"]["user"] == hass_admin_user.name
 
 
-async def test_changes_need_an_admin(
+async def test_changes_and_the_audit_need_an_admin(
     hass: HomeAssistant, hass_ws_client, hass_read_only_access_token, home: Home, entry: MockConfigEntry
 ) -> None:
     ws = await hass_ws_client(hass, hass_read_only_access_token)
@@ -75,13 +75,24 @@ async def test_changes_need_an_admin(
         ("apply", {"selector": ["--level", "strict"]}),
         ("undo", {}),
         ("settings/set", {"privacy_default": False}),
-        ("notice/ack", {"version": "x"}),
+        ("audit", {}),
+        ("device", {"device_id": home.lock_device}),
+        ("history", {}),
+        ("journal", {}),
+        ("plan", {"selector": ["--level", "strict"]}),
     ):
         reply = await _call(ws, f"domoguard/{verb}", **fields)
         assert reply["success"] is False and reply["error"]["code"] == "unauthorized", verb
     assert async_should_expose(hass, "conversation", home.lock)
-    reply = await _call(ws, "domoguard/status")  # reading is allowed
-    assert reply["success"]
+    for verb in ("status", "notice", "settings", "catalog"):  # what the dashboard card and notices need
+        reply = await _call(ws, f"domoguard/{verb}")
+        assert reply["success"], verb
+    # Anyone may acknowledge a notice they read; a stale version is refused on its merits, not for rights.
+    notice = (await _call(ws, "domoguard/notice"))["result"]
+    reply = await _call(ws, "domoguard/notice/ack", version="stale")
+    assert reply["success"] is False and reply["error"]["code"] == "conflict"
+    acked = await _call(ws, "domoguard/notice/ack", version=notice["version"])
+    assert acked["success"] and acked["result"]["acknowledgement"]["needs_ack"] is False
 
 
 async def test_bad_input_is_refused_by_the_schema(hass: HomeAssistant, hass_ws_client, entry: MockConfigEntry) -> None:

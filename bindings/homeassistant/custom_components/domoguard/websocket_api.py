@@ -24,17 +24,21 @@ _SELECTOR = probatio.All([_TEXT], probatio.Length(max=8))
 _LANG = probatio.All(str, probatio.Length(min=2, max=15))
 
 # verb -> (extra fields, admin only, adds the caller's name as "user", audits again afterwards)
+# Everyone signed in may read the score, the privacy notices (and acknowledge them: each person's
+# acknowledgement is theirs), the settings and the rule catalogue, which the dashboard card shows.
+# The audit itself is a map of the home's weak points (which lock answers to voice, whose account
+# lacks a second factor): only admins read it, as only admins change anything.
 VERBS: dict[str, tuple[dict[Any, Any], bool, bool, bool]] = {
     "status": ({}, False, False, False),
-    "audit": ({}, False, False, False),
-    "device": ({probatio.Required("device_id"): _ID}, False, False, False),
+    "audit": ({}, True, False, False),
+    "device": ({probatio.Required("device_id"): _ID}, True, False, False),
     "catalog": ({}, False, False, False),
     "explain": ({probatio.Required("rule"): _ID}, False, False, False),
-    "history": ({probatio.Optional("limit"): probatio.All(int, probatio.Range(min=1, max=500))}, False, False, False),
-    "journal": ({}, False, False, False),
+    "history": ({probatio.Optional("limit"): probatio.All(int, probatio.Range(min=1, max=500))}, True, False, False),
+    "journal": ({}, True, False, False),
     "plan": (
         {probatio.Optional("selector"): _SELECTOR, probatio.Optional("journal_id"): int},
-        False, False, False,
+        True, False, False,
     ),
     "apply": ({probatio.Required("selector"): _SELECTOR}, True, True, True),
     "undo": (
@@ -44,7 +48,7 @@ VERBS: dict[str, tuple[dict[Any, Any], bool, bool, bool]] = {
     "notice": ({probatio.Optional("device_id"): _ID}, False, False, False),
     "notice/ack": (
         {probatio.Optional("device_id"): _ID, probatio.Required("version"): _ID},
-        True, True, False,
+        False, True, False,
     ),
     "settings": ({}, False, False, False),
     "settings/set": ({probatio.Required("privacy_default"): bool}, True, True, True),
