@@ -12,6 +12,7 @@
 
 #include "audit/engine.hpp"
 #include "hub/ha/adapter.hpp"
+#include "locale/messages.hpp"
 #include "util/tar.hpp"
 #include "util/text.hpp"
 
@@ -82,10 +83,12 @@ std::vector<std::string> all_strings(const model::Home& h) {
     for (auto* v : {&a.trigger_kinds, &a.trigger_entities, &a.condition_kinds, &a.action_services, &a.action_entities})
       for (const auto& x : *v) add(x);
   }
-  for (const auto& [p, why] : h.missing) add(why);
+  for (const auto& [p, why] : h.missing) add(locale::say(why, locale::Messages("en")));
   add(h.source);
   return s;
 }
+
+std::string reason(const std::string& packed) { return locale::say(packed, locale::Messages("en")); }
 
 void check_no_secrets(const model::Home& h) {
   const auto strings = all_strings(h);
@@ -208,7 +211,7 @@ TEST_CASE("config folder with a major-3 device registry", "[adapter]") {
   CHECK(h.has(Part::exposure));
   CHECK_FALSE(h.has(Part::states));
   CHECK_FALSE(h.has(Part::automations));
-  CHECK(h.missing.at(Part::automations).find("automations.yaml") != std::string::npos);
+  CHECK(reason(h.missing.at(Part::automations)).find("automations.yaml") != std::string::npos);
   CHECK_FALSE(h.has(Part::radio_security));   // Z-Wave devices, but no security classes offline
   check_no_secrets(h);
   for (const auto& s : all_strings(h)) CHECK(clean(s));
@@ -247,7 +250,7 @@ TEST_CASE("a folder of WebSocket replies", "[adapter]") {
   CHECK(h.has(Part::manifests));
   CHECK_FALSE(h.has(Part::deleted_devices));
   CHECK_FALSE(h.has(Part::mfa));
-  CHECK(h.missing.at(Part::mfa).find("WebSocket") != std::string::npos);
+  CHECK(reason(h.missing.at(Part::mfa)).find("WebSocket") != std::string::npos);
   CHECK(h.users[0].mfa == true);   // the connected user
   CHECK_FALSE(h.users[1].mfa.has_value());
 
@@ -312,7 +315,7 @@ TEST_CASE("a refused command degrades to a missing part", "[adapter]") {
   auto h = hub::ha::from_replies(r, "test");
   REQUIRE(h);
   CHECK_FALSE(h->has(Part::users));
-  CHECK(h->missing.at(Part::users).find("Unauthorized") != std::string::npos);
+  CHECK(reason(h->missing.at(Part::users)).find("Unauthorized") != std::string::npos);
 }
 
 TEST_CASE("malformed JSON names the file, line and column", "[adapter]") {
@@ -358,7 +361,7 @@ TEST_CASE("an unknown storage version degrades to rules not run", "[adapter]") {
   REQUIRE(h);
   CHECK(h->devices.empty());
   CHECK_FALSE(h->has(Part::devices));
-  CHECK(h->missing.at(Part::devices).find("storage version 9") != std::string::npos);
+  CHECK(reason(h->missing.at(Part::devices)).find("storage version 9") != std::string::npos);
   CHECK(h->has(Part::entities));   // a wrong type for one field is tolerated
   CHECK(h->entities.empty());
   auto result = audit::run_audit(*h);

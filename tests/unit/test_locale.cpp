@@ -55,3 +55,17 @@ TEST_CASE("a confirmation accepts the household's own word for yes", "[locale][c
   CHECK_FALSE(confirmed("ja", Messages("en")));
   CHECK_FALSE(confirmed("j,ja", Messages("de")));
 }
+
+TEST_CASE("a reason packed with its values is said later in the reader's language", "[locale]") {
+  using domoguard::locale::later;
+  using domoguard::locale::Messages;
+  using domoguard::locale::say;
+  const auto packed = later("notrun.reply.refused_because", {{"command", "config/auth/list"}, {"detail", "Unauthorized"}});
+  CHECK(say(packed, Messages("en")) == "Home Assistant refused config/auth/list: Unauthorized");
+  CHECK(say(packed, Messages("de")) == "Home Assistant hat config/auth/list abgelehnt: Unauthorized");
+  CHECK(say("notrun.ws.mfa", Messages("fr")).find("WebSocket") != std::string::npos);
+  CHECK(say("plain words", Messages("de")) == "plain words");  // not a key: as it is
+  // A value cannot smuggle in a placeholder of its own.
+  const auto hostile = later("notrun.reply.absent", {{"command", std::string("x\x1f") + "command\x1e" + "y"}});
+  CHECK(say(hostile, Messages("en")) == "The reply to xcommandy is not in this snapshot.");
+}

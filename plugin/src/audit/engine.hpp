@@ -10,7 +10,7 @@ namespace domoguard::audit {
 
 struct NotRun {
   std::string rule;
-  std::string reason;   // a message key ("notrun.missing.<part>") or plain text from the adapter
+  std::string reason;   // a message key, alone or packed with its values (locale::later); say it with locale::say
   std::string part;     // the data part that was missing, where that is the reason
 };
 

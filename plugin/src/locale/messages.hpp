@@ -32,6 +32,12 @@ class Messages {
   std::map<std::string, std::string> own_, en_;
 };
 
+// A text to be said later, in the reader's language: a message key with its placeholder values packed
+// into one string (for data that carries a reason, like a part of the home that could not be read).
+std::string later(const std::string& key, const Placeholders& ph = {});
+// The text of a later() string in msg's language; any other string comes back as it is.
+std::string say(const std::string& packed, const Messages& msg);
+
 // Replaces {name} with its value; unknown placeholders stay as written.
 std::string format(const std::string& pattern, const Placeholders& ph);
 // Placeholder names used in a pattern, sorted; for the catalogue consistency tests.

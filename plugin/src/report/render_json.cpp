@@ -15,9 +15,8 @@ std::string finding_title(const Finding& f, const locale::Messages& msg) {
 }
 
 std::string not_run_reason(const audit::NotRun& n, const locale::Messages& msg) {
-  // Adapter reasons are plain text; engine reasons are message keys.
-  if (n.reason.rfind("notrun.", 0) == 0) return msg.text(n.reason);
-  return n.reason;
+  // Message keys, alone or with their placeholder values (locale::later).
+  return locale::say(n.reason, msg);
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "hub/ha/adapter.hpp"
+#include "locale/messages.hpp"
 #include "hub/ha/build.hpp"
 #include "util/text.hpp"
 
@@ -60,7 +61,7 @@ Result<std::optional<Reply>> get(const Replies& replies, const std::string& orig
     return Result<std::optional<Reply>>(std::optional<Reply>());
   };
   auto it = replies.find(command);
-  if (it == replies.end()) return missing("The reply to " + command + " is not in this snapshot.");
+  if (it == replies.end()) return missing(locale::later("notrun.reply.absent", {{"command", command}}));
   // One arena per reply, sized to the text: the parsed tree is built and freed without per-node
   // heap traffic, which dominated the cost of reading a large home.
   Reply r;
@@ -74,10 +75,11 @@ Result<std::optional<Reply>> get(const Replies& replies, const std::string& orig
     if (!boolean(*o, "success").value_or(false)) {
       std::string msg;
       if (const auto* e = obj(*o, "error")) msg = str(*e, "message");
-      return missing("Home Assistant refused " + command + (msg.empty() ? "." : ": " + msg));
+      return missing(msg.empty() ? locale::later("notrun.reply.refused", {{"command", command}})
+                         : locale::later("notrun.reply.refused_because", {{"command", command}, {"detail", msg}}));
     }
     r.result = o->if_contains("result");
-    if (!r.result) return missing("The reply to " + command + " has no result.");
+    if (!r.result) return missing(locale::later("notrun.reply.no_result", {{"command", command}}));
   }
   return std::optional<Reply>(std::move(r));
 }
@@ -113,7 +115,7 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
       home.hub.internal_url = str(o, "internal_url");
       home.mark_present(Part::hub_config);
     } else if (r) {
-      home.mark_missing(Part::hub_config, "The reply to get_config is not an object.");
+      home.mark_missing(Part::hub_config, locale::later("notrun.reply.not_object", {{"command", "get_config"}}));
     }
   }
 
@@ -150,8 +152,7 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
       for (auto& u : home.users)
         if (u.id == id) u.mfa = mfa;
     }
-    home.mark_missing(Part::mfa, "MFA settings of other users are not available over the WebSocket API; audit a "
-                                 "config folder or backup to check them.");
+    home.mark_missing(Part::mfa, "notrun.ws.mfa");
   }
 
   {
@@ -198,8 +199,7 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
       each_object(r->result, [&](const json::object& o) { home.devices.push_back(parse_device(o, false)); });
       home.mark_present(Part::devices);
     }
-    home.mark_missing(Part::deleted_devices, "Deleted devices are not listed over the WebSocket API; audit a config "
-                                             "folder or backup to check them.");
+    home.mark_missing(Part::deleted_devices, "notrun.ws.deleted_devices");
   }
   {
     DG_GET(r, "config/entity_registry/list", {Part::entities});
@@ -214,7 +214,7 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
       merge_states(r->result->get_array(), home);
       home.mark_present(Part::states);
     } else if (r) {
-      home.mark_missing(Part::states, "The reply to get_states is not a list.");
+      home.mark_missing(Part::states, locale::later("notrun.reply.not_list", {{"command", "get_states"}}));
     }
   }
 
@@ -254,7 +254,8 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
         home.hub.has_exposure_data = true;
         home.mark_present(Part::exposure);
       } else {
-        home.mark_missing(Part::exposure, "The reply to homeassistant/expose_entity/list has no exposed_entities.");
+        home.mark_missing(Part::exposure, locale::later("notrun.reply.no_field", {{"command", "homeassistant/expose_entity/list"},
+                                                                               {"field", "exposed_entities"}}));
       }
     }
   }
@@ -272,7 +273,7 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
       home.hub.has_analytics_data = true;
       home.mark_present(Part::analytics);
     } else if (r) {
-      home.mark_missing(Part::analytics, "The reply to analytics is not an object.");
+      home.mark_missing(Part::analytics, locale::later("notrun.reply.not_object", {{"command", "analytics"}}));
     }
   }
   {
@@ -293,7 +294,7 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
       home.hub.has_cloud_data = true;
       home.mark_present(Part::cloud);
     } else if (r) {
-      home.mark_missing(Part::cloud, "The reply to cloud/status is not an object.");
+      home.mark_missing(Part::cloud, locale::later("notrun.reply.not_object", {{"command", "cloud/status"}}));
     }
   }
 
@@ -305,7 +306,7 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
     } else if (!has_zwave_devices(home) && home.has(Part::devices)) {
       home.mark_present(Part::radio_security);   // no Z-Wave devices: nothing to check
     } else {
-      home.mark_missing(Part::radio_security, "The reply to zwave_js/network_status is not in this snapshot.");
+      home.mark_missing(Part::radio_security, locale::later("notrun.reply.absent", {{"command", "zwave_js/network_status"}}));
     }
   }
 
@@ -334,8 +335,7 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
   }
 #undef DG_GET
 
-  home.mark_missing(Part::http, "The HTTP server settings (TLS, login banning) are not read over the WebSocket API "
-                                "by this version of DomoGuard.");
+  home.mark_missing(Part::http, "notrun.ws.http");
   if (home.has(Part::exposure)) apply_exposure_defaults(home);
   home.index();
   return home;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "hub/ha/adapter.hpp"
+#include "locale/messages.hpp"
 #include "hub/ha/build.hpp"
 #include "util/text.hpp"
 
@@ -32,22 +33,22 @@ Result<std::optional<Store>> read_store(const ConfigFiles& files, const std::str
     return Result<std::optional<Store>>(std::optional<Store>());
   };
   auto it = files.find(".storage/" + key);
-  if (it == files.end()) return missing("The file .storage/" + key + " is not in this snapshot.");
+  if (it == files.end()) return missing(locale::later("notrun.storage.absent", {{"file", ".storage/" + key}}));
   auto parsed = parse_json(it->second, origin + "/.storage/" + key);
   if (!parsed) return parsed.error();
   Store s;
   s.doc = std::make_unique<json::value>(std::move(*parsed));
   const auto* top = s.doc->if_object();
-  if (!top) return missing(".storage/" + key + " is not a storage file (expected a JSON object).");
+  if (!top) return missing(locale::later("notrun.storage.not_storage", {{"file", ".storage/" + key}}));
   s.major = integer(*top, "version").value_or(-1);
   s.minor = integer(*top, "minor_version").value_or(1);
   s.data = obj(*top, "data");
-  if (!s.data) return missing(".storage/" + key + " has no data object.");
+  if (!s.data) return missing(locale::later("notrun.storage.no_data", {{"file", ".storage/" + key}}));
   bool known = false;
   for (auto m : majors) known = known || m == s.major;
   if (!known)
-    return missing(".storage/" + key + " has storage version " + std::to_string(s.major) +
-                   ", which this version of DomoGuard does not know; update DomoGuard to audit it.");
+    return missing(locale::later("notrun.storage.version",
+                                 {{"file", ".storage/" + key}, {"version", std::to_string(s.major)}}));
   return std::optional<Store>(std::move(s));
 }
 
@@ -153,9 +154,7 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
           in.iot_class = parse_iot_class(it->second.second);
         }
       }
-    home.mark_missing(Part::manifests,
-                      "Integration manifests (cloud or local, built-in or custom) of built-in integrations are not "
-                      "stored in the config folder; audit the WebSocket replies (manifest/list) to check them.");
+    home.mark_missing(Part::manifests, "notrun.config.manifests");
   }
 
   {
@@ -211,7 +210,7 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
           if (!u.system_generated) u.mfa = with_mfa.count(u.id) > 0;
         home.mark_present(Part::mfa);
       } else {
-        home.mark_missing(Part::mfa, "An MFA module file has a storage version this DomoGuard does not know.");
+        home.mark_missing(Part::mfa, "notrun.storage.mfa_version");
       }
     }
   }
@@ -307,8 +306,7 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
     }
   }
 
-  home.mark_missing(Part::states, "Live entity states are not stored in the config folder; audit the WebSocket "
-                                  "replies (get_states) to check them.");
+  home.mark_missing(Part::states, "notrun.config.states");
   // Since 2026 HA keeps its HTTP server settings in .storage/http; "stable" is the configuration in force.
   if (files.count(".storage/http")) {
     auto r = read_store(files, origin, "http", {2}, home, {Part::http});
@@ -320,24 +318,21 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
         home.hub.has_http_data = true;
         home.mark_present(Part::http);
       } else {
-        home.mark_missing(Part::http, ".storage/http has no stable configuration.");
+        home.mark_missing(Part::http, "notrun.storage.http_unstable");
       }
     }
   } else {
-    home.mark_missing(Part::http, "The HTTP server settings (TLS, login banning) of this Home Assistant are in "
-                                  "configuration.yaml, which this version of DomoGuard does not read.");
+    home.mark_missing(Part::http, "notrun.config.http_yaml");
   }
   if (has_zwave_devices(home))
-    home.mark_missing(Part::radio_security, "Z-Wave security classes are known only to the running Z-Wave JS "
-                                            "server; audit the WebSocket replies (zwave_js/network_status).");
+    home.mark_missing(Part::radio_security, "notrun.config.zwave");
   else if (home.has(Part::devices))
     home.mark_present(Part::radio_security);
 
   if (files.count("automations.yaml"))
-    home.mark_missing(Part::automations, "automations.yaml is YAML, which this version of DomoGuard does not read; "
-                                         "audit the WebSocket replies (automation/config) to check automations.");
+    home.mark_missing(Part::automations, "notrun.config.automations_yaml");
   else
-    home.mark_missing(Part::automations, "The file automations.yaml is not in this snapshot.");
+    home.mark_missing(Part::automations, "notrun.config.automations_absent");
 
   if (home.has(Part::exposure)) apply_exposure_defaults(home);
   home.index();
