@@ -9,7 +9,7 @@ import { Api, type DeviceNotice, type HomeNotice, type Status } from "./api";
 import { languageOf, makeLocalize, type Localize } from "./i18n";
 import { bounded } from "./model";
 import { theme } from "./styles";
-import { selectTransport } from "./transport";
+import { errorMessage, isUnreachable, selectTransport } from "./transport";
 import type { Hass } from "./panel";
 import { ackState } from "./views/notices";
 
@@ -63,6 +63,7 @@ export class DomoguardNoticeCard extends LitElement {
   message = "";
   private api?: Api;
   private loadedFor = "";
+  private failedAt = 0;
   private t: Localize = makeLocalize("en");
 
   static getStubConfig(): Record<string, unknown> {
@@ -86,8 +87,12 @@ export class DomoguardNoticeCard extends LitElement {
     this.t = makeLocalize(lang);
     if (!this.config) return;
     const key = `${lang}|${this.config.device_id ?? ""}`;
-    if (key === this.loadedFor) return;
+    // A failed load (Home Assistant restarting, DomoGuard still starting) is tried again on a later
+    // update of hass, at most every 30 s, instead of leaving the error on the dashboard for good.
+    const retry = key === this.loadedFor && this.error !== "" && Date.now() - this.failedAt >= 30_000;
+    if (key === this.loadedFor && !retry) return;
     if (!this.hass && !this.isConnected) return;
+    if (retry) this.failedAt = Date.now();
     this.loadedFor = key;
     if (!this.api) this.api = new Api(selectTransport({ standalone: false, hass: () => this.hass, baseURI: document.baseURI }), lang);
     this.api.lang = lang;
@@ -104,7 +109,8 @@ export class DomoguardNoticeCard extends LitElement {
       this.notice = notice;
       this.error = "";
     } catch (e) {
-      this.error = this.t("card.error", { message: bounded((e as Error).message, 200) });
+      this.error = isUnreachable(e) ? errorMessage(e, this.t) : this.t("card.error", { message: bounded(errorMessage(e, this.t), 200) });
+      this.failedAt = Date.now();
     }
   }
 
@@ -120,7 +126,7 @@ export class DomoguardNoticeCard extends LitElement {
       this.notice = await this.api.acknowledge(this.config?.device_id, n.version, user);
       this.message = this.t("card.acknowledged_now");
     } catch (e) {
-      this.message = this.t("card.error", { message: bounded((e as Error).message, 200) });
+      this.message = this.t("card.error", { message: bounded(errorMessage(e, this.t), 200) });
     }
   }
 

@@ -7,7 +7,7 @@ import type { ChangeRequest, PanelData, ViewHost } from "./host";
 import { languageOf, makeLocalize, pickLanguage, SUPPORTED, type Localize } from "./i18n";
 import { bounded } from "./model";
 import { theme } from "./styles";
-import { ApiError, selectTransport, type HassLike } from "./transport";
+import { ApiError, errorMessage, isUnreachable, selectTransport, type HassLike } from "./transport";
 import { renderHistory } from "./views/history";
 import { NoticesView } from "./views/notices";
 import { renderOverview } from "./views/overview";
@@ -113,6 +113,8 @@ export class DomoguardPanel extends LitElement implements ViewHost {
     if (langChanged) {
       this.language = lang;
       this.t = makeLocalize(lang);
+      // domoguardd's page is this element only: its toolbar and tabs are read in the page's language.
+      if (this.standalone) document.documentElement.lang = lang;
     }
     if (changed.has("route") && this.route) {
       const seg = this.route.path.replace(/^\//, "").split("/")[0] as Tab;
@@ -146,7 +148,12 @@ export class DomoguardPanel extends LitElement implements ViewHost {
     if (seq !== this.loadSeq) return;
     if (!audit.ok) {
       const e = audit.e as ApiError;
-      this.loadError = e.code === "not_ready" ? this.t("panel.error.not_ready") : this.t("panel.error.load", { message: bounded(e.message, 300) });
+      this.loadError =
+        e.code === "not_ready"
+          ? this.t("panel.error.not_ready")
+          : isUnreachable(e)
+            ? errorMessage(e, this.t)
+            : this.t("panel.error.load", { message: bounded(errorMessage(e, this.t), 300) });
       return;
     }
     this.loadError = "";
@@ -255,7 +262,7 @@ export class DomoguardPanel extends LitElement implements ViewHost {
     const err = e as ApiError;
     if (err?.code === "not_supported") return this.t("panel.error.read_only");
     if (err?.key === "error.api.nothing_to_undo") return this.t("panel.error.nothing_to_undo");
-    return this.t("panel.error.failed", { message: bounded(err?.message ?? String(e), 300) });
+    return this.t("panel.error.failed", { message: bounded(errorMessage(e, this.t), 300) });
   }
 
   private async confirm(): Promise<void> {
@@ -263,17 +270,26 @@ export class DomoguardPanel extends LitElement implements ViewHost {
     if (!d || d.phase !== "preview") return;
     const req = d.req;
     this.dialog = { ...d, phase: "applying" };
+    // Escape can close the dialog while the change runs: then show its outcome in the reloaded data.
+    const gone = (): boolean => {
+      if (this.dialog?.req === req) return false;
+      void this.reload();
+      return true;
+    };
     try {
       if (req.kind === "privacy_default") {
         const s = await this.api.setPrivacyDefault(req.on);
+        if (gone()) return;
         this.dialog = { ...d, phase: "done", settings: s, changed: true };
         this.announce = req.on ? this.t("panel.privacy_default.now_on") : this.t("panel.privacy_default.now_off");
       } else {
         const r = req.kind === "undo" ? await this.api.undo(req.journalId) : await this.api.apply(req.selector);
+        if (gone()) return;
         this.dialog = { ...d, phase: "done", result: r, changed: true };
         this.announce = r.ok ? this.t("panel.result.done_score", { score: r.score }) : this.t("panel.result.failed");
       }
     } catch (e) {
+      if (gone()) return;
       this.dialog = { ...d, phase: "error", error: this.errorText(e), changed: true };
     }
   }
@@ -352,7 +368,7 @@ export class DomoguardPanel extends LitElement implements ViewHost {
       !d ? "" : d.req.kind === "privacy_default" ? t("panel.protection.privacy_default") : d.req.kind === "undo" || d.req.kind === "off" ? d.req.label : (d.plan?.title ?? d.result?.plan.title ?? t("panel.plan.title"));
     const canApply = d?.phase === "preview" && (d.req.kind === "privacy_default" || (d.plan ? d.plan.actions.length > 0 : d.req.kind === "undo"));
     const applyLabel = d?.req.kind === "undo" || d?.req.kind === "off" ? t("panel.plan.put_back") : d?.req.kind === "privacy_default" ? t("panel.plan.confirm") : t("panel.plan.apply");
-    return html`<dialog id="plan-dialog" aria-labelledby="plan-title" @close=${this.onDialogClosed}>
+    return html`<dialog id="plan-dialog" aria-labelledby="plan-title" @close=${this.onDialogClosed} @cancel=${(e: Event) => this.busy && e.preventDefault()}>
       ${d
         ? html`<h2 id="plan-title" class="wrap">${bounded(title, 300)}</h2>
             <div class="dialog-body" aria-live="polite">

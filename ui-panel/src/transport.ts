@@ -2,6 +2,7 @@
 // commands on HA's own WebSocket, reached through hass.callWS; when domoguardd serves the page
 // (add-on ingress, or --demo) the daemon's WebSocket at api/websocket answers the same commands.
 // Everything else in the UI calls only Transport.call.
+import type { Localize } from "./i18n";
 
 export interface Request {
   type: string;
@@ -26,6 +27,24 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * What to tell the user about a failed call, in their language: the panel's own text for what
+ * happened on the way (not connected, timed out), else the API's message (which the core already
+ * wrote in the request's language).
+ */
+export function errorMessage(e: unknown, t: Localize): string {
+  const own = isUnreachable(e) ? t((e as ApiError).key) : "";
+  if (own) return own;
+  const err = e as Partial<ApiError> | undefined;
+  return typeof err?.message === "string" && err.message ? err.message : String(e);
+}
+
+/** True when the call never got an answer (no connection, or none in time): the panel says so itself. */
+export function isUnreachable(e: unknown): boolean {
+  const key = (e as Partial<ApiError> | undefined)?.key;
+  return key === "panel.error.not_connected" || key === "panel.error.timeout";
+}
+
 export interface HassLike {
   callWS?: <T>(msg: Request) => Promise<T>;
 }
@@ -40,7 +59,12 @@ export class HassTransport implements Transport {
     try {
       return await h.callWS<T>(request);
     } catch (e) {
-      const err = e as { code?: unknown; message?: unknown; translation_key?: unknown };
+      // home-assistant-js-websocket rejects with the number 3 (ERR_CONNECTION_LOST) when the socket is
+      // down, and with {type:"result",success:false,error:{code:3,…}} for requests cut off by a restart.
+      const inner = (e as { error?: unknown })?.error;
+      const err = (inner && typeof inner === "object" ? inner : e) as { code?: unknown; message?: unknown; translation_key?: unknown };
+      if (e === 3 || err?.code === 3)
+        throw new ApiError("not_connected", "panel.error.not_connected", "The connection to Home Assistant was lost");
       throw new ApiError(
         typeof err?.code === "string" ? err.code : "unknown_error",
         typeof err?.translation_key === "string" ? err.translation_key : "",

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { validateConfig } from "../src/card";
+import { makeLocalize } from "../src/i18n";
 import "../src/main";
 
 describe("notice card configuration", () => {
@@ -35,5 +36,40 @@ describe("notice card configuration", () => {
     const cards = (window as unknown as { customCards: { type: string; name: string }[] }).customCards;
     expect(cards.filter((c) => c.type === "domoguard-notice-card")).toHaveLength(1);
     expect(cards[0].name).toBeTruthy();
+  });
+});
+
+describe("notice card when Home Assistant restarts", () => {
+  it("says so in the user's language and loads again on a later update", async () => {
+    let up = false;
+    const notice = { title: "Privacy in this home", version: "v1", devices: [], destinations: [], lines: [], acknowledgement: { needs_ack: false, user: "Sam", at: "" } };
+    const hass = {
+      language: "fr",
+      locale: { language: "fr" },
+      user: { name: "Sam" },
+      callWS: async (msg: { type: string }) => {
+        if (!up) return Promise.reject({ type: "result", success: false, error: { code: 3, message: "Connection lost" } });
+        return msg.type === "domoguard/status" ? { ready: true, version: "1", score: 64 } : notice;
+      },
+    };
+    const settle = async (el: { updateComplete: Promise<unknown> }) => {
+      for (let i = 0; i < 4; i++) await new Promise((r) => setTimeout(r, 5)).then(() => el.updateComplete);
+    };
+    const card = document.createElement("domoguard-notice-card") as HTMLElement & { setConfig(c: unknown): void; hass: unknown; updateComplete: Promise<unknown> };
+    card.setConfig({ type: "custom:domoguard-notice-card" });
+    card.hass = hass;
+    document.body.append(card);
+    await settle(card);
+    const fr = makeLocalize("fr");
+    expect(card.shadowRoot!.querySelector('[role="alert"]')!.textContent).toBe(fr("panel.error.not_connected"));
+    up = true;
+    const now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(now + 31_000);
+    card.hass = { ...hass };
+    await settle(card);
+    clock.mockRestore();
+    expect(card.shadowRoot!.querySelector('[role="alert"]')).toBeNull();
+    expect(card.shadowRoot!.querySelector(".score")!.textContent).toContain("64");
+    card.remove();
   });
 });

@@ -66,3 +66,45 @@ describe("the panel in Home Assistant", () => {
     el.remove();
   });
 });
+
+describe("the panel when things go wrong", () => {
+  const emptyAudit = { hub: { id: "", name: "Home", version: "1" }, score: 77, summary: {}, rules_run: 1, areas: [], devices: [], findings: [], not_run: [], audited_at: "" };
+
+  it("says in the user's language that Home Assistant's connection is gone (not '3' or '[object Object]')", async () => {
+    const down = { ...hass, language: "de", locale: { language: "de" }, callWS: async () => Promise.reject(3) };
+    const el = await mount({ hass: down, narrow: false, route: { prefix: "/domoguard", path: "" } });
+    const alert = el.shadowRoot!.querySelector('[role="alert"] .error')!.textContent!;
+    expect(alert).toBe("DomoGuard ist nicht erreichbar.");
+    el.remove();
+  });
+
+  it("does not bring back a dialog closed (Escape) while a change was applied, and reloads instead", async () => {
+    let finish!: (v: unknown) => void;
+    let audits = 0;
+    const h = {
+      ...hass,
+      callWS: async (msg: { type: string }) => {
+        if (msg.type === "domoguard/audit") return (audits++, emptyAudit);
+        if (msg.type === "domoguard/journal" || msg.type === "domoguard/history") return [];
+        if (msg.type === "domoguard/plan")
+          return { id: "p", kind: "fix", selector: "", title: "Fix", actions: [{ kind: "k", target: "t", param: "", before: "a", after: "b", rule: "r", message: "m" }], guidance: [] };
+        if (msg.type === "domoguard/apply") return new Promise((r) => (finish = r));
+        return Promise.reject({ code: "unknown_command", message: "no" });
+      },
+    };
+    const el = (await mount({ hass: h, narrow: false, route: { prefix: "/domoguard", path: "" } })) as Panel & { propose(r: unknown): void; dialog?: unknown };
+    el.propose({ kind: "plan", selector: ["--fix", "r|device:d"] });
+    for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 5)).then(() => el.updateComplete);
+    (el.shadowRoot!.querySelector('[data-testid="plan-apply"]') as HTMLButtonElement).click();
+    await el.updateComplete;
+    const before = audits;
+    el.shadowRoot!.querySelector<HTMLDialogElement>("#plan-dialog")!.close();
+    el.shadowRoot!.querySelector<HTMLDialogElement>("#plan-dialog")!.dispatchEvent(new Event("close"));
+    await el.updateComplete;
+    finish({ journal_id: 1, ok: true, rolled_back: false, failed_step: -1, error: "", plan: { title: "Fix", actions: [] }, steps: [], score: 90 });
+    for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 5)).then(() => el.updateComplete);
+    expect(el.dialog).toBeUndefined();
+    expect(audits).toBeGreaterThan(before);
+    el.remove();
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { ApiError, DaemonTransport, daemonSocketUrl, HassTransport, selectTransport, type HassLike } from "../src/transport";
+import { makeLocalize } from "../src/i18n";
+import { ApiError, DaemonTransport, daemonSocketUrl, errorMessage, HassTransport, selectTransport, type HassLike } from "../src/transport";
 
 describe("transport selection", () => {
   const hass = { callWS: vi.fn(async () => ({ ok: 1 })) } as unknown as HassLike;
@@ -134,5 +135,27 @@ describe("Api requests", async () => {
     expect(sent[1]).not.toHaveProperty("user");
     expect(sent[2]).toEqual({ type: "domoguard/notice/ack", lang: "en", device_id: "d1", version: "v1", user: "Sam" });
     expect(sent[3]).toEqual({ type: "domoguard/notice/ack", lang: "en", version: "v1" });
+  });
+});
+
+describe("HassTransport when Home Assistant's connection drops", () => {
+  // home-assistant-js-websocket: sendMessage throws ERR_CONNECTION_LOST (3) while disconnected, and
+  // requests in flight at a restart are rejected with the whole {type:"result",success:false,error}.
+  it.each([
+    ["the bare error number", 3],
+    ["a result cut off by a restart", { type: "result", success: false, error: { code: 3, message: "Connection lost" } }],
+  ])("reports %s as not connected, with the panel's own text", async (_what, rejection) => {
+    const t = new HassTransport(() => ({ callWS: async () => Promise.reject(rejection) }) as never);
+    const err = (await t.call({ type: "domoguard/audit" }).catch((e: unknown) => e)) as ApiError;
+    expect(err).toMatchObject({ code: "not_connected", key: "panel.error.not_connected" });
+    const de = makeLocalize("de");
+    expect(errorMessage(err, de)).toBe(de("panel.error.not_connected"));
+    expect(errorMessage(err, de)).not.toMatch(/Connection|object|^3$/);
+  });
+  it("keeps the code and message of an error Home Assistant wrapped in a result", async () => {
+    const t = new HassTransport(() => ({ callWS: async () => Promise.reject({ type: "result", success: false, error: { code: "unauthorized", message: "Nur für Admins" } }) }) as never);
+    const err = (await t.call({ type: "domoguard/apply" }).catch((e: unknown) => e)) as ApiError;
+    expect(err).toMatchObject({ code: "unauthorized", message: "Nur für Admins" });
+    expect(errorMessage(err, makeLocalize("de"))).toBe("Nur für Admins");
   });
 });

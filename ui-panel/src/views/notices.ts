@@ -4,6 +4,7 @@ import { html, nothing, type TemplateResult } from "lit";
 import type { Acknowledgement, Destination, DeviceNotice, HomeNotice } from "../api";
 import type { ViewHost } from "../host";
 import { bounded } from "../model";
+import { errorMessage } from "../transport";
 
 export type AckState = "new" | "changed" | "ok";
 
@@ -62,7 +63,7 @@ export class NoticesView {
       try {
         this.devices.set(deviceId, await this.host.api.deviceNotice(deviceId));
       } catch (e) {
-        this.message = (e as Error).message;
+        this.message = errorMessage(e, this.host.t);
       }
       this.host.requestUpdate();
     }
@@ -84,7 +85,7 @@ export class NoticesView {
       else (this.host.data as { homeNotice?: HomeNotice }).homeNotice = n as HomeNotice;
       this.message = t("panel.notice.acknowledged_now");
     } catch (e) {
-      this.message = (e as { code?: string }).code === "conflict" ? t("panel.notice.changed_meanwhile") : (e as Error).message;
+      this.message = (e as { code?: string }).code === "conflict" ? t("panel.notice.changed_meanwhile") : errorMessage(e, t);
     }
     this.host.requestUpdate();
   }
