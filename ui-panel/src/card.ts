@@ -150,7 +150,7 @@ export class DomoguardNoticeCard extends LitElement {
       <div class="head">
         <h2 class="wrap">${bounded(title)}</h2>
         ${this.status?.score !== undefined
-          ? html`<span class="score" aria-label=${t("card.score_label", { score: this.status.score })}>${this.status.score}<small>/100</small></span>`
+          ? html`<span class="score" role="img" aria-label=${t("card.score_label", { score: this.status.score })}>${this.status.score}<small>/100</small></span>`
           : nothing}
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}

@@ -173,7 +173,12 @@ export class DomoguardPanel extends LitElement implements ViewHost {
   }
 
   private async refreshIfAudited(): Promise<void> {
-    if (!this.ready() || !this.data.audit || this.dialog || document.visibilityState !== "visible") return;
+    if (!this.ready() || this.dialog || document.visibilityState !== "visible") return;
+    // Nothing loaded yet (DomoGuard was still starting, or could not be reached): try again by itself.
+    if (!this.data.audit) {
+      if (this.loadError) await this.reload();
+      return;
+    }
     try {
       const s = await this.api.status();
       const a = this.data.audit;

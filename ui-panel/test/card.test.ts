@@ -70,6 +70,9 @@ describe("notice card when Home Assistant restarts", () => {
     clock.mockRestore();
     expect(card.shadowRoot!.querySelector('[role="alert"]')).toBeNull();
     expect(card.shadowRoot!.querySelector(".score")!.textContent).toContain("64");
+    // A plain span's aria-label is ignored by screen readers: the score is an image with a spoken name.
+    expect(card.shadowRoot!.querySelector(".score")!.getAttribute("role")).toBe("img");
+    expect(card.shadowRoot!.querySelector(".score")!.getAttribute("aria-label")).toBe(fr("card.score_label", { score: 64 }));
     card.remove();
   });
 });

@@ -113,3 +113,23 @@ describe("notices", () => {
     expect(bounded(42)).toBe("42");
   });
 });
+
+describe("notices loading", () => {
+  it("drops device notices that arrive after the panel reloaded (e.g. in the language it left)", async () => {
+    const { NoticesView } = await import("../src/views/notices");
+    const pending: ((n: unknown) => void)[] = [];
+    const host = {
+      api: { deviceNotice: () => new Promise((r) => pending.push(r)) },
+      t: (k: string) => k,
+      requestUpdate: () => {},
+    };
+    const view = new NoticesView(host as never);
+    const home = { devices: [{ device_id: "d1", name: "Cam", version: "v", senses: [], data_path: "local" }] };
+    const loading = view.loadAll(home as never);
+    const opening = view.show("d1");
+    view.reset(); // the language changed: everything is asked again
+    for (const r of pending) r({ device_id: "d1", title: "Datenschutzhinweis (de)" });
+    await Promise.all([loading, opening]);
+    expect(view.devices.has("d1")).toBe(false);
+  });
+});

@@ -108,3 +108,28 @@ describe("the panel when things go wrong", () => {
     el.remove();
   });
 });
+
+describe("the panel while DomoGuard starts", () => {
+  it("loads by itself on its next round once DomoGuard has audited the home", async () => {
+    let ready = false;
+    const h = {
+      ...hass,
+      callWS: async (msg: { type: string }) => {
+        if (msg.type === "domoguard/audit")
+          return ready
+            ? { hub: { id: "", name: "Home", version: "1" }, score: 58, summary: {}, rules_run: 1, areas: [], devices: [], findings: [], not_run: [], audited_at: "" }
+            : Promise.reject({ code: "not_ready", message: "not yet" });
+        if (msg.type === "domoguard/journal" || msg.type === "domoguard/history") return [];
+        return Promise.reject({ code: "unknown_command", message: "no" });
+      },
+    };
+    const el = (await mount({ hass: h, narrow: false, route: { prefix: "/domoguard", path: "" } })) as Panel & { refreshIfAudited(): Promise<void> };
+    expect(el.shadowRoot!.querySelector('[role="alert"]')).not.toBeNull();
+    ready = true;
+    await el.refreshIfAudited(); // what the panel's 30-second round calls
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[role="alert"]')).toBeNull();
+    expect(el.shadowRoot!.querySelector(".score-num")!.textContent).toBe("58");
+    el.remove();
+  });
+});

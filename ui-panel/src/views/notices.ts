@@ -29,30 +29,37 @@ export class NoticesView {
   ackName = "";
   message = "";
   private loadingAll = false;
+  /** Bumped by reset(): notices still arriving from before (another language, an older home) are dropped. */
+  private generation = 0;
 
   constructor(private readonly host: ViewHost) {}
 
   reset(): void {
     this.devices.clear();
     this.loadingAll = false;
+    this.generation++;
   }
 
   /** Loads every device's notice (for the new/changed marks); a few at a time. */
   async loadAll(notice: HomeNotice): Promise<void> {
     if (this.loadingAll) return;
     this.loadingAll = true;
+    const gen = this.generation;
     const ids = notice.devices.filter((d) => !d.acknowledgement).map((d) => d.device_id).filter((id) => !this.devices.has(id));
     const next = () => ids.shift();
     const worker = async () => {
       for (let id = next(); id; id = next()) {
         try {
-          this.devices.set(id, await this.host.api.deviceNotice(id));
+          const n = await this.host.api.deviceNotice(id);
+          if (gen !== this.generation) return;
+          this.devices.set(id, n);
         } catch {
           /* the list still shows the device; its notice loads when opened */
         }
       }
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
+    if (gen !== this.generation) return;
     this.host.requestUpdate();
   }
 
@@ -60,8 +67,11 @@ export class NoticesView {
     this.open = deviceId;
     this.host.requestUpdate();
     if (!this.devices.has(deviceId)) {
+      const gen = this.generation;
       try {
-        this.devices.set(deviceId, await this.host.api.deviceNotice(deviceId));
+        const n = await this.host.api.deviceNotice(deviceId);
+        if (gen !== this.generation) return;
+        this.devices.set(deviceId, n);
       } catch (e) {
         this.message = errorMessage(e, this.host.t);
       }
