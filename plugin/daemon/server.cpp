@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <libwebsockets.h>
 
+#include <boost/json.hpp>
+
 #include <cstring>
 #include <malloc.h>
 #include <deque>
@@ -66,7 +68,48 @@ struct Session {
   std::deque<std::string>* outbox;
   std::string* http_body;
   const char* http_type;
+  std::string* user;  // the person Home Assistant's ingress proxy says is signed in ("" = not behind ingress)
+  size_t queued;      // bytes of answers waiting in outbox
 };
+
+// The most an API client may leave unread before it is cut off (answers of a 2,000-device home are ~2 MB).
+constexpr size_t kMaxQueuedBytes = 32u << 20;
+
+std::string header(lws* wsi, lws_token_indexes token) {
+  char buf[512] = {0};
+  const int n = lws_hdr_copy(wsi, buf, sizeof buf, token);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+std::string custom_header(lws* wsi, const char* name) {
+  char buf[512] = {0};
+  const int n = lws_hdr_custom_copy(wsi, buf, sizeof buf, name, static_cast<int>(std::strlen(name)));
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+// A browser sends Origin with every WebSocket it opens, and WebSockets have no same-origin rule:
+// without this check any web page the household visits could drive the API on 127.0.0.1. Allowed:
+// no Origin (programs, not browsers), an Origin naming the host the request was sent to (the
+// daemon's own page), and requests through Home Assistant's ingress proxy (which authenticates the
+// person and adds X-Ingress-Path, a header no web page can set on a WebSocket).
+bool origin_allowed(const std::string& origin, const std::string& host, const std::string& ingress_path) {
+  if (origin.empty() || !valid_ingress_path(ingress_path).empty()) return true;
+  const std::string o = lower(origin);
+  size_t start = o.find("://");
+  if (start == std::string::npos) return false;
+  std::string origin_host = o.substr(start + 3);
+  if (auto slash = origin_host.find('/'); slash != std::string::npos) origin_host.resize(slash);
+  return !host.empty() && origin_host == lower(host);
+}
+
+namespace {
 
 std::string index_html(const std::string& base, bool has_panel) {
   // The base element makes every relative URL (script, API socket) work behind the ingress prefix.
@@ -111,6 +154,18 @@ int http_reply(lws* wsi, Session* s, int status, const char* type, std::string b
   s->http_type = type;
   lws_callback_on_writable(wsi);
   return 0;
+}
+
+// The request with "user" set to the person the ingress proxy named (requests that are not JSON
+// objects pass unchanged: the service answers them with its own error).
+std::string with_user(const std::string& request, const std::string& who) {
+  boost::system::error_code ec;
+  boost::json::parse_options po;
+  po.max_depth = 16;
+  auto v = boost::json::parse(request, ec, {}, po);
+  if (ec || !v.is_object()) return request;
+  v.as_object()["user"] = who;
+  return boost::json::serialize(v);
 }
 
 int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
@@ -162,10 +217,22 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
     case LWS_CALLBACK_HTTP_FILE_COMPLETION:
       if (lws_http_transaction_completed(wsi)) return -1;
       break;
-    case LWS_CALLBACK_ESTABLISHED:
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+      if (!origin_allowed(header(wsi, WSI_TOKEN_ORIGIN), header(wsi, WSI_TOKEN_HOST),
+                          custom_header(wsi, "x-ingress-path:")))
+        return 1;  // refuses the upgrade
+      break;
+    case LWS_CALLBACK_ESTABLISHED: {
       s->outbox = new std::deque<std::string>();
       s->partial = new std::string();
+      // Behind ingress the Supervisor names the signed-in person: that, not what the page says, goes
+      // into the journal and the notice acknowledgements.
+      std::string who = custom_header(wsi, "x-remote-user-display-name:");
+      if (who.empty()) who = custom_header(wsi, "x-remote-user-name:");
+      if (!valid_ingress_path(custom_header(wsi, "x-ingress-path:")).empty() && !who.empty())
+        s->user = new std::string(who.substr(0, 200));
       break;
+    }
     case LWS_CALLBACK_RECEIVE: {
       if (!s->partial || !s->outbox) return -1;
       if (s->partial->size() + len > api::max_request_bytes) return -1;  // refuse oversized requests
@@ -173,8 +240,10 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
       if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi)) break;
       std::string request = std::move(*s->partial);
       s->partial->clear();
-      if (s->outbox->size() > 64) return -1;  // a client that does not read its answers
+      if (s->outbox->size() > 64 || s->queued > kMaxQueuedBytes) return -1;  // a client that does not read its answers
+      if (s->user) request = with_user(request, *s->user);
       s->outbox->push_back(impl->service->handle(request));
+      s->queued += s->outbox->back().size();
       lws_callback_on_writable(wsi);
       break;
     }
@@ -182,6 +251,7 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
       if (!s->outbox || s->outbox->empty()) break;
       std::string msg = std::move(s->outbox->front());
       s->outbox->pop_front();
+      s->queued -= std::min(s->queued, msg.size());
       std::vector<unsigned char> buf(LWS_PRE + msg.size());
       std::memcpy(buf.data() + LWS_PRE, msg.data(), msg.size());
       if (lws_write(wsi, buf.data() + LWS_PRE, msg.size(), LWS_WRITE_TEXT) < static_cast<int>(msg.size())) return -1;
@@ -194,8 +264,10 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
     case LWS_CALLBACK_CLOSED:
       delete s->outbox;
       delete s->partial;
+      delete s->user;
       s->outbox = nullptr;
       s->partial = nullptr;
+      s->user = nullptr;
       break;
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:

@@ -39,6 +39,9 @@ class Server {
 bool peer_allowed(const std::string& peer, const std::vector<std::string>& allowed);
 // The X-Ingress-Path value when it has the form the ingress proxy sends, else "".
 std::string valid_ingress_path(const std::string& value);
+// Whether a WebSocket upgrade may proceed: no Origin (a program), an Origin naming the Host the request
+// went to (the daemon's own page), or a request through the ingress proxy (a valid X-Ingress-Path).
+bool origin_allowed(const std::string& origin, const std::string& host, const std::string& ingress_path);
 // Resolves a request path under root, refusing anything that escapes it; "" when refused.
 std::string static_file(const std::string& root, const std::string& request_path);
 

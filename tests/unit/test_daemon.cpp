@@ -1,4 +1,9 @@
 // The daemon's server and API end to end: a real libwebsockets server and client on loopback.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -348,4 +353,115 @@ TEST_CASE("the API's refusals are said in the request's language", "[daemon][api
   CHECK(de.at("error").at("message").as_string().find("Gerät") != std::string::npos);
   // Before the language is known (not JSON at all), English.
   CHECK(call(*service, "[]").at("error").at("key") == "error.api.not_json");
+}
+
+namespace {
+// A WebSocket client with headers of the test's choosing (what a browser or the ingress proxy sends).
+struct RawWs {
+  int fd = -1;
+  std::string status;  // the HTTP status line of the upgrade answer
+  ~RawWs() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+std::unique_ptr<RawWs> raw_ws(int port, const std::vector<std::string>& headers) {
+  auto ws = std::make_unique<RawWs>();
+  ws->fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(ws->fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  timeval tv{5, 0};
+  ::setsockopt(ws->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string req = "GET /api/websocket HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                    "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    "Sec-WebSocket-Version: 13\r\n";
+  for (const auto& h : headers) req += h + "\r\n";
+  req += "\r\n";
+  REQUIRE(::send(ws->fd, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size()));
+  std::string got;
+  char c;
+  while (got.find("\r\n\r\n") == std::string::npos && ::recv(ws->fd, &c, 1, 0) == 1) got += c;
+  ws->status = got.substr(0, got.find("\r\n"));
+  return ws;
+}
+
+json::object raw_ask(RawWs& ws, const std::string& text) {
+  std::string frame{static_cast<char>(0x81), static_cast<char>(0xFE)};
+  frame += static_cast<char>((text.size() >> 8) & 0xFF);
+  frame += static_cast<char>(text.size() & 0xFF);
+  const unsigned char mask[4] = {1, 2, 3, 4};
+  frame.append(reinterpret_cast<const char*>(mask), 4);
+  for (size_t i = 0; i < text.size(); ++i) frame += static_cast<char>(text[i] ^ mask[i % 4]);
+  REQUIRE(::send(ws.fd, frame.data(), frame.size(), 0) == static_cast<ssize_t>(frame.size()));
+  auto read_n = [&](size_t n) {
+    std::string out;
+    char buf[4096];
+    while (out.size() < n) {
+      const auto got = ::recv(ws.fd, buf, std::min(sizeof buf, n - out.size()), 0);
+      REQUIRE(got > 0);
+      out.append(buf, static_cast<size_t>(got));
+    }
+    return out;
+  };
+  auto head = read_n(2);
+  size_t len = static_cast<unsigned char>(head[1]) & 0x7F;
+  if (len == 126) {
+    auto ext = read_n(2);
+    len = (static_cast<unsigned char>(ext[0]) << 8) | static_cast<unsigned char>(ext[1]);
+  } else if (len == 127) {
+    auto ext = read_n(8);
+    len = 0;
+    for (char b : ext) len = (len << 8) | static_cast<unsigned char>(b);
+  }
+  return json::parse(read_n(len)).as_object();
+}
+}  // namespace
+
+TEST_CASE("a web page elsewhere cannot drive the API; the ingress proxy names who acts", "[daemon][security]") {
+  CHECK(daemon::origin_allowed("", "127.0.0.1:8099", ""));
+  CHECK(daemon::origin_allowed("http://127.0.0.1:8099", "127.0.0.1:8099", ""));
+  CHECK(daemon::origin_allowed("http://LOCALHOST:8099", "localhost:8099", ""));
+  CHECK_FALSE(daemon::origin_allowed("https://evil.example", "127.0.0.1:8099", ""));
+  CHECK_FALSE(daemon::origin_allowed("http://127.0.0.1:8099.evil.example", "127.0.0.1:8099", ""));
+  CHECK_FALSE(daemon::origin_allowed("null", "127.0.0.1:8099", ""));
+  CHECK(daemon::origin_allowed("https://ha.example:8123", "ha.example:8123", "/api/hassio_ingress/abc"));
+  CHECK(daemon::origin_allowed("https://ha.example", "172.30.33.4:8099", "/api/hassio_ingress/abc"));
+  CHECK_FALSE(daemon::origin_allowed("https://evil.example", "127.0.0.1:8099", "/api/hassio_ingress/../x"));
+
+  const fs::path db = fs::temp_directory_path() / ("dg-origin-" + std::to_string(::getpid()) + ".db");
+  fs::remove(db);
+  {
+    api::ServiceOptions o{db.string(), "en"};
+    auto s = api::Service::create(o);
+    REQUIRE(s);
+    auto home = app::load_demo();
+    REQUIRE(home);
+    REQUIRE((*s)->set_home(std::move(*home), "demo"));
+    auto server = daemon::Server::start({"127.0.0.1", 0, {}, ""}, **s);
+    REQUIRE(server);
+    const int port = (*server)->port();
+
+    auto evil = raw_ws(port, {"Origin: https://evil.example"});
+    CHECK(evil->status.find(" 101 ") == std::string::npos);
+    auto own = raw_ws(port, {"Origin: http://127.0.0.1:" + std::to_string(port)});
+    REQUIRE(own->status.find(" 101 ") != std::string::npos);
+    CHECK(raw_ask(*own, R"({"id":1,"type":"domoguard/status"})").at("success").as_bool());
+
+    // Through ingress, the acknowledgement is recorded for the person the proxy names, whatever the page says.
+    auto ingress = raw_ws(port, {"Origin: https://ha.example", "X-Ingress-Path: /api/hassio_ingress/tok3n",
+                                 "X-Remote-User-Name: alex", "X-Remote-User-Display-Name: Alex Martin"});
+    REQUIRE(ingress->status.find(" 101 ") != std::string::npos);
+    auto notice = raw_ask(*ingress, R"({"id":2,"type":"domoguard/notice"})");
+    REQUIRE(notice.at("success").as_bool());
+    auto ack = raw_ask(*ingress, json::serialize(json::object{{"id", 3}, {"type", "domoguard/notice/ack"},
+                                                             {"version", notice.at("result").at("version")},
+                                                             {"user", "Someone Else"}}));
+    REQUIRE(ack.at("success").as_bool());
+    CHECK(ack.at("result").at("acknowledgement").at("user").as_string() == "Alex Martin");
+    (*server)->stop();
+  }
+  for (const auto* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
 }
