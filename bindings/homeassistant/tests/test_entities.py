@@ -5,9 +5,10 @@ from __future__ import annotations
 import probatio
 import pytest
 
+from homeassistant.auth.const import GROUP_ID_USER
 from homeassistant.components.homeassistant.exposed_entities import async_should_expose
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, Unauthorized
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -114,3 +115,49 @@ async def test_apply_service_validates_and_reports(hass: HomeAssistant, entry: M
     assert response["ok"] is True and response["journal_id"] >= 1
     audit = await hass.services.async_call(DOMAIN, "audit", {}, blocking=True, return_response=True)
     assert audit["score"] == entry.runtime_data.coordinator.data.score
+
+
+async def test_only_admins_change_the_home_through_entities(
+    hass: HomeAssistant, hass_admin_user, home: Home, entry: MockConfigEntry
+) -> None:
+    """A non-admin account (a child's; HA lets ordinary users control every entity) may not turn child-safe mode off or lower a level; an admin may,
+    and it is journalled. Automations (no user) still may (the other tests)."""
+    child_safe = entity_id_of(hass, "switch", "child_safe")
+    await hass.services.async_call("switch", "turn_on", {"entity_id": child_safe}, blocking=True)
+    await hass.async_block_till_done()
+    assert hass.states.get(child_safe).state == "on"
+    child = Context(user_id=(await hass.auth.async_create_user("Child", group_ids=[GROUP_ID_USER])).id)
+    for domain, service, data in (
+        ("switch", "turn_off", {"entity_id": child_safe}),
+        ("switch", "turn_off", {"entity_id": entity_id_of(hass, "switch", "privacy_default")}),
+        ("select", "select_option", {"entity_id": entity_id_of(hass, "select", "level_access_locks"),
+                                     "option": "basic"}),
+        ("select", "select_option", {"entity_id": entity_id_of(hass, "select", "scenario"), "option": "home"}),
+        ("button", "press", {"entity_id": entity_id_of(hass, "button", "apply_recommended")}),
+    ):
+        with pytest.raises(Unauthorized):
+            await hass.services.async_call(domain, service, data, blocking=True, context=child)
+    await hass.async_block_till_done()
+    assert hass.states.get(child_safe).state == "on"
+    assert not async_should_expose(hass, "conversation", home.lock)
+    journal = await entry.runtime_data.coordinator.async_result({"type": "domoguard/journal"})
+    count = len(journal)
+
+    admin = Context(user_id=hass_admin_user.id)
+    await hass.services.async_call("switch", "turn_off", {"entity_id": child_safe}, blocking=True, context=admin)
+    await hass.async_block_till_done()
+    assert hass.states.get(child_safe).state == "off"
+    journal = await entry.runtime_data.coordinator.async_result({"type": "domoguard/journal"})
+    assert len(journal) == count + 1
+
+
+async def test_actions_are_for_admins(hass: HomeAssistant, hass_owner_user, entry: MockConfigEntry) -> None:
+    """The audit action answers with finding keys (what newly fails, on which device): admins only,
+    like apply and undo."""
+    user = await hass.auth.async_create_user("Guest", group_ids=[GROUP_ID_USER])
+    assert not user.is_admin  # (the first account would be the owner)
+    for service, data in (("audit", {}), ("apply", {"level": "basic"}), ("undo", {})):
+        with pytest.raises(Unauthorized):
+            await hass.services.async_call(
+                DOMAIN, service, data, blocking=True, return_response=True, context=Context(user_id=user.id)
+            )

@@ -27,4 +27,4 @@ class ApplyRecommendedButton(DomoGuardEntity, ButtonEntity):
         super().__init__(coordinator, APPLY_RECOMMENDED.key)
 
     async def async_press(self) -> None:
-        await self.coordinator.async_apply(["--level", "recommended"])
+        await self.coordinator.async_apply(["--level", "recommended"], await self.async_admin_name())

@@ -55,7 +55,9 @@ class LevelSelect(DomoGuardEntity, SelectEntity):
         return level if level in LEVELS else None
 
     async def async_select_option(self, option: str) -> None:
-        await self.coordinator.async_apply(["--level", option, "--category", self._category])
+        await self.coordinator.async_apply(
+            ["--level", option, "--category", self._category], await self.async_admin_name()
+        )
 
 
 class ScenarioSelect(DomoGuardEntity, SelectEntity):
@@ -75,4 +77,4 @@ class ScenarioSelect(DomoGuardEntity, SelectEntity):
         return scenario if scenario in SCENARIOS else None
 
     async def async_select_option(self, option: str) -> None:
-        await self.coordinator.async_apply(["--scenario", option])
+        await self.coordinator.async_apply(["--scenario", option], await self.async_admin_name())

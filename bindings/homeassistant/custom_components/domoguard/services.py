@@ -102,8 +102,9 @@ async def _async_undo(call: ServiceCall) -> ServiceResponse:
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    hass.services.async_register(
-        DOMAIN, SERVICE_AUDIT, _async_audit, schema=probatio.Schema({}), supports_response=SupportsResponse.OPTIONAL
+    # The audit's answer names what newly fails where (finding keys): like the audit itself, for admins.
+    async_register_admin_service(
+        hass, DOMAIN, SERVICE_AUDIT, _async_audit, schema=probatio.Schema({}), supports_response=SupportsResponse.OPTIONAL
     )
     async_register_admin_service(
         hass, DOMAIN, SERVICE_APPLY, _async_apply, schema=APPLY_SCHEMA, supports_response=SupportsResponse.OPTIONAL

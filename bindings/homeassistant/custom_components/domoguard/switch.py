@@ -45,10 +45,10 @@ class ChildSafeSwitch(_SettingSwitch):
     _setting = "child_safe"
 
     async def async_turn_on(self, **kwargs: Any) -> None:
-        await self.coordinator.async_apply(["--child-safe", "on"])
+        await self.coordinator.async_apply(["--child-safe", "on"], await self.async_admin_name())
 
     async def async_turn_off(self, **kwargs: Any) -> None:
-        await self.coordinator.async_apply(["--child-safe", "off"])
+        await self.coordinator.async_apply(["--child-safe", "off"], await self.async_admin_name())
 
 
 class PrivacyDefaultSwitch(_SettingSwitch):
@@ -56,7 +56,7 @@ class PrivacyDefaultSwitch(_SettingSwitch):
     _attr_entity_category = EntityCategory.CONFIG
 
     async def async_turn_on(self, **kwargs: Any) -> None:
-        await self.coordinator.async_set_privacy_default(True)
+        await self.coordinator.async_set_privacy_default(True, await self.async_admin_name())
 
     async def async_turn_off(self, **kwargs: Any) -> None:
-        await self.coordinator.async_set_privacy_default(False)
+        await self.coordinator.async_set_privacy_default(False, await self.async_admin_name())
