@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from domoguard import DomoGuardError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from homeassistant.components import frontend
@@ -45,9 +47,13 @@ async def test_panel_and_card_registered(hass: HomeAssistant, entry: MockConfigE
 
 
 async def test_unload_and_setup_again(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    core = entry.runtime_data.core
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.NOT_LOADED
+    # The core (and its SQLite file) is closed at unload, not whenever the garbage collector runs.
+    with pytest.raises(DomoGuardError):
+        await hass.async_add_executor_job(core.handle, {"type": "domoguard/status"})
     assert "domoguard" not in hass.data.get(frontend.DATA_PANELS, {})
     assert hass.states.get("sensor.domoguard_home_score").state == "unavailable"
     # Static routes cannot be removed while HA runs; setting up again must not register them twice.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from freezegun.api import FrozenDateTimeFactory
+
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity, async_should_expose
 from homeassistant.components.persistent_notification import _async_get_or_create_notifications
 from homeassistant.core import HomeAssistant
@@ -54,3 +56,31 @@ async def test_new_device_left_alone_when_privacy_default_is_off(
     assert async_should_expose(hass, "conversation", camera)
     note = _async_get_or_create_notifications(hass)[f"domoguard_new_device_{device_id}"]
     assert "Nursery camera" in note["message"] and "private" not in note["message"]
+
+
+async def test_each_new_device_gets_its_full_delay(
+    hass: HomeAssistant, home: Home, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """A bridge pairs one device, then another 2 s later whose camera entity arrives 1.5 s after it: the
+    second device is still made private (its entities were waited for), and both are announced."""
+    coordinator = entry.runtime_data.coordinator
+    await coordinator.async_set_privacy_default(True)
+
+    async def tick(seconds: float) -> None:
+        freezer.tick(timedelta(seconds=seconds))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+    first, _ = await add_device(hass, home.source, "plug10", "Hall plug", "Acme", "Plug S", None, [])
+    await tick(2)
+    second, _ = await add_device(hass, home.source, "cam11", "Nursery camera", "Acme", "IndoorCam", None, [])
+    await tick(1.5)
+    # The camera entity arrives now: 1.5 s after its device, after the first device's 3 s.
+    _, (camera,) = await add_device(
+        hass, home.source, "cam11", "Nursery camera", "Acme", "IndoorCam", None, [("camera", "camera", "idle", None)]
+    )
+    async_expose_entity(hass, "conversation", camera, True)
+    await tick(10)
+    assert not async_should_expose(hass, "conversation", camera)
+    notes = _async_get_or_create_notifications(hass)
+    assert f"domoguard_new_device_{first}" in notes and f"domoguard_new_device_{second}" in notes

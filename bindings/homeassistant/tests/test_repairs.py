@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from homeassistant.components.homeassistant.exposed_entities import async_should_expose
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
@@ -29,6 +31,22 @@ async def test_issues_follow_findings(hass: HomeAssistant, home: Home, entry: Mo
     issue = registry.async_get_issue(DOMAIN, issue_id_for(finding_key(_lock_finding(entry, home))))
     assert issue.is_fixable and issue.translation_key == "finding_fixable"
     assert "Front door lock" in issue.translation_placeholders["title"]
+
+
+async def test_issues_are_bounded_most_severe_first(
+    hass: HomeAssistant, home: Home, entry: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hundreds of severe findings do not become hundreds of repair issues."""
+    coordinator = entry.runtime_data.coordinator
+    severe = sorted(
+        (f for f in coordinator.data.findings if f["severity"] in ("high", "critical")),
+        key=lambda f: (f["severity"] != "critical", finding_key(f)),
+    )
+    assert len(severe) >= 2
+    monkeypatch.setattr("custom_components.domoguard.coordinator.MAX_REPAIR_ISSUES", 1, raising=False)
+    await coordinator.async_refresh()
+    mine = {i for (d, i) in ir.async_get(hass).issues if d == DOMAIN}
+    assert mine == {issue_id_for(finding_key(severe[0]))}
 
 
 async def test_fix_flow_shows_the_plan_applies_it_and_undo_restores(

@@ -55,7 +55,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: DomoGuardConfigEntry) ->
         ) from err
 
     coordinator = DomoGuardCoordinator(hass, entry, core, lang)
-    await coordinator.async_config_entry_first_refresh()
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except BaseException:
+        # HA retries a setup that is not ready: each attempt must not leave a core (and its SQLite
+        # connection) behind.
+        await hass.async_add_executor_job(core.close)
+        raise
     entry.runtime_data = DomoGuardRuntimeData(core=core, coordinator=coordinator, lang=lang)
     coordinator.async_start_listening()
 
@@ -68,6 +74,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: DomoGuardConfigEntry) -
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
         async_unregister_frontend(hass)
+        # The database is closed now, not when the garbage collector finds the old core (a reload
+        # opens a new one on the same file). Calls in flight finish first; later ones raise.
+        await entry.runtime_data.coordinator.async_shutdown()
+        await hass.async_add_executor_job(entry.runtime_data.core.close)
     return unloaded
 
 

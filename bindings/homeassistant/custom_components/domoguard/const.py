@@ -41,6 +41,9 @@ SCENARIOS: Final = ("home", "away", "guests", "night")
 
 # Findings at or above this severity become repair issues.
 REPAIR_SEVERITIES: Final = ("high", "critical")
+# At most this many (critical first): a home with hundreds of exposed cameras would otherwise bury
+# HA's Repairs page (and cost the event loop tens of ms per audit); the panel lists every finding.
+MAX_REPAIR_ISSUES: Final = 50
 
 PANEL_URL_PATH: Final = "domoguard"
 PANEL_ELEMENT: Final = "domoguard-panel"

@@ -10,6 +10,7 @@ is on (ISO/IEC 27403 7.3.2), and announced with a persistent notification.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -35,6 +36,7 @@ from .const import (
     DEFAULT_DEBOUNCE,
     DOMAIN,
     LOGGER,
+    MAX_REPAIR_ISSUES,
     NEW_DEVICE_DELAY,
     PANEL_URL_PATH,
     REPAIR_SEVERITIES,
@@ -126,6 +128,7 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
         self.messages = Messages(lang)
         self.commands: list[str] = []
         self._new_devices: set[str] = set()
+        self._new_device_timer: Callable[[], None] | None = None
 
     async def _async_setup(self) -> None:
         from homeassistant.helpers import instance_id  # noqa: PLC0415
@@ -227,11 +230,13 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
 
     @callback
     def _sync_issues(self, data: DomoGuardData) -> None:
-        """One repair issue per open high or critical finding; fixed ones go away."""
-        wanted: dict[str, dict[str, Any]] = {}
-        for f in data.findings:
-            if f.get("severity") in REPAIR_SEVERITIES:
-                wanted[issue_id_for(finding_key(f))] = f
+        """One repair issue per open high or critical finding (the most severe MAX_REPAIR_ISSUES, in a
+        stable order); fixed ones go away."""
+        severe = sorted(
+            (f for f in data.findings if f.get("severity") in REPAIR_SEVERITIES),
+            key=lambda f: (f.get("severity") != "critical", finding_key(f)),
+        )
+        wanted: dict[str, dict[str, Any]] = {issue_id_for(finding_key(f)): f for f in severe[:MAX_REPAIR_ISSUES]}
         registry = ir.async_get(self.hass)
         for (domain, issue_id) in list(registry.issues):
             if domain == DOMAIN and issue_id.startswith("finding_") and issue_id not in wanted:
@@ -272,6 +277,13 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
         entry.async_on_unload(
             self.hass.bus.async_listen(EVENT_STATE_CHANGED, self._async_state_event, event_filter=self._state_matters)
         )
+        entry.async_on_unload(self._async_cancel_new_device_timer)
+
+    @callback
+    def _async_cancel_new_device_timer(self) -> None:
+        if self._new_device_timer is not None:
+            self._new_device_timer()
+            self._new_device_timer = None
 
     @callback
     def _async_registry_event(self, event: Event) -> None:
@@ -281,9 +293,11 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
             device = dr.async_get(self.hass).async_get(device_id) if device_id else None
             if device is not None and DOMAIN not in {i[0] for i in device.identifiers}:
                 self._new_devices.add(device_id)
-                self.config_entry.async_on_unload(
-                    async_call_later(self.hass, NEW_DEVICE_DELAY, self._async_new_device_due)
-                )
+                # One timer, started again by each new device: every device gets its full delay for
+                # its entities to arrive, and a bridge pairing hundreds adds no callback per device.
+                if self._new_device_timer is not None:
+                    self._new_device_timer()
+                self._new_device_timer = async_call_later(self.hass, NEW_DEVICE_DELAY, self._async_new_device_due)
         if event.event_type == er.EVENT_ENTITY_REGISTRY_UPDATED and self._is_ours(data.get("entity_id")):
             return
         self.hass.async_create_task(self.async_request_refresh(), eager_start=True)
@@ -309,6 +323,7 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
         return entry is not None and entry.platform == DOMAIN
 
     async def _async_new_device_due(self, _now: Any) -> None:
+        self._new_device_timer = None
         devices, self._new_devices = self._new_devices, set()
         if not devices:
             return
