@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
@@ -84,3 +85,19 @@ async def test_each_new_device_gets_its_full_delay(
     assert not async_should_expose(hass, "conversation", camera)
     notes = _async_get_or_create_notifications(hass)
     assert f"domoguard_new_device_{first}" in notes and f"domoguard_new_device_{second}" in notes
+
+
+async def test_a_hostile_device_name_is_text_in_the_notification(
+    hass: HomeAssistant, home: Home, entry: MockConfigEntry
+) -> None:
+    """A device names itself; the notification (markdown) shows that name as text: no HTML, no link."""
+    name = "<img src=x onerror=alert(1)> [Update](javascript:alert(1)) https://2130706433/login **now**"
+    device_id, _ = await add_device(hass, home.source, "evil12", name, "Acme", "Cam", None, [])
+    await hass.async_block_till_done()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=10))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    message = _async_get_or_create_notifications(hass)[f"domoguard_new_device_{device_id}"]["message"]
+    assert "img src" in message  # the name is there, as text (markdown escapes: \\< shows as <)
+    shown = message[message.index("img src") - 3 : message.index("now") + 8]  # the name, not the text's own link
+    for markup in ("<img", "](", "**now", "https://", "javascript:"):
+        assert re.search(r"(?<!\\)" + re.escape(markup), shown) is None, markup

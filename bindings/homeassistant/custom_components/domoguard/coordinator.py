@@ -101,9 +101,10 @@ def plain_text(text: str, limit: int = 300) -> str:
 
 
 def markdown_text(text: str, limit: int = 300) -> str:
-    """Device and hub text is untrusted: shown as text in HA's markdown, never as markup or links."""
+    """Device and hub text is untrusted: shown as text in HA's markdown, never as markup or links
+    (":" too: GFM turns a bare https://2130706433 into a link, dots or not)."""
     text = " ".join(str(text).split())[:limit]
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~" else c for c in text)
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~:" else c for c in text)
 
 
 class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
