@@ -20,6 +20,9 @@ export interface NoticeCardConfig {
   panel_path?: string;
 }
 
+/** How old the card's score and notice may get before a later update of hass reads them again. */
+export const CARD_REFRESH_MS = 5 * 60_000;
+
 const KEYS = new Set(["type", "device_id", "title", "panel_path", "view_layout", "grid_options", "visibility"]);
 
 /** Checks a card configuration; throws an Error whose message Home Assistant shows on an error card. */
@@ -64,6 +67,7 @@ export class DomoguardNoticeCard extends LitElement {
   private api?: Api;
   private loadedFor = "";
   private failedAt = 0;
+  private loadedAt = 0;
   private t: Localize = makeLocalize("en");
 
   static getStubConfig(): Record<string, unknown> {
@@ -90,7 +94,10 @@ export class DomoguardNoticeCard extends LitElement {
     // A failed load (Home Assistant restarting, DomoGuard still starting) is tried again on a later
     // update of hass, at most every 30 s, instead of leaving the error on the dashboard for good.
     const retry = key === this.loadedFor && this.error !== "" && Date.now() - this.failedAt >= 30_000;
-    if (key === this.loadedFor && !retry) return;
+    // A dashboard stays open for days (a wall tablet): the score and notice are read again on a
+    // later update once they are five minutes old.
+    const stale = key === this.loadedFor && this.error === "" && this.loadedAt > 0 && Date.now() - this.loadedAt >= CARD_REFRESH_MS;
+    if (key === this.loadedFor && !retry && !stale) return;
     if (!this.hass && !this.isConnected) return;
     if (retry) this.failedAt = Date.now();
     this.loadedFor = key;
@@ -108,6 +115,7 @@ export class DomoguardNoticeCard extends LitElement {
       this.status = status;
       this.notice = notice;
       this.error = "";
+      this.loadedAt = Date.now();
     } catch (e) {
       this.error = isUnreachable(e) ? errorMessage(e, this.t) : this.t("card.error", { message: bounded(errorMessage(e, this.t), 200) });
       this.failedAt = Date.now();

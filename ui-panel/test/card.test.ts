@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { validateConfig } from "../src/card";
+import { CARD_REFRESH_MS, validateConfig } from "../src/card";
 import { makeLocalize } from "../src/i18n";
 import "../src/main";
 
@@ -73,6 +73,47 @@ describe("notice card when Home Assistant restarts", () => {
     // A plain span's aria-label is ignored by screen readers: the score is an image with a spoken name.
     expect(card.shadowRoot!.querySelector(".score")!.getAttribute("role")).toBe("img");
     expect(card.shadowRoot!.querySelector(".score")!.getAttribute("aria-label")).toBe(fr("card.score_label", { score: 64 }));
+    card.remove();
+  });
+});
+
+describe("notice card on a dashboard left open", () => {
+  it("reads the score again once it is five minutes old, not on every update before", async () => {
+    let score = 64;
+    let calls = 0;
+    const notice = { title: "Privacy in this home", version: "v1", devices: [], destinations: [], lines: [], acknowledgement: { needs_ack: false, user: "Sam", at: "" } };
+    const hass = {
+      language: "en",
+      locale: { language: "en" },
+      user: { name: "Sam" },
+      callWS: async (msg: { type: string }) => {
+        if (msg.type === "domoguard/status") {
+          calls++;
+          return { ready: true, version: "1", score };
+        }
+        return notice;
+      },
+    };
+    const settle = async (el: { updateComplete: Promise<unknown> }) => {
+      for (let i = 0; i < 4; i++) await new Promise((r) => setTimeout(r, 5)).then(() => el.updateComplete);
+    };
+    const card = document.createElement("domoguard-notice-card") as HTMLElement & { setConfig(c: unknown): void; hass: unknown; updateComplete: Promise<unknown> };
+    card.setConfig({ type: "custom:domoguard-notice-card" });
+    card.hass = hass;
+    document.body.append(card);
+    await settle(card);
+    expect(card.shadowRoot!.querySelector(".score")!.textContent).toContain("64");
+    score = 81;
+    card.hass = { ...hass };  // a state change a minute later: no new request
+    await settle(card);
+    expect(calls).toBe(1);
+    const now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(now + CARD_REFRESH_MS + 1000);
+    card.hass = { ...hass };
+    await settle(card);
+    clock.mockRestore();
+    expect(calls).toBe(2);
+    expect(card.shadowRoot!.querySelector(".score")!.textContent).toContain("81");
     card.remove();
   });
 });
