@@ -15,6 +15,9 @@ export interface PanelData {
   settingsMissing?: boolean;
   journal?: JournalEntry[];
   history?: AuditRecord[];
+  /** Why the journal or the audit history could not be read (shown instead of "nothing yet"). */
+  journalError?: string;
+  historyError?: string;
   homeNotice?: HomeNotice;
   catalog?: Catalog;
 }

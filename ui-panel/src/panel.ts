@@ -163,6 +163,8 @@ export class DomoguardPanel extends LitElement implements ViewHost {
       settingsMissing: !settings.ok,
       journal: journal.ok ? journal.v : [],
       history: history.ok ? history.v : [],
+      journalError: journal.ok ? undefined : this.t("panel.error.failed", { message: bounded(errorMessage(journal.e, this.t), 300) }),
+      historyError: history.ok ? undefined : this.t("panel.error.failed", { message: bounded(errorMessage(history.e, this.t), 300) }),
       homeNotice: homeNotice.ok ? homeNotice.v : undefined,
       catalog: catalog.ok ? catalog.v : undefined,
     };

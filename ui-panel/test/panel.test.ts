@@ -133,3 +133,26 @@ describe("the panel while DomoGuard starts", () => {
     el.remove();
   });
 });
+
+describe("the history when the journal cannot be read", () => {
+  it("says so instead of claiming nothing was ever changed", async () => {
+    const h = {
+      ...hass,
+      callWS: async (msg: { type: string }) => {
+        if (msg.type === "domoguard/audit")
+          return { hub: { id: "", name: "Home", version: "1" }, score: 70, summary: {}, rules_run: 1, areas: [], devices: [], findings: [], not_run: [], audited_at: "" };
+        if (msg.type === "domoguard/history") return [];
+        if (msg.type === "domoguard/journal") return Promise.reject({ code: "internal", message: "Cannot read the plan journal" });
+        return Promise.reject({ code: "unknown_command", message: "no" });
+      },
+    };
+    const el = await mount({ hass: h, narrow: false, route: { prefix: "/domoguard", path: "/history" } });
+    el.tab = "history";
+    await el.updateComplete;
+    const alert = el.shadowRoot!.querySelector('[aria-labelledby="plans-heading"] [role="alert"]');
+    expect(alert).not.toBeNull();
+    expect(alert!.textContent).toContain("Cannot read the plan journal");
+    expect(el.shadowRoot!.querySelector('[aria-labelledby="audits-heading"] [role="alert"]')).toBeNull();
+    el.remove();
+  });
+});

@@ -10,7 +10,9 @@ export function renderHistory(host: ViewHost): TemplateResult {
   return html`
     <section class="card" aria-labelledby="plans-heading">
       <h2 id="plans-heading">${t("panel.history.plans")}</h2>
-      ${!journal
+      ${host.data.journalError
+        ? html`<p role="alert">${host.data.journalError}</p>`
+        : !journal
         ? html`<p class="muted">${t("panel.loading")}</p>`
         : journal.length === 0
           ? html`<p class="muted">${t("panel.history.no_plans")}</p>`
@@ -33,7 +35,9 @@ export function renderHistory(host: ViewHost): TemplateResult {
     </section>
     <section class="card" aria-labelledby="audits-heading">
       <h2 id="audits-heading">${t("panel.history.audits")}</h2>
-      ${!audits
+      ${host.data.historyError
+        ? html`<p role="alert">${host.data.historyError}</p>`
+        : !audits
         ? html`<p class="muted">${t("panel.loading")}</p>`
         : audits.length === 0
           ? html`<p class="muted">${t("panel.history.no_audits")}</p>`
