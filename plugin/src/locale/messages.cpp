@@ -89,30 +89,15 @@ std::vector<std::string> placeholders_in(const std::string& pattern) {
   return names;
 }
 
-// Unit and record separators: never in keys, and stripped from every text read from a hub.
-constexpr char kField = '\x1f', kValue = '\x1e';
-
-std::string later(const std::string& key, const Placeholders& ph) {
-  std::string out = key;
-  for (const auto& [name, value] : ph) {
-    out += kField;
-    out += name;
-    out += kValue;
-    for (char c : value)
-      if (c != kField && c != kValue) out += c;
-  }
-  return out;
-}
-
 std::string say(const std::string& packed, const Messages& msg) {
-  const size_t first = packed.find(kField);
+  const size_t first = packed.find(kPackField);
   const std::string key = packed.substr(0, first);
   if (!msg.has(key)) return packed;
   Placeholders ph;
   for (size_t pos = first; pos != std::string::npos;) {
-    const size_t next = packed.find(kField, pos + 1);
+    const size_t next = packed.find(kPackField, pos + 1);
     const std::string field = packed.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
-    const size_t sep = field.find(kValue);
+    const size_t sep = field.find(kPackValue);
     if (sep != std::string::npos) ph.emplace_back(field.substr(0, sep), field.substr(sep + 1));
     pos = next;
   }

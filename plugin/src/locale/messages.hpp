@@ -35,6 +35,8 @@ class Messages {
 // A text to be said later, in the reader's language: a message key with its placeholder values packed
 // into one string (for data that carries a reason, like a part of the home that could not be read).
 std::string later(const std::string& key, const Placeholders& ph = {});
+// The separators later() uses (unit and record separators: never in keys, stripped from hub texts).
+inline constexpr char kPackField = '\x1f', kPackValue = '\x1e';
 // The text of a later() string in msg's language; any other string comes back as it is.
 std::string say(const std::string& packed, const Messages& msg);
 
