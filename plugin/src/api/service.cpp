@@ -1,5 +1,7 @@
 #include "api/service.hpp"
 
+#include "util/clock.hpp"
+
 #include <boost/json.hpp>
 #include <chrono>
 #include <ctime>
@@ -22,15 +24,6 @@ namespace domoguard::api {
 namespace json = boost::json;
 
 namespace {
-std::string now_utc() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 void sort_findings(std::vector<audit::Finding>& v) {
   std::stable_sort(v.begin(), v.end(), [](const audit::Finding& a, const audit::Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
@@ -122,7 +115,7 @@ Result<AuditDelta> Service::record(audit::AuditResult result, const std::string&
   }
   result_ = std::move(result);
   source_ = source;
-  audited_at_ = now_utc();
+  audited_at_ = util::now_utc();
   previous_score_ = previous;
   ++audit_seq_;
   return d;

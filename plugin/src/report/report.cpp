@@ -1,5 +1,7 @@
 #include "report/report.hpp"
 
+#include "util/clock.hpp"
+
 #include <fcntl.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -378,15 +380,6 @@ void Pseudonymiser::apply(model::Home& home, audit::AuditResult& result) const {
 
 namespace {
 
-std::string now_utc() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string coverage_of(const catalog::Clause& c) {
   // As in the catalogue: rules serving a clause make it checked automatically.
   if (!c.rules.empty()) return "automated";
@@ -397,7 +390,7 @@ std::string coverage_of(const catalog::Clause& c) {
 
 Result<ReportData> gather(model::Home home, const ReportOptions& opts) {
   ReportData d;
-  d.generated_at = now_utc();
+  d.generated_at = util::now_utc();
   d.lang = opts.lang;
   d.pseudonymised = opts.pseudonymise;
   const std::string home_key = app::home_key(home, opts.source_label);

@@ -33,15 +33,6 @@ SQLite::Database open_private(const std::string& path) {
   return db;
 }
 
-std::string now_utc() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 Error db_error(const std::exception& e, const std::string& what) {
   return Error{ErrorCode::io, "error.store.failed", what + ": " + e.what(), "", ""};
 }

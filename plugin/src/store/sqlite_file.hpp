@@ -7,6 +7,7 @@
 #include <exception>
 #include <string>
 
+#include "util/clock.hpp"
 #include "util/result.hpp"
 
 namespace domoguard::store::detail {
@@ -14,7 +15,7 @@ namespace domoguard::store::detail {
 // Opens or creates the database at path (":memory:" too): a new folder is made 0700 and a new
 // file 0600 before any data is written to it. Throws SQLite::Exception or filesystem_error.
 SQLite::Database open_private(const std::string& path);
-std::string now_utc();
+using util::now_utc;
 Error db_error(const std::exception& e, const std::string& what);
 
 }  // namespace domoguard::store::detail
