@@ -159,20 +159,16 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
 
     async def async_apply(self, selector: list[str], user: str | None = None) -> dict[str, Any]:
         """Applies a plan through the hub port; the home is audited again afterwards."""
-        request: dict[str, Any] = {"type": "domoguard/apply", "selector": selector}
-        if user:
-            request["user"] = user
-        try:
-            result = await self.async_result(request)
-        finally:
-            await self.async_refresh()
-        self._raise_if_failed(result)
-        return result
+        return await self._async_change({"type": "domoguard/apply", "selector": selector}, user)
 
     async def async_undo(self, journal_id: int | None = None, user: str | None = None) -> dict[str, Any]:
         request: dict[str, Any] = {"type": "domoguard/undo"}
         if journal_id is not None:
             request["journal_id"] = journal_id
+        return await self._async_change(request, user)
+
+    async def _async_change(self, request: dict[str, Any], user: str | None) -> dict[str, Any]:
+        """A plan applied or undone, in the name of `user`; the home is audited again whatever happened."""
         if user:
             request["user"] = user
         try:
