@@ -37,7 +37,7 @@
 #include "store/history.hpp"
 #include "store/journal.hpp"
 #include "store/trust.hpp"
-#include "util/sigcrypto.hpp"
+#include "crypto/sigcrypto.hpp"
 
 namespace {
 
@@ -98,14 +98,14 @@ Result<bool> write_file(const std::string& path, const std::string& text, mode_t
   return true;
 }
 
-Result<util::Ed25519Key> load_key(const std::string& path, bool want_private) {
+Result<crypto::Ed25519Key> load_key(const std::string& path, bool want_private) {
   struct stat st {};
   if (want_private && ::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
     return Error{ErrorCode::bad_input, "error.profile.key_permissions",
                  "The private key may be read by other users; make it private (chmod 600)", path, "", {{"file", path}}};
   auto text = read_file(path);
   if (!text) return text.error();
-  auto key = util::Ed25519Key::from_pem(*text, path);
+  auto key = crypto::Ed25519Key::from_pem(*text, path);
   if (!key) return key.error();
   if (want_private && !key->has_private())
     return Error{ErrorCode::bad_input, "error.profile.need_private", "Signing needs the private key, not the public one",
@@ -144,7 +144,7 @@ int keygen(const cli::Words& w, const locale::Messages& msg) {
     if (pub.size() > 4 && pub.substr(pub.size() - 4) == ".pem") pub.resize(pub.size() - 4);
     pub += ".pub.pem";
   }
-  auto key = util::Ed25519Key::generate();
+  auto key = crypto::Ed25519Key::generate();
   if (!key) return fail(key.error(), msg);
   auto priv_pem = key->private_pem();
   auto pub_pem = key->public_pem();

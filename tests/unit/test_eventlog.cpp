@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "store/eventlog.hpp"
-#include "util/sigcrypto.hpp"
+#include "crypto/sigcrypto.hpp"
 // The `log` command, run in-process (the CLI binary dispatches to the same function).
 #include "../../plugin/cli/cmd_log.cpp"
 
@@ -71,9 +71,9 @@ CliRun run_log(std::vector<std::string> words) {
 }  // namespace
 
 TEST_CASE("HMAC-SHA256 matches RFC 4231 test case 2", "[log]") {
-  auto mac = util::hmac_sha256("Jefe", "what do ya want for nothing?");
+  auto mac = crypto::hmac_sha256("Jefe", "what do ya want for nothing?");
   REQUIRE(mac);
-  CHECK(util::to_hex(*mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  CHECK(crypto::to_hex(*mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST_CASE("an untouched log verifies, pages in order and keeps people pseudonymous", "[log]") {

@@ -13,7 +13,7 @@
 #include "audit/engine.hpp"
 #include "hub/ha/adapter.hpp"
 #include "locale/messages.hpp"
-#include "util/tar.hpp"
+#include "archive/tar.hpp"
 #include "util/text.hpp"
 
 namespace fs = std::filesystem;
@@ -474,10 +474,10 @@ TEST_CASE("the tar reader follows GNU long names", "[adapter]") {
   std::string cmd = "cd '" + (t.path / "src").string() + "' && tar --format=gnu -cf ../l.tar " + long_dir;
   REQUIRE(std::system(cmd.c_str()) == 0);
   std::string bytes = slurp(t.path / "l.tar");
-  auto src = util::memory_source(bytes);
+  auto src = archive::memory_source(bytes);
   std::vector<std::pair<std::string, std::string>> seen;
-  auto r = util::walk_tar(*src, "l.tar", [&](const util::TarEntry& e, util::ByteSource& data) -> Result<bool> {
-    auto c = util::read_up_to(data, 100);
+  auto r = archive::walk_tar(*src, "l.tar", [&](const archive::TarEntry& e, archive::ByteSource& data) -> Result<bool> {
+    auto c = archive::read_up_to(data, 100);
     if (!c) return c.error();
     seen.emplace_back(e.name, *c);
     return true;

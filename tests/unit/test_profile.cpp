@@ -14,7 +14,7 @@
 #include "policy/profile.hpp"
 #include "store/eventlog.hpp"
 #include "store/trust.hpp"
-#include "util/sigcrypto.hpp"
+#include "crypto/sigcrypto.hpp"
 // The `profile` command, run in-process (the CLI binary dispatches to the same function).
 #include "../../plugin/cli/cmd_profile.cpp"
 
@@ -33,17 +33,17 @@ fs::path prof_dir(const std::string& name) {
 
 std::string unhex(const std::string& h) {
   std::string out;
-  REQUIRE(util::from_hex(h, out));
+  REQUIRE(crypto::from_hex(h, out));
   return out;
 }
 
-util::Ed25519Key new_key() {
-  auto k = util::Ed25519Key::generate();
+crypto::Ed25519Key new_key() {
+  auto k = crypto::Ed25519Key::generate();
   REQUIRE(k);
   return *k;
 }
 
-void trust_key(store::TrustStore& t, const util::Ed25519Key& k, const std::string& name) {
+void trust_key(store::TrustStore& t, const crypto::Ed25519Key& k, const std::string& name) {
   auto pem = k.public_pem();
   REQUIRE(pem);
   REQUIRE(t.add({k.key_id(), name, *pem, ""}));
@@ -55,7 +55,7 @@ js::object preset_object(const std::string& name) {
   return js::parse(*text).as_object();
 }
 
-std::string signed_text(const js::object& profile, const util::Ed25519Key& key) {
+std::string signed_text(const js::object& profile, const crypto::Ed25519Key& key) {
   auto s = policy::sign_profile_object(profile, key);
   REQUIRE(s);
   return *s;
@@ -92,26 +92,26 @@ CliRun run_profile(std::vector<std::string> words) {
 }  // namespace
 
 TEST_CASE("Ed25519 matches RFC 8032 test vector 1", "[profile]") {
-  auto key = util::Ed25519Key::from_raw_private(unhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
+  auto key = crypto::Ed25519Key::from_raw_private(unhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
   REQUIRE(key);
-  CHECK(util::to_hex(key->raw_public()) == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  CHECK(crypto::to_hex(key->raw_public()) == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
   auto sig = key->sign("");
   REQUIRE(sig);
   const std::string expected =
       "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b";
-  CHECK(util::to_hex(*sig) == expected);
-  auto pub = util::Ed25519Key::from_raw_public(key->raw_public());
+  CHECK(crypto::to_hex(*sig) == expected);
+  auto pub = crypto::Ed25519Key::from_raw_public(key->raw_public());
   REQUIRE(pub);
   CHECK(pub->verify("", unhex(expected)));
   CHECK_FALSE(pub->verify("x", unhex(expected)));
   // PEM round trip keeps the key.
   auto pem = key->private_pem();
   REQUIRE(pem);
-  auto back = util::Ed25519Key::from_pem(*pem);
+  auto back = crypto::Ed25519Key::from_pem(*pem);
   REQUIRE(back);
   CHECK(back->has_private());
   CHECK(back->key_id() == key->key_id());
-  CHECK(key->key_id() == util::to_hex(util::sha256(key->raw_public())).substr(0, 16));
+  CHECK(key->key_id() == crypto::to_hex(crypto::sha256(key->raw_public())).substr(0, 16));
 }
 
 TEST_CASE("canonical JSON sorts keys, drops whitespace and refuses floats", "[profile]") {
@@ -167,9 +167,9 @@ TEST_CASE("each kind of tampering is refused with its own error", "[profile]") {
     return edit(good, [](js::object& o) {
       auto& s = o["signature"].as_object();
       std::string raw;
-      REQUIRE(util::base64_decode(std::string(s["value"].as_string()), raw));
+      REQUIRE(crypto::base64_decode(std::string(s["value"].as_string()), raw));
       raw[10] = static_cast<char>(raw[10] ^ 0x01);
-      s["value"] = util::base64_encode(raw);
+      s["value"] = crypto::base64_encode(raw);
     });
   };
   auto older = [&] {
@@ -197,7 +197,7 @@ TEST_CASE("each kind of tampering is refused with its own error", "[profile]") {
             [](js::object& o) {
               auto& p = o["profile"].as_object();
               p["levels"].as_object()["all"] = "basic";
-              o["signature"].as_object()["digest"] = util::to_hex(util::sha256(*policy::canonical_json(p)));
+              o["signature"].as_object()["digest"] = crypto::to_hex(crypto::sha256(*policy::canonical_json(p)));
             }),
        "error.profile.signature_invalid"},
       {"flipped byte in the signature", flip_signature_byte(), "error.profile.signature_invalid"},

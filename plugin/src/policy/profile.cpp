@@ -248,7 +248,7 @@ Result<std::string> preset_text(const std::string& name) {
                        "", "", {{"name", name}, {"valid", join(preset_names())}});
 }
 
-Result<std::string> sign_profile_object(const json::object& profile, const util::Ed25519Key& key) {
+Result<std::string> sign_profile_object(const json::object& profile, const crypto::Ed25519Key& key) {
   auto canon = canonical_json(profile);
   if (!canon) return canon.error();
   auto sig = key.sign(*canon);
@@ -257,14 +257,14 @@ Result<std::string> sign_profile_object(const json::object& profile, const util:
   env["profile"] = profile;
   env["signature"] = json::object{{"alg", "ed25519"},
                                   {"key_id", key.key_id()},
-                                  {"value", util::base64_encode(*sig)},
-                                  {"digest", util::to_hex(util::sha256(*canon))}};
+                                  {"value", crypto::base64_encode(*sig)},
+                                  {"digest", crypto::to_hex(crypto::sha256(*canon))}};
   auto text = canonical_json(env);
   if (!text) return text.error();
   return *text + "\n";
 }
 
-Result<std::string> sign_profile(std::string_view profile_text, const util::Ed25519Key& key, const std::string& file) {
+Result<std::string> sign_profile(std::string_view profile_text, const crypto::Ed25519Key& key, const std::string& file) {
   auto v = parse_json(profile_text, file);
   if (!v) return v.error();
   // A file that is already signed is signed again over its profile part.
@@ -315,9 +315,9 @@ Result<VerifiedProfile> verify_signed(std::string_view text, store::TrustStore& 
   const std::string alg = sfield("alg"), key_id = sfield("key_id"), value = sfield("value"), digest = sfield("digest");
   if (alg != "ed25519") return bad_sig("the algorithm is \"" + alg + "\", not ed25519");
   std::string ignored;
-  if (key_id.size() != 16 || !util::from_hex(key_id, ignored)) return bad_sig("the key id is not 16 hex digits");
+  if (key_id.size() != 16 || !crypto::from_hex(key_id, ignored)) return bad_sig("the key id is not 16 hex digits");
   std::string raw_sig;
-  if (!util::base64_decode(value, raw_sig) || raw_sig.size() != 64) return bad_sig("the value is not a base64 Ed25519 signature");
+  if (!crypto::base64_decode(value, raw_sig) || raw_sig.size() != 64) return bad_sig("the value is not a base64 Ed25519 signature");
 
   auto trusted = trust.find(key_id);
   if (!trusted) return trusted.error();
@@ -328,17 +328,17 @@ Result<VerifiedProfile> verify_signed(std::string_view text, store::TrustStore& 
                          file, "", {{"key_id", key_id}});
   auto canon = canonical_json(*prof);
   if (!canon) return malformed("numbers must be integers", file, "profile");
-  const std::string actual_digest = util::to_hex(util::sha256(*canon));
+  const std::string actual_digest = crypto::to_hex(crypto::sha256(*canon));
   if (!digest.empty() && digest != actual_digest)
     return profile_error("error.profile.altered", "The profile was changed after it was signed", file, "", {{"key_id", key_id}});
-  auto key = util::Ed25519Key::from_pem((*trusted)->public_pem);
+  auto key = crypto::Ed25519Key::from_pem((*trusted)->public_pem);
   if (!key) return key.error();
   if (!key->verify(*canon, raw_sig)) {
     auto all = trust.list();
     if (all)
       for (const auto& t : *all) {
         if (t.key_id == key_id) continue;
-        auto other = util::Ed25519Key::from_pem(t.public_pem);
+        auto other = crypto::Ed25519Key::from_pem(t.public_pem);
         if (other && other->verify(*canon, raw_sig))
           return profile_error("error.profile.key_mismatch",
                                "The profile names key " + key_id + " but was signed with key " + t.key_id, file, "",

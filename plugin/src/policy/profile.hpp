@@ -22,7 +22,7 @@
 #include "model/home.hpp"
 #include "policy/plan.hpp"
 #include "util/result.hpp"
-#include "util/sigcrypto.hpp"
+#include "crypto/sigcrypto.hpp"
 
 namespace domoguard::store {
 class TrustStore;
@@ -63,8 +63,8 @@ std::vector<std::string> preset_names();
 Result<std::string> preset_text(const std::string& name);
 
 // Signs a profile object as it is (no validation: tests and newer schemas) / after validating it.
-Result<std::string> sign_profile_object(const boost::json::object& profile, const util::Ed25519Key& key);
-Result<std::string> sign_profile(std::string_view profile_text, const util::Ed25519Key& key, const std::string& file = "");
+Result<std::string> sign_profile_object(const boost::json::object& profile, const crypto::Ed25519Key& key);
+Result<std::string> sign_profile(std::string_view profile_text, const crypto::Ed25519Key& key, const std::string& file = "");
 
 struct VerifiedProfile {
   Profile profile;

@@ -15,7 +15,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "util/sigcrypto.hpp"
+#include "crypto/sigcrypto.hpp"
 
 namespace domoguard::store {
 
@@ -89,14 +89,14 @@ struct Row {
 // MAC of a row as if it had sequence number `seq`, chained after `prev_hex`.
 std::string mac_of(const std::string& key, const Row& r, int64_t seq, const std::string& prev_hex) {
   std::string prev;
-  if (!util::from_hex(prev_hex, prev)) return {};
-  auto m = util::hmac_sha256(key, prev + canonical(seq, r.at, r.actor, r.kind, r.subject, r.details));
-  return m ? util::to_hex(*m) : std::string();
+  if (!crypto::from_hex(prev_hex, prev)) return {};
+  auto m = crypto::hmac_sha256(key, prev + canonical(seq, r.at, r.actor, r.kind, r.subject, r.details));
+  return m ? crypto::to_hex(*m) : std::string();
 }
 
 bool fits(const std::string& key, const Row& r, int64_t seq, const std::string& prev_hex) {
   const std::string m = mac_of(key, r, seq, prev_hex);
-  return !m.empty() && util::equal_ct(m, r.mac);
+  return !m.empty() && crypto::equal_ct(m, r.mac);
 }
 
 std::optional<std::string> forbidden_key(const boost::json::value& v) {
@@ -125,7 +125,7 @@ Result<std::string> load_key(const std::string& path, bool may_create) {
     if (!may_create)
       return key_error("error.log.key_missing",
                        "The event log's key file is missing, so the log cannot be verified or extended", path);
-    auto bytes = util::random_bytes(kKeyBytes);
+    auto bytes = crypto::random_bytes(kKeyBytes);
     if (!bytes) return bytes.error();
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return key_error("error.log.key_create", "Cannot create the event log's key file", path);
@@ -196,8 +196,8 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::string& db_path, con
 }
 
 std::string EventLog::pseudonym(const std::string& personal) const {
-  auto m = util::hmac_sha256(impl_->key, std::string("domoguard.pseudonym.v1") + '\0' + personal);
-  return m ? util::to_hex(*m).substr(0, 16) : std::string();
+  auto m = crypto::hmac_sha256(impl_->key, std::string("domoguard.pseudonym.v1") + '\0' + personal);
+  return m ? crypto::to_hex(*m).substr(0, 16) : std::string();
 }
 
 Result<int64_t> EventLog::append(const NewEvent& ev) { return append_all({ev}); }

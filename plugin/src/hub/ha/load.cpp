@@ -5,7 +5,7 @@
 
 #include "hub/ha/adapter.hpp"
 #include "hub/ha/json_util.hpp"
-#include "util/tar.hpp"
+#include "archive/tar.hpp"
 #include "util/text.hpp"
 
 namespace domoguard::hub::ha {
@@ -121,8 +121,8 @@ constexpr std::uint64_t max_decompressed = 64ull << 30;
 
 // Collects the wanted files of a config folder from a tar stream; `strip` is the prefix the folder
 // has inside the archive ("data/" in HA backups).
-Result<bool> collect(util::ByteSource& src, const std::string& archive, ConfigFiles& files) {
-  return util::walk_tar(src, archive, [&](const util::TarEntry& e, util::ByteSource& data) -> Result<bool> {
+Result<bool> collect(archive::ByteSource& src, const std::string& archive, ConfigFiles& files) {
+  return archive::walk_tar(src, archive, [&](const archive::TarEntry& e, archive::ByteSource& data) -> Result<bool> {
     std::string rel = e.name;
     if (rel.rfind("data/", 0) == 0) rel = rel.substr(5);
     if (!wanted(rel)) return true;
@@ -132,7 +132,7 @@ Result<bool> collect(util::ByteSource& src, const std::string& archive, ConfigFi
     }
     if (e.size > max_file_bytes)
       return bad("error.file.too_large", "A file in the backup is larger than the limit", archive, "member " + e.name);
-    auto c = util::read_up_to(data, static_cast<std::size_t>(e.size));
+    auto c = archive::read_up_to(data, static_cast<std::size_t>(e.size));
     if (!c) return c.error();
     files[rel] = std::move(*c);
     return true;
@@ -146,32 +146,32 @@ Error encrypted(const std::string& origin) {
              origin);
 }
 
-Result<model::Home> read_backup(util::ByteSource& raw_src, const std::string& origin) {
-  auto head = util::read_up_to(raw_src, 512);
+Result<model::Home> read_backup(archive::ByteSource& raw_src, const std::string& origin) {
+  auto head = archive::read_up_to(raw_src, 512);
   if (!head) return head.error();
   std::string first = *head;
-  auto chained = util::prefixed_source(first, raw_src);
-  std::unique_ptr<util::ByteSource> gz;
-  util::ByteSource* src = chained.get();
-  if (util::looks_gzip(first)) {
-    gz = util::gunzip_source(*chained, origin, max_decompressed);
+  auto chained = archive::prefixed_source(first, raw_src);
+  std::unique_ptr<archive::ByteSource> gz;
+  archive::ByteSource* src = chained.get();
+  if (archive::looks_gzip(first)) {
+    gz = archive::gunzip_source(*chained, origin, max_decompressed);
     src = gz.get();
   }
-  auto tar_head = util::read_up_to(*src, 512);
+  auto tar_head = archive::read_up_to(*src, 512);
   if (!tar_head) return tar_head.error();
-  if (!util::looks_tar(*tar_head)) {
+  if (!archive::looks_tar(*tar_head)) {
     if (tar_head->rfind("SecureTar", 0) == 0) return encrypted(origin);
     return bad("error.backup.not_tar", "This file is not a Home Assistant backup (not a tar archive).", origin);
   }
-  auto outer = util::prefixed_source(*tar_head, *src);
+  auto outer = archive::prefixed_source(*tar_head, *src);
 
   ConfigFiles files;
   bool saw_inner = false;
   bool is_protected = false;
-  auto r = util::walk_tar(*outer, origin, [&](const util::TarEntry& e, util::ByteSource& data) -> Result<bool> {
+  auto r = archive::walk_tar(*outer, origin, [&](const archive::TarEntry& e, archive::ByteSource& data) -> Result<bool> {
     if (e.name == "backup.json") {
       if (e.size > (1u << 20)) return bad("error.file.too_large", "backup.json is larger than the limit", origin, "member backup.json");
-      auto c = util::read_up_to(data, static_cast<std::size_t>(e.size));
+      auto c = archive::read_up_to(data, static_cast<std::size_t>(e.size));
       if (!c) return c.error();
       auto j = detail::parse_json(*c, origin + ":backup.json");
       if (!j) return j.error();
@@ -182,17 +182,17 @@ Result<model::Home> read_backup(util::ByteSource& raw_src, const std::string& or
     if (e.name == "homeassistant.tar.gz" || e.name == "homeassistant.tar") {
       saw_inner = true;
       const std::string inner_name = origin + ":" + e.name;
-      auto ih = util::read_up_to(data, 512);
+      auto ih = archive::read_up_to(data, 512);
       if (!ih) return ih.error();
       // SecureTar v2/v3 start with a magic; v1 starts with a bare AES IV, so "neither gzip nor tar" is encrypted too.
       if (ih->rfind("SecureTar", 0) == 0) return encrypted(origin);
-      auto inner_chain = util::prefixed_source(*ih, data);
-      std::unique_ptr<util::ByteSource> inner_gz;
-      util::ByteSource* inner = inner_chain.get();
-      if (util::looks_gzip(*ih)) {
-        inner_gz = util::gunzip_source(*inner_chain, inner_name, max_decompressed);
+      auto inner_chain = archive::prefixed_source(*ih, data);
+      std::unique_ptr<archive::ByteSource> inner_gz;
+      archive::ByteSource* inner = inner_chain.get();
+      if (archive::looks_gzip(*ih)) {
+        inner_gz = archive::gunzip_source(*inner_chain, inner_name, max_decompressed);
         inner = inner_gz.get();
-      } else if (!util::looks_tar(*ih)) {
+      } else if (!archive::looks_tar(*ih)) {
         if (ih->size() < 512) return bad("error.tar.bad", "The archive is truncated inside member \"" + e.name + "\"", origin, "member " + e.name);
         return encrypted(origin);
       }
@@ -204,7 +204,7 @@ Result<model::Home> read_backup(util::ByteSource& raw_src, const std::string& or
     if (pos != std::string::npos && (pos == 0 || rel[pos - 1] == '/')) {
       rel = rel.substr(pos);
       if (wanted(rel) && e.size <= max_file_bytes) {
-        auto c = util::read_up_to(data, static_cast<std::size_t>(e.size));
+        auto c = archive::read_up_to(data, static_cast<std::size_t>(e.size));
         if (!c) return c.error();
         files[rel] = std::move(*c);
       }
@@ -222,7 +222,7 @@ Result<model::Home> read_backup(util::ByteSource& raw_src, const std::string& or
 }  // namespace
 
 Result<model::Home> from_backup_bytes(std::string_view bytes, const std::string& origin) {
-  auto src = util::memory_source(bytes);
+  auto src = archive::memory_source(bytes);
   return read_backup(*src, origin);
 }
 
@@ -253,7 +253,7 @@ Result<model::Home> load(const std::string& path) {
     return from_replies(*replies, path);
   }
   if (fs::is_regular_file(p, ec)) {
-    auto src = util::file_source(path);
+    auto src = archive::file_source(path);
     if (!src) return src.error();
     return read_backup(**src, path);
   }

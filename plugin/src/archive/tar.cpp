@@ -1,4 +1,4 @@
-#include "util/tar.hpp"
+#include "archive/tar.hpp"
 
 #include <zlib.h>
 
@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
-namespace domoguard::util {
+namespace domoguard::archive {
 
 namespace {
 
@@ -346,4 +346,4 @@ Result<bool> walk_tar(ByteSource& src, const std::string& archive, const TarVisi
   }
 }
 
-}  // namespace domoguard::util
+}  // namespace domoguard::archive

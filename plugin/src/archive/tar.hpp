@@ -11,7 +11,7 @@
 
 #include "util/result.hpp"
 
-namespace domoguard::util {
+namespace domoguard::archive {
 
 // A forward-only byte stream. read() returns the number of bytes read, 0 at the end.
 class ByteSource {
@@ -51,4 +51,4 @@ using TarVisitor = std::function<Result<bool>(const TarEntry&, ByteSource& data)
 Result<bool> walk_tar(ByteSource& src, const std::string& archive, const TarVisitor& visit,
                       const TarLimits& limits = {});
 
-}  // namespace domoguard::util
+}  // namespace domoguard::archive

@@ -11,7 +11,7 @@
 
 typedef struct evp_pkey_st EVP_PKEY;
 
-namespace domoguard::util {
+namespace domoguard::crypto {
 
 std::string to_hex(std::string_view bytes);
 // False on odd length or a non-hex digit.
@@ -50,4 +50,4 @@ class Ed25519Key {
   bool has_private_ = false;
 };
 
-}  // namespace domoguard::util
+}  // namespace domoguard::crypto

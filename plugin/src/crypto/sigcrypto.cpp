@@ -1,4 +1,4 @@
-#include "util/sigcrypto.hpp"
+#include "crypto/sigcrypto.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -7,7 +7,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
-namespace domoguard::util {
+namespace domoguard::crypto {
 
 namespace {
 
@@ -229,4 +229,4 @@ bool Ed25519Key::verify(std::string_view message, std::string_view signature) co
   return ok;
 }
 
-}  // namespace domoguard::util
+}  // namespace domoguard::crypto
