@@ -4,11 +4,11 @@
 
 #include <string>
 
+#include "audit/diff.hpp"
 #include "audit/engine.hpp"
 #include "catalog/catalog.hpp"
 #include "locale/messages.hpp"
 #include "model/home.hpp"
-#include "store/history.hpp"
 
 namespace domoguard::report {
 
@@ -16,7 +16,7 @@ struct AuditView {
   const model::Home& home;
   const audit::AuditResult& result;
   const locale::Messages& msg;
-  const store::Diff* since_last = nullptr;   // set with --since-last
+  const audit::Diff* since_last = nullptr;   // set with --since-last
 };
 
 std::string audit_json(const AuditView& v);
