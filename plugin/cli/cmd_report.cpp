@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/report_data.hpp"
 #include "app/source.hpp"
 #include "cli_words.hpp"
 #include "commands_report.hpp"
@@ -36,7 +37,7 @@ int cmd_report(int argc, char** argv) {
   if (w.flag("--no-pseudonymise") && w.value("--pseudonym-key"))
     return fail("--pseudonym-key and --no-pseudonymise contradict each other");
 
-  report::ReportOptions opts;
+  app::ReportOptions opts;
   Result<model::Home> home = Error{};
   if (w.flag("--demo")) {
     if (!w.positional.empty()) return fail("give either --demo or a SOURCE path, not both");
@@ -57,7 +58,7 @@ int cmd_report(int argc, char** argv) {
   opts.db_path = w.value("--db").value_or(store::History::default_path());
   opts.lang = msg.lang();
 
-  auto data = report::gather(std::move(*home), opts);
+  auto data = app::gather_report(std::move(*home), opts);
   if (!data) return fail(data.error());
   const std::string text = format == "html" ? report::report_html(*data, msg)
                            : format == "json" ? report::report_json(*data, msg)

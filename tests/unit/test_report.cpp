@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "app/report_data.hpp"
 #include "app/source.hpp"
 #include "audit/classify.hpp"
 #include "report/report.hpp"
@@ -38,8 +39,8 @@ model::Home demo() {
   return std::move(*h);
 }
 
-report::ReportData gather(const report::ReportOptions& o, model::Home h = demo()) {
-  auto d = report::gather(std::move(h), o);
+report::ReportData gather(const app::ReportOptions& o, model::Home h = demo()) {
+  auto d = app::gather_report(std::move(h), o);
   REQUIRE(d);
   return std::move(*d);
 }
@@ -136,7 +137,7 @@ TEST_CASE("hostile device, area and hub names are escaped in the HTML report", "
     if (d.name == "Front Door") d.name = evil;
   for (auto& a : h.areas)
     if (a.id == "kitchen") a.name = "\"><svg onload=alert(3)>";
-  report::ReportOptions o;
+  app::ReportOptions o;
   o.key_file = s.path("key");
   o.pseudonymise = false;
   const auto html = render(gather(o, h), "html");
@@ -163,11 +164,11 @@ TEST_CASE("the pseudonymised demo report shows no MAC, IP, serial, e-mail or nam
   REQUIRE(std::find(people.begin(), people.end(), "alex") != people.end());
   REQUIRE(std::find(people.begin(), people.end(), "lena") != people.end());
 
-  report::ReportOptions o;
+  app::ReportOptions o;
   o.key_file = s.path("key");
   const auto d = gather(o);
   // The unpseudonymised report does show them, so the scan below can fail.
-  report::ReportOptions plain = o;
+  app::ReportOptions plain = o;
   plain.pseudonymise = false;
   const auto plain_json = render(gather(plain), "json");
   CHECK(plain_json.find("Alex iPhone") != std::string::npos);
@@ -199,7 +200,7 @@ TEST_CASE("reports link only when they share the pseudonym key", "[report]") {
       if (dev.id == "ad558490166dcdc3a76636e24a095ba2") return dev.name;
     return std::string();
   };
-  report::ReportOptions a, b, c;
+  app::ReportOptions a, b, c;
   a.key_file = b.key_file = s.path("shared.key");
   c.key_file = s.path("other.key");
   const auto na = phone_name(gather(a)), nb = phone_name(gather(b)), nc = phone_name(gather(c));
@@ -211,16 +212,16 @@ TEST_CASE("reports link only when they share the pseudonym key", "[report]") {
   CHECK(gather(a).key_id == gather(b).key_id);
   CHECK(gather(a).key_id != gather(c).key_id);
 
-  report::ReportOptions plain;
+  app::ReportOptions plain;
   plain.pseudonymise = false;
   CHECK(phone_name(gather(plain)) == "Alex iPhone");
-  CHECK(report::ReportOptions{}.pseudonymise);   // pseudonyms unless asked otherwise
+  CHECK(app::ReportOptions{}.pseudonymise);   // pseudonyms unless asked otherwise
 
   // A key that is too short is refused rather than used.
   std::ofstream(s.path("short.key")) << "abc\n";
-  report::ReportOptions bad;
+  app::ReportOptions bad;
   bad.key_file = s.path("short.key");
-  CHECK_FALSE(report::gather(demo(), bad));
+  CHECK_FALSE(app::gather_report(demo(), bad));
 }
 
 TEST_CASE("scrub replaces identifiers in free text", "[report]") {
@@ -268,7 +269,7 @@ TEST_CASE("report: 53 coverage rows, fixed findings from the history, notices ac
     REQUIRE(notices);
     REQUIRE((*notices)->acknowledge(app::home_key(home, "demo"), "home", "stale-version", "Alex Morgan"));
   }
-  report::ReportOptions o;
+  app::ReportOptions o;
   o.db_path = db;
   o.source_label = "demo";
   const auto d = gather(o);

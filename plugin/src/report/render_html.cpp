@@ -10,6 +10,26 @@
 
 namespace domoguard::report {
 
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (unsigned char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      case '`': out += "&#96;"; break;
+      default:
+        // Control characters have no business in a printed report; NUL would end some parsers.
+        if (c < 0x20 && c != '\n' && c != '\t') out += "&#xFFFD;";
+        else out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 namespace {
 
 const char* kStyle = R"css(

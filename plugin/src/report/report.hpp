@@ -20,49 +20,13 @@
 #include "catalog/catalog.hpp"
 #include "locale/messages.hpp"
 #include "model/home.hpp"
+#include "report/pseudonymiser.hpp"
 #include "util/result.hpp"
 
 namespace domoguard::report {
 
 // Text safe inside HTML element content and quoted attribute values.
 std::string html_escape(std::string_view s);
-
-class Pseudonymiser {
- public:
-  explicit Pseudonymiser(std::string key);
-  Pseudonymiser(const Pseudonymiser&) = delete;
-  Pseudonymiser& operator=(const Pseudonymiser&) = delete;
-  ~Pseudonymiser();
-
-  // Reads the key file, or creates it (32 random bytes as hex, mode 0600, parent folder 0700)
-  // when it does not exist. Refuses a key shorter than 16 bytes.
-  static Result<std::string> load_or_create_key(const std::string& path);
-  // The per-install key file beside the database at db_path.
-  static std::string default_key_path(const std::string& db_path);
-
-  // "kind-xxxxxxxx": the first 32 bits of HMAC-SHA256(key, kind \0 value), hex.
-  std::string pseudonym(const std::string& kind, const std::string& value) const;
-  // A short public id of the key, so readers can tell whether two reports share one.
-  std::string key_id() const;
-
-  // Learns what identifies people and hardware in this home: user and person names, serial
-  // numbers, connection addresses and device identifiers.
-  void learn(const model::Home& home);
-  void learn_person(const std::string& name);
-  // Replaces e-mail addresses, MAC/EUI addresses, IPv4 addresses, known serials and identifiers,
-  // and person-name tokens in free text.
-  std::string scrub(const std::string& text) const;
-  // Scrubs every hub-supplied text of a home and its audit (re-indexes the home).
-  void apply(model::Home& home, audit::AuditResult& result) const;
-
- private:
-  std::string key_;
-  std::set<std::string> persons_;                  // lower-case name tokens
-  std::map<std::string, std::string> known_;       // lower-case identifier -> kind
-  struct Mac;
-  std::unique_ptr<Mac> mac_;
-  mutable std::map<std::string, std::string> cache_;
-};
 
 struct CoverageRow {
   std::string clause, title, coverage, reason;
@@ -97,17 +61,6 @@ struct ReportData {
   std::vector<AckItem> acks;
   int notices_total = 0, notices_acknowledged = 0;
 };
-
-struct ReportOptions {
-  bool pseudonymise = true;
-  std::string key_file;       // "" = the per-install key beside db_path
-  std::string db_path;        // history, plan journal and acknowledgements; "" = none
-  std::string lang = "en";
-  std::string source_label;   // for the home key when the hub has no id
-};
-
-// Audits the home and gathers everything a report shows. Stores are only read.
-Result<ReportData> gather(model::Home home, const ReportOptions& opts);
 
 std::string report_html(const ReportData& d, const locale::Messages& msg);
 std::string report_json(const ReportData& d, const locale::Messages& msg);
