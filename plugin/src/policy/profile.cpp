@@ -5,7 +5,6 @@
 #include <set>
 
 #include "policy/compile.hpp"
-#include "store/trust.hpp"
 #include "util/resources.hpp"
 
 namespace domoguard::policy {
@@ -275,7 +274,7 @@ Result<std::string> sign_profile(std::string_view profile_text, const crypto::Ed
   return sign_profile_object(v->get_object(), key);
 }
 
-Result<VerifiedProfile> verify_signed(std::string_view text, store::TrustStore& trust, const std::string& file) {
+Result<VerifiedProfile> verify_signed(std::string_view text, ProfileTrust& trust, const std::string& file) {
   auto v = parse_json(text, file);
   if (!v) return v.error();
   if (!v->is_object()) return malformed("a signed profile is a JSON object", file, "");

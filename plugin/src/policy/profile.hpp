@@ -21,12 +21,9 @@
 #include "audit/rule.hpp"
 #include "model/home.hpp"
 #include "policy/plan.hpp"
+#include "policy/trust.hpp"
 #include "util/result.hpp"
 #include "crypto/sigcrypto.hpp"
-
-namespace domoguard::store {
-class TrustStore;
-}
 
 namespace domoguard::policy {
 
@@ -83,7 +80,7 @@ struct VerifiedProfile {
 //   error.profile.key_mismatch    signed by another trusted key than the one it names
 //   error.profile.signature_invalid  the signature does not verify (damaged or forged)
 //   error.profile.replayed        older than the version of this profile already applied here
-Result<VerifiedProfile> verify_signed(std::string_view text, store::TrustStore& trust, const std::string& file = "");
+Result<VerifiedProfile> verify_signed(std::string_view text, ProfileTrust& trust, const std::string& file = "");
 
 // The profile's parts compiled against a home (levels per category in category order, then
 // child-safe mode, then the scenario) and merged into one plan of kind "profile", so applying it

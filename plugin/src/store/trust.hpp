@@ -10,32 +10,28 @@
 #include <string>
 #include <vector>
 
+#include "policy/trust.hpp"
 #include "util/result.hpp"
 
 namespace domoguard::store {
 
-struct TrustedKey {
-  std::string key_id;       // sha256(raw public key), hex, first 16
-  std::string name;         // the installer, as the household named it
-  std::string public_pem;
-  std::string added_at;     // UTC, ISO 8601
-};
+using TrustedKey = policy::TrustedKey;
 
-class TrustStore {
+class TrustStore final : public policy::ProfileTrust {
  public:
   // Opens (creating if needed, with 0700 parent folder and 0600 file) the database at path.
   static Result<std::unique_ptr<TrustStore>> open(const std::string& path);
-  ~TrustStore();
+  ~TrustStore() override;
 
   // Adds or renames a key; returns false when it was already trusted (its name is updated).
   Result<bool> add(const TrustedKey& key);
   // Returns false when no such key was trusted.
   Result<bool> remove(const std::string& key_id);
-  Result<std::vector<TrustedKey>> list();
-  Result<std::optional<TrustedKey>> find(const std::string& key_id);
+  Result<std::vector<TrustedKey>> list() override;
+  Result<std::optional<TrustedKey>> find(const std::string& key_id) override;
 
   // The highest version of the named profile applied so far (nullopt: never).
-  Result<std::optional<int64_t>> applied_version(const std::string& profile_name);
+  Result<std::optional<int64_t>> applied_version(const std::string& profile_name) override;
   // Records an applied version; keeps the highest.
   Result<bool> record_applied(const std::string& profile_name, int64_t version, const std::string& key_id);
 
