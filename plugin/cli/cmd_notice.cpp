@@ -10,6 +10,7 @@
 #include "commands_report.hpp"
 #include "locale/messages.hpp"
 #include "notice/notice.hpp"
+#include "notice/notice_json.hpp"
 #include "report/render.hpp"
 #include "store/history.hpp"
 #include "store/notices.hpp"

@@ -31,6 +31,7 @@
 #include "policy/apply.hpp"
 #include "policy/model_port.hpp"
 #include "policy/profile.hpp"
+#include "policy/profile_json.hpp"
 #include "report/render.hpp"
 #include "report/render_plan.hpp"
 #include "store/eventlog.hpp"

@@ -12,6 +12,7 @@
 #include "app/source.hpp"
 #include "audit/engine.hpp"
 #include "policy/profile.hpp"
+#include "policy/profile_json.hpp"
 #include "store/eventlog.hpp"
 #include "store/trust.hpp"
 #include "crypto/sigcrypto.hpp"

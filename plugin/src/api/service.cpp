@@ -15,6 +15,7 @@
 #include "catalog/catalog.hpp"
 #include "locale/messages.hpp"
 #include "notice/notice.hpp"
+#include "notice/notice_json.hpp"
 #include "report/render.hpp"
 #include "report/render_plan.hpp"
 #include "policy/compile.hpp"

@@ -1,4 +1,5 @@
 #include "notice/notice.hpp"
+#include "notice/notice_json.hpp"
 
 #include <openssl/evp.h>
 

@@ -8,7 +8,6 @@
 // is told changes; a changed notice needs acknowledging again.
 #pragma once
 
-#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -98,8 +97,7 @@ const model::Device* find_device(const model::Home& home, const std::string& id_
 // Rendering.
 std::string text(const DeviceNotice& n, const locale::Messages& msg);
 std::string text(const HomeNotice& n, const locale::Messages& msg);
-boost::json::object to_json(const DeviceNotice& n, const locale::Messages& msg);
-boost::json::object to_json(const HomeNotice& n, const locale::Messages& msg);
+// The JSON form (to_json) is in notice/notice_json.hpp, so this header carries no Boost.JSON type.
 
 // SHA-256 of text, lower-case hex.
 std::string sha256_hex(const std::string& text);

@@ -1,4 +1,5 @@
 #include "policy/profile.hpp"
+#include "policy/profile_json.hpp"
 
 #include <algorithm>
 #include <optional>

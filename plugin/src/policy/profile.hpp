@@ -11,7 +11,6 @@
 // only tells an altered profile apart from a damaged signature.
 #pragma once
 
-#include <boost/json.hpp>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -19,11 +18,11 @@
 #include <vector>
 
 #include "audit/rule.hpp"
+#include "crypto/sigcrypto.hpp"
 #include "model/home.hpp"
 #include "policy/plan.hpp"
 #include "policy/trust.hpp"
 #include "util/result.hpp"
-#include "crypto/sigcrypto.hpp"
 
 namespace domoguard::policy {
 
@@ -45,22 +44,16 @@ struct Profile {
   std::vector<std::string> notices;            // locales keys of notices to show the household
 };
 
-// Canonical JSON: object keys sorted by byte order, no whitespace, minimal string escapes.
-// Floating-point numbers are refused (no single canonical text for them).
-Result<std::string> canonical_json(const boost::json::value& v);
-
-// Reads a profile object (schema 1); names the field at fault. Level, category and scenario names
-// must exist in the policy data.
-Result<Profile> parse_profile(const boost::json::value& v, const std::string& file = "");
+// Reads a profile text (schema 1); names the field at fault. Level, category and scenario names
+// must exist in the policy data. The JSON forms (canonical text, boost::json objects) are in
+// policy/profile_json.hpp.
 Result<Profile> parse_profile_text(std::string_view text, const std::string& file = "");
-boost::json::object profile_to_json(const Profile& p);
 
 // Bundled presets (manifests/profiles/*.json), unsigned: an installer signs them with their own key.
 std::vector<std::string> preset_names();
 Result<std::string> preset_text(const std::string& name);
 
-// Signs a profile object as it is (no validation: tests and newer schemas) / after validating it.
-Result<std::string> sign_profile_object(const boost::json::object& profile, const crypto::Ed25519Key& key);
+// Signs a profile text after validating it (sign_profile_object, in profile_json.hpp, signs one as it is).
 Result<std::string> sign_profile(std::string_view profile_text, const crypto::Ed25519Key& key, const std::string& file = "");
 
 struct VerifiedProfile {
