@@ -3,101 +3,22 @@
 // (protection of the gateway's interfaces) and 6.3.2 (privacy risks of the gateway); ETSI EN 303 645
 // 5.1-5, 5.3, 5.5, 5.6. Data: manifests/catalog/hub_releases.json (documented release dates).
 #include <algorithm>
-#include <boost/json.hpp>
 #include <cctype>
 
 #include "audit/classify.hpp"
 #include "audit/rules/families.hpp"
-#include "audit/rules/security_data.hpp"
-#include "util/resources.hpp"
+#include "catalog/advisories.hpp"
 #include "util/result.hpp"
 
 namespace domoguard::audit::rules {
 namespace {
 
-namespace json = boost::json;
 using model::Home;
 using model::Part;
 
-struct Releases {
-  std::string latest;
-  std::string latest_date;
-  std::string data_date;
-};
-
-Error releases_error(std::string msg) {
-  Error e;
-  e.key = "error.catalog.malformed";
-  e.message = std::move(msg);
-  e.file = "manifests/catalog/hub_releases.json";
-  return e;
-}
-
-// Home Assistant versions are calendar versions (YEAR.MONTH.PATCH); older ones were 0.x.
-struct CalVer {
-  int year = 0, month = 0;
-};
-
-std::optional<CalVer> calver(std::string_view v) {
-  CalVer c;
-  size_t i = 0;
-  auto num = [&](int& out) {
-    size_t start = i;
-    out = 0;
-    while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i])) && i - start < 5) out = out * 10 + (v[i++] - '0');
-    return i > start;
-  };
-  if (!num(c.year) || i >= v.size() || v[i] != '.') return std::nullopt;
-  ++i;
-  if (!num(c.month)) return std::nullopt;
-  return c;
-}
-
-int months_behind(const CalVer& hub, const CalVer& latest) {
+int months_behind(const catalog::CalVer& hub, const catalog::CalVer& latest) {
   if (hub.year < 2000) return 99;   // 0.x releases: years old
   return (latest.year * 12 + latest.month) - (hub.year * 12 + hub.month);
-}
-
-Result<Releases> parse_releases(std::string_view text) {
-  json::value doc;
-  try {
-    doc = json::parse(text);
-  } catch (const std::exception& e) {
-    return releases_error(std::string("not valid JSON: ") + e.what());
-  }
-  if (!doc.is_object()) return releases_error("top level is not an object");
-  const auto& o = doc.get_object();
-  Releases r;
-  auto* rel = o.if_contains("releases");
-  if (!rel || !rel->is_array() || rel->get_array().empty()) return releases_error("\"releases\" must be a non-empty array");
-  size_t i = 0;
-  for (auto& v : rel->get_array()) {
-    const std::string where = "releases[" + std::to_string(i++) + "]";
-    if (!v.is_object()) return releases_error(where + " is not an object");
-    auto* ver = v.get_object().if_contains("version");
-    auto* date = v.get_object().if_contains("date");
-    if (!ver || !ver->is_string() || !calver(ver->get_string())) return releases_error(where + ": \"version\" is not YEAR.MONTH.PATCH");
-    if (!date || !date->is_string() || date->get_string().size() != 10) return releases_error(where + ": \"date\" is not YYYY-MM-DD");
-    const std::string vs(ver->get_string());
-    if (r.latest.empty() || data::compare_versions(vs, r.latest) > 0) {
-      r.latest = vs;
-      r.latest_date = std::string(date->get_string());
-    }
-  }
-  if (auto* d = o.if_contains("data_date"); d && d->is_string()) r.data_date = std::string(d->get_string());
-  else return releases_error("\"data_date\" is required: it says how fresh the list is");
-  if (auto* l = o.if_contains("latest"); l && l->is_string() && std::string(l->get_string()) != r.latest)
-    return releases_error("\"latest\" does not name the newest release in \"releases\"");
-  return r;
-}
-
-const Result<Releases>& releases() {
-  static const Result<Releases> r = []() -> Result<Releases> {
-    auto text = resources::get("manifests/catalog/hub_releases.json");
-    if (!text) return releases_error("missing from the embedded data");
-    return parse_releases(*text);
-  }();
-  return r;
 }
 
 bool starts_with_ci(const std::string& s, std::string_view p) {
@@ -121,10 +42,10 @@ Finding hub_finding(const Home& h, Severity s) {
 // release carries security fixes for the hub and its integrations; the gap is what an attacker
 // gets to use (6.2.2, 7.2.17).
 void hub_behind(const Home& h, Sink& out) {
-  const auto& r = releases();
+  const auto& r = catalog::hub_releases();
   if (!r) return;
-  const auto hub = calver(h.hub.version), latest = calver(r.value().latest);
-  if (!hub || !latest || data::compare_versions(h.hub.version, r.value().latest) >= 0) return;
+  const auto hub = catalog::calver(h.hub.version), latest = catalog::calver(r.value().latest);
+  if (!hub || !latest || catalog::compare_versions(h.hub.version, r.value().latest) >= 0) return;
   const int behind = months_behind(*hub, *latest);
   if (behind < 2) return;   // one release behind is normal between monthly releases
   Finding f = hub_finding(h, behind >= 12 ? Severity::high : behind >= 6 ? Severity::medium : Severity::low);
@@ -197,13 +118,6 @@ void cloud_voice_no_pin(const Home& h, Sink& out) {
 }
 
 }  // namespace
-
-namespace data {
-std::string check_hub_releases(std::string_view text) {
-  auto r = parse_releases(text);
-  return r ? std::string() : r.error().describe();
-}
-}  // namespace data
 
 std::vector<RuleDef> hub() {
   return {

@@ -3,194 +3,26 @@
 // information) and 7.2.24 (support period / end of life); ETSI EN 303 645 5.2, 5.3-13, 5.3-14.
 // Data: manifests/catalog/vulnerable.json (curated, each entry names its source).
 #include <algorithm>
-#include <boost/json.hpp>
 #include <cctype>
 #include <optional>
 
 #include "audit/classify.hpp"
 #include "audit/rules/families.hpp"
-#include "audit/rules/security_data.hpp"
-#include "util/resources.hpp"
+#include "catalog/advisories.hpp"
 #include "util/result.hpp"
 
 namespace domoguard::audit::rules {
 namespace {
 
-namespace json = boost::json;
 using model::Device;
 using model::Home;
 using model::Part;
 using model::Tier;
 
-struct Firmware {
-  std::string fixed;          // first fixed version (exclusive upper bound)
-  std::string max_affected;   // last affected version (inclusive)
-  std::string fixed_build;    // first fixed build number after the word "build"
-  bool any() const { return !fixed.empty() || !max_affected.empty() || !fixed_build.empty(); }
-};
-
-struct DeviceEntry {
-  std::string id, title, advisory, source, url, eol_date;
-  std::vector<std::string> vendors, models;   // lower case
-  bool family = false, kev = false, eol = false;
-  Firmware firmware;
-};
-
-struct HubEntry {
-  std::string id, title, fixed, advisory, source, url;
-  std::vector<std::string> installation_types;
-  Severity severity = Severity::high;
-};
-
-struct Catalog {
-  std::vector<DeviceEntry> devices;
-  std::vector<HubEntry> hub;
-};
-
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
-
-Error data_error(std::string msg, std::string where = "") {
-  Error e;
-  e.key = "error.catalog.malformed";
-  e.message = std::move(msg);
-  e.file = "manifests/catalog/vulnerable.json";
-  e.where = std::move(where);
-  return e;
-}
-
-// Reads an optional string member; a member of the wrong type is an error, reported via ok.
-std::string str(const json::object& o, std::string_view k, bool& ok) {
-  auto* v = o.if_contains(k);
-  if (!v || v->is_null()) return {};
-  if (!v->is_string()) { ok = false; return {}; }
-  return std::string(v->get_string());
-}
-
-bool boolean(const json::object& o, std::string_view k, bool& ok) {
-  auto* v = o.if_contains(k);
-  if (!v) return false;
-  if (!v->is_bool()) { ok = false; return false; }
-  return v->get_bool();
-}
-
-std::vector<std::string> strings(const json::object& o, std::string_view k, bool& ok) {
-  std::vector<std::string> out;
-  auto* v = o.if_contains(k);
-  if (!v) return out;
-  if (!v->is_array()) { ok = false; return out; }
-  for (auto& x : v->get_array()) {
-    if (!x.is_string()) { ok = false; continue; }
-    out.push_back(lower(std::string(x.get_string())));
-  }
-  return out;
-}
-
-Result<Catalog> parse_catalog(std::string_view text) {
-  json::value doc;
-  try {
-    doc = json::parse(text);
-  } catch (const std::exception& e) {
-    return data_error(std::string("not valid JSON: ") + e.what());
-  }
-  if (!doc.is_object()) return data_error("top level is not an object");
-  const auto& root = doc.get_object();
-  Catalog c;
-  auto* devs = root.if_contains("devices");
-  if (!devs || !devs->is_array()) return data_error("\"devices\" must be an array");
-  size_t i = 0;
-  for (auto& v : devs->get_array()) {
-    const std::string where = "devices[" + std::to_string(i++) + "]";
-    if (!v.is_object()) return data_error("entry is not an object", where);
-    const auto& o = v.get_object();
-    bool ok = true;
-    DeviceEntry d;
-    d.id = str(o, "id", ok);
-    d.title = str(o, "title", ok);
-    d.advisory = str(o, "advisory", ok);
-    d.source = str(o, "source", ok);
-    d.url = str(o, "url", ok);
-    d.eol_date = str(o, "eol_date", ok);
-    d.vendors = strings(o, "vendors", ok);
-    d.models = strings(o, "models", ok);
-    d.family = boolean(o, "family", ok);
-    d.kev = boolean(o, "kev", ok);
-    d.eol = boolean(o, "eol", ok);
-    if (auto* fw = o.if_contains("firmware")) {
-      if (!fw->is_object()) return data_error("\"firmware\" must be an object", where);
-      d.firmware.fixed = str(fw->get_object(), "fixed", ok);
-      d.firmware.max_affected = str(fw->get_object(), "max_affected", ok);
-      d.firmware.fixed_build = str(fw->get_object(), "fixed_build", ok);
-    }
-    if (!ok) return data_error("a member has the wrong type", where);
-    if (d.id.empty() || d.source.empty()) return data_error("\"id\" and \"source\" are required", where);
-    if (d.vendors.empty() || d.models.empty())
-      return data_error("\"vendors\" and \"models\" must list at least one pattern (a vendor alone never flags)", where);
-    if (d.advisory.empty() && !d.eol) return data_error("entry has neither \"advisory\" nor \"eol\"", where);
-    c.devices.push_back(std::move(d));
-  }
-  i = 0;
-  if (auto* hub = root.if_contains("hub")) {
-    if (!hub->is_array()) return data_error("\"hub\" must be an array");
-    for (auto& v : hub->get_array()) {
-      const std::string where = "hub[" + std::to_string(i++) + "]";
-      if (!v.is_object()) return data_error("entry is not an object", where);
-      const auto& o = v.get_object();
-      bool ok = true;
-      HubEntry h;
-      h.id = str(o, "id", ok);
-      h.title = str(o, "title", ok);
-      h.fixed = str(o, "fixed", ok);
-      h.advisory = str(o, "advisory", ok);
-      h.source = str(o, "source", ok);
-      h.url = str(o, "url", ok);
-      for (auto& t : strings(o, "installation_types", ok)) h.installation_types.push_back(t);
-      const std::string sev = str(o, "severity", ok);
-      if (!ok) return data_error("a member has the wrong type", where);
-      if (!sev.empty() && !parse_severity(sev, h.severity)) return data_error("unknown severity \"" + sev + "\"", where);
-      if (h.id.empty() || h.fixed.empty() || h.advisory.empty() || h.source.empty())
-        return data_error("\"id\", \"fixed\", \"advisory\" and \"source\" are required", where);
-      if (data::compare_versions(h.fixed, h.fixed) != 0 || h.fixed.find_first_of("0123456789") == std::string::npos)
-        return data_error("\"fixed\" is not a version", where);
-      c.hub.push_back(std::move(h));
-    }
-  }
-  return c;
-}
-
-// Parsed once; a broken embedded file leaves the rules without data (the catalog test fails).
-const Result<Catalog>& catalog() {
-  static const Result<Catalog> c = []() -> Result<Catalog> {
-    auto text = resources::get("manifests/catalog/vulnerable.json");
-    if (!text) return data_error("missing from the embedded data");
-    return parse_catalog(*text);
-  }();
-  return c;
-}
-
-// Version parsing: numeric components of the first word ("V5.5.800" -> 5,5,800).
-std::vector<uint64_t> components(std::string_view s) {
-  std::vector<uint64_t> out;
-  size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  if (i < s.size() && (s[i] == 'v' || s[i] == 'V')) ++i;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
-    uint64_t n = 0;
-    int digits = 0;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
-      if (digits++ < 18) n = n * 10 + static_cast<uint64_t>(s[i] - '0');
-      ++i;
-    }
-    out.push_back(n);
-    if (i + 1 < s.size() && s[i] == '.' && std::isdigit(static_cast<unsigned char>(s[i + 1]))) ++i;
-    else break;
-  }
-  return out;
-}
-
-bool long_build(const std::vector<uint64_t>& v) { return v.size() == 1 && v[0] >= 100000; }
 
 // The build number after the word "build" ("V5.5.800 build 210628"), as yyMMdd.
 std::optional<uint64_t> build_number(const std::string& fw) {
@@ -219,7 +51,7 @@ bool glob(std::string_view pat, std::string_view s) {
   return p == pat.size();
 }
 
-bool matches(const DeviceEntry& e, const Device& d) {
+bool matches(const catalog::DeviceAdvisory& e, const Device& d) {
   const auto manu = lower(d.manufacturer);
   if (manu.empty() || std::none_of(e.vendors.begin(), e.vendors.end(), [&](const std::string& v) {
         return manu.find(v) != std::string::npos;
@@ -233,7 +65,7 @@ bool matches(const DeviceEntry& e, const Device& d) {
 
 enum class Fw { affected, not_affected, unknown };
 
-Fw firmware_status(const Firmware& f, const std::string& sw) {
+Fw firmware_status(const catalog::Firmware& f, const std::string& sw) {
   if (!f.any()) return Fw::unknown;
   if (sw.empty()) return Fw::unknown;
   if (!f.fixed_build.empty()) {
@@ -241,14 +73,21 @@ Fw firmware_status(const Firmware& f, const std::string& sw) {
     if (!b) return Fw::unknown;
     return *b < std::stoull(f.fixed_build) ? Fw::affected : Fw::not_affected;
   }
-  if (components(sw).empty()) return Fw::unknown;
-  if (!f.fixed.empty()) return data::compare_versions(sw, f.fixed) < 0 ? Fw::affected : Fw::not_affected;
-  return data::compare_versions(sw, f.max_affected) <= 0 ? Fw::affected : Fw::not_affected;
+  if (!catalog::has_version_number(sw)) return Fw::unknown;
+  if (!f.fixed.empty()) return catalog::compare_versions(sw, f.fixed) < 0 ? Fw::affected : Fw::not_affected;
+  return catalog::compare_versions(sw, f.max_affected) <= 0 ? Fw::affected : Fw::not_affected;
+}
+
+// An advisory's severity as the catalogue names it (checked when the file is read).
+Severity severity_of(const catalog::HubAdvisory& e) {
+  Severity s = Severity::high;
+  parse_severity(e.severity, s);
+  return s;
 }
 
 Severity raise(Severity s) { return s == Severity::critical ? s : static_cast<Severity>(static_cast<int>(s) + 1); }
 
-Finding device_finding(const Device& d, const DeviceEntry& e, const char* confidence) {
+Finding device_finding(const Device& d, const catalog::DeviceAdvisory& e, const char* confidence) {
   Finding f;
   f.subject = subject_of(d);
   f.device_id = d.id;
@@ -265,7 +104,7 @@ Finding device_finding(const Device& d, const DeviceEntry& e, const char* confid
 // DG-VUL-001: the device matches a published, known vulnerability. Attackers scan for exactly
 // these models (KEV entries are exploited in the wild), so the household needs to patch or isolate.
 void known_vulnerable(const Home&, const Device& d, Sink& out) {
-  const auto& cat = catalog();
+  const auto& cat = catalog::advisories();
   if (!cat) return;
   for (const auto& e : cat.value().devices) {
     if (e.advisory.empty() || !matches(e, d)) continue;
@@ -285,7 +124,7 @@ void known_vulnerable(const Home&, const Device& d, Sink& out) {
 // DG-VUL-002: the model no longer gets security fixes (end of life). Every future flaw stays open,
 // so the device should be replaced or kept away from the internet.
 void end_of_life(const Home&, const Device& d, Sink& out) {
-  const auto& cat = catalog();
+  const auto& cat = catalog::advisories();
   if (!cat) return;
   for (const auto& e : cat.value().devices) {
     if (!e.eol || !matches(e, d)) continue;
@@ -300,14 +139,14 @@ void end_of_life(const Home&, const Device& d, Sink& out) {
 // DG-VUL-003: the hub itself runs a version named in a security advisory. The hub holds every
 // device's keys, so a known hole in it opens the whole home (6.2.2).
 void hub_advisory(const Home& h, Sink& out) {
-  const auto& cat = catalog();
-  if (!cat || h.hub.version.empty() || components(h.hub.version).empty()) return;
+  const auto& cat = catalog::advisories();
+  if (!cat || h.hub.version.empty() || !catalog::has_version_number(h.hub.version)) return;
   const auto inst = lower(h.hub.installation_type);
   const bool known_type = !inst.empty();
-  std::vector<const HubEntry*> hits;
+  std::vector<const catalog::HubAdvisory*> hits;
   bool all_certain = true;
   for (const auto& e : cat.value().hub) {
-    if (data::compare_versions(h.hub.version, e.fixed) >= 0) continue;
+    if (catalog::compare_versions(h.hub.version, e.fixed) >= 0) continue;
     if (!e.installation_types.empty() && known_type &&
         std::find(e.installation_types.begin(), e.installation_types.end(), inst) == e.installation_types.end())
       continue;
@@ -316,15 +155,15 @@ void hub_advisory(const Home& h, Sink& out) {
   }
   if (hits.empty()) return;
   // One finding for the hub: the most severe advisory leads, the others are listed.
-  std::stable_sort(hits.begin(), hits.end(), [](auto* a, auto* b) { return a->severity > b->severity; });
-  const HubEntry& top = *hits.front();
+  std::stable_sort(hits.begin(), hits.end(), [](auto* a, auto* b) { return severity_of(*a) > severity_of(*b); });
+  const catalog::HubAdvisory& top = *hits.front();
   std::string advisories, fixed = top.fixed;
   for (auto* e : hits) {
     advisories += (advisories.empty() ? "" : "; ") + e->advisory;
-    if (data::compare_versions(e->fixed, fixed) > 0) fixed = e->fixed;
+    if (catalog::compare_versions(e->fixed, fixed) > 0) fixed = e->fixed;
   }
   Finding f;
-  f.severity = top.severity;
+  f.severity = severity_of(top);
   f.subject = hub_subject(h);
   f.placeholders = {{"advisory", top.advisory}, {"version", h.hub.version}};
   f.evidence = {{"hub_version", h.hub.version}, {"fixed_in", fixed}, {"advisory", advisories},
@@ -341,28 +180,6 @@ void hub_advisory(const Home& h, Sink& out) {
 }
 
 }  // namespace
-
-namespace data {
-
-int compare_versions(std::string_view a, std::string_view b) {
-  auto x = components(a), y = components(b);
-  // A single long build number compares with the last number of a dotted version.
-  if (long_build(x) && y.size() > 1) y = {y.back()};
-  else if (long_build(y) && x.size() > 1) x = {x.back()};
-  const size_t n = std::max(x.size(), y.size());
-  for (size_t i = 0; i < n; ++i) {
-    const uint64_t p = i < x.size() ? x[i] : 0, q = i < y.size() ? y[i] : 0;
-    if (p != q) return p < q ? -1 : 1;
-  }
-  return 0;
-}
-
-std::string check_vulnerable(std::string_view text) {
-  auto c = parse_catalog(text);
-  return c ? std::string() : c.error().describe();
-}
-
-}  // namespace data
 
 std::vector<RuleDef> vulnerable() {
   return {
