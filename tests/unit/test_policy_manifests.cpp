@@ -62,6 +62,35 @@ TEST_CASE("policy manifests refer only to existing rules, and every rule has a c
   CHECK(data().scenario_names() == std::vector<std::string>{"home", "away", "guests", "night"});
 }
 
+TEST_CASE("a rule's categories and levels come from its table entry, once", "[policy]") {
+  auto parsed = policy::parse_policy_data(embedded());
+  REQUIRE(parsed.ok());
+  const audit::RuleDef rule{.id = "DG-TST-001",
+                            .categories = {"access_locks", "hub"},
+                            .levels = {.recommended = audit::LevelMode::warn,
+                                       .strict = audit::LevelMode::enforce}};
+  auto data = *parsed;
+  REQUIRE(policy::add_rule_levels(data, {rule}).ok());
+  CHECK(data.category("hub")->rules == std::vector<std::string>{"DG-TST-001"});
+  CHECK(data.category("access_locks")->rules == std::vector<std::string>{"DG-TST-001"});
+  CHECK(data.category("cameras_video")->rules.empty());
+  CHECK(data.level("basic")->setting("DG-TST-001").mode == policy::Mode::ignore);
+  CHECK(data.level("recommended")->setting("DG-TST-001").mode == policy::Mode::warn);
+  CHECK(data.level("strict")->setting("DG-TST-001").mode == policy::Mode::enforce);
+
+  // Placed a second time (in levels.json and in its table): refused, naming the rule.
+  auto twice = policy::add_rule_levels(data, {rule});
+  REQUIRE_FALSE(twice.ok());
+  CHECK(twice.error().message.find("DG-TST-001") != std::string::npos);
+  // A category levels.json does not name: refused.
+  auto fresh = *parsed;
+  audit::RuleDef stray = rule;
+  stray.categories = {"toasters"};
+  auto unknown = policy::add_rule_levels(fresh, {stray});
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().message.find("toasters") != std::string::npos);
+}
+
 TEST_CASE("each device type belongs to at most one category; exactly one fallback", "[policy]") {
   std::set<std::string> seen;
   int fallbacks = 0;

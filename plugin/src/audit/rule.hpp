@@ -83,6 +83,20 @@ Finding device_finding(const model::Home&, const model::Device&, Severity);
 Remediation guidance(std::string key);
 Remediation action(std::string key, std::vector<Action> actions);
 
+// What a security level (ISO/IEC 27403 7.1.2, 7.1.3) does with the rule's findings: enforce (its
+// one-click actions become plan actions), warn (guidance in the plan) or ignore.
+enum class LevelMode { ignore, warn, enforce };
+
+// The rule's place in the levels of manifests/policy/levels.json, which names the levels and the
+// service categories (devices types and domains) but no rule. Levels only grow stricter, and strict
+// says why it does not enforce a rule (a locales key).
+struct RuleLevels {
+  LevelMode basic = LevelMode::ignore;
+  LevelMode recommended = LevelMode::ignore;
+  LevelMode strict = LevelMode::ignore;
+  std::string_view strict_reason;
+};
+
 using HomeCheck = void (*)(const model::Home&, Sink&);
 using DeviceCheck = void (*)(const model::Home&, const model::Device&, Sink&);
 
@@ -95,6 +109,10 @@ struct RuleDef {
   Severity severity;                            // the usual severity (checks may raise or lower it)
   std::vector<model::Part> needs;               // data the check reads
   std::vector<model::DeviceType> device_types;  // device rules: types it applies to (empty = all)
+  // Service categories (levels.json) whose level plans take the rule's findings; a rule in several
+  // counts where its subject's device type or domain belongs. Empty: levels.json lists the rule itself.
+  std::vector<std::string_view> categories;
+  RuleLevels levels;
   HomeCheck home_check = nullptr;               // exactly one of home_check / device_check
   DeviceCheck device_check = nullptr;
   Scope scope() const { return device_check ? Scope::device : Scope::home; }

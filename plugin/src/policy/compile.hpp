@@ -98,7 +98,11 @@ struct PolicySources {
 
 // Parses the four documents; errors name the file and the place.
 Result<PolicyData> parse_policy_data(const PolicySources& src);
-// The embedded manifests, parsed once.
+// Adds what each rule's table entry says (.categories, .levels) to the categories and levels that
+// levels.json names. Refuses a rule placed both in levels.json and in its table, or naming a
+// category or level levels.json does not have.
+Result<bool> add_rule_levels(PolicyData& data, const std::vector<audit::RuleDef>& rules);
+// The embedded manifests with the rule tables' levels, parsed once.
 Result<std::shared_ptr<const PolicyData>> policy_data();
 
 // ---- Compilers ----

@@ -1,9 +1,11 @@
-// The declarative policy data (manifests/policy/*.json) read into PolicyData.
+// The declarative policy data (manifests/policy/*.json) read into PolicyData, with each rule's
+// categories and levels from its table entry added.
 #include <algorithm>
 #include <mutex>
 
 #include <boost/json.hpp>
 
+#include "audit/rule.hpp"
 #include "policy/compile.hpp"
 #include "policy/errors.hpp"
 #include "util/resources.hpp"
@@ -143,7 +145,7 @@ void read_levels(std::string_view text, PolicyData& out, Reader& r) {
       c.device_types = r.strings(at(o, "device_types"), w + ".device_types");
       check_types(r, c.device_types, w + ".device_types");
       c.domains = r.strings(at(o, "domains"), w + ".domains", false);
-      c.rules = r.strings(at(o, "rules"), w + ".rules");
+      c.rules = r.strings(at(o, "rules"), w + ".rules", false);   // rules whose table entry names no category
       out.categories.push_back(std::move(c));
     }
   }
@@ -153,7 +155,9 @@ void read_levels(std::string_view text, PolicyData& out, Reader& r) {
       const auto* o = r.object(&(*levels)[i], w);
       Level l;
       l.name = r.string(at(o, "name"), w + ".name");
-      if (const auto* rules = r.object(at(o, "rules"), w + ".rules")) {
+      // Rules whose table entry gives no levels are listed here; the others come from the rule table.
+      const auto* listed = at(o, "rules");
+      if (const auto* rules = listed ? r.object(listed, w + ".rules") : nullptr) {
         for (const auto& kv : *rules) {
           const std::string rule(kv.key());
           const std::string rw = w + ".rules." + rule;
@@ -289,6 +293,44 @@ Result<PolicyData> parse_policy_data(const PolicySources& src) {
   return data;
 }
 
+Result<bool> add_rule_levels(PolicyData& data, const std::vector<audit::RuleDef>& rules) {
+  const std::string file = "manifests/policy/levels.json";
+  auto bad_rule = [&](const audit::RuleDef& rule, const std::string& why) {
+    const std::string id(rule.id);
+    return Error{ErrorCode::internal, "error.policy.manifest", "invalid policy manifest: rule " + id + ": " + why, file, id};
+  };
+  auto mode_of = [](audit::LevelMode m) {
+    return m == audit::LevelMode::enforce ? Mode::enforce : m == audit::LevelMode::warn ? Mode::warn : Mode::ignore;
+  };
+  for (const auto& rule : rules) {
+    const std::string id(rule.id);
+    for (const auto& name : rule.categories) {
+      Category* cat = nullptr;
+      for (auto& c : data.categories)
+        if (c.name == name) cat = &c;
+      if (!cat) return bad_rule(rule, "no service category \"" + std::string(name) + "\" in levels.json");
+      if (std::find(cat->rules.begin(), cat->rules.end(), id) != cat->rules.end())
+        return bad_rule(rule, "listed in levels.json and in its rule table");
+      cat->rules.push_back(id);
+    }
+    const std::pair<const char*, audit::LevelMode> modes[] = {
+        {"basic", rule.levels.basic}, {"recommended", rule.levels.recommended}, {"strict", rule.levels.strict}};
+    for (const auto& [name, mode] : modes) {
+      if (mode == audit::LevelMode::ignore && !(std::string_view(name) == "strict" && !rule.levels.strict_reason.empty()))
+        continue;
+      Level* lv = nullptr;
+      for (auto& l : data.levels)
+        if (l.name == name) lv = &l;
+      if (!lv) return bad_rule(rule, std::string("no level \"") + name + "\" in levels.json");
+      if (lv->rules.count(id)) return bad_rule(rule, "listed in levels.json and in its rule table");
+      RuleSetting setting{mode_of(mode), ""};
+      if (std::string_view(name) == "strict") setting.reason_key = std::string(rule.levels.strict_reason);
+      lv->rules[id] = std::move(setting);
+    }
+  }
+  return true;
+}
+
 Result<std::shared_ptr<const PolicyData>> policy_data() {
   static std::once_flag once;
   static std::shared_ptr<const PolicyData> data;
@@ -308,8 +350,15 @@ Result<std::shared_ptr<const PolicyData>> policy_data() {
       *slots[i] = *text;
     }
     auto parsed = parse_policy_data(src);
-    if (!parsed) error = parsed.error();
-    else data = std::make_shared<const PolicyData>(std::move(parsed.value()));
+    if (!parsed) {
+      error = parsed.error();
+      return;
+    }
+    if (auto added = add_rule_levels(*parsed, audit::all_rules()); !added) {
+      error = added.error();
+      return;
+    }
+    data = std::make_shared<const PolicyData>(std::move(parsed.value()));
   });
   if (!data) return error;
   return data;

@@ -109,6 +109,9 @@ std::vector<RuleDef> automation() {
        .risk_source = RiskSource::gateway,
        .severity = Severity::critical,
        .needs = {Part::automations, Part::entities},
+       .categories = {"access_locks"},
+       .levels = {.basic = LevelMode::warn, .recommended = LevelMode::warn, .strict = LevelMode::warn,
+                  .strict_reason = "level.reason.household_choice"},
        .home_check = presence_unlock},
       {.id = "DG-AUT-002",
        .clauses = {"7.2.16", "7.3.11", "7.1.2"},
@@ -117,6 +120,9 @@ std::vector<RuleDef> automation() {
        .risk_source = RiskSource::gateway,
        .severity = Severity::high,
        .needs = {Part::automations, Part::entities},
+       .categories = {"access_locks"},
+       .levels = {.basic = LevelMode::warn, .recommended = LevelMode::warn, .strict = LevelMode::warn,
+                  .strict_reason = "level.reason.household_choice"},
        .home_check = webhook_critical},
   };
 }

@@ -97,6 +97,8 @@ std::vector<RuleDef> supply() {
        .risk_source = RiskSource::service,
        .severity = Severity::medium,
        .needs = {Part::integrations, Part::manifests, Part::devices},
+       .categories = {"access_locks", "cameras_video", "hub"},
+       .levels = {.recommended = LevelMode::warn, .strict = LevelMode::warn, .strict_reason = "level.reason.vendor"},
        .home_check = custom_handles_critical},
       {.id = "DG-SUP-002",
        .clauses = {"7.2.23"},
@@ -105,6 +107,8 @@ std::vector<RuleDef> supply() {
        .risk_source = RiskSource::service,
        .severity = Severity::low,
        .needs = {Part::integrations, Part::manifests},
+       .categories = {"hub"},
+       .levels = {.strict = LevelMode::warn, .strict_reason = "level.reason.information"},
        .home_check = custom_unversioned},
       {.id = "DG-SUP-003",
        .clauses = {"7.2.8", "7.1.4"},
@@ -113,6 +117,9 @@ std::vector<RuleDef> supply() {
        .risk_source = RiskSource::service,
        .severity = Severity::medium,
        .needs = {Part::integrations},
+       .categories = {"hub"},
+       .levels = {.recommended = LevelMode::warn, .strict = LevelMode::warn,
+                  .strict_reason = "level.reason.information"},
        .home_check = setup_failed},
   };
 }

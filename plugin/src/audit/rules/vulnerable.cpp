@@ -190,6 +190,9 @@ std::vector<RuleDef> vulnerable() {
        .risk_source = RiskSource::device,
        .severity = Severity::high,
        .needs = {Part::devices},
+       .categories = {"access_locks", "cameras_video", "voice_microphones", "presence_location", "media_content", "energy_appliances", "hub"},
+       .levels = {.basic = LevelMode::warn, .recommended = LevelMode::warn, .strict = LevelMode::warn,
+                  .strict_reason = "level.reason.not_reversible"},
        .device_check = known_vulnerable},
       {.id = "DG-VUL-002",
        .clauses = {"7.2.24", "7.2.22"},
@@ -198,6 +201,8 @@ std::vector<RuleDef> vulnerable() {
        .risk_source = RiskSource::device,
        .severity = Severity::medium,
        .needs = {Part::devices},
+       .categories = {"access_locks", "cameras_video", "voice_microphones", "presence_location", "media_content", "energy_appliances", "hub"},
+       .levels = {.recommended = LevelMode::warn, .strict = LevelMode::warn, .strict_reason = "level.reason.vendor"},
        .device_check = end_of_life},
       {.id = "DG-VUL-003",
        .clauses = {"7.2.22", "6.2.2", "7.2.17"},
@@ -206,6 +211,9 @@ std::vector<RuleDef> vulnerable() {
        .risk_source = RiskSource::gateway,
        .severity = Severity::high,
        .needs = {Part::hub_config},
+       .categories = {"hub"},
+       .levels = {.basic = LevelMode::warn, .recommended = LevelMode::warn, .strict = LevelMode::warn,
+                  .strict_reason = "level.reason.not_reversible"},
        .home_check = hub_advisory},
   };
 }
