@@ -63,3 +63,33 @@ TEST_CASE("DG-SUP-003 flags integrations that failed to set up", "[rules][supply
   REQUIRE(f.size() == 2);
   for (auto& x : f) CHECK(x.severity == (x.subject.id == "e1" ? Severity::high : Severity::medium));
 }
+
+TEST_CASE("DG-SUP-004 flags switched-off integrations that still hold credentials", "[rules][supply]") {
+  HomeBuilder b;
+  auto& broker = b.integration("m1", "mqtt");
+  broker.disabled = true;
+  broker.has_auth = true;                                                  // a stored password
+  b.integration("t1", "tuya", model::IotClass::cloud_polling).disabled = true;  // a cloud account
+  b.integration("h1", "hue", model::IotClass::local_push).disabled = true;      // nothing stored
+  auto& used = b.integration("m2", "mqtt");                                // switched on: in use
+  used.has_auth = true;
+  auto f = run("DG-SUP-004", b.build());
+  REQUIRE(f.size() == 2);
+  for (auto& x : f) {
+    CHECK(x.severity == Severity::low);
+    CHECK(x.remediation.message_key == "rule.DG-SUP-004.fix");
+    CHECK((x.subject.id == "m1" || x.subject.id == "t1"));
+  }
+}
+
+TEST_CASE("DG-SUP-004 finds nothing when every integration is in use, and is not run without integrations",
+          "[rules][supply]") {
+  HomeBuilder b;
+  b.integration("t1", "tuya", model::IotClass::cloud_polling);
+  CHECK(run("DG-SUP-004", b.build()).empty());
+  HomeBuilder none;
+  none.without(model::Part::integrations);
+  bool ran = true;
+  run("DG-SUP-004", none.build(), &ran);
+  CHECK_FALSE(ran);
+}

@@ -1,4 +1,5 @@
-// DG-SUP: the software suppliers the hub relies on: custom integrations and failed integrations.
+// DG-SUP: the software suppliers the hub relies on: custom integrations, failed integrations and
+// switched-off integrations that still hold credentials.
 // ISO/IEC 27403 7.2.23 (supplier relationships / third-party components) and 7.2.8 (security
 // monitoring of devices under management); ETSI EN 303 645 5.2, 5.3-13.
 #include <algorithm>
@@ -86,6 +87,22 @@ void setup_failed(const Home& h, Sink& out) {
   }
 }
 
+// DG-SUP-004: an integration is switched off but still set up with a password, token or cloud
+// account. Nothing uses it, yet its credentials stay in the hub's files and in every backup, where
+// a stolen backup or a later breach of the hub gives them away (7.2.19, 7.2.3).
+void disabled_keeps_credentials(const Home& h, Sink& out) {
+  for (const auto& i : h.integrations) {
+    if (!i.disabled) continue;
+    const bool cloud = i.iot_class == model::IotClass::cloud_push || i.iot_class == model::IotClass::cloud_polling;
+    if (i.has_auth != true && !cloud) continue;
+    Finding f = integration_finding(i, Severity::low, managed_by(h, i));
+    f.evidence.emplace_back("disabled", "true");
+    f.evidence.emplace_back("credentials", i.has_auth == true ? "stored" : "cloud_account");
+    f.remediation = guidance("rule.DG-SUP-004.fix");
+    out.add(std::move(f));
+  }
+}
+
 }  // namespace
 
 std::vector<RuleDef> supply() {
@@ -121,6 +138,16 @@ std::vector<RuleDef> supply() {
        .levels = {.recommended = LevelMode::warn, .strict = LevelMode::warn,
                   .strict_reason = "level.reason.information"},
        .home_check = setup_failed},
+      {.id = "DG-SUP-004",
+       .clauses = {"7.2.19", "7.2.3"},
+       .dimension = Dimension::security,
+       .risk_source = RiskSource::service,
+       .severity = Severity::low,
+       .needs = {Part::integrations},
+       .categories = {"hub"},
+       .levels = {.recommended = LevelMode::warn, .strict = LevelMode::warn,
+                  .strict_reason = "level.reason.household_choice"},
+       .home_check = disabled_keeps_credentials},
   };
 }
 
