@@ -1,12 +1,12 @@
 #include <catch2/catch.hpp>
 
-#include "catalog/advisories.hpp"
+#include "security_data/advisories.hpp"
 #include "home_builder.hpp"
 #include "util/resources.hpp"
 
 using namespace dgtest;
 using audit::Severity;
-namespace data = domoguard::catalog;
+namespace data = domoguard::security_data;
 
 namespace {
 model::Device& product(HomeBuilder& b, std::string id, std::string manu, std::string model, std::string fw) {

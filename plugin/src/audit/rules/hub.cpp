@@ -7,7 +7,7 @@
 
 #include "audit/classify.hpp"
 #include "audit/rules/families.hpp"
-#include "catalog/advisories.hpp"
+#include "security_data/advisories.hpp"
 #include "util/result.hpp"
 
 namespace domoguard::audit::rules {
@@ -16,7 +16,7 @@ namespace {
 using model::Home;
 using model::Part;
 
-int months_behind(const catalog::CalVer& hub, const catalog::CalVer& latest) {
+int months_behind(const security_data::CalVer& hub, const security_data::CalVer& latest) {
   if (hub.year < 2000) return 99;   // 0.x releases: years old
   return (latest.year * 12 + latest.month) - (hub.year * 12 + hub.month);
 }
@@ -42,10 +42,10 @@ Finding hub_finding(const Home& h, Severity s) {
 // release carries security fixes for the hub and its integrations; the gap is what an attacker
 // gets to use (6.2.2, 7.2.17).
 void hub_behind(const Home& h, Sink& out) {
-  const auto& r = catalog::hub_releases();
+  const auto& r = security_data::hub_releases();
   if (!r) return;
-  const auto hub = catalog::calver(h.hub.version), latest = catalog::calver(r.value().latest);
-  if (!hub || !latest || catalog::compare_versions(h.hub.version, r.value().latest) >= 0) return;
+  const auto hub = security_data::calver(h.hub.version), latest = security_data::calver(r.value().latest);
+  if (!hub || !latest || security_data::compare_versions(h.hub.version, r.value().latest) >= 0) return;
   const int behind = months_behind(*hub, *latest);
   if (behind < 2) return;   // one release behind is normal between monthly releases
   Finding f = hub_finding(h, behind >= 12 ? Severity::high : behind >= 6 ? Severity::medium : Severity::low);

@@ -8,7 +8,7 @@
 
 #include "audit/classify.hpp"
 #include "audit/rules/families.hpp"
-#include "catalog/advisories.hpp"
+#include "security_data/advisories.hpp"
 #include "util/result.hpp"
 
 namespace domoguard::audit::rules {
@@ -51,7 +51,7 @@ bool glob(std::string_view pat, std::string_view s) {
   return p == pat.size();
 }
 
-bool matches(const catalog::DeviceAdvisory& e, const Device& d) {
+bool matches(const security_data::DeviceAdvisory& e, const Device& d) {
   const auto manu = lower(d.manufacturer);
   if (manu.empty() || std::none_of(e.vendors.begin(), e.vendors.end(), [&](const std::string& v) {
         return manu.find(v) != std::string::npos;
@@ -65,7 +65,7 @@ bool matches(const catalog::DeviceAdvisory& e, const Device& d) {
 
 enum class Fw { affected, not_affected, unknown };
 
-Fw firmware_status(const catalog::Firmware& f, const std::string& sw) {
+Fw firmware_status(const security_data::Firmware& f, const std::string& sw) {
   if (!f.any()) return Fw::unknown;
   if (sw.empty()) return Fw::unknown;
   if (!f.fixed_build.empty()) {
@@ -73,13 +73,13 @@ Fw firmware_status(const catalog::Firmware& f, const std::string& sw) {
     if (!b) return Fw::unknown;
     return *b < std::stoull(f.fixed_build) ? Fw::affected : Fw::not_affected;
   }
-  if (!catalog::has_version_number(sw)) return Fw::unknown;
-  if (!f.fixed.empty()) return catalog::compare_versions(sw, f.fixed) < 0 ? Fw::affected : Fw::not_affected;
-  return catalog::compare_versions(sw, f.max_affected) <= 0 ? Fw::affected : Fw::not_affected;
+  if (!security_data::has_version_number(sw)) return Fw::unknown;
+  if (!f.fixed.empty()) return security_data::compare_versions(sw, f.fixed) < 0 ? Fw::affected : Fw::not_affected;
+  return security_data::compare_versions(sw, f.max_affected) <= 0 ? Fw::affected : Fw::not_affected;
 }
 
-// An advisory's severity as the catalogue names it (checked when the file is read).
-Severity severity_of(const catalog::HubAdvisory& e) {
+// An advisory's severity as vulnerable.json names it (checked when the file is read).
+Severity severity_of(const security_data::HubAdvisory& e) {
   Severity s = Severity::high;
   parse_severity(e.severity, s);
   return s;
@@ -87,7 +87,7 @@ Severity severity_of(const catalog::HubAdvisory& e) {
 
 Severity raise(Severity s) { return s == Severity::critical ? s : static_cast<Severity>(static_cast<int>(s) + 1); }
 
-Finding device_finding(const Device& d, const catalog::DeviceAdvisory& e, const char* confidence) {
+Finding device_finding(const Device& d, const security_data::DeviceAdvisory& e, const char* confidence) {
   Finding f;
   f.subject = subject_of(d);
   f.device_id = d.id;
@@ -104,7 +104,7 @@ Finding device_finding(const Device& d, const catalog::DeviceAdvisory& e, const 
 // DG-VUL-001: the device matches a published, known vulnerability. Attackers scan for exactly
 // these models (KEV entries are exploited in the wild), so the household needs to patch or isolate.
 void known_vulnerable(const Home&, const Device& d, Sink& out) {
-  const auto& cat = catalog::advisories();
+  const auto& cat = security_data::advisories();
   if (!cat) return;
   for (const auto& e : cat.value().devices) {
     if (e.advisory.empty() || !matches(e, d)) continue;
@@ -124,7 +124,7 @@ void known_vulnerable(const Home&, const Device& d, Sink& out) {
 // DG-VUL-002: the model no longer gets security fixes (end of life). Every future flaw stays open,
 // so the device should be replaced or kept away from the internet.
 void end_of_life(const Home&, const Device& d, Sink& out) {
-  const auto& cat = catalog::advisories();
+  const auto& cat = security_data::advisories();
   if (!cat) return;
   for (const auto& e : cat.value().devices) {
     if (!e.eol || !matches(e, d)) continue;
@@ -139,14 +139,14 @@ void end_of_life(const Home&, const Device& d, Sink& out) {
 // DG-VUL-003: the hub itself runs a version named in a security advisory. The hub holds every
 // device's keys, so a known hole in it opens the whole home (6.2.2).
 void hub_advisory(const Home& h, Sink& out) {
-  const auto& cat = catalog::advisories();
-  if (!cat || h.hub.version.empty() || !catalog::has_version_number(h.hub.version)) return;
+  const auto& cat = security_data::advisories();
+  if (!cat || h.hub.version.empty() || !security_data::has_version_number(h.hub.version)) return;
   const auto inst = lower(h.hub.installation_type);
   const bool known_type = !inst.empty();
-  std::vector<const catalog::HubAdvisory*> hits;
+  std::vector<const security_data::HubAdvisory*> hits;
   bool all_certain = true;
   for (const auto& e : cat.value().hub) {
-    if (catalog::compare_versions(h.hub.version, e.fixed) >= 0) continue;
+    if (security_data::compare_versions(h.hub.version, e.fixed) >= 0) continue;
     if (!e.installation_types.empty() && known_type &&
         std::find(e.installation_types.begin(), e.installation_types.end(), inst) == e.installation_types.end())
       continue;
@@ -156,11 +156,11 @@ void hub_advisory(const Home& h, Sink& out) {
   if (hits.empty()) return;
   // One finding for the hub: the most severe advisory leads, the others are listed.
   std::stable_sort(hits.begin(), hits.end(), [](auto* a, auto* b) { return severity_of(*a) > severity_of(*b); });
-  const catalog::HubAdvisory& top = *hits.front();
+  const security_data::HubAdvisory& top = *hits.front();
   std::string advisories, fixed = top.fixed;
   for (auto* e : hits) {
     advisories += (advisories.empty() ? "" : "; ") + e->advisory;
-    if (catalog::compare_versions(e->fixed, fixed) > 0) fixed = e->fixed;
+    if (security_data::compare_versions(e->fixed, fixed) > 0) fixed = e->fixed;
   }
   Finding f;
   f.severity = severity_of(top);

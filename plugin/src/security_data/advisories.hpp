@@ -12,7 +12,7 @@
 
 #include "util/result.hpp"
 
-namespace domoguard::catalog {
+namespace domoguard::security_data {
 
 struct Firmware {
   std::string fixed;          // first fixed version (exclusive upper bound)
@@ -70,4 +70,4 @@ int compare_versions(std::string_view a, std::string_view b);
 // The text starts with a version number (after spaces and a "v").
 bool has_version_number(std::string_view s);
 
-}  // namespace domoguard::catalog
+}  // namespace domoguard::security_data

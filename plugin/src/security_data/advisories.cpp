@@ -1,4 +1,4 @@
-#include "catalog/advisories.hpp"
+#include "security_data/advisories.hpp"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -7,7 +7,7 @@
 
 #include "util/resources.hpp"
 
-namespace domoguard::catalog {
+namespace domoguard::security_data {
 namespace {
 
 namespace json = boost::json;
@@ -254,4 +254,4 @@ int compare_versions(std::string_view a, std::string_view b) {
 
 bool has_version_number(std::string_view s) { return !components(s).empty(); }
 
-}  // namespace domoguard::catalog
+}  // namespace domoguard::security_data
