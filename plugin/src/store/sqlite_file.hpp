@@ -1,5 +1,5 @@
-// What every store shares about its SQLite file: private to the user from the first byte, WAL,
-// every commit synced to disk, and errors as values with one key.
+// What every store shares about its SQLite file: private to the user from the first byte, WAL, every commit synced
+// to disk, errors as values with one key. Internal to store/ (only its .cpp files include it): SQLiteCpp stays there.
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>

@@ -1,5 +1,5 @@
-// Boost.JSON helpers for the HA adapter: bounded parsing with line/column errors, and field getters
-// that tolerate unexpected types (a number where a name should be gives "", never a crash).
+// Boost.JSON helpers for the HA adapter (internal to hub/ha, whose input is HA's JSON: Boost.JSON stays here): bounded
+// parsing with line/column errors, and field getters that tolerate unexpected types ("" for a number, never a crash).
 #pragma once
 
 #include <boost/json.hpp>
