@@ -50,7 +50,53 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceOptions& opts) {
   auto j = store::Journal::open(opts.db_path.empty() ? ":memory:" : opts.db_path);
   if (!j) return j.error();
   s->journal_ = std::move(*j);
+  s->changes_ = std::make_unique<Changes>(*s->journal_, opts.db_path);
   return s;
+}
+
+policy::ApplyOptions Service::apply_options(const std::string& person) const {
+  policy::ApplyOptions o;
+  o.hub = app::home_key(*home_, source_);
+  o.actor = person.empty() ? "domoguard" : person;
+  return o;
+}
+
+// The demo home changed in memory: audit it again so the answer and later reads show it. A live
+// hub reports its changes back through the host's events instead.
+Result<bool> Service::reaudit_after(const policy::ApplyResult& r) {
+  if (opts_.live || r.nothing_to_change) return true;
+  auto again = audit::run_audit(*home_);
+  auto rec = record(std::move(again), source_);
+  if (!rec) return rec.error();
+  return true;
+}
+
+Result<std::vector<int64_t>> Service::recover() {
+  std::lock_guard lock(m_);
+  if (!home_ || !opts_.port) return std::vector<int64_t>{};
+  auto port = opts_.port(*home_);
+  if (!port) return port.error();
+  auto rec = changes_->recover(**port, apply_options(""));
+  if (!rec) return rec.error();
+  if (!rec->empty()) {
+    policy::ApplyResult any;
+    any.ok = true;
+    if (auto again = reaudit_after(any); !again) return again.error();
+  }
+  return rec;
+}
+
+Result<Change> Service::apply_plan(const policy::Plan& plan, const std::string& person) {
+  std::lock_guard lock(m_);
+  if (!home_) return Error{ErrorCode::bad_input, "error.api.not_ready", "No home has been audited yet", "", ""};
+  if (!opts_.port) return Error{ErrorCode::bad_input, "error.api.no_port", "This host can show plans but not change the hub", "", ""};
+  auto port = opts_.port(*home_);
+  if (!port) return port.error();
+  auto c = changes_->apply(plan, **port, apply_options(person));
+  if (!c) return c.error();
+  if (c->result.ok)
+    if (auto again = reaudit_after(c->result); !again) return again.error();
+  return c;
 }
 
 bool Service::has_home() const {
@@ -348,9 +394,7 @@ std::string Service::handle(const std::string& request) {
         if (w.is_string() && w.as_string().size() <= 256) words.emplace_back(w.as_string());
     std::string person;
     if (auto* u = req.if_contains("user"); u && u->is_string() && u->as_string().size() <= 200) person = std::string(u->as_string());
-    policy::ApplyOptions aopts;
-    aopts.hub = app::home_key(*home_, source_);
-    aopts.actor = person.empty() ? "domoguard" : person;
+    const policy::ApplyOptions aopts = apply_options(person);
     std::optional<policy::Selector> sel;
     // A plan asked for by journal id, without a selector, is the preview of undoing that entry.
     const bool undo_preview = type == "domoguard/plan" && words.empty() && req.if_contains("journal_id");
@@ -389,30 +433,25 @@ std::string Service::handle(const std::string& request) {
     }
     auto port = opts_.port(*home_);
     if (!port) return error("unreachable", port.error().key, port.error().message);
-    Result<policy::ApplyResult> r = Error{};
+    Result<Change> r = Error{};
     policy::Plan plan;
     if (target) {
       auto orig = store::Journal::plan_from_json(target->plan_json);
       if (!orig) return error("internal", orig.error().key, orig.error().message);
       plan = std::move(*orig);
-      r = policy::undo(target->id, **port, *journal_, aopts);
+      r = changes_->undo(*target, **port, aopts, msg);
     } else {
       auto compiled = policy::compile(*home_, result_.findings, *sel);
       if (!compiled) return error("invalid_format", compiled.error().key, compiled.error().message);
       plan = std::move(*compiled);
-      r = policy::apply(plan, **port, *journal_, aopts);
+      r = changes_->apply(plan, **port, aopts);
     }
     if (!r) return error("unreachable", r.error().key, r.error().message);
-    if (!opts_.db_path.empty())
-      if (auto logged = app::log_plan(opts_.db_path, plan, *r, target.has_value(), person); !logged)
-        return error("internal", logged.error().key, logged.error().message);
-    // The demo home changed in memory: audit it again so the answer and later reads show it.
-    if (!opts_.live && r->ok) {
-      auto again = audit::run_audit(*home_);
-      if (auto rec = record(std::move(again), source_); !rec) return error("internal", rec.error().key, rec.error().message);
-    }
+    const auto& res = r->result;
+    if (!r->recovered.empty() || res.ok)
+      if (auto again = reaudit_after(res); !again) return error("internal", again.error().key, again.error().message);
     json::array steps;
-    for (const auto& st : r->steps) {
+    for (const auto& st : res.steps) {
       const char* outcome = st.outcome == policy::StepOutcome::changed    ? "changed"
                             : st.outcome == policy::StepOutcome::unchanged ? "unchanged"
                             : st.outcome == policy::StepOutcome::failed    ? "failed"
@@ -422,10 +461,30 @@ std::string Service::handle(const std::string& request) {
                                    {"before", st.action.before}, {"after", st.action.after}, {"outcome", outcome},
                                    {"error", st.error}});
     }
-    return ok(json::object{{"journal_id", r->journal_id}, {"ok", r->ok}, {"rolled_back", r->rolled_back},
-                           {"failed_step", r->failed_step}, {"error", r->ok ? "" : r->error.message},
+    json::array recovered;
+    for (auto id : r->recovered) recovered.push_back(id);
+    return ok(json::object{{"journal_id", res.journal_id}, {"ok", res.ok}, {"rolled_back", res.rolled_back},
+                           {"failed_step", res.failed_step}, {"error", res.ok ? "" : res.error.message},
+                           {"nothing_to_change", res.nothing_to_change},
+                           {"recovered", std::move(recovered)}, {"recovered_text", recovered_text(r->recovered, msg)},
                            {"plan", parse_text(report::plan_json(plan, msg))}, {"steps", std::move(steps)},
                            {"score", result_.score}});
+  }
+  if (type == "domoguard/recover") {
+    // Hosts call this once at start (after loading the home, before serving changes).
+    if (!opts_.port) return ok(json::object{{"recovered", json::array{}}, {"message", ""}});
+    auto port = opts_.port(*home_);
+    if (!port) return error("unreachable", port.error().key, port.error().message);
+    auto rec = changes_->recover(**port, apply_options(""));
+    if (!rec) return error(rec.error().code == ErrorCode::unreachable ? "unreachable" : "internal", rec.error().key,
+                           rec.error().message);
+    if (!rec->empty()) {
+      policy::ApplyResult any;
+      if (auto again = reaudit_after(any); !again) return error("internal", again.error().key, again.error().message);
+    }
+    json::array ids;
+    for (auto id : *rec) ids.push_back(id);
+    return ok(json::object{{"recovered", std::move(ids)}, {"message", recovered_text(*rec, msg)}});
   }
   if (type == "domoguard/journal") {
     auto recent = journal_->recent(50);
