@@ -64,15 +64,15 @@ Error step_error(const PlanAction& a, int index, const Error& cause) {
 }
 
 // For the tests of crash recovery only: DOMOGUARD_TEST_PAUSE_AFTER_STEP=N makes the process stop
-// (for at most a minute) once step N of a plan is verified and journalled, and say so on stderr,
-// so a test can kill it at exactly that point instead of guessing a delay.
-void test_pause_after(int64_t journal_id, int step_index) {
+// (for at most a minute) once the N-th change of a plan is verified and journalled, and say so on
+// stderr, so a test can kill it at exactly that point instead of guessing a delay.
+void test_pause_after(int64_t journal_id, int changes_done) {
   static const int pause_after = [] {
     const char* v = std::getenv("DOMOGUARD_TEST_PAUSE_AFTER_STEP");
     return v && *v ? std::atoi(v) : 0;
   }();
-  if (pause_after <= 0 || step_index + 1 != pause_after) return;
-  std::cerr << "domoguard test hook: paused after step " << pause_after << " of journal entry " << journal_id << std::endl;
+  if (pause_after <= 0 || changes_done != pause_after) return;
+  std::cerr << "domoguard test hook: paused after change " << pause_after << " of journal entry " << journal_id << std::endl;
   std::this_thread::sleep_for(std::chrono::seconds(60));
 }
 
@@ -140,7 +140,7 @@ ApplyResult run_steps(JournalPlan& jp, HubPort& port, Journal& journal, const Ap
     if (v && *v) {
       s.state = StepState::verified;
       journal.set_step(jp.id, s.index, StepState::verified);
-      test_pause_after(jp.id, s.index);
+      test_pause_after(jp.id, static_cast<int>(touched.size()));
       continue;
     }
     const Error cause = v ? Error{ErrorCode::internal, "error.apply.not_verified",
