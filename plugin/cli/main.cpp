@@ -399,8 +399,7 @@ Result<policy::Plan> load_plan_file(const std::string& path) {
     act.rule = str(a, "rule");
     act.message_key = "plan.action.raw";
     act.placeholders = {{"kind", act.kind}, {"target", act.target}, {"param", act.param}, {"value", act.after}};
-    if (std::find(std::begin(policy::kActionKinds), std::end(policy::kActionKinds), act.kind) == std::end(policy::kActionKinds) ||
-        act.target.empty())
+    if (!model::parse_action_kind(act.kind) || act.target.empty())
       return Error{ErrorCode::bad_input, "error.plan.file", "Unknown action kind \"" + act.kind + "\" or no target", path,
                    "action " + std::to_string(n)};
     p.actions.push_back(std::move(act));

@@ -163,3 +163,12 @@ def test_brand_images_are_shipped() -> None:
     logo = (COMPONENT / "brand" / "logo.png").read_bytes()
     lw, lh = struct.unpack("!II", logo[16:24])
     assert 128 <= min(lw, lh) <= 256, "a logo's shortest side is 128 to 256 px"
+
+
+def test_the_port_handles_every_action_kind_of_the_core() -> None:
+    """The core's plans use model::ActionKind; the integration's port must carry out each one."""
+    from domoguard import ACTION_KINDS  # noqa: PLC0415
+
+    from custom_components.domoguard.port import HANDLED_KINDS  # noqa: PLC0415
+
+    assert set(ACTION_KINDS) == HANDLED_KINDS
