@@ -27,6 +27,7 @@
 #include "hub/ha/live_port.hpp"
 #include "locale/messages.hpp"
 #include "api/changes.hpp"
+#include "api/verbs.hpp"
 #include "policy/apply.hpp"
 #include "policy/compile.hpp"
 #include "policy/model_port.hpp"
@@ -579,5 +580,11 @@ int main(int argc, char** argv) {
   if (verb == "catalog") return cmd_catalog(args, msg);
   if (verb == "explain") return cmd_explain(args, msg);
   if (verb == "plan" || verb == "apply" || verb == "undo") return cmd_plan_like(verb, args, msg);
+  if (verb == "api-schema") {
+    // The domoguard/* verb table (the same as the domoguard/verbs reply), for front ends and their tests.
+    if (args.value("--format").value_or("json") != "json") return fail("api-schema prints JSON only (--format json)");
+    std::cout << api::verbs_json() << "\n";
+    return 0;
+  }
   return fail("unknown command \"" + report::terminal_safe(verb) + "\"; `domoguard --help` lists the commands");
 }

@@ -66,6 +66,10 @@ class Service {
   // path every change takes. person "" = DomoGuard on its own.
   Result<Change> apply_plan(const policy::Plan& plan, const std::string& person);
 
+  // One request being answered, and its answer (defined with the verbs, in service.cpp).
+  struct Call;
+  struct Answer;
+
   // Findings of one device in the latest audit.
   std::vector<audit::Finding> findings_for(const std::string& device_id) const;
   bool has_home() const;
@@ -79,6 +83,21 @@ class Service {
   bool privacy_default_locked() const;  // caller holds m_
   policy::ApplyOptions apply_options(const std::string& person) const;  // caller holds m_
   Result<bool> reaudit_after(const policy::ApplyResult& r);            // caller holds m_
+
+  // The verbs of api/verbs.cpp's table, one function each (all but catalog, explain, verbs and
+  // status are called with m_ held and a home loaded).
+  Answer verb_status(const Call& c);
+  Answer verb_audit(const Call& c);
+  Answer verb_device(const Call& c);
+  Answer verb_catalog(const Call& c);
+  Answer verb_explain(const Call& c);
+  Answer verb_history(const Call& c);
+  Answer verb_journal(const Call& c);
+  Answer verb_change(const Call& c);     // plan, apply, undo: one selector vocabulary, one apply path
+  Answer verb_notice(const Call& c);     // notice, notice/ack
+  Answer verb_settings(const Call& c);   // settings, settings/set
+  Answer verb_recover(const Call& c);
+  Answer verb_verbs(const Call& c);
 
   mutable std::mutex m_;
   ServiceOptions opts_;
