@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]  # --repo: where locales/ and manifests/policy/ are
 COMPONENT = HERE / "custom_components" / "domoguard"  # --component
 LANGS = ("en", "de", "fr", "es", "nl")
-MESSAGE_PREFIXES = ("notify.new_device.",)
+MESSAGE_PREFIXES = ("notify.new_device.", "notify.recovered.")
 
 
 def policy_names() -> tuple[list[str], list[str], list[str]]:

@@ -28,6 +28,7 @@
 #include "commands.hpp"
 #include "hub/ha/live.hpp"
 #include "hub/ha/live_port.hpp"
+#include "api/changes.hpp"
 #include "policy/apply.hpp"
 #include "policy/model_port.hpp"
 #include "policy/profile.hpp"
@@ -397,17 +398,18 @@ int apply(const cli::Words& w, const locale::Messages& msg) {
   opts.hub = hub_key;
   opts.actor = actor();
   if (auto t = w.value("--verify-timeout")) opts.verify_timeout_ms = std::max(0, std::atoi(t->c_str()));
-  auto rec = policy::recover(*port, **journal, opts);
-  if (!rec) return fail(rec.error(), msg);
-  auto r = policy::apply(*plan, *port, **journal, opts);
-  if (!r) return fail(r.error(), msg);
+  api::Changes changes(**journal, demo ? "" : db);
+  auto done = changes.apply(*plan, *port, opts);
+  if (!done) return fail(done.error(), msg);
+  if (!done->recovered.empty()) std::cerr << "domoguard: " << api::recovered_text(done->recovered, msg) << "\n";
+  const policy::ApplyResult* r = &done->result;
 
-  if (log) {
+  // The plan's own events (applied or failed) are logged by the apply path; this says which profile it was.
+  if (log && r->ok) {
     boost::json::object details{{"name", v->profile.name},     {"version", v->profile.version}, {"key_id", v->key_id},
                                 {"plan_id", plan->id},         {"journal_id", r->journal_id},
                                 {"actions", plan->actions.size()}, {"ok", r->ok}};
-    if (!r->ok) details["error"] = r->error.key;
-    auto appended = log->append({r->ok ? "profile_applied" : "plan_failed", actor(), v->profile.name,
+    auto appended = log->append({"profile_applied", actor(), v->profile.name,
                                  boost::json::serialize(details)});
     if (!appended) cli::print_error(appended.error(), msg);
   }
@@ -431,11 +433,14 @@ int apply(const cli::Words& w, const locale::Messages& msg) {
                                                             {"journal_id", r->journal_id},
                                                             {"ok", r->ok},
                                                             {"rolled_back", r->rolled_back},
+                                                            {"nothing_to_change", r->nothing_to_change},
                                                             {"steps", std::move(steps)}})
               << "\n";
   } else if (r->ok && demo) {
     std::cout << msg.text("cli.profile.applied_demo", {{"name", v->profile.name}, {"version", std::to_string(v->profile.version)}})
               << "\n";
+  } else if (r->nothing_to_change) {
+    std::cout << msg.text("cli.apply.nothing") << "\n";
   } else if (r->ok) {
     std::cout << msg.text("cli.profile.applied", {{"name", v->profile.name}, {"version", std::to_string(v->profile.version)},
                                                   {"journal_id", std::to_string(r->journal_id)}})

@@ -26,6 +26,8 @@
 #include "hub/ha/live.hpp"
 #include "hub/ha/live_port.hpp"
 #include "locale/messages.hpp"
+#include "api/changes.hpp"
+#include "api/verbs.hpp"
 #include "policy/apply.hpp"
 #include "policy/compile.hpp"
 #include "policy/model_port.hpp"
@@ -281,36 +283,6 @@ policy::ApplyOptions apply_options(const Args& args, const Target& t) {
   return o;
 }
 
-// A plan that reverts a journalled one, for previews: its changes backwards.
-policy::Plan undo_preview(const store::JournalPlan& jp, const locale::Messages& msg) {
-  policy::Plan p;
-  p.id = jp.plan_id;
-  p.kind = "undo";
-  p.selector = "undo=" + std::to_string(jp.id);
-  p.title_key = "plan.title.undo";
-  p.title_placeholders = {{"plan", std::to_string(jp.id)}};
-  auto orig = store::Journal::plan_from_json(jp.plan_json);
-  for (auto it = jp.steps.rbegin(); it != jp.steps.rend(); ++it) {
-    if (it->state != store::StepState::verified && it->state != store::StepState::done) continue;
-    policy::PlanAction a;
-    a.kind = it->kind;
-    a.target = it->target;
-    a.param = it->param;
-    a.before = it->after;
-    a.after = it->before;
-    a.message_key = "plan.action.undo";
-    std::string what = it->kind + " " + it->target + (it->param.empty() ? "" : " (" + it->param + ")");
-    if (orig && it->index < static_cast<int>(orig->actions.size())) {
-      const auto& o = orig->actions[it->index];
-      if (!o.message_key.empty() && msg.has(o.message_key)) what = report::plan_text(o.message_key, o.placeholders, msg);
-      a.rule = o.rule;
-    }
-    a.placeholders = {{"action", what}};
-    p.actions.push_back(std::move(a));
-  }
-  return p;
-}
-
 const char* outcome_name(policy::StepOutcome o) {
   switch (o) {
     case policy::StepOutcome::unchanged: return "unchanged";
@@ -339,6 +311,7 @@ std::string result_json(const policy::Plan& plan, const policy::ApplyResult& r, 
   o["ok"] = r.ok;
   o["rolled_back"] = r.rolled_back;
   o["failed_step"] = r.failed_step;
+  o["nothing_to_change"] = r.nothing_to_change;
   if (!r.ok) o["error"] = boost::json::object{{"key", r.error.key}, {"message", r.error.message}};
   boost::json::array steps;
   for (const auto& s : r.steps)
@@ -365,7 +338,8 @@ std::string result_table(const policy::ApplyResult& r, const locale::Messages& m
     if (!s.error.empty()) out += " — " + report::terminal_safe(s.error);
     out += "\n";
   }
-  if (r.ok) out += msg.text("cli.apply.done", {{"journal_id", std::to_string(r.journal_id)}}) + "\n";
+  if (r.nothing_to_change) out += msg.text("cli.apply.nothing") + "\n";
+  else if (r.ok) out += msg.text("cli.apply.done", {{"journal_id", std::to_string(r.journal_id)}}) + "\n";
   else if (r.rolled_back)
     out += msg.text("cli.apply.rolled_back", {{"reason", report::terminal_safe(r.error.message)}}) + "\n";
   else out += msg.text("cli.apply.failed", {{"reason", report::terminal_safe(r.error.message)}}) + "\n";
@@ -377,12 +351,14 @@ int result_code(const policy::ApplyResult& r) {
   return r.error.code == ErrorCode::unreachable ? 3 : 5;
 }
 
-// Plans left half-applied by a crash or a hub restart are rolled back before anything new is done.
-Result<std::vector<int64_t>> recover_first(Target& t, store::Journal& journal, const policy::ApplyOptions& opts) {
-  auto rec = policy::recover(*t.port, journal, opts);
+// Plans left half-applied by a crash or a hub restart are rolled back before anything new is done
+// (then the live home is read again, so the plan is made against what the hub holds now).
+Result<std::vector<int64_t>> recover_first(Target& t, api::Changes& changes, const policy::ApplyOptions& opts,
+                                           const locale::Messages& msg) {
+  auto rec = changes.recover(*t.port, opts);
   if (!rec) return rec.error();
   if (!rec->empty()) {
-    for (auto id : *rec) std::cerr << "domoguard: rolled back plan " << id << ", interrupted earlier\n";
+    std::cerr << "domoguard: " << api::recovered_text(*rec, msg) << "\n";
     if (t.live) {
       auto r = refresh_live(t);
       if (!r) return r.error();
@@ -424,8 +400,7 @@ Result<policy::Plan> load_plan_file(const std::string& path) {
     act.rule = str(a, "rule");
     act.message_key = "plan.action.raw";
     act.placeholders = {{"kind", act.kind}, {"target", act.target}, {"param", act.param}, {"value", act.after}};
-    if (std::find(std::begin(policy::kActionKinds), std::end(policy::kActionKinds), act.kind) == std::end(policy::kActionKinds) ||
-        act.target.empty())
+    if (!model::parse_action_kind(act.kind) || act.target.empty())
       return Error{ErrorCode::bad_input, "error.plan.file", "Unknown action kind \"" + act.kind + "\" or no target", path,
                    "action " + std::to_string(n)};
     p.actions.push_back(std::move(act));
@@ -434,7 +409,7 @@ Result<policy::Plan> load_plan_file(const std::string& path) {
   return p;
 }
 
-int run_undo(const Args& args, const locale::Messages& msg, Target& t, store::Journal& journal,
+int run_undo(const Args& args, const locale::Messages& msg, Target& t, store::Journal& journal, api::Changes& changes,
              const policy::ApplyOptions& opts, std::optional<store::JournalPlan> which,
              const std::vector<int64_t>& recovered) {
   const std::string format = args.value("--format").value_or("table");
@@ -444,22 +419,12 @@ int run_undo(const Args& args, const locale::Messages& msg, Target& t, store::Jo
     if (!latest->has_value()) return fail(msg.text("cli.undo.nothing"), 2);
     which = std::move(**latest);
   }
-  const auto preview = undo_preview(*which, msg);
-  if (format != "json") std::cout << report::plan_table(preview, msg) << "\n";
-  auto r = policy::undo(which->id, *t.port, journal, opts);
+  if (format != "json") std::cout << report::plan_table(api::undo_preview(*which, msg), msg) << "\n";
+  auto r = changes.undo(*which, *t.port, opts, msg);
   if (!r) return fail(r.error());
-  if (!t.demo)
-    if (auto logged = app::log_plan(args.value("--db").value_or(store::History::default_path()), preview, *r, true, opts.actor);
-        !logged)
-      return fail(logged.error());
-  // The undo's steps are the preview's, in the same order (the plan's changes, last first).
-  for (size_t i = 0; i < r->steps.size() && i < preview.actions.size(); ++i) {
-    r->steps[i].action.message_key = preview.actions[i].message_key;
-    r->steps[i].action.placeholders = preview.actions[i].placeholders;
-  }
-  if (!write_out(args, format == "json" ? result_json(preview, *r, recovered, msg) : result_table(*r, msg)))
+  if (!write_out(args, format == "json" ? result_json(r->plan, r->result, recovered, msg) : result_table(r->result, msg)))
     return fail("cannot write the output", 4);
-  return result_code(*r);
+  return result_code(r->result);
 }
 
 int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messages& msg) {
@@ -511,9 +476,12 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
     journal = std::move(*j);
   }
   const auto opts = apply_options(args, t);
+  // The demo home lives only for this run: nothing of it goes into the event log.
+  std::optional<api::Changes> changes;
+  if (journal) changes.emplace(*journal, t.demo ? "" : args.value("--db").value_or(store::History::default_path()));
   std::vector<int64_t> recovered;
   if (acting) {
-    auto rec = recover_first(t, *journal, opts);
+    auto rec = recover_first(t, *changes, opts, msg);
     if (!rec) return fail(rec.error());
     recovered = std::move(*rec);
   }
@@ -544,12 +512,12 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
       }
     }
     if (!acting) {
-      const std::string text = format == "json" ? report::plan_json(undo_preview(*which, msg), msg)
-                                                : report::plan_table(undo_preview(*which, msg), msg);
+      const std::string text = format == "json" ? report::plan_json(api::undo_preview(*which, msg), msg)
+                                                : report::plan_table(api::undo_preview(*which, msg), msg);
       if (!write_out(args, text)) return fail("cannot write the output", 4);
       return 0;
     }
-    return run_undo(args, msg, t, *journal, opts, std::move(which), recovered);
+    return run_undo(args, msg, t, *journal, *changes, opts, std::move(which), recovered);
   }
 
   Result<policy::Plan> plan = Error{};
@@ -579,15 +547,11 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
       return 0;
     }
   }
-  auto r = policy::apply(*plan, *t.port, *journal, opts);
+  auto r = changes->apply(*plan, *t.port, opts);
   if (!r) return fail(r.error());
-  if (!t.demo)
-    if (auto logged = app::log_plan(args.value("--db").value_or(store::History::default_path()), *plan, *r, false, opts.actor);
-        !logged)
-      return fail(logged.error());
-  if (!write_out(args, format == "json" ? result_json(*plan, *r, recovered, msg) : result_table(*r, msg)))
+  if (!write_out(args, format == "json" ? result_json(*plan, r->result, recovered, msg) : result_table(r->result, msg)))
     return fail("cannot write the output", 4);
-  return result_code(*r);
+  return result_code(r->result);
 }
 
 }  // namespace
@@ -616,5 +580,11 @@ int main(int argc, char** argv) {
   if (verb == "catalog") return cmd_catalog(args, msg);
   if (verb == "explain") return cmd_explain(args, msg);
   if (verb == "plan" || verb == "apply" || verb == "undo") return cmd_plan_like(verb, args, msg);
+  if (verb == "api-schema") {
+    // The domoguard/* verb table (the same as the domoguard/verbs reply), for front ends and their tests.
+    if (args.value("--format").value_or("json") != "json") return fail("api-schema prints JSON only (--format json)");
+    std::cout << api::verbs_json() << "\n";
+    return 0;
+  }
   return fail("unknown command \"" + report::terminal_safe(verb) + "\"; `domoguard --help` lists the commands");
 }

@@ -10,10 +10,8 @@
 #include "app/source.hpp"
 #include "audit/classify.hpp"
 #include "hub/ha/live_mirror.hpp"
-#include "hub/ha/live_port.hpp"
 #include "locale/messages.hpp"
 #include "policy/compile.hpp"
-#include "store/journal.hpp"
 #include "report/render.hpp"
 
 namespace domoguard::daemon {
@@ -82,6 +80,18 @@ bool Watcher::session(const std::atomic<bool>& stop) {
   log_(LogLevel::info, "full audit: score " + std::to_string(full->score) + ", " + std::to_string(known.size()) + " devices");
 
   const locale::Messages msg(opts_.lang);
+  // A plan cut off by a crash of this daemon (or by the hub going away) is rolled back now, once
+  // connected and before anything else changes the hub; the household is told.
+  if (auto rec = service_.recover(); !rec) {
+    log_(LogLevel::warning, "rolling back an interrupted plan failed: " + rec.error().message);
+  } else if (!rec->empty()) {
+    const locale::Messages en("en");
+    log_(LogLevel::warning, api::recovered_text(*rec, en));
+    if (opts_.notify) {
+      auto r = mirror.notify("domoguard_recovered", msg.text("notify.recovered.title"), api::recovered_text(*rec, msg));
+      if (!r) log_(LogLevel::warning, "notification failed: " + r.error().message);
+    }
+  }
   std::map<std::string, clock_type::time_point> to_notify;  // new device -> when to notify
   while (!stop.load()) {
     // New devices: tell the household once their entities have arrived. At the top of each turn,
@@ -91,7 +101,7 @@ bool Watcher::session(const std::atomic<bool>& stop) {
         ++it;
         continue;
       }
-      const std::string private_changes = make_private(**hub, mirror, it->first);
+      const std::string private_changes = make_private(mirror, it->first);
       if (opts_.notify) notify_new_device(mirror, msg, it->first, private_changes);
       it = to_notify.erase(it);
     }
@@ -146,29 +156,23 @@ bool Watcher::session(const std::atomic<bool>& stop) {
 
 // Privacy by default (7.3.2): before anyone uses the new device, apply its type's defaults,
 // journalled so that opting in is one undo. Returns how many values changed ("" = none applied).
-std::string Watcher::make_private(hub::ha::LiveHub& hub, hub::ha::LiveMirror& mirror, const std::string& device_id) {
+std::string Watcher::make_private(hub::ha::LiveMirror& mirror, const std::string& device_id) {
   if (!service_.privacy_default_on()) return "";
   auto now_home = mirror.home();
   if (!now_home) return "";
   audit::classify(*now_home);
   auto plan = policy::plan_privacy_defaults(*now_home, device_id);
   if (!plan || plan->actions.empty()) return "";
-  auto journal = store::Journal::open(opts_.db_path.empty() ? ":memory:" : opts_.db_path);
-  if (!journal) return "";
-  hub::ha::LivePort port(hub);
-  policy::ApplyOptions ao;
-  ao.hub = app::home_key(*now_home, opts_.live.url);
-  ao.actor = "domoguard";
-  auto applied = policy::apply(*plan, port, **journal, ao);
-  if (!applied || !applied->ok) {
-    log_(LogLevel::warning, "privacy by default for " + device_id + " failed: " + (applied ? applied->error.message : applied.error().message));
+  auto applied = service_.apply_plan(*plan, "");
+  if (!applied || !applied->result.ok) {
+    log_(LogLevel::warning, "privacy by default for " + device_id + " failed: " +
+                                (applied ? applied->result.error.message : applied.error().message));
     return "";
   }
   int changed = 0;
-  for (const auto& st : applied->steps) changed += st.outcome == policy::StepOutcome::changed;
+  for (const auto& st : applied->result.steps) changed += st.outcome == policy::StepOutcome::changed;
   log_(LogLevel::info, "privacy by default: " + std::to_string(changed) + " change(s) for new device " + device_id + " (journal " +
-       std::to_string(applied->journal_id) + ")");
-  if (!opts_.db_path.empty()) app::log_plan(opts_.db_path, *plan, *applied, false, "");
+       std::to_string(applied->result.journal_id) + ")");
   return std::to_string(changed);
 }
 

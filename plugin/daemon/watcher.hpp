@@ -22,8 +22,7 @@ struct WatcherOptions {
   int max_backoff_s = 60;             // reconnect delays: 1, 2, 4, ... capped here
   int heartbeat_s = 20;
   int notify_delay_ms = 1500;         // wait for a new device's entities before counting findings
-  std::string db_path;                // the journal of those changes (the history's file), so the
-                                      // household can opt in by undoing them
+  std::string db_path;                // the history's file (the service keeps the journal of changes there)
   int state_delay_ms = 300;           // at most one re-audit for state changes this often
 };
 
@@ -36,7 +35,7 @@ class Watcher {
 
  private:
   bool session(const std::atomic<bool>& stop);  // one connection's life; false = connection lost
-  std::string make_private(hub::ha::LiveHub& hub, hub::ha::LiveMirror& mirror, const std::string& device_id);
+  std::string make_private(hub::ha::LiveMirror& mirror, const std::string& device_id);
   void notify_new_device(hub::ha::LiveMirror& mirror, const locale::Messages& msg, const std::string& device_id,
                          const std::string& private_changes);
   WatcherOptions opts_;

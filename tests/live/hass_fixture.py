@@ -665,10 +665,11 @@ class Domoguardd:
     `api(type, ...)` talks to its domoguard/* WebSocket API."""
 
     def __init__(self, binary: Path, url: str, token_file: Path, db: Path, notify: bool = True,
-                 extra: list[str] | None = None) -> None:
+                 extra: list[str] | None = None, env: dict[str, str] | None = None) -> None:
         self.binary, self.url, self.token_file, self.db = binary, url, token_file, db
         self.notify = notify
         self.extra = extra or []
+        self.env = env  # added to the environment (e.g. a test hook); None = as inherited
         self.port = 0
         self.lines: list[str] = []
         self.last_index = -1  # index in lines of what wait_line last matched
@@ -698,14 +699,16 @@ class Domoguardd:
                "--listen", f"{LOOPBACK}:0", *self.extra]
         if not self.notify:
             cmd.append("--no-notify")
+        since = self.mark()  # a restarted daemon: only its own lines count
+        env = {**os.environ, **self.env} if self.env else None
         self._proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                      start_new_session=True)
+                                      start_new_session=True, env=env)
         track("domoguardd", self._proc.pid, str(self.db))
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        m = self.wait_line(r"serving on http://[0-9.]+:(\d+)/", timeout=10)
+        m = self.wait_line(r"serving on http://[0-9.]+:(\d+)/", since=since, timeout=10)
         self.port = int(m.group(1))
-        self.wait_line(r"full audit: score \d+, \d+ devices", timeout=timeout)
+        self.wait_line(r"full audit: score \d+, \d+ devices", since=since, timeout=timeout)
 
     def _read(self) -> None:
         assert self._proc is not None and self._proc.stderr is not None
@@ -754,6 +757,28 @@ class Domoguardd:
         if not reply.get("success"):
             raise LiveError(f"domoguardd {type_} failed: {reply.get('error')}")
         return reply.get("result")
+
+    def send(self, type_: str, **fields: Any) -> None:
+        """Sends one domoguard/* command without waiting for its reply (e.g. to kill the daemon mid-way)."""
+        if self._ws is None:
+            self._ws = WebSocket(LOOPBACK, self.port, "/api/websocket")
+        self._ws.send_json({"id": self._next_id, "type": type_, **fields})
+        self._next_id += 1
+
+    def kill(self) -> None:
+        """kill -9: no chance to clean up, as in a crash or a power cut."""
+        if self._ws is not None:
+            try:
+                self._ws.close()
+            except OSError:
+                pass
+            self._ws = None
+        if self._proc is not None:
+            os.killpg(self._proc.pid, signal.SIGKILL)
+            self._proc.wait(timeout=10)
+            if self._reader is not None:
+                self._reader.join(timeout=5)
+            self._proc = None
 
     def rss_kib(self) -> int:
         assert self._proc is not None

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PLUG, Cli, LiveHome
+from conftest import PLUG, Cli, LiveHome, hf
 
 LOCK_UID = "doorlock_44e1c2_lock"
 CAMERA_UID = "indoorcam_7f3a91_camera"
@@ -403,3 +403,68 @@ def test_each_level_and_scenario_applies_exactly_and_undoes(cli: Cli, home: Live
     plug.wait_idle()
     for a in targets:
         assert read_target(home, a) == before[(a["kind"], a["target"], a["param"])], a
+
+
+def test_daemon_killed_mid_plan_rolls_it_back_at_restart(daemon_binary: Path, cli: Cli, home: LiveHome,
+                                                          plug: PlugResponder, db: Path) -> None:
+    """domoguardd killed (-9) in the middle of child-safe mode: at its next start, once connected, it
+    rolls the plan back and says so (log, notification, event log); the settings say child-safe is
+    off, and undo then undoes the plan applied before it. The kill point is exact: a test-only hook
+    (DOMOGUARD_TEST_PAUSE_AFTER_STEP) holds the daemon once the first change is journalled."""
+    lock, child_lock = home.entity_id(LOCK_UID), home.entity_id(CHILD_LOCK_UID)
+    plug.wait_idle()
+    home.wait_state(child_lock, "off")
+    exp_before = exposed(home)
+
+    # A first plan, applied in full by the CLI on the same database: the one a later undo must undo.
+    audit = cli.audit_json("--url", home.ha.ws_url, "--token-file", str(home.token_file))
+    dev = home.device_id(LOCK_UID)
+    finding = next(f for f in audit["findings"] if f["rule"] == "DG-VOI-001" and f["subject"]["id"] == dev)
+    rc, doc, err = run_json(cli, "apply", *hub_args(home, db), "--fix",
+                            f"{finding['rule']}|{finding['subject']['kind']}:{finding['subject']['id']}", "--yes")
+    assert rc == 0 and doc["ok"], err
+    first_id = doc["journal_id"]
+    assert not is_exposed(home, lock)
+
+    d = hf.Domoguardd(daemon_binary, home.ha.ws_url, home.token_file, db, notify=True,
+                      env={"DOMOGUARD_TEST_PAUSE_AFTER_STEP": "1"})
+    with d:
+        preview = d.api("domoguard/plan", selector=["--child-safe", "on"])
+        assert len([a for a in preview["actions"] if read_target(home, a) != a["after"]]) >= 2, preview
+        mark = d.mark()
+        d.send("domoguard/apply", selector=["--child-safe", "on"], user="Alex")
+        m = d.wait_line(r"test hook: paused after change 1 of journal entry (\d+)", since=mark, timeout=60)
+        cut_id = int(m.group(1))
+        d.kill()
+        entry = next(p for p in journal(db) if p["id"] == cut_id)
+        assert entry["state"] == "applying", entry
+        done = [s for s in entry["steps"] if s["state"] == "verified"]
+        assert len(done) == 1 and all(s["state"] in ("pending", "unchanged") for s in entry["steps"] if s not in done)
+        changed = done[0]
+        step = {"kind": changed["kind"], "target": changed["target"], "param": changed["param"]}
+        assert read_target(home, step) == changed["after"]  # the hub holds the half-applied change
+
+        d.env = None  # the next start runs as in production
+        mark = d.mark()
+        d.start()
+        d.wait_line(rf"Rolled back plan {cut_id}, interrupted earlier", since=mark, timeout=30)
+        plug.wait_idle()
+        entry = next(p for p in journal(db) if p["id"] == cut_id)
+        assert entry["state"] == "rolled_back", entry
+        assert read_target(home, step) == changed["before"]
+        home.wait_state(child_lock, "off")
+        settings = d.api("domoguard/settings")
+        assert settings["child_safe"]["on"] is False
+        with home.ha.ws() as ws:
+            notes = ws.call("persistent_notification/get")
+        assert any(n["notification_id"] == "domoguard_recovered" and str(cut_id) in n["message"] for n in notes)
+        events = sqlite3.connect(db).execute(
+            "SELECT subject FROM event_log WHERE kind='plan_recovered'").fetchall()
+        assert (f"journal:{cut_id}",) in events
+
+        # Undo now undoes the plan applied before the interrupted one, and the home is as it was.
+        undone = d.api("domoguard/undo")
+        assert undone["ok"], undone
+        states = {p["id"]: p["state"] for p in journal(db)}
+        assert states[first_id] == "undone" and states[cut_id] == "rolled_back"
+        assert exposed(home) == exp_before

@@ -250,8 +250,18 @@ TEST_CASE("settings report what the journal has in force, and privacy by default
     CHECK(r.at("can_apply").as_bool());
     CHECK_FALSE(service->privacy_default_on());
 
-    auto applied = call(*service, R"({"type":"domoguard/apply","selector":["--level","strict","--category","cameras_video"]})");
+    // An empty plan (the demo's cameras have nothing strict can change) is not journalled: no level
+    // is shown in force for it, and it offers nothing to undo.
+    auto empty = call(*service, R"({"type":"domoguard/apply","selector":["--level","strict","--category","cameras_video"]})");
+    REQUIRE(empty.at("success").as_bool());
+    CHECK(empty.at("result").at("ok").as_bool());
+    CHECK(empty.at("result").at("nothing_to_change").as_bool());
+    CHECK(empty.at("result").at("journal_id").as_int64() == 0);
+    CHECK(call(*service, R"({"type":"domoguard/journal"})").at("result").as_array().empty());
+
+    auto applied = call(*service, R"({"type":"domoguard/apply","selector":["--level","strict","--category","voice_microphones"]})");
     REQUIRE(applied.at("success").as_bool());
+    CHECK_FALSE(applied.at("result").at("nothing_to_change").as_bool());
     REQUIRE(call(*service, R"({"type":"domoguard/apply","selector":["--child-safe","on"]})").at("success").as_bool());
     REQUIRE(call(*service, R"({"type":"domoguard/apply","selector":["--scenario","guests"]})").at("success").as_bool());
     auto set = call(*service, R"({"type":"domoguard/settings/set","privacy_default":true,"user":"Alex"})");
@@ -262,7 +272,7 @@ TEST_CASE("settings report what the journal has in force, and privacy by default
 
     auto now = call(*service, R"({"type":"domoguard/settings","lang":"de"})").at("result").as_object();
     for (const auto& c : now.at("categories").as_array()) {
-      if (c.at("name").as_string() == "cameras_video") {
+      if (c.at("name").as_string() == "voice_microphones") {
         CHECK(c.at("level").as_string() == "strict");
         CHECK(c.at("journal_id").as_int64() == applied.at("result").at("journal_id").as_int64());
       } else {

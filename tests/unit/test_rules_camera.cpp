@@ -87,7 +87,7 @@ TEST_CASE("DG-CAM-003 reports an indoor camera's privacy switch and its state", 
   CHECK(f[0].severity == Severity::info);
   CHECK(has_evidence(f[0], "state", "off"));
   REQUIRE(f[0].remediation.kind == Remediation::Kind::action);
-  CHECK(f[0].remediation.actions.front().kind == "turn_on");
+  CHECK(f[0].remediation.actions.front().kind == model::ActionKind::switch_state);
   CHECK(f[0].remediation.actions.front().target == "switch.cam_privacy_mode");
 
   auto on = camera_in("Living room");

@@ -46,7 +46,7 @@ TEST_CASE("DG-CHI-001 weighs hazardous appliances and kids' rooms higher", "[rul
   for (const auto& x : f) {
     CHECK(x.severity == Severity::high);
     REQUIRE(x.remediation.actions.size() == 1);
-    CHECK(x.remediation.actions[0].kind == "turn_on");
+    CHECK(x.remediation.actions[0].kind == model::ActionKind::switch_state);
   }
 }
 
@@ -104,7 +104,7 @@ TEST_CASE("DG-CHI-003 flags content filters that are off", "[rules][children]") 
   CHECK(f[0].device_id == "agh");
   CHECK(f[1].subject.id == "switch.pi_hole");
   REQUIRE(f[0].remediation.kind == Remediation::Kind::action);
-  CHECK(f[0].remediation.actions[0].kind == "turn_on");
+  CHECK(f[0].remediation.actions[0].kind == model::ActionKind::switch_state);
   CHECK(f[0].clauses.front() == "7.1.5");
 }
 

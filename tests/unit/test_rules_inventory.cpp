@@ -94,8 +94,8 @@ TEST_CASE("DG-INV-006 flags devices with no integration behind them", "[rules][i
   auto f = run("DG-INV-006", b.build());
   REQUIRE(f.size() == 2);
   for (auto& x : f) {
-    REQUIRE(x.remediation.kind == audit::Remediation::Kind::action);
-    CHECK(x.remediation.actions[0].kind == "remove_device");
-    CHECK(x.remediation.actions[0].target == x.subject.id);
+    // Removing a device cannot be undone: guidance, not a one-click plan.
+    CHECK(x.remediation.kind == audit::Remediation::Kind::guidance);
+    CHECK(x.remediation.message_key == "rule.DG-INV-006.fix");
   }
 }

@@ -30,9 +30,9 @@ TEST_CASE("DG-UPD-002 flags auto-update off, weighted by tier", "[rules][updates
   REQUIRE(f.size() == 1);
   CHECK(f[0].subject.id == "lock1");
   CHECK(f[0].severity == Severity::medium);
-  REQUIRE(f[0].remediation.kind == audit::Remediation::Kind::action);
-  CHECK(f[0].remediation.actions[0].kind == "set_auto_update");
-  CHECK(f[0].remediation.actions[0].after == "true");
+  // HA has no service that switches auto_update: guidance, not a one-click fix that does nothing.
+  CHECK(f[0].remediation.kind == audit::Remediation::Kind::guidance);
+  CHECK(f[0].remediation.message_key == "rule.DG-UPD-002.fix");
 }
 
 TEST_CASE("DG-UPD-002 is quiet without the attribute and not run without states", "[rules][updates]") {
@@ -91,7 +91,9 @@ TEST_CASE("DG-UPD-004 flags a skipped update that is still the latest", "[rules]
   auto f = run("DG-UPD-004", b.build());
   REQUIRE(f.size() == 1);
   CHECK(f[0].severity == Severity::medium);
-  CHECK(f[0].remediation.actions.at(0).kind == "install_update");
+  // An installation cannot be undone: guidance, however installable the entity is.
+  CHECK(f[0].remediation.kind == audit::Remediation::Kind::guidance);
+  CHECK(f[0].remediation.message_key == "rule.DG-UPD-004.fix");
 }
 
 TEST_CASE("DG-UPD-004 is quiet when nothing is skipped or a newer release replaced it", "[rules][updates]") {
@@ -116,5 +118,7 @@ TEST_CASE("DG-UPD-005 flags pending hub core and OS updates, not device ones", "
   REQUIRE(f.size() == 1);
   CHECK(has_evidence(f[0], "component", "os"));
   CHECK(f[0].severity == Severity::medium);
-  CHECK(f[0].remediation.kind == audit::Remediation::Kind::action);
+  // Installing cannot be undone: guidance (the installable one's text), never an empty one-click fix.
+  CHECK(f[0].remediation.kind == audit::Remediation::Kind::guidance);
+  CHECK(f[0].remediation.message_key == "rule.DG-UPD-005.fix");
 }

@@ -10,7 +10,7 @@ namespace {
 
 bool has_action(const audit::Finding& f, const std::string& kind, const std::string& target, const std::string& after) {
   for (const auto& a : f.remediation.actions)
-    if (a.kind == kind && a.target == target && a.after == after) return true;
+    if (model::to_string(a.kind) == kind && a.target == target && a.after == after) return true;
   return false;
 }
 

@@ -178,7 +178,8 @@ TEST_CASE("DG-VUL-003 flags a hub version named in an advisory", "[rules][vulner
   CHECK(f[0].subject.kind == "hub");
   CHECK(ev(f[0], "fixed_in") == "2023.3.2");
   CHECK(ev(f[0], "confidence") == "high");
-  CHECK(f[0].remediation.actions.at(0).kind == "install_update");
+  CHECK(f[0].remediation.kind == audit::Remediation::Kind::guidance);
+  CHECK(ev(f[0], "update_entity") == "update.home_assistant_core_update");
 }
 
 TEST_CASE("DG-VUL-003 respects installation type and patched versions", "[rules][vulnerable]") {

@@ -17,7 +17,9 @@ TEST_CASE("DG-UPD-001 flags a pending update, weighted by tier", "[rules][update
   REQUIRE(f.size() == 1);
   CHECK(f[0].severity == audit::Severity::high);
   CHECK(f[0].subject.id == "lock1");
-  CHECK(f[0].remediation.kind == audit::Remediation::Kind::action);
+  // Installing cannot be undone: guidance (the installable one's text), never an empty one-click fix.
+  CHECK(f[0].remediation.kind == audit::Remediation::Kind::guidance);
+  CHECK(f[0].remediation.message_key == "rule.DG-UPD-001.fix");
   CHECK(f[0].clauses.front() == "7.2.17");
 }
 

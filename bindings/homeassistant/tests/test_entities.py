@@ -112,7 +112,10 @@ async def test_apply_service_validates_and_reports(hass: HomeAssistant, entry: M
     response = await hass.services.async_call(
         DOMAIN, "apply", {"level": "basic", "category": "hub"}, blocking=True, return_response=True
     )
-    assert response["ok"] is True and response["journal_id"] >= 1
+    # Either it changed something (journalled, undoable) or it says nothing needed changing.
+    assert response["ok"] is True
+    assert (response["journal_id"] >= 1) != response["nothing_to_change"], response
+    assert response["nothing_to_change"] == (response["changed"] == 0)
     audit = await hass.services.async_call(DOMAIN, "audit", {}, blocking=True, return_response=True)
     assert audit["score"] == entry.runtime_data.coordinator.data.score
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from domoguard import DomoGuardError
@@ -70,3 +71,52 @@ async def test_history_survives_a_restart_of_the_entry(hass: HomeAssistant, entr
     await hass.async_block_till_done()
     history = await entry.runtime_data.coordinator.async_result({"type": "domoguard/history"})
     assert len(history) > len(first) >= 1  # the same SQLite file, one more audit
+
+
+async def test_a_plan_cut_off_is_rolled_back_at_the_next_setup(
+    hass: HomeAssistant, home: Home, entry: MockConfigEntry
+) -> None:
+    """Home Assistant gone in the middle of a plan (every call to it fails from the second change on):
+    the plan stays open in the journal; the next setup rolls it back through the core and says so."""
+    from homeassistant.components.homeassistant.exposed_entities import async_should_expose  # noqa: PLC0415
+    from homeassistant.components.persistent_notification import (  # noqa: PLC0415
+        _async_get_or_create_notifications,
+    )
+
+    from custom_components.domoguard.port import HaPort  # noqa: PLC0415
+
+    coordinator = entry.runtime_data.coordinator
+    selector = ["--level", "strict"]
+    plan = await coordinator.async_result({"type": "domoguard/plan", "selector": selector})
+    assert len(plan["actions"]) >= 2, plan
+    assert async_should_expose(hass, "conversation", home.lock)
+    real_write = HaPort.write
+    written: list[dict] = []
+
+    def vanishing(self: HaPort, action: dict, value: str) -> None:
+        if written:
+            raise ConnectionError("Home Assistant went away")
+        written.append(action)
+        real_write(self, action, value)
+
+    with patch.object(HaPort, "write", vanishing):
+        reply = await coordinator.async_handle({"type": "domoguard/apply", "selector": selector})
+    assert reply["success"] and reply["result"]["ok"] is False, reply
+    cut = reply["result"]["journal_id"]
+    journal = await coordinator.async_result({"type": "domoguard/journal"})
+    assert next(j for j in journal if j["journal_id"] == cut)["state"] == "applying"
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = entry.runtime_data.coordinator
+    journal = await coordinator.async_result({"type": "domoguard/journal"})
+    assert next(j for j in journal if j["journal_id"] == cut)["state"] == "rolled_back"
+    # The change that got through is undone, read back from Home Assistant.
+    first = next(a for a in plan["actions"] if (a["kind"], a["target"], a["param"]) ==
+                 (written[0]["kind"], written[0]["target"], written[0]["param"]))
+    assert await hass.async_add_executor_job(HaPort(hass).read, written[0]) == first["before"]
+    assert async_should_expose(hass, "conversation", home.lock)
+    notes = _async_get_or_create_notifications(hass)
+    assert str(cut) in notes[f"{DOMAIN}_recovered"]["message"]
+    settings = await coordinator.async_result({"type": "domoguard/settings"})
+    assert all(c["level"] is None for c in settings["categories"])

@@ -147,8 +147,27 @@ def test_quality_scale_is_honest() -> None:
 
 
 def test_websocket_verbs_are_the_core_api() -> None:
-    assert set(VERBS) == {"status", "audit", "device", "catalog", "explain", "history", "journal", "plan", "apply",
-                          "undo", "notice", "notice/ack", "settings", "settings/set"}
+    """The WebSocket schemas follow the core's verb table (domoguard/verbs): the same verbs (those not
+    reserved to hosts), the same admin rule, the same fields (the caller's name is added, not sent)."""
+    from domoguard import Core  # noqa: PLC0415
+
+    core = Core()
+    try:
+        table = {v["name"]: v for v in core.handle({"type": "domoguard/verbs"})["result"]}
+    finally:
+        core.close()
+    offered = {name for name, v in table.items() if not v["host_only"] and name != "verbs"}
+    assert set(VERBS) == offered
+    for name, (fields, admin, add_user, refresh) in VERBS.items():
+        spec = table[name]
+        assert admin == (spec["caller"] == "admin"), name
+        assert add_user == spec["names_user"], name
+        assert refresh == spec["changes"], name
+        sent = {str(getattr(key, "schema", key)) for key in fields}
+        params = {p["name"] for p in spec["params"] if p["name"] != "user"}
+        assert sent == params, name
+        required = {str(key.schema) for key in fields if type(key).__name__ == "Required"}
+        assert required == {p["name"] for p in spec["params"] if p["required"] and p["name"] != "user"}, name
 
 
 def test_brand_images_are_shipped() -> None:
@@ -163,3 +182,12 @@ def test_brand_images_are_shipped() -> None:
     logo = (COMPONENT / "brand" / "logo.png").read_bytes()
     lw, lh = struct.unpack("!II", logo[16:24])
     assert 128 <= min(lw, lh) <= 256, "a logo's shortest side is 128 to 256 px"
+
+
+def test_the_port_handles_every_action_kind_of_the_core() -> None:
+    """The core's plans use model::ActionKind; the integration's port must carry out each one."""
+    from domoguard import ACTION_KINDS  # noqa: PLC0415
+
+    from custom_components.domoguard.port import HANDLED_KINDS  # noqa: PLC0415
+
+    assert set(ACTION_KINDS) == HANDLED_KINDS

@@ -16,6 +16,7 @@
 
 #include "api/service.hpp"
 #include "hub/ha/adapter.hpp"
+#include "model/action_kind.hpp"
 #include "policy/port.hpp"
 
 namespace nb = nanobind;
@@ -243,6 +244,10 @@ NB_MODULE(_core, m) {
   m.attr("__version__") = DOMOGUARD_VERSION;
   m.attr("MAX_REPLY_BYTES") = max_reply_bytes;
   m.attr("MAX_REQUEST_BYTES") = api::max_request_bytes;
+  // The action kinds a port must carry out (model::ActionKind, as text): a Python port is checked against it.
+  nb::list kinds;
+  for (auto k : model::kActionKinds) kinds.append(std::string(model::to_string(k)));
+  m.attr("ACTION_KINDS") = nb::tuple(kinds);
 
   nb::class_<Core>(m, "Core",
                    "One home's DomoGuard core: its latest snapshot and audit, history and journal (when db_path is "

@@ -75,7 +75,10 @@ def ok(reply: dict) -> object:
 
 
 def test_package_exports_version_and_stubs():
-    assert domoguard.__all__ == ["Core", "DomoGuardError", "HubPort", "PlanAction", "__version__"]
+    assert domoguard.__all__ == ["ACTION_KINDS", "Core", "DomoGuardError", "HubPort", "PlanAction", "__version__"]
+    # One typed set of action kinds, from the core (model::ActionKind); "switch" is the on/off one.
+    assert "switch" in domoguard.ACTION_KINDS and "set_exposure" in domoguard.ACTION_KINDS
+    assert len(set(domoguard.ACTION_KINDS)) == len(domoguard.ACTION_KINDS) == 8
     assert __version__ == importlib.metadata.version("domoguard")
     top = (REPO / "CMakeLists.txt").read_text(encoding="utf-8")
     assert re.search(r"project\(domoguard VERSION (\S+)", top).group(1) == __version__

@@ -1,5 +1,7 @@
 #include "api/service.hpp"
 
+#include "api/verbs.hpp"
+
 #include "util/clock.hpp"
 
 #include <boost/json.hpp>
@@ -51,7 +53,53 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceOptions& opts) {
   auto j = store::Journal::open(opts.db_path.empty() ? ":memory:" : opts.db_path);
   if (!j) return j.error();
   s->journal_ = std::move(*j);
+  s->changes_ = std::make_unique<Changes>(*s->journal_, opts.db_path);
   return s;
+}
+
+policy::ApplyOptions Service::apply_options(const std::string& person) const {
+  policy::ApplyOptions o;
+  o.hub = app::home_key(*home_, source_);
+  o.actor = person.empty() ? "domoguard" : person;
+  return o;
+}
+
+// The demo home changed in memory: audit it again so the answer and later reads show it. A live
+// hub reports its changes back through the host's events instead.
+Result<bool> Service::reaudit_after(const policy::ApplyResult& r) {
+  if (opts_.live || r.nothing_to_change) return true;
+  auto again = audit::run_audit(*home_);
+  auto rec = record(std::move(again), source_);
+  if (!rec) return rec.error();
+  return true;
+}
+
+Result<std::vector<int64_t>> Service::recover() {
+  std::lock_guard lock(m_);
+  if (!home_ || !opts_.port) return std::vector<int64_t>{};
+  auto port = opts_.port(*home_);
+  if (!port) return port.error();
+  auto rec = changes_->recover(**port, apply_options(""));
+  if (!rec) return rec.error();
+  if (!rec->empty()) {
+    policy::ApplyResult any;
+    any.ok = true;
+    if (auto again = reaudit_after(any); !again) return again.error();
+  }
+  return rec;
+}
+
+Result<Change> Service::apply_plan(const policy::Plan& plan, const std::string& person) {
+  std::lock_guard lock(m_);
+  if (!home_) return Error{ErrorCode::bad_input, "error.api.not_ready", "No home has been audited yet", "", ""};
+  if (!opts_.port) return Error{ErrorCode::bad_input, "error.api.no_port", "This host can show plans but not change the hub", "", ""};
+  auto port = opts_.port(*home_);
+  if (!port) return port.error();
+  auto c = changes_->apply(plan, **port, apply_options(person));
+  if (!c) return c.error();
+  if (c->result.ok)
+    if (auto again = reaudit_after(c->result); !again) return again.error();
+  return c;
 }
 
 bool Service::has_home() const {
@@ -174,6 +222,31 @@ Result<AuditDelta> Service::update_home(model::Home home, const std::vector<std:
   return record(std::move(r), source_);
 }
 
+namespace {
+json::value parse_json(const std::string& text) { return json::parse(text); }
+}  // namespace
+
+// One request as the verbs see it: its fields, its language and its verb.
+struct Service::Call {
+  const json::object& req;
+  const locale::Messages& msg;
+  std::string type;   // "domoguard/<verb>"
+};
+
+// A verb's answer: its result, or the error the reply carries.
+struct Service::Answer {
+  bool ok = true;
+  json::value result;
+  std::string code, key, message;
+};
+
+namespace {
+Service::Answer done(json::value result) { return {true, std::move(result), "", "", ""}; }
+Service::Answer fail(const std::string& code, const std::string& key, const std::string& message) {
+  return {false, nullptr, code, key, message};
+}
+}  // namespace
+
 std::string Service::handle(const std::string& request) {
   json::object reply{{"type", "result"}};
   std::optional<locale::Messages> texts;  // the request's language, once known
@@ -200,319 +273,381 @@ std::string Service::handle(const std::string& request) {
   std::string lang = opts_.lang;
   if (auto* l = req.if_contains("lang"); l && l->is_string() && l->as_string().size() < 16) lang = std::string(l->as_string());
   texts.emplace(lang);
-  const locale::Messages& msg = *texts;
-  auto ok = [&](json::value result) {
-    reply["success"] = true;
-    reply["result"] = std::move(result);
-    return json::serialize(reply);
+
+  // Every verb is in the table (api/verbs.cpp) and has a function of its own.
+  using Handler = Answer (Service::*)(const Call&);
+  static const std::map<std::string_view, Handler> handlers = {
+      {"status", &Service::verb_status},     {"audit", &Service::verb_audit},
+      {"device", &Service::verb_device},     {"catalog", &Service::verb_catalog},
+      {"explain", &Service::verb_explain},   {"history", &Service::verb_history},
+      {"journal", &Service::verb_journal},   {"plan", &Service::verb_change},
+      {"apply", &Service::verb_change},      {"undo", &Service::verb_change},
+      {"notice", &Service::verb_notice},     {"notice/ack", &Service::verb_notice},
+      {"settings", &Service::verb_settings}, {"settings/set", &Service::verb_settings},
+      {"recover", &Service::verb_recover},   {"verbs", &Service::verb_verbs},
   };
-  auto parse_text = [](const std::string& text) { return json::parse(text); };
+  const std::string_view prefix = "domoguard/";
+  const VerbSpec* spec = type.rfind(prefix, 0) == 0 ? find_verb(std::string_view(type).substr(prefix.size())) : nullptr;
+  auto handler = spec ? handlers.find(spec->name) : handlers.end();
+  if (handler == handlers.end()) return error("unknown_command", "error.api.unknown_command", "Unknown command");
+  const Call call{req, *texts, type};
+  Answer a;
+  // The catalogue and the table need no home and no lock; the rest read the home under the lock.
+  if (spec->name == "catalog" || spec->name == "explain" || spec->name == "verbs") {
+    a = (this->*handler->second)(call);
+  } else {
+    std::lock_guard lock(m_);
+    if (!home_ && spec->name != "status") a = fail("not_ready", "error.api.not_ready", "No home has been audited yet");
+    else a = (this->*handler->second)(call);
+  }
+  if (!a.ok) return error(a.code, a.key, a.message);
+  reply["success"] = true;
+  reply["result"] = std::move(a.result);
+  return json::serialize(reply);
+}
 
-  if (type == "domoguard/catalog") {
-    auto c = catalog::load();
-    if (!c) return error("internal", c.error().key, c.error().message);
-    return ok(parse_text(report::catalog_json(*c, msg)));
-  }
-  if (type == "domoguard/explain") {
-    auto* r = req.if_contains("rule");
-    if (!r || !r->is_string()) return error("invalid_format", "error.api.no_rule", "Give the rule id");
-    const auto* rule = audit::find_rule(std::string(r->as_string()));
-    if (!rule) return error("not_found", "error.api.unknown_rule", "No such rule");
-    auto c = catalog::load();
-    if (!c) return error("internal", c.error().key, c.error().message);
-    return ok(json::object{{"rule", std::string(rule->id)}, {"text", report::explain(*rule, *c, msg)}});
-  }
+Service::Answer Service::verb_catalog(const Call& call) {
+  const auto& msg = call.msg;
+  auto c = catalog::load();
+  if (!c) return fail("internal", c.error().key, c.error().message);
+  return done(parse_json(report::catalog_json(*c, msg)));
+}
 
-  std::lock_guard lock(m_);
-  if (type == "domoguard/status") {
-    json::object s{{"ready", home_ != nullptr}, {"version", DOMOGUARD_VERSION}};
-    if (home_) {
-      s["score"] = result_.score;
-      s["audit_id"] = audit_seq_;
-      s["findings"] = result_.findings.size();
-      s["devices"] = home_->devices.size();
-      s["hub_version"] = home_->hub.version;
-      s["audited_at"] = audited_at_;
-      s["source"] = source_;
-    }
-    return ok(std::move(s));
+Service::Answer Service::verb_explain(const Call& call) {
+  const auto& req = call.req;
+  const auto& msg = call.msg;
+  auto* r = req.if_contains("rule");
+  if (!r || !r->is_string()) return fail("invalid_format", "error.api.no_rule", "Give the rule id");
+  const auto* rule = audit::find_rule(std::string(r->as_string()));
+  if (!rule) return fail("not_found", "error.api.unknown_rule", "No such rule");
+  auto c = catalog::load();
+  if (!c) return fail("internal", c.error().key, c.error().message);
+  return done(json::object{{"rule", std::string(rule->id)}, {"text", report::explain(*rule, *c, msg)}});
+}
+
+Service::Answer Service::verb_status(const Call&) {
+  json::object s{{"ready", home_ != nullptr}, {"version", DOMOGUARD_VERSION}};
+  if (home_) {
+    s["score"] = result_.score;
+    s["audit_id"] = audit_seq_;
+    s["findings"] = result_.findings.size();
+    s["devices"] = home_->devices.size();
+    s["hub_version"] = home_->hub.version;
+    s["audited_at"] = audited_at_;
+    s["source"] = source_;
   }
-  if (!home_) return error("not_ready", "error.api.not_ready", "No home has been audited yet");
-  if (type == "domoguard/audit") {
-    report::AuditView view{*home_, result_, msg, nullptr};
-    auto doc = parse_text(report::audit_json(view));
-    doc.as_object()["audited_at"] = audited_at_;
-    json::array added, gone;
-    for (const auto& k : since_new_) added.emplace_back(k);
-    for (const auto& k : since_resolved_) gone.emplace_back(k);
-    doc.as_object()["since_last"] = json::object{
-        {"previous_score", previous_score_ ? json::value(*previous_score_) : json::value(nullptr)},
-        {"new", std::move(added)},
-        {"resolved", std::move(gone)}};
-    return ok(std::move(doc));
-  }
-  if (type == "domoguard/settings" || type == "domoguard/settings/set") {
-    const std::string hub = app::home_key(*home_, source_);
-    if (type == "domoguard/settings/set") {
-      auto* pd = req.if_contains("privacy_default");
-      if (!pd || !pd->is_bool()) return error("invalid_format", "error.api.settings", "Give privacy_default as true or false");
-      std::string person;
-      if (auto* u = req.if_contains("user"); u && u->is_string() && u->as_string().size() <= 200) person = std::string(u->as_string());
-      const std::string value = pd->as_bool() ? "on" : "off";
-      if (privacy_default_locked() != pd->as_bool()) {
-        if (auto st = settings_->set(hub, "privacy_default", value); !st) return error("internal", st.error().key, st.error().message);
-        if (!opts_.db_path.empty())
-          if (auto logged = app::log_setting(opts_.db_path, "privacy_default", value, person); !logged)
-            return error("internal", logged.error().key, logged.error().message);
-      }
-    }
-    auto data = policy::policy_data();
-    if (!data) return error("internal", data.error().key, data.error().message);
-    // What is in force is what the journal says was applied and not undone since: the newest
-    // applied plan of each kind (a level for all categories counts for each of them).
-    auto levels_applied = journal_->applied(hub, "level");
-    if (!levels_applied) return error("internal", levels_applied.error().key, levels_applied.error().message);
-    auto scenarios_applied = journal_->applied(hub, "scenario", 1);
-    if (!scenarios_applied) return error("internal", scenarios_applied.error().key, scenarios_applied.error().message);
-    auto child = journal_->applied(hub, "child_safe", 1);
-    if (!child) return error("internal", child.error().key, child.error().message);
-    auto selector_of = [](const std::string& text) {
-      // Plan::selector is "level=NAME;category=CAT" (Selector::text).
-      std::map<std::string, std::string> kv;
-      size_t pos = 0;
-      while (pos <= text.size()) {
-        const size_t end = std::min(text.find(';', pos), text.size());
-        const std::string part = text.substr(pos, end - pos);
-        if (auto eq = part.find('='); eq != std::string::npos) kv[part.substr(0, eq)] = part.substr(eq + 1);
-        pos = end + 1;
-      }
-      return kv;
-    };
-    json::array levels, categories, scenarios;
-    for (const auto& l : (*data)->levels)
-      levels.push_back(json::object{{"name", l.name}, {"title", msg.text("level." + l.name + ".title")},
-                                    {"summary", msg.text("level." + l.name + ".description")}});
-    for (const auto& c : (*data)->categories) {
-      json::value level = nullptr, journal_id = nullptr;
-      for (const auto& jp : *levels_applied) {
-        auto kv = selector_of(jp.selector);
-        if (kv["category"].empty() || kv["category"] == c.name) {
-          level = json::value(kv["level"]);
-          journal_id = jp.id;
-          break;
-        }
-      }
-      categories.push_back(json::object{{"name", c.name}, {"title", msg.text("category." + c.name + ".title")},
-                                        {"level", level}, {"journal_id", journal_id}});
-    }
-    for (const auto& name : (*data)->scenario_names())
-      scenarios.push_back(json::object{{"name", name}, {"title", msg.text("scenario." + name + ".title")},
-                                       {"summary", msg.text("scenario." + name + ".description")}});
-    json::value scenario = nullptr, scenario_journal = nullptr;
-    if (!scenarios_applied->empty()) {
-      scenario = json::value(selector_of(scenarios_applied->front().selector)["scenario"]);
-      scenario_journal = scenarios_applied->front().id;
-    }
-    json::value child_journal = nullptr;
-    if (!child->empty()) child_journal = child->front().id;
-    return ok(json::object{{"levels", std::move(levels)},
-                           {"categories", std::move(categories)},
-                           {"scenarios", std::move(scenarios)},
-                           {"scenario", scenario},
-                           {"scenario_journal_id", scenario_journal},
-                           {"child_safe", json::object{{"on", !child->empty()}, {"journal_id", child_journal}}},
-                           {"privacy_default", json::object{{"on", privacy_default_locked()}}},
-                           {"can_apply", static_cast<bool>(opts_.port)}});
-  }
-  if (type == "domoguard/device") {
-    auto* d = req.if_contains("device_id");
-    if (!d || !d->is_string()) return error("invalid_format", "error.api.no_device", "Give the device_id");
-    const auto* dev = home_->device(std::string(d->as_string()));
-    if (!dev) return error("not_found", "error.api.unknown_device", "No such device");
-    audit::AuditResult mine;
-    for (const auto& f : result_.findings)
-      if (f.device_id == dev->id) mine.findings.push_back(f);
-    mine.devices = result_.devices;
-    report::AuditView view{*home_, mine, msg, nullptr};
-    auto doc = parse_text(report::audit_json(view));
-    json::object out{{"device", json::object{{"id", dev->id}, {"name", dev->name}, {"manufacturer", dev->manufacturer},
-                                            {"model", dev->model}, {"type", model::to_string(dev->type)},
-                                            {"tier", model::to_string(dev->tier)}, {"area_id", dev->area_id}}},
-                     {"findings", doc.as_object()["findings"]}};
-    return ok(std::move(out));
-  }
-  if (type == "domoguard/plan" || type == "domoguard/apply" || type == "domoguard/undo") {
-    // The selector is the CLI's words ("--level", "recommended", ...): one vocabulary for every front end.
-    std::vector<std::string> words;
-    if (auto* sel = req.if_contains("selector"); sel && sel->is_array() && sel->as_array().size() <= 8)
-      for (const auto& w : sel->as_array())
-        if (w.is_string() && w.as_string().size() <= 256) words.emplace_back(w.as_string());
+  return done(std::move(s));
+}
+
+Service::Answer Service::verb_audit(const Call& call) {
+  const auto& msg = call.msg;
+  report::AuditView view{*home_, result_, msg, nullptr};
+  auto doc = parse_json(report::audit_json(view));
+  doc.as_object()["audited_at"] = audited_at_;
+  json::array added, gone;
+  for (const auto& k : since_new_) added.emplace_back(k);
+  for (const auto& k : since_resolved_) gone.emplace_back(k);
+  doc.as_object()["since_last"] = json::object{
+      {"previous_score", previous_score_ ? json::value(*previous_score_) : json::value(nullptr)},
+      {"new", std::move(added)},
+      {"resolved", std::move(gone)}};
+  return done(std::move(doc));
+}
+
+Service::Answer Service::verb_settings(const Call& call) {
+  const auto& req = call.req;
+  const auto& msg = call.msg;
+  const std::string& type = call.type;
+  const std::string hub = app::home_key(*home_, source_);
+  if (type == "domoguard/settings/set") {
+    auto* pd = req.if_contains("privacy_default");
+    if (!pd || !pd->is_bool()) return fail("invalid_format", "error.api.settings", "Give privacy_default as true or false");
     std::string person;
     if (auto* u = req.if_contains("user"); u && u->is_string() && u->as_string().size() <= 200) person = std::string(u->as_string());
-    policy::ApplyOptions aopts;
-    aopts.hub = app::home_key(*home_, source_);
-    aopts.actor = person.empty() ? "domoguard" : person;
-    std::optional<policy::Selector> sel;
-    // A plan asked for by journal id, without a selector, is the preview of undoing that entry.
-    const bool undo_preview = type == "domoguard/plan" && words.empty() && req.if_contains("journal_id");
-    if ((type != "domoguard/undo" && !undo_preview) || !words.empty()) {
-      auto parsed = policy::parse_selector(words);
-      if (!parsed) return error("invalid_format", parsed.error().key, parsed.error().message);
-      sel = *parsed;
+    const std::string value = pd->as_bool() ? "on" : "off";
+    if (privacy_default_locked() != pd->as_bool()) {
+      if (auto st = settings_->set(hub, "privacy_default", value); !st) return fail("internal", st.error().key, st.error().message);
+      if (!opts_.db_path.empty())
+        if (auto logged = app::log_setting(opts_.db_path, "privacy_default", value, person); !logged)
+          return fail("internal", logged.error().key, logged.error().message);
     }
-    const bool by_journal = sel && !sel->on &&
-                            (sel->kind == policy::Selector::Kind::child_safe || sel->kind == policy::Selector::Kind::privacy_default);
-    if (type == "domoguard/plan" && !by_journal && !undo_preview) {
-      auto plan = policy::compile(*home_, result_.findings, *sel);
-      if (!plan) return error("invalid_format", plan.error().key, plan.error().message);
-      return ok(parse_text(report::plan_json(*plan, msg)));
-    }
-    if (type != "domoguard/plan" && !opts_.port)
-      return error("not_supported", "error.api.no_port", "This host can show plans but not change the hub");
-    // What to undo: the id given, or the latest plan (of the mode being switched off).
-    std::optional<store::JournalPlan> target;
-    if (type == "domoguard/undo" || by_journal || undo_preview) {
-      if (auto* id = req.if_contains("journal_id"); id && id->is_int64()) {
-        auto jp = journal_->get(id->as_int64());
-        if (!jp) return error("not_found", jp.error().key, jp.error().message);
-        target = std::move(*jp);
-      } else {
-        auto latest = journal_->latest_undoable(aopts.hub, by_journal ? (sel->kind == policy::Selector::Kind::child_safe ? "child_safe" : "privacy_default") : "");
-        if (!latest) return error("internal", latest.error().key, latest.error().message);
-        if (!latest->has_value()) return error("not_found", "error.api.nothing_to_undo", "There is nothing to undo");
-        target = std::move(**latest);
-      }
-      if (type == "domoguard/plan") {
-        auto orig = store::Journal::plan_from_json(target->plan_json);
-        if (!orig) return error("internal", orig.error().key, orig.error().message);
-        return ok(parse_text(report::plan_json(*orig, msg)));
-      }
-    }
-    auto port = opts_.port(*home_);
-    if (!port) return error("unreachable", port.error().key, port.error().message);
-    Result<policy::ApplyResult> r = Error{};
-    policy::Plan plan;
-    if (target) {
-      auto orig = store::Journal::plan_from_json(target->plan_json);
-      if (!orig) return error("internal", orig.error().key, orig.error().message);
-      plan = std::move(*orig);
-      r = policy::undo(target->id, **port, *journal_, aopts);
-    } else {
-      auto compiled = policy::compile(*home_, result_.findings, *sel);
-      if (!compiled) return error("invalid_format", compiled.error().key, compiled.error().message);
-      plan = std::move(*compiled);
-      r = policy::apply(plan, **port, *journal_, aopts);
-    }
-    if (!r) return error("unreachable", r.error().key, r.error().message);
-    if (!opts_.db_path.empty())
-      if (auto logged = app::log_plan(opts_.db_path, plan, *r, target.has_value(), person); !logged)
-        return error("internal", logged.error().key, logged.error().message);
-    // The demo home changed in memory: audit it again so the answer and later reads show it.
-    if (!opts_.live && r->ok) {
-      auto again = audit::run_audit(*home_);
-      if (auto rec = record(std::move(again), source_); !rec) return error("internal", rec.error().key, rec.error().message);
-    }
-    json::array steps;
-    for (const auto& st : r->steps) {
-      const char* outcome = st.outcome == policy::StepOutcome::changed    ? "changed"
-                            : st.outcome == policy::StepOutcome::unchanged ? "unchanged"
-                            : st.outcome == policy::StepOutcome::failed    ? "failed"
-                            : st.outcome == policy::StepOutcome::reverted  ? "reverted"
-                                                                           : "skipped";
-      steps.push_back(json::object{{"kind", st.action.kind}, {"target", st.action.target}, {"param", st.action.param},
-                                   {"before", st.action.before}, {"after", st.action.after}, {"outcome", outcome},
-                                   {"error", st.error}});
-    }
-    return ok(json::object{{"journal_id", r->journal_id}, {"ok", r->ok}, {"rolled_back", r->rolled_back},
-                           {"failed_step", r->failed_step}, {"error", r->ok ? "" : r->error.message},
-                           {"plan", parse_text(report::plan_json(plan, msg))}, {"steps", std::move(steps)},
-                           {"score", result_.score}});
   }
-  if (type == "domoguard/journal") {
-    auto recent = journal_->recent(50);
-    if (!recent) return error("internal", recent.error().key, recent.error().message);
-    json::array arr;
-    for (const auto& jp : *recent)
-      arr.push_back(json::object{{"journal_id", jp.id}, {"plan_id", jp.plan_id}, {"kind", jp.kind}, {"selector", jp.selector},
-                                 {"state", store::to_string(jp.state)}, {"created_at", jp.created_at}});
-    return ok(std::move(arr));
-  }
-  if (type == "domoguard/history") {
-    if (!history_) return ok(json::array{});
-    int limit = 20;
-    if (auto* l = req.if_contains("limit"); l && l->is_int64()) limit = static_cast<int>(std::clamp<int64_t>(l->as_int64(), 1, 500));
-    auto audits = history_->audits(app::home_key(*home_, source_), limit);
-    if (!audits) return error("internal", audits.error().key, audits.error().message);
-    json::array arr;
-    for (const auto& a : *audits)
-      arr.push_back(json::object{{"id", a.id}, {"created_at", a.created_at}, {"score", a.score}, {"findings", a.findings}});
-    return ok(std::move(arr));
-  }
-  if (type == "domoguard/notice" || type == "domoguard/notice/ack") {
-    // Privacy notices (7.3.3): a device's, or the home's when no device_id is given.
-    std::string device_id;
-    if (auto* d = req.if_contains("device_id")) {
-      if (!d->is_string()) return error("invalid_format", "error.api.no_device", "device_id must be a string");
-      device_id = std::string(d->as_string());
+  auto data = policy::policy_data();
+  if (!data) return fail("internal", data.error().key, data.error().message);
+  // What is in force is what the journal says was applied and not undone since: the newest
+  // applied plan of each kind (a level for all categories counts for each of them).
+  auto levels_applied = journal_->applied(hub, "level");
+  if (!levels_applied) return fail("internal", levels_applied.error().key, levels_applied.error().message);
+  auto scenarios_applied = journal_->applied(hub, "scenario", 1);
+  if (!scenarios_applied) return fail("internal", scenarios_applied.error().key, scenarios_applied.error().message);
+  auto child = journal_->applied(hub, "child_safe", 1);
+  if (!child) return fail("internal", child.error().key, child.error().message);
+  auto selector_of = [](const std::string& text) {
+    // Plan::selector is "level=NAME;category=CAT" (Selector::text).
+    std::map<std::string, std::string> kv;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+      const size_t end = std::min(text.find(';', pos), text.size());
+      const std::string part = text.substr(pos, end - pos);
+      if (auto eq = part.find('='); eq != std::string::npos) kv[part.substr(0, eq)] = part.substr(eq + 1);
+      pos = end + 1;
     }
-    auto vendors = notice::load_vendors();
-    if (!vendors) return error("internal", vendors.error().key, vendors.error().message);
-    std::optional<notice::DeviceNotice> dn;
-    std::optional<notice::HomeNotice> hn;
-    if (!device_id.empty()) {
-      const auto* dev = home_->device(device_id);
-      if (!dev) return error("not_found", "error.api.unknown_device", "No such device");
-      dn = notice::device_notice(*home_, *dev, *vendors);
-    } else {
-      hn = notice::home_notice(*home_, *vendors);
-    }
-    const std::string subject = dn ? dn->device_id : "home";
-    const std::string version = dn ? dn->version : hn->version;
-    const std::string key = app::home_key(*home_, source_);
-    if (type == "domoguard/notice/ack") {
-      if (!notices_) return error("not_supported", "error.api.no_store", "This host keeps no acknowledgements");
-      auto* v = req.if_contains("version");
-      auto* u = req.if_contains("user");
-      if (!v || !v->is_string() || !u || !u->is_string() || u->as_string().empty() || u->as_string().size() > 200)
-        return error("invalid_format", "error.api.notice_ack", "Give the notice version and the user");
-      // Acknowledging a version the household was not shown would record consent to something else.
-      if (v->as_string() != version)
-        return error("conflict", "error.api.notice_changed", "The notice has changed; show it again before acknowledging");
-      auto id = notices_->acknowledge(key, subject, version, std::string(u->as_string()));
-      if (!id) return error("internal", id.error().key, id.error().message);
-      if (auto logged = app::log_notice_ack(opts_.db_path, subject, version, std::string(u->as_string())); !logged)
-        return error("internal", logged.error().key, logged.error().message);
-    }
-    json::object out = dn ? notice::to_json(*dn, msg) : notice::to_json(*hn, msg);
-    json::object ack{{"needs_ack", true}};
-    if (notices_) {
-      auto latest = notices_->latest(key, subject);
-      if (!latest) return error("internal", latest.error().key, latest.error().message);
-      if (*latest) {
-        const auto& a = **latest;
-        ack = json::object{{"needs_ack", a.version != version}, {"user", a.user}, {"at", a.acked_at}, {"version", a.version}};
+    return kv;
+  };
+  json::array levels, categories, scenarios;
+  for (const auto& l : (*data)->levels)
+    levels.push_back(json::object{{"name", l.name}, {"title", msg.text("level." + l.name + ".title")},
+                                  {"summary", msg.text("level." + l.name + ".description")}});
+  for (const auto& c : (*data)->categories) {
+    json::value level = nullptr, journal_id = nullptr;
+    for (const auto& jp : *levels_applied) {
+      auto kv = selector_of(jp.selector);
+      if (kv["category"].empty() || kv["category"] == c.name) {
+        level = json::value(kv["level"]);
+        journal_id = jp.id;
+        break;
       }
     }
-    out["acknowledgement"] = std::move(ack);
-    // The home notice lists the devices' notices: say for each whether its current version is acknowledged.
-    if (hn && notices_)
-      if (auto* devs = out.if_contains("devices"); devs && devs->is_array())
-        for (auto& d : devs->as_array()) {
-          auto& o = d.as_object();
-          const auto* id = o.if_contains("device_id");
-          const auto* ver = o.if_contains("version");
-          if (!id || !id->is_string() || !ver || !ver->is_string()) continue;
-          auto latest = notices_->latest(key, std::string(id->as_string()));
-          if (!latest) return error("internal", latest.error().key, latest.error().message);
-          json::object a{{"needs_ack", true}};
-          if (*latest)
-            a = json::object{{"needs_ack", (*latest)->version != ver->as_string()}, {"user", (*latest)->user},
-                             {"at", (*latest)->acked_at}, {"version", (*latest)->version}};
-          o["acknowledgement"] = std::move(a);
-        }
-    return ok(std::move(out));
+    categories.push_back(json::object{{"name", c.name}, {"title", msg.text("category." + c.name + ".title")},
+                                      {"level", level}, {"journal_id", journal_id}});
   }
-  return error("unknown_command", "error.api.unknown_command", "Unknown command");
+  for (const auto& name : (*data)->scenario_names())
+    scenarios.push_back(json::object{{"name", name}, {"title", msg.text("scenario." + name + ".title")},
+                                     {"summary", msg.text("scenario." + name + ".description")}});
+  json::value scenario = nullptr, scenario_journal = nullptr;
+  if (!scenarios_applied->empty()) {
+    scenario = json::value(selector_of(scenarios_applied->front().selector)["scenario"]);
+    scenario_journal = scenarios_applied->front().id;
+  }
+  json::value child_journal = nullptr;
+  if (!child->empty()) child_journal = child->front().id;
+  return done(json::object{{"levels", std::move(levels)},
+                         {"categories", std::move(categories)},
+                         {"scenarios", std::move(scenarios)},
+                         {"scenario", scenario},
+                         {"scenario_journal_id", scenario_journal},
+                         {"child_safe", json::object{{"on", !child->empty()}, {"journal_id", child_journal}}},
+                         {"privacy_default", json::object{{"on", privacy_default_locked()}}},
+                         {"can_apply", static_cast<bool>(opts_.port)}});
 }
+
+Service::Answer Service::verb_device(const Call& call) {
+  const auto& req = call.req;
+  const auto& msg = call.msg;
+  auto* d = req.if_contains("device_id");
+  if (!d || !d->is_string()) return fail("invalid_format", "error.api.no_device", "Give the device_id");
+  const auto* dev = home_->device(std::string(d->as_string()));
+  if (!dev) return fail("not_found", "error.api.unknown_device", "No such device");
+  audit::AuditResult mine;
+  for (const auto& f : result_.findings)
+    if (f.device_id == dev->id) mine.findings.push_back(f);
+  mine.devices = result_.devices;
+  report::AuditView view{*home_, mine, msg, nullptr};
+  auto doc = parse_json(report::audit_json(view));
+  json::object out{{"device", json::object{{"id", dev->id}, {"name", dev->name}, {"manufacturer", dev->manufacturer},
+                                          {"model", dev->model}, {"type", model::to_string(dev->type)},
+                                          {"tier", model::to_string(dev->tier)}, {"area_id", dev->area_id}}},
+                   {"findings", doc.as_object()["findings"]}};
+  return done(std::move(out));
+}
+
+Service::Answer Service::verb_change(const Call& call) {
+  const auto& req = call.req;
+  const auto& msg = call.msg;
+  const std::string& type = call.type;
+  // The selector is the CLI's words ("--level", "recommended", ...): one vocabulary for every front end.
+  std::vector<std::string> words;
+  if (auto* sel = req.if_contains("selector"); sel && sel->is_array() && sel->as_array().size() <= 8)
+    for (const auto& w : sel->as_array())
+      if (w.is_string() && w.as_string().size() <= 256) words.emplace_back(w.as_string());
+  std::string person;
+  if (auto* u = req.if_contains("user"); u && u->is_string() && u->as_string().size() <= 200) person = std::string(u->as_string());
+  const policy::ApplyOptions aopts = apply_options(person);
+  std::optional<policy::Selector> sel;
+  // A plan asked for by journal id, without a selector, is the preview of undoing that entry.
+  const bool undo_preview = type == "domoguard/plan" && words.empty() && req.if_contains("journal_id");
+  if ((type != "domoguard/undo" && !undo_preview) || !words.empty()) {
+    auto parsed = policy::parse_selector(words);
+    if (!parsed) return fail("invalid_format", parsed.error().key, parsed.error().message);
+    sel = *parsed;
+  }
+  const bool by_journal = sel && !sel->on &&
+                          (sel->kind == policy::Selector::Kind::child_safe || sel->kind == policy::Selector::Kind::privacy_default);
+  if (type == "domoguard/plan" && !by_journal && !undo_preview) {
+    auto plan = policy::compile(*home_, result_.findings, *sel);
+    if (!plan) return fail("invalid_format", plan.error().key, plan.error().message);
+    return done(parse_json(report::plan_json(*plan, msg)));
+  }
+  if (type != "domoguard/plan" && !opts_.port)
+    return fail("not_supported", "error.api.no_port", "This host can show plans but not change the hub");
+  // What to undo: the id given, or the latest plan (of the mode being switched off).
+  std::optional<store::JournalPlan> target;
+  if (type == "domoguard/undo" || by_journal || undo_preview) {
+    if (auto* id = req.if_contains("journal_id"); id && id->is_int64()) {
+      auto jp = journal_->get(id->as_int64());
+      if (!jp) return fail("not_found", jp.error().key, jp.error().message);
+      target = std::move(*jp);
+    } else {
+      auto latest = journal_->latest_undoable(aopts.hub, by_journal ? (sel->kind == policy::Selector::Kind::child_safe ? "child_safe" : "privacy_default") : "");
+      if (!latest) return fail("internal", latest.error().key, latest.error().message);
+      if (!latest->has_value()) return fail("not_found", "error.api.nothing_to_undo", "There is nothing to undo");
+      target = std::move(**latest);
+    }
+    if (type == "domoguard/plan") {
+      auto orig = store::Journal::plan_from_json(target->plan_json);
+      if (!orig) return fail("internal", orig.error().key, orig.error().message);
+      return done(parse_json(report::plan_json(*orig, msg)));
+    }
+  }
+  auto port = opts_.port(*home_);
+  if (!port) return fail("unreachable", port.error().key, port.error().message);
+  Result<Change> r = Error{};
+  policy::Plan plan;
+  if (target) {
+    auto orig = store::Journal::plan_from_json(target->plan_json);
+    if (!orig) return fail("internal", orig.error().key, orig.error().message);
+    plan = std::move(*orig);
+    r = changes_->undo(*target, **port, aopts, msg);
+  } else {
+    auto compiled = policy::compile(*home_, result_.findings, *sel);
+    if (!compiled) return fail("invalid_format", compiled.error().key, compiled.error().message);
+    plan = std::move(*compiled);
+    r = changes_->apply(plan, **port, aopts);
+  }
+  if (!r) return fail("unreachable", r.error().key, r.error().message);
+  const auto& res = r->result;
+  if (!r->recovered.empty() || res.ok)
+    if (auto again = reaudit_after(res); !again) return fail("internal", again.error().key, again.error().message);
+  json::array steps;
+  for (const auto& st : res.steps) {
+    const char* outcome = st.outcome == policy::StepOutcome::changed    ? "changed"
+                          : st.outcome == policy::StepOutcome::unchanged ? "unchanged"
+                          : st.outcome == policy::StepOutcome::failed    ? "failed"
+                          : st.outcome == policy::StepOutcome::reverted  ? "reverted"
+                                                                         : "skipped";
+    steps.push_back(json::object{{"kind", st.action.kind}, {"target", st.action.target}, {"param", st.action.param},
+                                 {"before", st.action.before}, {"after", st.action.after}, {"outcome", outcome},
+                                 {"error", st.error}});
+  }
+  json::array recovered;
+  for (auto id : r->recovered) recovered.push_back(id);
+  return done(json::object{{"journal_id", res.journal_id}, {"ok", res.ok}, {"rolled_back", res.rolled_back},
+                         {"failed_step", res.failed_step}, {"error", res.ok ? "" : res.error.message},
+                         {"nothing_to_change", res.nothing_to_change},
+                         {"recovered", std::move(recovered)}, {"recovered_text", recovered_text(r->recovered, msg)},
+                         {"plan", parse_json(report::plan_json(plan, msg))}, {"steps", std::move(steps)},
+                         {"score", result_.score}});
+}
+
+Service::Answer Service::verb_recover(const Call& call) {
+  const auto& msg = call.msg;
+  // Hosts call this once at start (after loading the home, before serving changes).
+  if (!opts_.port) return done(json::object{{"recovered", json::array{}}, {"message", ""}});
+  auto port = opts_.port(*home_);
+  if (!port) return fail("unreachable", port.error().key, port.error().message);
+  auto rec = changes_->recover(**port, apply_options(""));
+  if (!rec) return fail(rec.error().code == ErrorCode::unreachable ? "unreachable" : "internal", rec.error().key,
+                         rec.error().message);
+  if (!rec->empty()) {
+    policy::ApplyResult any;
+    if (auto again = reaudit_after(any); !again) return fail("internal", again.error().key, again.error().message);
+  }
+  json::array ids;
+  for (auto id : *rec) ids.push_back(id);
+  return done(json::object{{"recovered", std::move(ids)}, {"message", recovered_text(*rec, msg)}});
+}
+
+Service::Answer Service::verb_journal(const Call&) {
+  auto recent = journal_->recent(50);
+  if (!recent) return fail("internal", recent.error().key, recent.error().message);
+  json::array arr;
+  for (const auto& jp : *recent)
+    arr.push_back(json::object{{"journal_id", jp.id}, {"plan_id", jp.plan_id}, {"kind", jp.kind}, {"selector", jp.selector},
+                               {"state", store::to_string(jp.state)}, {"created_at", jp.created_at}});
+  return done(std::move(arr));
+}
+
+Service::Answer Service::verb_history(const Call& call) {
+  const auto& req = call.req;
+  if (!history_) return done(json::array{});
+  int limit = 20;
+  if (auto* l = req.if_contains("limit"); l && l->is_int64()) limit = static_cast<int>(std::clamp<int64_t>(l->as_int64(), 1, 500));
+  auto audits = history_->audits(app::home_key(*home_, source_), limit);
+  if (!audits) return fail("internal", audits.error().key, audits.error().message);
+  json::array arr;
+  for (const auto& a : *audits)
+    arr.push_back(json::object{{"id", a.id}, {"created_at", a.created_at}, {"score", a.score}, {"findings", a.findings}});
+  return done(std::move(arr));
+}
+
+Service::Answer Service::verb_notice(const Call& call) {
+  const auto& req = call.req;
+  const auto& msg = call.msg;
+  const std::string& type = call.type;
+  // Privacy notices (7.3.3): a device's, or the home's when no device_id is given.
+  std::string device_id;
+  if (auto* d = req.if_contains("device_id")) {
+    if (!d->is_string()) return fail("invalid_format", "error.api.no_device", "device_id must be a string");
+    device_id = std::string(d->as_string());
+  }
+  auto vendors = notice::load_vendors();
+  if (!vendors) return fail("internal", vendors.error().key, vendors.error().message);
+  std::optional<notice::DeviceNotice> dn;
+  std::optional<notice::HomeNotice> hn;
+  if (!device_id.empty()) {
+    const auto* dev = home_->device(device_id);
+    if (!dev) return fail("not_found", "error.api.unknown_device", "No such device");
+    dn = notice::device_notice(*home_, *dev, *vendors);
+  } else {
+    hn = notice::home_notice(*home_, *vendors);
+  }
+  const std::string subject = dn ? dn->device_id : "home";
+  const std::string version = dn ? dn->version : hn->version;
+  const std::string key = app::home_key(*home_, source_);
+  if (type == "domoguard/notice/ack") {
+    if (!notices_) return fail("not_supported", "error.api.no_store", "This host keeps no acknowledgements");
+    auto* v = req.if_contains("version");
+    auto* u = req.if_contains("user");
+    if (!v || !v->is_string() || !u || !u->is_string() || u->as_string().empty() || u->as_string().size() > 200)
+      return fail("invalid_format", "error.api.notice_ack", "Give the notice version and the user");
+    // Acknowledging a version the household was not shown would record consent to something else.
+    if (v->as_string() != version)
+      return fail("conflict", "error.api.notice_changed", "The notice has changed; show it again before acknowledging");
+    auto id = notices_->acknowledge(key, subject, version, std::string(u->as_string()));
+    if (!id) return fail("internal", id.error().key, id.error().message);
+    if (auto logged = app::log_notice_ack(opts_.db_path, subject, version, std::string(u->as_string())); !logged)
+      return fail("internal", logged.error().key, logged.error().message);
+  }
+  json::object out = dn ? notice::to_json(*dn, msg) : notice::to_json(*hn, msg);
+  json::object ack{{"needs_ack", true}};
+  if (notices_) {
+    auto latest = notices_->latest(key, subject);
+    if (!latest) return fail("internal", latest.error().key, latest.error().message);
+    if (*latest) {
+      const auto& a = **latest;
+      ack = json::object{{"needs_ack", a.version != version}, {"user", a.user}, {"at", a.acked_at}, {"version", a.version}};
+    }
+  }
+  out["acknowledgement"] = std::move(ack);
+  // The home notice lists the devices' notices: say for each whether its current version is acknowledged.
+  if (hn && notices_)
+    if (auto* devs = out.if_contains("devices"); devs && devs->is_array())
+      for (auto& d : devs->as_array()) {
+        auto& o = d.as_object();
+        const auto* id = o.if_contains("device_id");
+        const auto* ver = o.if_contains("version");
+        if (!id || !id->is_string() || !ver || !ver->is_string()) continue;
+        auto latest = notices_->latest(key, std::string(id->as_string()));
+        if (!latest) return fail("internal", latest.error().key, latest.error().message);
+        json::object a{{"needs_ack", true}};
+        if (*latest)
+          a = json::object{{"needs_ack", (*latest)->version != ver->as_string()}, {"user", (*latest)->user},
+                           {"at", (*latest)->acked_at}, {"version", (*latest)->version}};
+        o["acknowledgement"] = std::move(a);
+      }
+  return done(std::move(out));
+}
+
+Service::Answer Service::verb_verbs(const Call&) { return done(parse_json(verbs_json())); }
 
 }  // namespace domoguard::api

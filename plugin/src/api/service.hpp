@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "api/changes.hpp"
 #include "audit/engine.hpp"
 #include "model/home.hpp"
 #include "policy/apply.hpp"
@@ -57,6 +58,18 @@ class Service {
   // {"id"?, "type":"result", "success":true, "result":...} or {..., "success":false, "error":{code,key,message}}.
   std::string handle(const std::string& request);
 
+  // Rolls back plans a crash or a lost hub left half-applied on this home's hub (through the host's
+  // port), recording each; hosts call it once the home is loaded, before serving changes. Apply
+  // and undo also do it first. Returns the journal ids rolled back (none without a port or home).
+  Result<std::vector<int64_t>> recover();
+  // Applies a plan the host compiled itself (e.g. privacy by default for a new device) on the one
+  // path every change takes. person "" = DomoGuard on its own.
+  Result<Change> apply_plan(const policy::Plan& plan, const std::string& person);
+
+  // One request being answered, and its answer (defined with the verbs, in service.cpp).
+  struct Call;
+  struct Answer;
+
   // Findings of one device in the latest audit.
   std::vector<audit::Finding> findings_for(const std::string& device_id) const;
   bool has_home() const;
@@ -68,6 +81,23 @@ class Service {
   Service() = default;
   Result<AuditDelta> record(audit::AuditResult result, const std::string& source);
   bool privacy_default_locked() const;  // caller holds m_
+  policy::ApplyOptions apply_options(const std::string& person) const;  // caller holds m_
+  Result<bool> reaudit_after(const policy::ApplyResult& r);            // caller holds m_
+
+  // The verbs of api/verbs.cpp's table, one function each (all but catalog, explain, verbs and
+  // status are called with m_ held and a home loaded).
+  Answer verb_status(const Call& c);
+  Answer verb_audit(const Call& c);
+  Answer verb_device(const Call& c);
+  Answer verb_catalog(const Call& c);
+  Answer verb_explain(const Call& c);
+  Answer verb_history(const Call& c);
+  Answer verb_journal(const Call& c);
+  Answer verb_change(const Call& c);     // plan, apply, undo: one selector vocabulary, one apply path
+  Answer verb_notice(const Call& c);     // notice, notice/ack
+  Answer verb_settings(const Call& c);   // settings, settings/set
+  Answer verb_recover(const Call& c);
+  Answer verb_verbs(const Call& c);
 
   mutable std::mutex m_;
   ServiceOptions opts_;
@@ -75,6 +105,7 @@ class Service {
   std::unique_ptr<store::Journal> journal_;
   std::unique_ptr<store::Notices> notices_;   // privacy-notice acknowledgements, same file as history_
   std::unique_ptr<store::Settings> settings_; // per-home settings, same file (in memory without one)
+  std::unique_ptr<Changes> changes_;          // the one apply/undo/recover path, over journal_
   // What the latest audit changed since the one before it (from the history when kept, which
   // survives restarts; else since the previous audit in memory).
   std::optional<int> previous_score_;

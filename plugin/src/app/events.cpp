@@ -60,6 +60,13 @@ Result<bool> log_plan(const std::string& db_path, const policy::Plan& plan, cons
   return true;
 }
 
+Result<bool> log_recovered(const std::string& db_path, int64_t journal_id) {
+  auto log = open_log(db_path);
+  if (!log) return log.error();
+  return append(**log, "plan_recovered", "", "journal:" + std::to_string(journal_id),
+                {{"journal", journal_id}, {"reason", "interrupted"}});
+}
+
 Result<bool> log_setting(const std::string& db_path, const std::string& name, const std::string& value,
                          const std::string& person) {
   auto log = open_log(db_path);

@@ -18,6 +18,8 @@ Result<bool> log_audit(const std::string& db_path, int64_t audit_id, const audit
 // mode switch it stands for). person: who asked ("" = DomoGuard on its own).
 Result<bool> log_plan(const std::string& db_path, const policy::Plan& plan, const policy::ApplyResult& result, bool undo,
                       const std::string& person);
+// A plan a crash or a lost hub left half-applied, rolled back at the next start.
+Result<bool> log_recovered(const std::string& db_path, int64_t journal_id);
 // A household setting switched (e.g. privacy by default for new devices).
 Result<bool> log_setting(const std::string& db_path, const std::string& name, const std::string& value,
                          const std::string& person);

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/action_kind.hpp"
 #include "model/home.hpp"
 
 namespace domoguard::audit {
@@ -28,10 +29,11 @@ enum class Scope { home, device };
 const char* to_string(Dimension);
 const char* to_string(RiskSource);
 
-// An automatable remediation: one hub-neutral action that a plan can carry out.
+// An automatable remediation: one hub-neutral action that a plan can carry out (model::ActionKind:
+// only changes that can be read back and undone, so a one-click fix is never an empty plan).
 struct Action {
-  std::string kind;      // "set_exposure", "disable_entity", "turn_on", "set_analytics", ...
-  std::string target;    // entity id, device id, or "hub"
+  model::ActionKind kind;
+  std::string target;    // entity id; for set_expose_new the assistant, for set_analytics the preference
   std::string after;     // the desired value, as text ("false", "on", ...)
 };
 

@@ -4,7 +4,10 @@
 // may have been touched and what they held before.
 #include "policy/apply.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <iostream>
 #include <thread>
 
 #include "store/journal.hpp"
@@ -58,6 +61,19 @@ Error step_error(const PlanAction& a, int index, const Error& cause) {
                     {"value", a.after}, {"reason", cause.message}};
   if (e.code == ErrorCode::bad_input || e.code == ErrorCode::io) e.code = ErrorCode::internal;
   return e;
+}
+
+// For the tests of crash recovery only: DOMOGUARD_TEST_PAUSE_AFTER_STEP=N makes the process stop
+// (for at most a minute) once the N-th change of a plan is verified and journalled, and say so on
+// stderr, so a test can kill it at exactly that point instead of guessing a delay.
+void test_pause_after(int64_t journal_id, int changes_done) {
+  static const int pause_after = [] {
+    const char* v = std::getenv("DOMOGUARD_TEST_PAUSE_AFTER_STEP");
+    return v && *v ? std::atoi(v) : 0;
+  }();
+  if (pause_after <= 0 || changes_done != pause_after) return;
+  std::cerr << "domoguard test hook: paused after change " << pause_after << " of journal entry " << journal_id << std::endl;
+  std::this_thread::sleep_for(std::chrono::seconds(60));
 }
 
 StepOutcome outcome_of(StepState s) {
@@ -124,6 +140,7 @@ ApplyResult run_steps(JournalPlan& jp, HubPort& port, Journal& journal, const Ap
     if (v && *v) {
       s.state = StepState::verified;
       journal.set_step(jp.id, s.index, StepState::verified);
+      test_pause_after(jp.id, static_cast<int>(touched.size()));
       continue;
     }
     const Error cause = v ? Error{ErrorCode::internal, "error.apply.not_verified",
@@ -234,6 +251,20 @@ Result<ApplyResult> apply(const Plan& plan, HubPort& port, store::Journal& journ
     journal.finish(*id, PlanState::failed, jp.error);
     res.journal_id = *id;
     for (const auto& s : jp.steps) res.steps.push_back({action_of(s), outcome_of(s.state), s.error});
+    return res;
+  }
+  const bool any_pending = std::any_of(jp.steps.begin(), jp.steps.end(),
+                                       [](const JournalStep& s) { return s.state == StepState::pending; });
+  if (!any_pending) {
+    // Nothing to change: an entry would read "applied" and offer an undo that does nothing.
+    ApplyResult res;
+    res.ok = true;
+    res.nothing_to_change = true;
+    for (size_t i = 0; i < jp.steps.size(); ++i) {
+      StepResult r{plan.actions[i], StepOutcome::unchanged, ""};
+      r.action.before = jp.steps[i].before;
+      res.steps.push_back(std::move(r));
+    }
     return res;
   }
   auto id = journal.begin(jp);

@@ -25,8 +25,10 @@ struct StepResult {
 };
 
 struct ApplyResult {
-  int64_t journal_id = 0;    // the plan's entry in the journal (for undo)
+  int64_t journal_id = 0;    // the plan's entry in the journal (for undo); 0 when nothing needed changing
   bool ok = false;           // every step done and verified
+  bool nothing_to_change = false;  // every target already held its value (or the plan had no actions):
+                                   // nothing was written, nothing journalled, nothing to undo
   bool rolled_back = false;  // a step failed and the earlier ones were reverted
   int failed_step = -1;
   Error error;               // the failing step's error
@@ -43,7 +45,9 @@ struct ApplyOptions {
 // Journals the plan with every target's current value, then applies the actions in order,
 // verifying each by reading it back. On the first failure, reverts the steps already done in
 // reverse order and reports which action failed and why. Steps already at their target value
-// are left alone, so re-applying an applied plan changes nothing.
+// are left alone, so re-applying an applied plan changes nothing. A plan that would change nothing
+// (no actions, or every target already at its value) is not journalled: ok, nothing_to_change,
+// journal_id 0, so it never shows as an applied plan to undo.
 Result<ApplyResult> apply(const Plan& plan, HubPort& port, store::Journal& journal, const ApplyOptions& opts = {});
 
 // Restores the before-values of a journalled plan (the latest applied one when id is 0),

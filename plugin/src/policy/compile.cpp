@@ -119,49 +119,61 @@ void add_finding(PlanBuilder& b, const Home& h, const Finding& f) {
   }
   bool manual = false;
   for (const auto& a : f.remediation.actions) {
-    if (a.kind == "set_exposure" || a.kind == "disable_entity" || a.kind == "hide_entity" || a.kind == "turn_on" ||
-        a.kind == "turn_off") {
-      const Entity* e = h.entity(a.target);
-      if (!e) {
-        manual = true;
-        continue;
+    using model::ActionKind;
+    switch (a.kind) {
+      case ActionKind::set_exposure:
+      case ActionKind::disable_entity:
+      case ActionKind::hide_entity:
+      case ActionKind::switch_state:
+      case ActionKind::lock:
+      case ActionKind::select_option: {
+        const Entity* e = h.entity(a.target);
+        if (!e) {
+          manual = true;
+          break;
+        }
+        if (a.kind == ActionKind::set_exposure) {
+          // DG-VOI-004 is about Google Assistant without a PIN; the other assistants are other rules' business.
+          b.unexpose(*e, f.rule, f.rule == "DG-VOI-004" ? "cloud.google_assistant" : "");
+        } else if (a.kind == ActionKind::disable_entity) {
+          b.set_flag("disable_entity", *e, e->disabled, a.after != "false", f.rule);
+        } else if (a.kind == ActionKind::hide_entity) {
+          b.set_flag("hide_entity", *e, e->hidden, a.after != "false", f.rule);
+        } else if (a.kind == ActionKind::select_option) {
+          manual = true;  // an option's meaning differs per integration: no rule asks for one yet
+        } else {
+          // A rule asks for "on" (engaged) or "off"; a lock entity says that as locked/unlocked.
+          const bool on = a.after == "on" || a.after == "locked";
+          const std::string after = e->domain == "lock" ? (on ? "locked" : "unlocked") : (on ? "on" : "off");
+          const char* what = audit::is_child_lock(*e)         ? "child_lock"
+                             : audit::is_content_filter(*e)   ? "content_filter"
+                             : audit::is_privacy_switch(*e)   ? "privacy_switch"
+                                                              : "switch";
+          b.set_switch(*e, after, what, f.rule);
+        }
+        break;
       }
-      if (a.kind == "set_exposure") {
-        // DG-VOI-004 is about Google Assistant without a PIN; the other assistants are other rules' business.
-        b.unexpose(*e, f.rule, f.rule == "DG-VOI-004" ? "cloud.google_assistant" : "");
-      } else if (a.kind == "disable_entity") {
-        b.set_flag("disable_entity", *e, e->disabled, a.after != "false", f.rule);
-      } else if (a.kind == "hide_entity") {
-        b.set_flag("hide_entity", *e, e->hidden, a.after != "false", f.rule);
-      } else {
-        const bool on = a.kind == "turn_on";
-        const std::string after = e->domain == "lock" ? (on ? "locked" : "unlocked") : (on ? "on" : "off");
-        const char* what = audit::is_child_lock(*e)         ? "child_lock"
-                           : audit::is_content_filter(*e)   ? "content_filter"
-                           : audit::is_privacy_switch(*e)   ? "privacy_switch"
-                                                            : "switch";
-        b.set_switch(*e, after, what, f.rule);
+      case ActionKind::set_expose_new: {
+        auto it = h.hub.expose_new.find(a.target);
+        const std::string before = it == h.hub.expose_new.end() ? "" : flag_text(it->second);
+        b.add({"set_expose_new", "hub", a.target, before, a.after, "plan.action.set_expose_new." + a.after,
+               {{"assistant_key", "assistant." + a.target}}, f.rule});
+        break;
       }
-    } else if (a.kind == "set_expose_new") {
-      auto it = h.hub.expose_new.find(a.target);
-      const std::string before = it == h.hub.expose_new.end() ? "" : flag_text(it->second);
-      b.add({"set_expose_new", "hub", a.target, before, a.after, "plan.action.set_expose_new." + a.after,
-             {{"assistant_key", "assistant." + a.target}}, f.rule});
-    } else if (a.kind == "set_analytics") {
-      const model::Flag* flag = a.target == "base"         ? &h.hub.analytics_base
-                                : a.target == "usage"      ? &h.hub.analytics_usage
-                                : a.target == "statistics" ? &h.hub.analytics_statistics
-                                : a.target == "diagnostics" ? &h.hub.analytics_diagnostics
-                                                            : nullptr;
-      if (!flag) {
-        manual = true;
-        continue;
+      case ActionKind::set_analytics: {
+        const model::Flag* flag = a.target == "base"         ? &h.hub.analytics_base
+                                  : a.target == "usage"      ? &h.hub.analytics_usage
+                                  : a.target == "statistics" ? &h.hub.analytics_statistics
+                                  : a.target == "diagnostics" ? &h.hub.analytics_diagnostics
+                                                              : nullptr;
+        if (!flag) {
+          manual = true;
+          break;
+        }
+        b.add({"set_analytics", "hub", a.target, flag->has_value() ? flag_text(**flag) : "", a.after,
+               "plan.action.set_analytics." + a.after, {{"preference_key", "analytics." + a.target}}, f.rule});
+        break;
       }
-      b.add({"set_analytics", "hub", a.target, flag->has_value() ? flag_text(**flag) : "", a.after,
-             "plan.action.set_analytics." + a.after, {{"preference_key", "analytics." + a.target}}, f.rule});
-    } else {
-      // install_update, set_auto_update, remove_device, set_user_admin and anything new.
-      manual = true;
     }
   }
   if (manual) b.guide(finding_guidance(f));

@@ -56,72 +56,102 @@ model::Entity* ModelPort::entity(const std::string& entity_id) {
 }
 
 Result<std::string> ModelPort::read(const PlanAction& a) {
-  if (a.kind == "set_expose_new") {
-    if (!known_assistant(a.param)) return unknown("unknown assistant \"" + a.param + "\"");
-    auto it = home_.hub.expose_new.find(a.param);
-    return std::string(text(it != home_.hub.expose_new.end() && it->second));
-  }
-  if (a.kind == "set_analytics") {
-    auto* f = analytics_flag(home_.hub, a.param);
-    if (!f) return unknown("unknown analytics preference \"" + a.param + "\"");
-    return std::string(text(f->value_or(false)));
+  const auto kind = parse_action_kind(a.kind);
+  if (!kind) return unknown("unknown action kind \"" + a.kind + "\"");
+  switch (*kind) {
+    case ActionKind::set_expose_new: {
+      if (!known_assistant(a.param)) return unknown("unknown assistant \"" + a.param + "\"");
+      auto it = home_.hub.expose_new.find(a.param);
+      return std::string(text(it != home_.hub.expose_new.end() && it->second));
+    }
+    case ActionKind::set_analytics: {
+      auto* f = analytics_flag(home_.hub, a.param);
+      if (!f) return unknown("unknown analytics preference \"" + a.param + "\"");
+      return std::string(text(f->value_or(false)));
+    }
+    case ActionKind::set_exposure:
+    case ActionKind::disable_entity:
+    case ActionKind::hide_entity:
+    case ActionKind::switch_state:
+    case ActionKind::lock:
+    case ActionKind::select_option: break;
   }
   auto* e = entity(a.target);
   if (!e) return unknown("no entity " + a.target + " in the home");
-  if (a.kind == "set_exposure") {
-    auto* f = exposure_flag(*e, a.param);
-    if (!f) return unknown("unknown assistant \"" + a.param + "\"");
-    return std::string(text(f->value_or(false)));
-  }
-  if (a.kind == "disable_entity") return std::string(text(e->disabled));
-  if (a.kind == "hide_entity") return std::string(text(e->hidden));
-  if (a.kind == "switch" || a.kind == "select_option" || a.kind == "lock") {
-    if (!e->state) return unknown("no state known for " + a.target);
-    return *e->state;
+  switch (*kind) {
+    case ActionKind::set_exposure: {
+      auto* f = exposure_flag(*e, a.param);
+      if (!f) return unknown("unknown assistant \"" + a.param + "\"");
+      return std::string(text(f->value_or(false)));
+    }
+    case ActionKind::disable_entity: return std::string(text(e->disabled));
+    case ActionKind::hide_entity: return std::string(text(e->hidden));
+    case ActionKind::switch_state:
+    case ActionKind::lock:
+    case ActionKind::select_option:
+      if (!e->state) return unknown("no state known for " + a.target);
+      return *e->state;
+    case ActionKind::set_expose_new:
+    case ActionKind::set_analytics: break;
   }
   return unknown("unknown action kind \"" + a.kind + "\"");
 }
 
 Result<bool> ModelPort::write(const PlanAction& a, const std::string& value) {
+  const auto kind = parse_action_kind(a.kind);
+  if (!kind) return unknown("unknown action kind \"" + a.kind + "\"");
   bool b = false;
-  if (a.kind == "set_expose_new") {
-    if (!known_assistant(a.param)) return unknown("unknown assistant \"" + a.param + "\"");
-    if (!parse_bool(value, b)) return bad_value(a, value);
-    home_.hub.expose_new[a.param] = b;
-    return true;
-  }
-  if (a.kind == "set_analytics") {
-    auto* f = analytics_flag(home_.hub, a.param);
-    if (!f) return unknown("unknown analytics preference \"" + a.param + "\"");
-    if (!parse_bool(value, b)) return bad_value(a, value);
-    *f = b;
-    return true;
+  switch (*kind) {
+    case ActionKind::set_expose_new:
+      if (!known_assistant(a.param)) return unknown("unknown assistant \"" + a.param + "\"");
+      if (!parse_bool(value, b)) return bad_value(a, value);
+      home_.hub.expose_new[a.param] = b;
+      return true;
+    case ActionKind::set_analytics: {
+      auto* f = analytics_flag(home_.hub, a.param);
+      if (!f) return unknown("unknown analytics preference \"" + a.param + "\"");
+      if (!parse_bool(value, b)) return bad_value(a, value);
+      *f = b;
+      return true;
+    }
+    case ActionKind::set_exposure:
+    case ActionKind::disable_entity:
+    case ActionKind::hide_entity:
+    case ActionKind::switch_state:
+    case ActionKind::lock:
+    case ActionKind::select_option: break;
   }
   auto* e = entity(a.target);
   if (!e) return unknown("no entity " + a.target + " in the home");
-  if (a.kind == "set_exposure") {
-    auto* f = exposure_flag(*e, a.param);
-    if (!f) return unknown("unknown assistant \"" + a.param + "\"");
-    if (!parse_bool(value, b)) return bad_value(a, value);
-    *f = b;
-    return true;
-  }
-  if (a.kind == "disable_entity" || a.kind == "hide_entity") {
-    if (!parse_bool(value, b)) return bad_value(a, value);
-    (a.kind == "disable_entity" ? e->disabled : e->hidden) = b;
-    return true;
-  }
-  if (a.kind == "switch" || a.kind == "select_option" || a.kind == "lock") {
-    // Like the hub: a device that is not there cannot be commanded.
-    if (e->state && (*e->state == "unavailable"))
-      return Error{ErrorCode::internal, "error.port.unavailable", a.target + " is unavailable", "", ""};
-    if (a.kind == "switch" && (!switchable(e->domain) || (value != "on" && value != "off"))) return bad_value(a, value);
-    if (a.kind == "lock" && (e->domain != "lock" || (value != "locked" && value != "unlocked")))
-      return bad_value(a, value);
-    if (a.kind == "select_option" && (e->domain != "select" && e->domain != "input_select"))
-      return bad_value(a, value);
-    e->state = value;
-    return true;
+  switch (*kind) {
+    case ActionKind::set_exposure: {
+      auto* f = exposure_flag(*e, a.param);
+      if (!f) return unknown("unknown assistant \"" + a.param + "\"");
+      if (!parse_bool(value, b)) return bad_value(a, value);
+      *f = b;
+      return true;
+    }
+    case ActionKind::disable_entity:
+    case ActionKind::hide_entity:
+      if (!parse_bool(value, b)) return bad_value(a, value);
+      (*kind == ActionKind::disable_entity ? e->disabled : e->hidden) = b;
+      return true;
+    case ActionKind::switch_state:
+    case ActionKind::lock:
+    case ActionKind::select_option:
+      // Like the hub: a device that is not there cannot be commanded.
+      if (e->state && (*e->state == "unavailable"))
+        return Error{ErrorCode::internal, "error.port.unavailable", a.target + " is unavailable", "", ""};
+      if (*kind == ActionKind::switch_state && (!switchable(e->domain) || (value != "on" && value != "off")))
+        return bad_value(a, value);
+      if (*kind == ActionKind::lock && (e->domain != "lock" || (value != "locked" && value != "unlocked")))
+        return bad_value(a, value);
+      if (*kind == ActionKind::select_option && (e->domain != "select" && e->domain != "input_select"))
+        return bad_value(a, value);
+      e->state = value;
+      return true;
+    case ActionKind::set_expose_new:
+    case ActionKind::set_analytics: break;
   }
   return unknown("unknown action kind \"" + a.kind + "\"");
 }

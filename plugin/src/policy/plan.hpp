@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/action_kind.hpp"
 #include "model/home.hpp"
 #include "util/result.hpp"
 
@@ -17,7 +18,7 @@ using Placeholders = std::vector<std::pair<std::string, std::string>>;
 // One change to one thing on the hub. Values are text: "true"/"false" for flags, "on"/"off" for
 // switches, an option name for selects. `before` is what the Home showed when the plan was made.
 struct PlanAction {
-  std::string kind;          // see kinds below
+  std::string kind;          // model::ActionKind as text (to_string)
   std::string target;        // entity id, or "hub"
   std::string param;         // assistant for set_exposure/set_expose_new ("conversation", "cloud.alexa",
                              // "cloud.google_assistant"); preference for set_analytics ("diagnostics", ...)
@@ -28,19 +29,13 @@ struct PlanAction {
   std::string rule;          // the rule whose finding this remedies, if any
 };
 
-// Action kinds every HubPort implements:
-//   set_exposure    target entity, param assistant, value "true"/"false"
-//   set_expose_new  target "hub", param assistant, value "true"/"false"
-//   disable_entity  target entity, value "true" (disabled by the user) / "false"
-//   hide_entity     target entity, value "true"/"false"
-//   switch          target switch/input_boolean/siren... entity, value "on"/"off"
-//   lock            target lock entity (e.g. a child lock exposed as a lock), value "locked"/"unlocked"
-//   select_option   target select entity, value the option
-//   set_analytics   target "hub", param preference, value "true"/"false"
+// Action kinds: model::ActionKind (model/action_kind.hpp) is the one set every HubPort implements;
+// PlanAction::kind holds its text form (to_string), as the journal and JSON carry it. Ports
+// dispatch on parse_action_kind(kind), so a port that misses a kind does not compile.
 // Placeholders whose name ends in "_key" hold a locales key; renderers show that key's text under the
 // name without the suffix (e.g. {"assistant_key","assistant.conversation"} fills {assistant}).
-inline constexpr const char* kActionKinds[] = {"set_exposure", "set_expose_new", "disable_entity", "hide_entity",
-                                               "switch", "lock", "select_option", "set_analytics"};
+using model::ActionKind;
+using model::parse_action_kind;
 
 // What a plan cannot do through the hub's API, told to the household instead of silently skipped.
 struct Guidance {

@@ -51,7 +51,7 @@ json::object finding_json(const Finding& f, const AuditView& v) {
   if (!f.remediation.actions.empty()) {
     json::array acts;
     for (const auto& a : f.remediation.actions)
-      acts.push_back(json::object{{"kind", a.kind}, {"target", a.target}, {"after", a.after}});
+      acts.push_back(json::object{{"kind", model::to_string(a.kind)}, {"target", a.target}, {"after", a.after}});
     rem["actions"] = std::move(acts);
   }
   json::object o{{"rule", f.rule},

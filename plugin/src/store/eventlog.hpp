@@ -27,6 +27,7 @@ namespace domoguard::store {
 
 inline constexpr const char* kEventKinds[] = {"audit",           "finding_new",         "finding_resolved",
                                               "plan_applied",    "plan_undone",         "plan_failed",
+                                              "plan_recovered",
                                               "profile_applied", "mode_switched",       "notice_acknowledged",
                                               "key_trusted",     "key_removed"};
 bool is_event_kind(const std::string& kind);

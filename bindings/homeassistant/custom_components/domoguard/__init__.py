@@ -57,6 +57,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: DomoGuardConfigEntry) ->
     coordinator = DomoGuardCoordinator(hass, entry, core, lang)
     try:
         await coordinator.async_config_entry_first_refresh()
+        # A plan cut off when Home Assistant last stopped is rolled back before anything else runs.
+        await coordinator.async_recover()
     except BaseException:
         # HA retries a setup that is not ready: each attempt must not leave a core (and its SQLite
         # connection) behind.

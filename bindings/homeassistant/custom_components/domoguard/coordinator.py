@@ -187,6 +187,28 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
                 translation_placeholders={"message": str(result.get("error") or "?")[:300]},
             )
 
+    async def async_recover(self) -> list[int]:
+        """Rolls back plans cut off earlier (Home Assistant stopped in the middle of one), through the
+        core's one apply path; at setup, before anything else can change the home. Says so."""
+        reply = await self.async_handle({"type": "domoguard/recover"})
+        if not reply.get("success"):
+            LOGGER.warning(
+                "Rolling back an interrupted plan failed: %s", (reply.get("error") or {}).get("message")
+            )
+            return []
+        result = reply.get("result") or {}
+        recovered = [int(i) for i in result.get("recovered") or []]
+        if recovered:
+            LOGGER.warning("%s", result.get("message"))
+            persistent_notification.async_create(
+                self.hass,
+                str(result.get("message") or ""),
+                title=self.messages.text("notify.recovered.title"),
+                notification_id=f"{DOMAIN}_recovered",
+            )
+            await self.async_refresh()
+        return recovered
+
     async def async_set_privacy_default(self, on: bool, user: str | None = None) -> None:
         request: dict[str, Any] = {"type": "domoguard/settings/set", "privacy_default": on}
         if user:

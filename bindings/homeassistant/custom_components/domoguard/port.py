@@ -164,6 +164,12 @@ class HaPort:
             raise PortError(f'unknown action kind "{kind}"')
 
 
+#: The action kinds this port carries out; a test checks it against the core's ACTION_KINDS.
+HANDLED_KINDS = frozenset(
+    {"set_exposure", "set_expose_new", "disable_entity", "hide_entity", "switch", "lock", "select_option", "set_analytics"}
+)
+
+
 def _check_assistant(name: str) -> None:
     if name not in KNOWN_ASSISTANTS:
         raise PortError(f'unknown assistant "{name}"')

@@ -83,6 +83,8 @@ def _steps(result: dict[str, Any]) -> ServiceResponse:
     return {
         "journal_id": result.get("journal_id"),
         "ok": result.get("ok"),
+        # Nothing needed changing: nothing journalled (journal_id 0), nothing to undo.
+        "nothing_to_change": bool(result.get("nothing_to_change")),
         "changed": sum(1 for s in result.get("steps") or [] if s.get("outcome") == "changed"),
         "score": result.get("score"),
     }

@@ -20,9 +20,12 @@ from typing import Any, Protocol, runtime_checkable
 from ._errors import DomoGuardError
 from . import _core
 
-__all__ = ["Core", "DomoGuardError", "HubPort", "PlanAction", "__version__"]
+__all__ = ["ACTION_KINDS", "Core", "DomoGuardError", "HubPort", "PlanAction", "__version__"]
 
 __version__: str = _core.__version__
+
+#: Every action kind the core's plans use (model::ActionKind): a HubPort must handle each one.
+ACTION_KINDS: tuple[str, ...] = tuple(_core.ACTION_KINDS)
 
 #: One plan action as the port receives it: {"kind", "target", "param", "before", "after"}.
 PlanAction = dict[str, str]

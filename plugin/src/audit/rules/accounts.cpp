@@ -107,7 +107,9 @@ void child_admin(const Home& h, Sink& out) {
     Finding f = user_finding(u, Severity::high);
     f.evidence.emplace_back("child", u.child ? "tagged" : "name");
     if (u.owner) f.remediation = guidance("rule.DG-ACC-004.fix_owner");
-    else f.remediation = action("rule.DG-ACC-004.fix", {{"set_user_admin", u.id, "false"}});
+    // Guidance: a user's rights are not a change a plan can read back and undo through the hub's
+    // API safely (demoting the wrong account can lock the household out).
+    else f.remediation = guidance("rule.DG-ACC-004.fix");
     out.add(std::move(f));
   }
 }
@@ -130,7 +132,7 @@ void inactive_admin(const Home& h, Sink& out) {
   for (const auto& u : h.users) {
     if (!human(u) || u.active || !privileged(u) || u.owner) continue;
     Finding f = user_finding(u, Severity::low);
-    f.remediation = action("rule.DG-ACC-006.fix", {{"set_user_admin", u.id, "false"}});
+    f.remediation = guidance("rule.DG-ACC-006.fix");  // as DG-ACC-004: rights are changed by a person
     out.add(std::move(f));
   }
 }

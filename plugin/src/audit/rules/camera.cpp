@@ -66,7 +66,7 @@ void privacy_switch_state(const Home& h, const Device& d, Sink& out) {
     f.evidence.emplace_back("state", e.state.value_or("unknown"));
     // When privacy mode is off the camera is recording; one click closes it.
     if (e.state && *e.state == "off")
-      f.remediation = action("rule.DG-CAM-003.fix", {{"turn_on", e.entity_id, "on"}});
+      f.remediation = action("rule.DG-CAM-003.fix", {{model::ActionKind::switch_state, e.entity_id, "on"}});
     else
       f.remediation = guidance("rule.DG-CAM-003.fix_info");
     out.add(std::move(f));

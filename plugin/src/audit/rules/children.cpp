@@ -58,7 +58,7 @@ void child_lock_off(const Home& h, const Device& d, Sink& out) {
   for (const Entity* e : released) {
     f.evidence.emplace_back("entity", e->entity_id);
     f.evidence.emplace_back("state", *e->state);
-    if (e->domain == "switch") actions.push_back({"turn_on", e->entity_id, "on"});
+    if (e->domain == "switch") actions.push_back({model::ActionKind::switch_state, e->entity_id, "on"});
   }
   // Only switches have a hub-neutral "engage" action; selects and locks differ per integration.
   f.remediation = actions.size() == released.size() ? action("rule.DG-CHI-001.fix", std::move(actions))
@@ -90,7 +90,7 @@ void content_filter_off(const Home& h, Sink& out) {
     f.device_id = d ? d->id : "";
     f.placeholders = {{"name", label_of(e)}};
     f.evidence = {{"entity", e.entity_id}, {"state", *e.state}, {"integration", e.platform}};
-    f.remediation = action("rule.DG-CHI-003.fix", {{"turn_on", e.entity_id, "on"}});
+    f.remediation = action("rule.DG-CHI-003.fix", {{model::ActionKind::switch_state, e.entity_id, "on"}});
     out.add(std::move(f));
   }
 }

@@ -122,7 +122,7 @@ void orphan_device(const Home& h, const Device& d, Sink& out) {
   if (managed) return;
   Finding f = device_finding(d, Severity::low);
   f.evidence = {{"integration", d.config_entry_ids.empty() ? "none" : "removed"}};
-  f.remediation = action("rule.DG-INV-006.fix", {{"remove_device", d.id, ""}});
+  f.remediation = guidance("rule.DG-INV-006.fix");  // removing a device cannot be undone
   out.add(std::move(f));
 }
 

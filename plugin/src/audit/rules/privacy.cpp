@@ -30,7 +30,7 @@ void analytics_on(const Home& h, Sink& out) {
   for (const auto& [name, flag] : parts)
     if (flag->value_or(false)) {
       f.evidence.emplace_back("shares", name);
-      actions.push_back({"set_analytics", name, "false"});
+      actions.push_back({model::ActionKind::set_analytics, name, "false"});
     }
   if (!actions.empty()) {
     f.severity = Severity::medium;
@@ -38,7 +38,7 @@ void analytics_on(const Home& h, Sink& out) {
     // Only the basic installation report: a smaller disclosure, still not needed.
     f.severity = Severity::low;
     f.evidence.emplace_back("shares", "base");
-    actions.push_back({"set_analytics", "base", "false"});
+    actions.push_back({model::ActionKind::set_analytics, "base", "false"});
   } else {
     return;
   }
@@ -73,7 +73,7 @@ void location_tracking(const Home& h, Sink& out) {
       // The companion app's location sensors can be disabled without breaking the app; its
       // device_tracker is what presence automations use, so that stays the household's choice.
       if (e->platform == "mobile_app" && e->domain != "device_tracker")
-        actions.push_back({"disable_entity", e->entity_id, "true"});
+        actions.push_back({model::ActionKind::disable_entity, e->entity_id, "true"});
     }
     f.remediation = actions.empty() ? guidance("rule.DG-PRV-002.fix_manual") : action("rule.DG-PRV-002.fix", std::move(actions));
     out.add(std::move(f));

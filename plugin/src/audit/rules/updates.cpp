@@ -66,8 +66,11 @@ void pending_update(const Home& h, Sink& out) {
     Finding f = about(h, e);
     f.severity = tier_of_update(h, e) == Tier::critical ? Severity::high : Severity::medium;
     if (attr(e, "in_progress") == "true") f.severity = Severity::low;
-    if (can_install(e))  // INSTALL supported: one click can install it
-      f.remediation = action("rule.DG-UPD-001.fix", {{"install_update", e.entity_id, ""}});
+    // Guidance, not a one-click plan, even where the entity can install: an installation takes
+    // minutes, cannot be read back within a plan's verify window, and cannot be undone; plans are
+    // reversible changes. HA's own update entity (its Install button) is where to do it.
+    if (can_install(e))
+      f.remediation = guidance("rule.DG-UPD-001.fix");
     else
       f.remediation = guidance("rule.DG-UPD-001.fix_manual");
     out.add(std::move(f));
@@ -83,7 +86,9 @@ void auto_update_off(const Home& h, Sink& out) {
     const Tier t = hub_component(e) ? Tier::sensitive : tier_of_update(h, e);
     f.severity = t == Tier::critical ? Severity::medium : t == Tier::sensitive ? Severity::low : Severity::info;
     f.evidence.emplace_back("auto_update", "false");
-    f.remediation = action("rule.DG-UPD-002.fix", {{"set_auto_update", e.entity_id, "true"}});
+    // Guidance: HA has no service to switch an update entity's auto_update (it is the integration's
+    // own setting, e.g. in the add-on's or the maker's options), so no plan can do it.
+    f.remediation = guidance("rule.DG-UPD-002.fix");
     out.add(std::move(f));
   }
 }
@@ -123,7 +128,7 @@ void skipped_update(const Home& h, Sink& out) {
     if (!unset(latest) && latest != skipped) continue;   // a newer release replaced the skipped one: DG-UPD-001
     Finding f = about(h, e);
     f.severity = hub_component(e) || tier_of_update(h, e) == Tier::critical ? Severity::medium : Severity::low;
-    if (can_install(e)) f.remediation = action("rule.DG-UPD-004.fix", {{"install_update", e.entity_id, ""}});
+    if (can_install(e)) f.remediation = guidance("rule.DG-UPD-004.fix");  // not undoable: see DG-UPD-001
     else f.remediation = guidance("rule.DG-UPD-004.fix_manual");
     out.add(std::move(f));
   }
@@ -141,7 +146,7 @@ void hub_update(const Home& h, Sink& out) {
     f.evidence = {{"entity", e.entity_id}, {"component", part}};
     add_versions(f, e);
     f.placeholders = {{"name", f.subject.name}};
-    if (can_install(e)) f.remediation = action("rule.DG-UPD-005.fix", {{"install_update", e.entity_id, ""}});
+    if (can_install(e)) f.remediation = guidance("rule.DG-UPD-005.fix");  // not undoable: see DG-UPD-001
     else f.remediation = guidance("rule.DG-UPD-005.fix_manual");
     out.add(std::move(f));
   }

@@ -71,7 +71,7 @@ Finding exposure_finding(const Home& h, const Group& g, Severity sev, const std:
   for (const Entity* e : g.entities) {
     f.evidence.emplace_back("entity", e->entity_id);
     f.evidence.emplace_back("assistants", assistants_of(*e));
-    actions.push_back({"set_exposure", e->entity_id, "false"});
+    actions.push_back({model::ActionKind::set_exposure, e->entity_id, "false"});
   }
   f.remediation = action(fix_key, std::move(actions));
   return f;
@@ -111,7 +111,7 @@ void expose_new_default(const Home& h, Sink& out) {
     if (!on) continue;
     cloud |= assistant.rfind("cloud.", 0) == 0;
     f.evidence.emplace_back("assistant", assistant);
-    actions.push_back({"set_expose_new", assistant, "false"});
+    actions.push_back({model::ActionKind::set_expose_new, assistant, "false"});
   }
   if (actions.empty()) return;
   f.severity = cloud ? Severity::high : Severity::medium;
@@ -132,7 +132,7 @@ void cloud_without_pin(const Home& h, Sink& out) {
   for (const auto& e : h.entities) {
     if (e.disabled || !is_critical_entity(e) || !e.exposure.google.value_or(false)) continue;
     f.evidence.emplace_back("entity", e.entity_id);
-    actions.push_back({"set_exposure", e.entity_id, "false"});
+    actions.push_back({model::ActionKind::set_exposure, e.entity_id, "false"});
   }
   if (actions.empty()) return;
   f.remediation = action("rule.DG-VOI-004.fix", std::move(actions));
@@ -175,7 +175,7 @@ void kids_room_voice(const Home& h, const Device& d, Sink& out) {
   for (const auto& e : h.entities) {
     if (e.disabled || !is_critical_entity(e) || !reaches(e, assistants)) continue;
     f.evidence.emplace_back("entity", e.entity_id);
-    actions.push_back({"set_exposure", e.entity_id, "false"});
+    actions.push_back({model::ActionKind::set_exposure, e.entity_id, "false"});
   }
   if (actions.empty()) return;
   f.remediation = action("rule.DG-VOI-005.fix", std::move(actions));

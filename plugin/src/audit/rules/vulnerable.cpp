@@ -174,8 +174,9 @@ void hub_advisory(const Home& h, Sink& out) {
     if (en.domain == "update" && !en.disabled && en.entity_id.find("home_assistant_core") != std::string::npos &&
         (en.supported_features & 1))
       core_update = en.entity_id;
-  if (core_update.empty()) f.remediation = guidance("rule.DG-VUL-003.fix");
-  else f.remediation = action("rule.DG-VUL-003.fix", {Action{"install_update", core_update, ""}});
+  // Guidance either way: installing the hub update cannot be undone or verified within a plan.
+  f.remediation = guidance("rule.DG-VUL-003.fix");
+  if (!core_update.empty()) f.evidence.emplace_back("update_entity", core_update);
   out.add(std::move(f));
 }
 

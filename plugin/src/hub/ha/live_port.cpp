@@ -8,6 +8,8 @@ namespace json = boost::json;
 
 namespace {
 
+using policy::ActionKind;
+
 Error bad_value(const policy::PlanAction& a, const std::string& value) {
   return Error{ErrorCode::bad_input, "error.port.bad_value",
                "\"" + value + "\" is not a value for " + a.kind + " on " + a.target, "", ""};
@@ -70,7 +72,10 @@ Result<bool> LivePort::entity_exists(const std::string& entity_id) {
 }
 
 Result<std::string> LivePort::read(const policy::PlanAction& a) {
-  if (a.kind == "set_expose_new") {
+  const auto kind = policy::parse_action_kind(a.kind);
+  if (!kind) return not_found("unknown action kind \"" + a.kind + "\"");
+  switch (*kind) {
+  case ActionKind::set_expose_new: {
     if (!known_assistant(a.param)) return not_found("unknown assistant \"" + a.param + "\"");
     auto r = call("homeassistant/expose_new_entities/get", json::serialize(json::object{{"assistant", a.param}}));
     if (!r) return r.error();
@@ -79,7 +84,7 @@ Result<std::string> LivePort::read(const policy::PlanAction& a) {
     auto* e = v->is_object() ? v->as_object().if_contains("expose_new") : nullptr;
     return std::string(text(e && e->is_bool() && e->as_bool()));
   }
-  if (a.kind == "set_analytics") {
+  case ActionKind::set_analytics: {
     auto r = call("analytics", "");
     if (!r) return r.error();
     auto v = parse(*r);
@@ -88,7 +93,7 @@ Result<std::string> LivePort::read(const policy::PlanAction& a) {
     const json::value* f = p && p->is_object() ? p->as_object().if_contains(a.param) : nullptr;
     return std::string(text(f && f->is_bool() && f->as_bool()));
   }
-  if (a.kind == "set_exposure") {
+  case ActionKind::set_exposure: {
     if (!known_assistant(a.param)) return not_found("unknown assistant \"" + a.param + "\"");
     auto exists = entity_exists(a.target);
     if (!exists) return exists.error();
@@ -102,16 +107,19 @@ Result<std::string> LivePort::read(const policy::PlanAction& a) {
     const json::value* f = mine && mine->is_object() ? mine->as_object().if_contains(a.param) : nullptr;
     return std::string(text(f && f->is_bool() && f->as_bool()));
   }
-  if (a.kind == "disable_entity" || a.kind == "hide_entity") {
+  case ActionKind::disable_entity:
+  case ActionKind::hide_entity: {
     auto r = call("config/entity_registry/get", json::serialize(json::object{{"entity_id", a.target}}));
     if (!r) return r.error();
     auto v = parse(*r);
     if (!v) return v.error();
-    const char* field = a.kind == "disable_entity" ? "disabled_by" : "hidden_by";
+    const char* field = *kind == ActionKind::disable_entity ? "disabled_by" : "hidden_by";
     const json::value* f = v->is_object() ? v->as_object().if_contains(field) : nullptr;
     return std::string(text(f && !f->is_null()));
   }
-  if (a.kind == "switch" || a.kind == "select_option" || a.kind == "lock") {
+  case ActionKind::switch_state:
+  case ActionKind::select_option:
+  case ActionKind::lock: {
     auto r = call("get_states", "");
     if (!r) return r.error();
     auto v = parse(*r);
@@ -126,23 +134,30 @@ Result<std::string> LivePort::read(const policy::PlanAction& a) {
       }
     return not_found("Home Assistant has no entity " + a.target);
   }
+  }
   return not_found("unknown action kind \"" + a.kind + "\"");
 }
 
 Result<bool> LivePort::write(const policy::PlanAction& a, const std::string& value) {
+  const auto kind = policy::parse_action_kind(a.kind);
+  if (!kind) return not_found("unknown action kind \"" + a.kind + "\"");
   bool b = false;
   Result<std::string> r = std::string();
-  if (a.kind == "set_expose_new") {
+  switch (*kind) {
+  case ActionKind::set_expose_new:
     if (!known_assistant(a.param)) return not_found("unknown assistant \"" + a.param + "\"");
     if (!parse_bool(value, b)) return bad_value(a, value);
     r = call("homeassistant/expose_new_entities/set",
              json::serialize(json::object{{"assistant", a.param}, {"expose_new", b}}));
-  } else if (a.kind == "set_analytics") {
+    break;
+  case ActionKind::set_analytics: {
     if (!parse_bool(value, b)) return bad_value(a, value);
     json::object prefs;
     prefs[a.param] = b;
     r = call("analytics/preferences", json::serialize(json::object{{"preferences", std::move(prefs)}}));
-  } else if (a.kind == "set_exposure") {
+    break;
+  }
+  case ActionKind::set_exposure: {
     if (!known_assistant(a.param)) return not_found("unknown assistant \"" + a.param + "\"");
     if (!parse_bool(value, b)) return bad_value(a, value);
     // HA would quietly create a settings record for an entity that does not exist; refuse instead.
@@ -153,18 +168,25 @@ Result<bool> LivePort::write(const policy::PlanAction& a, const std::string& val
              json::serialize(json::object{{"assistants", json::array{json::string(a.param)}},
                                           {"entity_ids", json::array{json::string(a.target)}},
                                           {"should_expose", b}}));
-  } else if (a.kind == "disable_entity" || a.kind == "hide_entity") {
+    break;
+  }
+  case ActionKind::disable_entity:
+  case ActionKind::hide_entity: {
     if (!parse_bool(value, b)) return bad_value(a, value);
     json::object fields{{"entity_id", a.target}};
-    fields[a.kind == "disable_entity" ? "disabled_by" : "hidden_by"] = b ? json::value("user") : json::value(nullptr);
+    fields[*kind == ActionKind::disable_entity ? "disabled_by" : "hidden_by"] = b ? json::value("user") : json::value(nullptr);
     r = call("config/entity_registry/update", json::serialize(fields));
-  } else if (a.kind == "switch" || a.kind == "lock" || a.kind == "select_option") {
+    break;
+  }
+  case ActionKind::switch_state:
+  case ActionKind::lock:
+  case ActionKind::select_option: {
     const std::string domain = domain_of(a.target);
     json::object fields{{"domain", domain}, {"target", json::object{{"entity_id", a.target}}}};
-    if (a.kind == "switch") {
+    if (*kind == ActionKind::switch_state) {
       if (value != "on" && value != "off") return bad_value(a, value);
       fields["service"] = value == "on" ? "turn_on" : "turn_off";
-    } else if (a.kind == "lock") {
+    } else if (*kind == ActionKind::lock) {
       if (domain != "lock" || (value != "locked" && value != "unlocked")) return bad_value(a, value);
       fields["service"] = value == "locked" ? "lock" : "unlock";
     } else {
@@ -173,8 +195,8 @@ Result<bool> LivePort::write(const policy::PlanAction& a, const std::string& val
       fields["service_data"] = json::object{{"option", value}};
     }
     r = call("call_service", json::serialize(fields));
-  } else {
-    return not_found("unknown action kind \"" + a.kind + "\"");
+    break;
+  }
   }
   if (!r) return r.error();
   return true;

@@ -1,0 +1,41 @@
+// The one table of the domoguard/* API: each verb's name, its parameters and their types, who may
+// call it, and what it returns. Service::handle checks a request against it and calls the verb's
+// own function; `domoguard/verbs` (and `domoguard api-schema`) hand it to the front ends, whose
+// WebSocket schemas (the integration) and typed calls (the panel) are tested against it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace domoguard::api {
+
+enum class Caller { anyone, admin };           // anyone = any signed-in person; admin = the hub's admins
+enum class ParamType { string, integer, boolean, string_list };
+
+std::string_view to_string(Caller c);
+std::string_view to_string(ParamType t);
+
+struct Param {
+  std::string_view name;
+  ParamType type;
+  bool required = false;
+  std::string_view about;
+};
+
+struct VerbSpec {
+  std::string_view name;        // after "domoguard/"
+  Caller caller;
+  std::vector<Param> params;    // besides "type", "id" and "lang", which every request may carry
+  std::string_view returns;     // what `result` holds
+  bool names_user = false;      // the host adds the signed-in person as "user" (journal, acknowledgements)
+  bool changes = false;         // it may change the hub or the household's records: audit again afterwards
+  bool host_only = false;       // called by a host itself (not offered to the panel over WebSocket)
+};
+
+const std::vector<VerbSpec>& verb_table();
+const VerbSpec* find_verb(std::string_view name);
+// The table as JSON: [{"name","caller","params":[{"name","type","required","about"}],"returns",...}].
+std::string verbs_json();
+
+}  // namespace domoguard::api
