@@ -1,10 +1,12 @@
 #include "server.hpp"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <libwebsockets.h>
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <malloc.h>
 #include <deque>
@@ -94,19 +96,96 @@ std::string lower(std::string s) {
 
 }  // namespace
 
+namespace {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && s.size() <= 5 && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+bool loopback_name(const std::string& name) {
+  static constexpr std::string_view dot_localhost = ".localhost";  // RFC 6761: always loopback
+  return net::is_loopback(name) ||
+         (name.size() > dot_localhost.size() && name.compare(name.size() - dot_localhost.size(), std::string::npos, dot_localhost) == 0);
+}
+
+bool wildcard(const std::string& host) { return host.empty() || host == "0.0.0.0" || host == "::"; }
+
+}  // namespace
+
+std::string host_name_of(const std::string& authority) {
+  if (authority.empty() || authority.size() > 255) return {};
+  const std::string a = lower(authority);
+  std::string name;
+  if (a[0] == '[') {
+    const auto close = a.find(']');
+    if (close == std::string::npos) return {};
+    name = a.substr(1, close - 1);
+    const std::string rest = a.substr(close + 1);
+    if (!rest.empty() && (rest[0] != ':' || !all_digits(std::string_view(rest).substr(1)))) return {};
+  } else {
+    const auto colon = a.find(':');
+    name = a.substr(0, colon);
+    if (colon != std::string::npos && !all_digits(std::string_view(a).substr(colon + 1))) return {};  // a bare IPv6 too
+  }
+  if (!name.empty() && name.back() == '.') name.pop_back();
+  if (name.empty()) return {};
+  for (const char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == ':' || c == '_')) return {};
+  return name;
+}
+
+HostPolicy host_policy(const std::string& listen_host, int port, const std::vector<std::string>& extra) {
+  HostPolicy p;
+  p.port = port;
+  if (!wildcard(listen_host)) p.names.push_back(host_name_of(listen_host.find(':') != std::string::npos ? "[" + listen_host + "]" : listen_host));
+  for (const auto& e : extra)
+    if (auto n = host_name_of(e); !n.empty()) p.names.push_back(n);
+  if (wildcard(listen_host)) {
+    // Listening everywhere: the machine's own addresses are names it serves (an address is not a name
+    // a page can rebind).
+    ifaddrs* list = nullptr;
+    if (::getifaddrs(&list) == 0) {
+      for (auto* i = list; i; i = i->ifa_next) {
+        if (!i->ifa_addr) continue;
+        char buf[INET6_ADDRSTRLEN] = {0};
+        if (i->ifa_addr->sa_family == AF_INET)
+          inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr, buf, sizeof buf);
+        else if (i->ifa_addr->sa_family == AF_INET6)
+          inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr, buf, sizeof buf);
+        if (buf[0] && std::strchr(buf, '%') == nullptr) p.names.push_back(buf);
+      }
+      ::freeifaddrs(list);
+    }
+  }
+  return p;
+}
+
+bool host_allowed(const std::string& host, const HostPolicy& policy) {
+  const std::string name = host_name_of(host);
+  if (name.empty()) return false;
+  return loopback_name(name) || std::find(policy.names.begin(), policy.names.end(), name) != policy.names.end();
+}
+
 // A browser sends Origin with every WebSocket it opens, and WebSockets have no same-origin rule:
-// without this check any web page the household visits could drive the API on 127.0.0.1. Allowed:
-// no Origin (programs, not browsers), an Origin naming the host the request was sent to (the
-// daemon's own page), and requests through Home Assistant's ingress proxy (which authenticates the
-// person and adds X-Ingress-Path, a header no web page can set on a WebSocket).
-bool origin_allowed(const std::string& origin, const std::string& host, const std::string& ingress_path) {
-  if (origin.empty() || !valid_ingress_path(ingress_path).empty()) return true;
+// without this check any web page the household visits could drive the API on 127.0.0.1. The Origin
+// is compared with the names the daemon serves, never with the request's own Host (which a page that
+// rebinds its name to 127.0.0.1 controls).
+bool origin_allowed(const std::string& origin, const HostPolicy& policy) {
+  if (origin.empty()) return true;
   const std::string o = lower(origin);
-  size_t start = o.find("://");
-  if (start == std::string::npos) return false;
-  std::string origin_host = o.substr(start + 3);
-  if (auto slash = origin_host.find('/'); slash != std::string::npos) origin_host.resize(slash);
-  return !host.empty() && origin_host == lower(host);
+  int default_port = 0;
+  std::string rest;
+  if (o.rfind("http://", 0) == 0) default_port = 80, rest = o.substr(7);
+  else if (o.rfind("https://", 0) == 0) default_port = 443, rest = o.substr(8);
+  else return false;  // "null" (a sandboxed frame, a file) and other schemes
+  if (rest.find('/') != std::string::npos || rest.find('@') != std::string::npos) return false;
+  const std::string name = host_name_of(rest);
+  if (name.empty() || !host_allowed(rest, policy)) return false;
+  if (!loopback_name(name)) return true;  // a name the user added, perhaps behind a proxy on another port
+  int port = default_port;
+  const auto colon = rest.rfind(':');
+  if (colon != std::string::npos && (rest[0] != '[' || colon > rest.find(']'))) port = std::stoi(rest.substr(colon + 1));
+  return port == policy.port;
 }
 
 namespace {
@@ -128,6 +207,7 @@ std::string index_html(const std::string& base, bool has_panel) {
 
 struct Server::Impl {
   ServerOptions opts;
+  HostPolicy hosts;
   api::Service* service = nullptr;
   lws_context* ctx = nullptr;
   std::thread thread;
@@ -137,6 +217,21 @@ struct Server::Impl {
 namespace {
 
 Server::Impl* impl_of(lws* wsi) { return static_cast<Server::Impl*>(lws_context_user(lws_get_context(wsi))); }
+
+// A request the ingress proxy forwarded: add-on mode, from the proxy's address, with the path it adds.
+// Such a request carries the Host the person typed into the browser to reach Home Assistant.
+bool through_ingress(lws* wsi, const Server::Impl& impl) {
+  if (impl.opts.ingress_peer.empty() || valid_ingress_path(custom_header(wsi, "x-ingress-path:")).empty()) return false;
+  char peer[INET6_ADDRSTRLEN + 8] = {0};
+  lws_get_peer_simple(wsi, peer, sizeof peer);
+  std::string p = peer;
+  if (p.rfind("::ffff:", 0) == 0) p = p.substr(7);
+  return p == impl.opts.ingress_peer;
+}
+
+bool host_served(lws* wsi, const Server::Impl& impl) {
+  return through_ingress(wsi, impl) || host_allowed(header(wsi, WSI_TOKEN_HOST), impl.hosts);
+}
 
 int http_reply(lws* wsi, Session* s, int status, const char* type, std::string body) {
   unsigned char buf[LWS_PRE + 1024];
@@ -183,6 +278,8 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
       return peer_allowed(host, impl->opts.allowed_peers) ? 0 : 1;  // non-zero hangs up at once
     }
     case LWS_CALLBACK_HTTP: {
+      if (!host_served(wsi, *impl))  // a name the daemon does not serve: a rebound name, or a mistake
+        return http_reply(wsi, s, HTTP_STATUS_FORBIDDEN, "text/plain", "This host name is not served here; see domoguardd --allow-host.\n");
       std::string path(static_cast<const char*>(in), strnlen(static_cast<const char*>(in), 1024));
       if (path == "/" || path == "/index.html") {
         std::string base;
@@ -218,9 +315,8 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
       if (lws_http_transaction_completed(wsi)) return -1;
       break;
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-      if (!origin_allowed(header(wsi, WSI_TOKEN_ORIGIN), header(wsi, WSI_TOKEN_HOST),
-                          custom_header(wsi, "x-ingress-path:")))
-        return 1;  // refuses the upgrade
+      if (!host_served(wsi, *impl)) return 1;  // refuses the upgrade
+      if (!through_ingress(wsi, *impl) && !origin_allowed(header(wsi, WSI_TOKEN_ORIGIN), impl->hosts)) return 1;
       break;
     case LWS_CALLBACK_ESTABLISHED: {
       s->outbox = new std::deque<std::string>();
@@ -229,7 +325,7 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
       // into the journal and the notice acknowledgements.
       std::string who = custom_header(wsi, "x-remote-user-display-name:");
       if (who.empty()) who = custom_header(wsi, "x-remote-user-name:");
-      if (!valid_ingress_path(custom_header(wsi, "x-ingress-path:")).empty() && !who.empty())
+      if (through_ingress(wsi, *impl) && !who.empty())
         s->user = new std::string(who.substr(0, 200));
       break;
     }
@@ -308,6 +404,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& opts, api::Se
   std::unique_ptr<Server> server(new Server());
   lws_vhost* vh = lws_get_vhost_by_name(impl->ctx, "default");
   server->port_ = vh ? lws_get_vhost_listen_port(vh) : opts.port;
+  impl->hosts = host_policy(opts.host, server->port_, opts.allowed_hosts);
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] {
     while (!raw->stop.load()) lws_service(raw->ctx, 0);
