@@ -126,12 +126,10 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
     const auto db_path = args.value("--db").value_or(store::History::default_path());
     auto db = store::History::open(db_path);
     if (!db) return fail(db.error());
-    auto id = (*db)->record(app::home_key(*home, source_label), source_label, result);
-    if (!id) return fail(id.error());
-    auto d = (*db)->diff(*id);
-    if (!d) return fail(d.error());
-    if (auto logged = app::log_audit(db_path, *id, result, *d); !logged) return fail(logged.error());
-    if (args.flag("--since-last")) diff = std::move(*d);
+    // The audit and its event-log entries in one transaction.
+    auto logged = app::record_audit(**db, db_path, app::home_key(*home, source_label), source_label, result);
+    if (!logged) return fail(logged.error());
+    if (args.flag("--since-last")) diff = std::move(logged->diff);
   } else if (args.flag("--since-last")) {
     return fail("--since-last needs the audit history; drop --no-history");
   }
@@ -590,10 +588,7 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
   return result_code(*r);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::ios::sync_with_stdio(false);
+int run(int argc, char** argv) {
   std::string verb = argc > 1 ? argv[1] : "--help";
   // Verbs with their own files and options.
   if (verb == "profile") return cmd_profile(argc - 1, argv + 1);
@@ -617,4 +612,21 @@ int main(int argc, char** argv) {
   if (verb == "explain") return cmd_explain(args, msg);
   if (verb == "plan" || verb == "apply" || verb == "undo") return cmd_plan_like(verb, args, msg);
   return fail("unknown command \"" + report::terminal_safe(verb) + "\"; `domoguard --help` lists the commands");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  // An empty --db would be an anonymous throw-away database (and its key file in the working folder):
+  // history and the event log would vanish unseen.
+  for (int i = 1; i < argc; ++i)
+    if ((std::string(argv[i]) == "--db" && i + 1 < argc && argv[i + 1][0] == '\0') || std::string(argv[i]) == "--db=")
+      return fail(locale::Messages(env_lang()).text("error.store.no_path"));
+  const int rc = run(argc, argv);
+  // A damaged database found on the way was kept aside and replaced: say where it is.
+  for (const auto& s : store::take_set_aside())
+    std::cerr << "domoguard: "
+              << locale::Messages(env_lang()).text("log.database_set_aside", {{"file", s.path}, {"moved", s.moved}}) << "\n";
+  return rc;
 }

@@ -118,7 +118,11 @@ std::optional<std::string> parse(int argc, char** argv, Options& o) {
       else if (a == "--token-file") o.token_file = *v;
       else if (a == "--ca-file") o.ca_file = *v;
       else if (a == "--panel-dir") o.panel_dir = *v;
-      else if (a == "--db") o.db = *v;
+      else if (a == "--db") {
+        // Empty would mean an anonymous throw-away database: the history would vanish unseen.
+        if (v->empty()) return "--db needs the path of a database file";
+        o.db = *v;
+      }
       else if (a == "--lang") o.lang = *v;
       else if (a == "--log-level") {
         if (*v == "debug") g_log_level = daemon::LogLevel::debug;
@@ -211,6 +215,9 @@ int main(int argc, char** argv) {
     std::cerr << "domoguardd: " << service.error().describe() << "\n";
     return 4;
   }
+  for (const auto& s : store::take_set_aside())
+    log_at(daemon::LogLevel::warning, "the database " + s.path + " was damaged: it is kept as " + s.moved +
+                                          " (nothing was deleted) and a new database was started");
   std::optional<hub::ha::LiveOptions> live;
   if (o.demo) {
     auto home = app::load_demo();
