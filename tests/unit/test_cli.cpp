@@ -221,3 +221,22 @@ TEST_CASE("an empty --db is refused, with no throw-away database and no key in t
   }
   CHECK(fs::is_empty(dir));
 }
+
+TEST_CASE("profile commands read at most their limit, whatever the file is", "[cli][profile][security]") {
+  // /dev/zero never ends: the old reader grew to gigabytes; `timeout` turns a hang into a failure.
+  for (const char* args : {"profile verify /dev/zero", "profile show /dev/zero", "profile trust add /dev/zero --name x",
+                           "profile sign /dev/zero --key /dev/null --out /dev/null"}) {
+    const std::string cmd = "timeout 60 " + std::string(DG_BINARY_DIR) + "/bin/domoguard " + args + " --db " +
+                            (scratch() / "z.db").string() + " 2>&1";
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    const int status = ::pclose(p);
+    INFO(args << ": " << out);
+    CHECK(WEXITSTATUS(status) != 124);  // not killed by timeout
+    CHECK(WEXITSTATUS(status) != 0);
+  }
+}
