@@ -11,6 +11,7 @@
 #include <malloc.h>
 #include <deque>
 #include <filesystem>
+#include <condition_variable>
 #include <mutex>
 
 #include "net/ws_client.hpp"
@@ -63,18 +64,32 @@ const char* mime_of(const std::string& path) {
   return "application/octet-stream";
 }
 
+// A WebSocket API client's answers: filled by the worker thread, written by the service thread.
+struct Conn {
+  std::mutex m;
+  lws* wsi = nullptr;               // nullptr once the connection closed (the worker then drops answers)
+  std::deque<std::string> outbox;   // answers not yet written
+  size_t queued = 0;                // bytes in outbox
+  size_t pending = 0;               // requests received and not yet written back (worker's and outbox)
+  bool rx_paused = false;           // reading stopped until answers drain (service thread only)
+};
+
 // Per-connection state for WebSocket API clients and dynamic HTTP answers. lws allocates it
 // zero-filled, so it holds only pointers, created and freed in the callbacks below.
 struct Session {
   std::string* partial;
-  std::deque<std::string>* outbox;
+  std::shared_ptr<Conn>* conn;
   std::string* http_body;
   const char* http_type;
   std::string* user;  // the person Home Assistant's ingress proxy says is signed in ("" = not behind ingress)
-  size_t queued;      // bytes of answers waiting in outbox
 };
 
-// The most an API client may leave unread before it is cut off (answers of a 2,000-device home are ~2 MB).
+// Pipelined requests: past kSoftPending the daemon stops reading the client's socket until it has
+// read its answers (every request is answered, none dropped); a client that still pushes past
+// kHardPending or leaves kMaxQueuedBytes unread is closed with a reason (1008), not silently.
+// Answers of a 2,000-device home are ~2 MB.
+constexpr size_t kSoftPending = 64;
+constexpr size_t kHardPending = 1024;
 constexpr size_t kMaxQueuedBytes = 32u << 20;
 
 std::string header(lws* wsi, lws_token_indexes token) {
@@ -205,6 +220,10 @@ std::string index_html(const std::string& base, bool has_panel) {
 
 }  // namespace
 
+// Requests run on one worker thread, in the order received: a plan applied to a live hub takes up
+// to 30 s a step, and the service thread must keep answering meanwhile (status, /healthz, files,
+// other clients). Status is answered at once from the last one the worker made whenever the worker
+// is busy.
 struct Server::Impl {
   ServerOptions opts;
   HostPolicy hosts;
@@ -212,6 +231,61 @@ struct Server::Impl {
   lws_context* ctx = nullptr;
   std::thread thread;
   std::atomic<bool> stop{false};
+
+  struct Job {
+    std::shared_ptr<Conn> conn;
+    std::string request;
+  };
+  std::thread worker;
+  std::mutex jobs_m;
+  std::condition_variable jobs_cv;
+  std::deque<Job> jobs;
+  std::atomic<bool> busy{false};
+  std::deque<std::shared_ptr<Conn>> wake;  // connections with new answers (under jobs_m)
+
+  std::mutex status_m;
+  std::string status;  // the last status answer
+
+  std::string cached_status() {
+    std::lock_guard lock(status_m);
+    return status;
+  }
+  void refresh_status() {
+    auto answer = service->handle("{\"type\":\"domoguard/status\"}");
+    std::lock_guard lock(status_m);
+    status = std::move(answer);
+  }
+  void run_worker() {
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock lock(jobs_m);
+        if (!jobs_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stop.load() || !jobs.empty(); })) {
+          lock.unlock();
+          refresh_status();  // idle: the watcher may have audited meanwhile
+          continue;
+        }
+        if (stop.load()) return;
+        job = std::move(jobs.front());
+        jobs.pop_front();
+        busy = true;
+      }
+      std::string answer = service->handle(job.request);
+      refresh_status();
+      busy = false;
+      {
+        std::lock_guard lock(job.conn->m);
+        if (!job.conn->wsi) continue;
+        job.conn->queued += answer.size();
+        job.conn->outbox.push_back(std::move(answer));
+      }
+      {
+        std::lock_guard lock(jobs_m);
+        wake.push_back(job.conn);
+      }
+      lws_cancel_service(ctx);
+    }
+  }
 };
 
 namespace {
@@ -249,6 +323,16 @@ int http_reply(lws* wsi, Session* s, int status, const char* type, std::string b
   s->http_type = type;
   lws_callback_on_writable(wsi);
   return 0;
+}
+
+// A status answer made earlier, given the id of this request.
+std::string with_id(const std::string& answer, const boost::json::value* id) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(answer, ec);
+  if (ec || !v.is_object()) return answer;
+  if (id) v.as_object()["id"] = *id;
+  else v.as_object().erase("id");
+  return boost::json::serialize(v);
 }
 
 // The request with "user" set to the person the ingress proxy named (requests that are not JSON
@@ -296,8 +380,8 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
         if (r < 0 || (r > 0 && lws_http_transaction_completed(wsi))) return -1;
         return 0;
       }
-      if (path == "/healthz")
-        return http_reply(wsi, s, HTTP_STATUS_OK, "application/json", impl->service->handle("{\"type\":\"domoguard/status\"}"));
+      if (path == "/healthz")  // from the worker's last status: answered even while a plan runs
+        return http_reply(wsi, s, HTTP_STATUS_OK, "application/json", with_id(impl->cached_status(), nullptr));
       return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, nullptr) ? -1 : lws_http_transaction_completed(wsi);
     }
     case LWS_CALLBACK_HTTP_WRITEABLE: {
@@ -319,7 +403,8 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
       if (!through_ingress(wsi, *impl) && !origin_allowed(header(wsi, WSI_TOKEN_ORIGIN), impl->hosts)) return 1;
       break;
     case LWS_CALLBACK_ESTABLISHED: {
-      s->outbox = new std::deque<std::string>();
+      s->conn = new std::shared_ptr<Conn>(std::make_shared<Conn>());
+      (*s->conn)->wsi = wsi;
       s->partial = new std::string();
       // Behind ingress the Supervisor names the signed-in person: that, not what the page says, goes
       // into the journal and the notice acknowledgements.
@@ -330,38 +415,116 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
       break;
     }
     case LWS_CALLBACK_RECEIVE: {
-      if (!s->partial || !s->outbox) return -1;
-      if (s->partial->size() + len > api::max_request_bytes) return -1;  // refuse oversized requests
+      if (!s->partial || !s->conn) return -1;
+      if (s->partial->size() + len > api::max_request_bytes) {
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, reinterpret_cast<unsigned char*>(const_cast<char*>("request too large")), 17);
+        return -1;
+      }
       s->partial->append(static_cast<const char*>(in), len);
       if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi)) break;
       std::string request = std::move(*s->partial);
       s->partial->clear();
-      if (s->outbox->size() > 64 || s->queued > kMaxQueuedBytes) return -1;  // a client that does not read its answers
+      Conn& c = **s->conn;
+      size_t pending = 0, queued = 0;
+      {
+        std::lock_guard lock(c.m);
+        pending = c.pending;
+        queued = c.queued;
+      }
+      if (pending >= kHardPending || queued > kMaxQueuedBytes) {
+        static const char why[] = "too many unread answers";
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, reinterpret_cast<unsigned char*>(const_cast<char*>(why)), sizeof why - 1);
+        return -1;
+      }
+      boost::system::error_code ec;
+      boost::json::parse_options po;
+      po.max_depth = 16;
+      auto v = boost::json::parse(request, ec, {}, po);
+      const auto* obj = !ec && v.is_object() ? &v.as_object() : nullptr;
+      const auto* type = obj ? obj->if_contains("type") : nullptr;
+      const bool status = type && type->is_string() && type->as_string() == "domoguard/status";
+      bool queue_busy = impl->busy.load();
+      {
+        std::lock_guard lock(impl->jobs_m);
+        queue_busy = queue_busy || !impl->jobs.empty();
+      }
+      if (status && queue_busy) {
+        std::string answer = with_id(impl->cached_status(), obj->if_contains("id"));
+        std::lock_guard lock(c.m);
+        c.queued += answer.size();
+        c.outbox.push_back(std::move(answer));
+        ++c.pending;
+        lws_callback_on_writable(wsi);
+        break;
+      }
       if (s->user) request = with_user(request, *s->user);
-      s->outbox->push_back(impl->service->handle(request));
-      s->queued += s->outbox->back().size();
-      lws_callback_on_writable(wsi);
+      {
+        std::lock_guard lock(c.m);
+        ++c.pending;
+        pending = c.pending;
+      }
+      {
+        std::lock_guard lock(impl->jobs_m);
+        impl->jobs.push_back({*s->conn, std::move(request)});
+      }
+      impl->jobs_cv.notify_one();
+      if (pending >= kSoftPending && !c.rx_paused) {
+        c.rx_paused = true;
+        lws_rx_flow_control(wsi, 0);
+      }
+      break;
+    }
+    case LWS_CALLBACK_EVENT_WAIT_CANCELLED: {
+      if (!impl) break;
+      std::deque<std::shared_ptr<Conn>> wake;
+      {
+        std::lock_guard lock(impl->jobs_m);
+        wake.swap(impl->wake);
+      }
+      for (auto& c : wake) {
+        std::lock_guard lock(c->m);
+        if (c->wsi) lws_callback_on_writable(c->wsi);
+      }
       break;
     }
     case LWS_CALLBACK_SERVER_WRITEABLE: {
-      if (!s->outbox || s->outbox->empty()) break;
-      std::string msg = std::move(s->outbox->front());
-      s->outbox->pop_front();
-      s->queued -= std::min(s->queued, msg.size());
+      if (!s->conn) break;
+      Conn& c = **s->conn;
+      std::string msg;
+      bool more = false;
+      size_t pending = 0;
+      {
+        std::lock_guard lock(c.m);
+        if (c.outbox.empty()) break;
+        msg = std::move(c.outbox.front());
+        c.outbox.pop_front();
+        c.queued -= std::min(c.queued, msg.size());
+        c.pending -= std::min<size_t>(c.pending, 1);
+        more = !c.outbox.empty();
+        pending = c.pending;
+      }
       std::vector<unsigned char> buf(LWS_PRE + msg.size());
       std::memcpy(buf.data() + LWS_PRE, msg.data(), msg.size());
       if (lws_write(wsi, buf.data() + LWS_PRE, msg.size(), LWS_WRITE_TEXT) < static_cast<int>(msg.size())) return -1;
-      if (!s->outbox->empty()) lws_callback_on_writable(wsi);
+      if (more) lws_callback_on_writable(wsi);
+      if (c.rx_paused && pending < kSoftPending / 2) {
+        c.rx_paused = false;
+        lws_rx_flow_control(wsi, 1);
+      }
       // A large answer (a whole audit) leaves megabytes of freed heap behind: give them back, so the
       // daemon's resident memory stays that of the home it holds.
       if (msg.size() > 256 * 1024) ::malloc_trim(0);
       break;
     }
     case LWS_CALLBACK_CLOSED:
-      delete s->outbox;
+      if (s->conn) {
+        std::lock_guard lock((*s->conn)->m);
+        (*s->conn)->wsi = nullptr;
+      }
+      delete s->conn;
       delete s->partial;
       delete s->user;
-      s->outbox = nullptr;
+      s->conn = nullptr;
       s->partial = nullptr;
       s->user = nullptr;
       break;
@@ -405,7 +568,9 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& opts, api::Se
   lws_vhost* vh = lws_get_vhost_by_name(impl->ctx, "default");
   server->port_ = vh ? lws_get_vhost_listen_port(vh) : opts.port;
   impl->hosts = host_policy(opts.host, server->port_, opts.allowed_hosts);
+  impl->refresh_status();
   Impl* raw = impl.get();
+  impl->worker = std::thread([raw] { raw->run_worker(); });
   impl->thread = std::thread([raw] {
     while (!raw->stop.load()) lws_service(raw->ctx, 0);
   });
@@ -416,6 +581,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& opts, api::Se
 void Server::stop() {
   if (!impl_ || !impl_->ctx) return;
   impl_->stop = true;
+  impl_->jobs_cv.notify_all();
+  if (impl_->worker.joinable()) impl_->worker.join();  // after the request it is running, if any
   lws_cancel_service(impl_->ctx);
   if (impl_->thread.joinable()) impl_->thread.join();
   lws_context_destroy(impl_->ctx);

@@ -11,10 +11,12 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "api/service.hpp"
 #include "app/source.hpp"
 #include "net/ws_client.hpp"
+#include "policy/model_port.hpp"
 #include "server.hpp"
 #include "watcher.hpp"
 
@@ -390,6 +392,8 @@ std::unique_ptr<RawWs> raw_ws(int port, const std::vector<std::string>& headers)
   return ws;
 }
 
+json::object raw_ask_read(RawWs& ws);
+
 json::object raw_ask(RawWs& ws, const std::string& text) {
   std::string frame{static_cast<char>(0x81), static_cast<char>(0xFE)};
   frame += static_cast<char>((text.size() >> 8) & 0xFF);
@@ -398,6 +402,11 @@ json::object raw_ask(RawWs& ws, const std::string& text) {
   frame.append(reinterpret_cast<const char*>(mask), 4);
   for (size_t i = 0; i < text.size(); ++i) frame += static_cast<char>(text[i] ^ mask[i % 4]);
   REQUIRE(::send(ws.fd, frame.data(), frame.size(), 0) == static_cast<ssize_t>(frame.size()));
+  return raw_ask_read(ws);
+}
+
+// Reads one text frame from the server (unmasked, as servers send).
+json::object raw_ask_read(RawWs& ws) {
   auto read_n = [&](size_t n) {
     std::string out;
     char buf[4096];
@@ -505,4 +514,83 @@ TEST_CASE("a web page elsewhere cannot drive the API; the ingress proxy names wh
     (*server)->stop();
   }
   for (const auto* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+}
+
+namespace {
+// Sends one masked text frame (as a browser does).
+void raw_send(RawWs& ws, const std::string& text) {
+  std::string frame{static_cast<char>(0x81), static_cast<char>(0xFE)};
+  frame += static_cast<char>((text.size() >> 8) & 0xFF);
+  frame += static_cast<char>(text.size() & 0xFF);
+  const unsigned char mask[4] = {9, 8, 7, 6};
+  frame.append(reinterpret_cast<const char*>(mask), 4);
+  for (size_t i = 0; i < text.size(); ++i) frame += static_cast<char>(text[i] ^ mask[i % 4]);
+  REQUIRE(::send(ws.fd, frame.data(), frame.size(), 0) == static_cast<ssize_t>(frame.size()));
+}
+
+// A hub that takes its time, as a live one does (up to 30 s a step).
+struct SlowPort : policy::HubPort {
+  explicit SlowPort(model::Home& h) : inner(h) {}
+  Result<std::string> read(const policy::PlanAction& a) override { return inner.read(a); }
+  Result<bool> write(const policy::PlanAction& a, const std::string& v) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    return inner.write(a, v);
+  }
+  policy::ModelPort inner;
+};
+}  // namespace
+
+TEST_CASE("pipelined requests are all answered, none dropped", "[daemon][api][security]") {
+  auto service = demo_service();
+  auto server = daemon::Server::start({"127.0.0.1", 0, {}, ""}, *service);
+  REQUIRE(server);
+  auto ws = raw_ws((*server)->port(), {});
+  REQUIRE(ws->status.find(" 101 ") != std::string::npos);
+  constexpr int n = 300;
+  std::string all;
+  for (int i = 1; i <= n; ++i) raw_send(*ws, R"({"id":)" + std::to_string(i) + R"(,"type":"domoguard/status"})");
+  std::set<int64_t> ids;
+  for (int i = 1; i <= n; ++i) {
+    auto answer = raw_ask_read(*ws);
+    CHECK(answer.at("success").as_bool());
+    ids.insert(answer.at("id").as_int64());
+  }
+  CHECK(ids.size() == n);
+  (*server)->stop();
+}
+
+TEST_CASE("the API keeps answering while a plan is applied", "[daemon][api][policy]") {
+  api::ServiceOptions o{"", "en", [](model::Home& h) -> Result<std::unique_ptr<policy::HubPort>> {
+                          return std::unique_ptr<policy::HubPort>(new SlowPort(h));
+                        }, false};
+  auto s = api::Service::create(o);
+  REQUIRE(s);
+  auto home = app::load_demo();
+  REQUIRE(home);
+  REQUIRE((*s)->set_home(std::move(*home), "demo"));
+  auto server = daemon::Server::start({"127.0.0.1", 0, {}, ""}, **s);
+  REQUIRE(server);
+  const int port = (*server)->port();
+  auto planner = raw_ws(port, {});
+  auto watcher = raw_ws(port, {});
+  REQUIRE(planner->status.find(" 101 ") != std::string::npos);
+  REQUIRE(watcher->status.find(" 101 ") != std::string::npos);
+  const auto t0 = std::chrono::steady_clock::now();
+  raw_send(*planner, R"({"id":1,"type":"domoguard/apply","selector":["--level","recommended"]})");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Meanwhile: status over another socket, /healthz over HTTP.
+  auto status = raw_ask(*watcher, R"({"id":2,"type":"domoguard/status"})");
+  CHECK(status.at("success").as_bool());
+  CHECK(status.at("id").as_int64() == 2);
+  CHECK(http_get(port, "/healthz").find("\"success\":true") != std::string::npos);
+  const auto answered_in = std::chrono::steady_clock::now() - t0;
+  auto applied = raw_ask_read(*planner);
+  const auto plan_took = std::chrono::steady_clock::now() - t0;
+  CHECK(applied.at("id").as_int64() == 1);
+  CHECK(applied.at("success").as_bool());
+  CHECK(answered_in < plan_took);  // status came back before the plan finished
+  std::printf("status and /healthz answered after %lld ms while the plan took %lld ms\n",
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(answered_in).count()),
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(plan_took).count()));
+  (*server)->stop();
 }
