@@ -11,7 +11,7 @@ shift
 source "$(dirname "$0")/common.sh"
 [ $# -gt 0 ] && TARGETS=("$@")
 WORK="$BUILD/campaign"
-fuzz_build
+[ "${FUZZ_SKIP_BUILD:-}" = 1 ] || fuzz_build  # FUZZ_SKIP_BUILD=1: use the targets already built
 mkdir -p "$WORK"
 fuzz_seeds "$WORK/seeds"
 
@@ -31,8 +31,9 @@ for ((r = 1; r <= rounds; r++)); do
     (cd "$WORK/$t" && "$BUILD/bin/fuzz_$t" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
        -max_total_time="$slice" -max_len=65536 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
        -artifact_prefix="$WORK/$t/crashes/" "$WORK/$t/new" "$corpus" "$WORK/seeds/$t" 2>"$WORK/$t/round-$r.log") || true
-    n=$(grep -Eo "stat::number_of_executed_units: *[0-9]+" "$WORK/$t/round-$r.log" | awk '{s += $2} END {print s + 0}')
-    [ "$n" -eq 0 ] && n=$(grep -Eo "#[0-9]+" "$WORK/$t/round-$r.log" | tail -1 | tr -d '#' || echo 0)
+    # Executions: the last "#N:" progress line of fork mode, else libFuzzer's final statistics.
+    n=$( (grep -Eo "^#[0-9]+" "$WORK/$t/round-$r.log" || true) | tail -1 | tr -d '#')
+    [ -n "$n" ] || n=$( (grep -Eo "stat::number_of_executed_units: *[0-9]+" "$WORK/$t/round-$r.log" || true) | awk '{s += $2} END {print s + 0}')
     execs[$t]=$(( ${execs[$t]} + ${n:-0} ))
     echo "   $n executions ($(( ${n:-0} / slice ))/s)"
     # Keep only inputs that add coverage.

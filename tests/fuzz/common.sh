@@ -3,6 +3,7 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD="${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
 TARGETS=(storage replies tar api profile)
+ALL_TARGETS=("${TARGETS[@]}")
 
 fuzz_build() {
   CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja \
@@ -16,7 +17,7 @@ fuzz_build() {
 # followed by a real file), plus the committed corpus and regression inputs of each target.
 fuzz_seeds() {
   local work="$1" fix="$ROOT/tests/fixtures/ha" t i dir f
-  for t in "${TARGETS[@]}"; do mkdir -p "$work/$t"; done
+  for t in "${ALL_TARGETS[@]}"; do mkdir -p "$work/$t"; done
   local storage_keys=(core.device_registry core.entity_registry core.area_registry core.config_entries core.config
                       core.analytics core.uuid auth auth_module.totp homeassistant.exposed_entities cloud http)
   for i in "${!storage_keys[@]}"; do
@@ -53,7 +54,7 @@ fuzz_seeds() {
     printf '%s' "$f" > "$work/api/seed-$((i++))"
   done
   cp "$ROOT"/manifests/profiles/*.json "$work/profile/" 2>/dev/null || true
-  for t in "${TARGETS[@]}"; do
+  for t in "${ALL_TARGETS[@]}"; do
     for dir in "$ROOT/tests/fuzz/corpus/$t" "$ROOT/tests/fuzz/regressions/$t"; do
       [ -d "$dir" ] && cp "$dir"/* "$work/$t/" 2>/dev/null || true
     done
