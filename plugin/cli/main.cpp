@@ -393,7 +393,13 @@ Result<std::vector<int64_t>> recover_first(Target& t, store::Journal& journal, c
 Result<policy::Plan> load_plan_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return Error{ErrorCode::bad_input, "error.plan.file", "Cannot read the plan file", path, ""};
-  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  // Read no further than the limit, whatever the file is (/dev/zero, a pipe).
+  constexpr std::size_t kMaxPlanBytes = 16u << 20;
+  std::string text(kMaxPlanBytes + 1, '\0');
+  f.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(f.gcount()));
+  if (text.size() > kMaxPlanBytes)
+    return Error{ErrorCode::bad_input, "error.plan.file", "The plan file is larger than 16 MiB", path, ""};
   boost::system::error_code ec;
   auto v = boost::json::parse(text, ec);
   if (ec || !v.is_object() || !v.as_object().if_contains("actions") || !v.as_object().at("actions").is_array())

@@ -222,10 +222,10 @@ TEST_CASE("an empty --db is refused, with no throw-away database and no key in t
   CHECK(fs::is_empty(dir));
 }
 
-TEST_CASE("profile commands read at most their limit, whatever the file is", "[cli][profile][security]") {
+TEST_CASE("profile and plan files are read at most to their limit, whatever the file is", "[cli][profile][security]") {
   // /dev/zero never ends: the old reader grew to gigabytes; `timeout` turns a hang into a failure.
   for (const char* args : {"profile verify /dev/zero", "profile show /dev/zero", "profile trust add /dev/zero --name x",
-                           "profile sign /dev/zero --key /dev/null --out /dev/null"}) {
+                           "profile sign /dev/zero --key /dev/null --out /dev/null", "apply --demo --plan /dev/zero --yes"}) {
     const std::string cmd = "timeout 60 " + std::string(DG_BINARY_DIR) + "/bin/domoguard " + args + " --db " +
                             (scratch() / "z.db").string() + " 2>&1";
     std::string out;
