@@ -5,11 +5,13 @@
   left half-applied and HA holds exactly what it held before;
 - HA restarted while the daemon runs: after each restart the daemon's findings are the CLI's
   (none lost, none duplicated);
-- a bounded flood of MQTT state events (count and time bounded, loopback broker only): the daemon's
-  audit afterwards equals a fresh audit; its resident memory is printed.
+- a bounded flood of MQTT state events (count and time bounded, loopback broker only), with CLI
+  audits writing to the daemon's own database meanwhile (all must succeed): the daemon's audit
+  afterwards equals a fresh audit; its resident memory is printed.
 
 Short form by default (CI): DG_FAULTS=long for the long form (100 kills each, 20 restarts,
-1,000 events/s for 10 minutes). DG_FAULT_SEED fixes the random kill points.
+1,000 events/s for 10 minutes); DG_CLI_KILLS, DG_DAEMON_KILLS, DG_HA_RESTARTS, DG_FLOOD_RATE,
+DG_FLOOD_SECONDS and DG_CLI_AUDITS set one figure. DG_FAULT_SEED fixes the random kill points.
 """
 
 from __future__ import annotations
@@ -28,10 +30,18 @@ from conftest import PLUG, Cli, LiveHome, hf
 from test_apply_live import CAMERA_UID, LOCK_UID, exposed, hub_args, journal, plug, write_plan  # noqa: F401 (plug: fixture)
 
 LONG = os.environ.get("DG_FAULTS") == "long"
-CLI_KILLS = 100 if LONG else 4
-DAEMON_KILLS = 100 if LONG else 3
-HA_RESTARTS = 20 if LONG else 1
-FLOOD_RATE, FLOOD_SECONDS = (1000, 600) if LONG else (500, 6)
+
+
+def count(name: str, long: int, short: int) -> int:
+    """A figure of the long or the short form, or the environment's DG_<NAME> in between."""
+    return int(os.environ.get(f"DG_{name}", long if LONG else short))
+
+
+CLI_KILLS = count("CLI_KILLS", 100, 4)
+DAEMON_KILLS = count("DAEMON_KILLS", 100, 3)
+HA_RESTARTS = count("HA_RESTARTS", 20, 1)
+FLOOD_RATE, FLOOD_SECONDS = count("FLOOD_RATE", 1000, 500), count("FLOOD_SECONDS", 600, 6)
+CLI_AUDITS = count("CLI_AUDITS", 20, 6)
 RNG = random.Random(int(os.environ.get("DG_FAULT_SEED", "27403")))
 PLUG_TOPIC = "zigbee2mqtt/Kitchen plug"
 
@@ -162,6 +172,8 @@ def test_restarts_and_flood(cli: Cli, home: LiveHome, daemon_binary: Path, tmp_p
                                 "-t", PLUG_TOPIC, "-l"], stdin=subprocess.PIPE, text=True)
         hf.track("mosquitto_pub-flood", pub.pid, str(db))
         sent, peak = 0, rss_before
+        audits_started = False
+        audits: list[subprocess.Popen] = []
         t0 = time.monotonic()
         assert pub.stdin is not None
         while time.monotonic() - t0 < FLOOD_SECONDS and sent < FLOOD_RATE * FLOOD_SECONDS:
@@ -171,9 +183,19 @@ def test_restarts_and_flood(cli: Cli, home: LiveHome, daemon_binary: Path, tmp_p
             pub.stdin.flush()
             peak = max(peak, d.rss_kib())
             time.sleep(max(0.0, t0 + sent / FLOOD_RATE - time.monotonic()))
+            if not audits_started:
+                # CLI audits on the daemon's own database while it re-audits under the flood.
+                audits_started = True
+                audits = [subprocess.Popen([str(cli.binary), "audit", *hub_args(home, db), "--format", "json"],
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                          for _ in range(CLI_AUDITS)]
         pub.stdin.close()
         pub.wait(timeout=30)
         took = time.monotonic() - t0
+        audit_errors = [p.communicate(timeout=180)[1] for p in audits]
+        failed = [e for p, e in zip(audits, audit_errors) if p.returncode != 0]
+        print(f"[faults] {CLI_AUDITS} CLI audits on the daemon's database during the flood: {len(failed)} failed")
+        assert not failed, failed[0]
         time.sleep(3)  # the last events reach HA and the daemon
         ours = finding_keys(d.api("domoguard/audit"))
         fresh = finding_keys(cli.audit_json(*hub_args(home, tmp_path / "fresh.db")[:4]))
