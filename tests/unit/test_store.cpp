@@ -1,6 +1,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <thread>
 
 #include "home_builder.hpp"
 #include "store/eventlog.hpp"
@@ -220,4 +223,40 @@ TEST_CASE("twenty audits at once on one database all succeed (real processes)", 
   CHECK(raw.execAndGet("SELECT COUNT(*) FROM audits").getInt() == 20);
   CHECK(raw.execAndGet("SELECT COUNT(*) FROM event_log WHERE kind='audit'").getInt() == 20);
   CHECK(shell(bin + " log verify --db " + db + " >/dev/null 2>&1") == 0);
+}
+
+TEST_CASE("kill -9 at random points during audits leaves history and log in step", "[store][log][cli]") {
+  auto dir = temp_dir("killaudit");
+  fs::create_directories(dir);
+  const auto db = (dir / "h.db").string();
+  const std::string bin = std::string(DG_BINARY_DIR) + "/bin/domoguard";
+  REQUIRE(shell(bin + " audit --demo --format json --db " + db + " >/dev/null 2>&1") == 0);
+  int killed = 0;
+  constexpr int runs = 24;
+  for (int i = 0; i < runs; ++i) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      ::execl(bin.c_str(), "domoguard", "audit", "--demo", "--format", "json", "--db", db.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // Spread over a run (about 80 ms): loading, auditing, storing, anchoring.
+    std::this_thread::sleep_for(std::chrono::milliseconds(4 * i));
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      killed += WIFSIGNALED(status);
+    }
+  }
+  INFO(killed << " of " << runs << " killed before they finished");
+  WARN(killed << " of " << runs << " audits killed before they finished");
+  // Every audit stored has its log entry, the chain and its anchored end hold.
+  CHECK(shell(bin + " log verify --db " + db + " >/dev/null 2>&1") == 0);
+  SQLite::Database raw(db, SQLite::OPEN_READONLY);
+  CHECK(raw.execAndGet("SELECT COUNT(*) FROM audits").getInt() ==
+        raw.execAndGet("SELECT COUNT(*) FROM event_log WHERE kind='audit'").getInt());
+  CHECK(shell(bin + " audit --demo --format json --db " + db + " >/dev/null 2>&1") == 0);  // and the next run works
 }
