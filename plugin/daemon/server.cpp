@@ -262,7 +262,11 @@ struct Server::Impl {
         std::unique_lock lock(jobs_m);
         if (!jobs_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stop.load() || !jobs.empty(); })) {
           lock.unlock();
-          refresh_status();  // idle: the watcher may have audited meanwhile
+          // Idle: the watcher may have audited meanwhile. Busy while at it, since the watcher may
+          // hold the service (a plan for a new device): status is then answered from the cache.
+          busy = true;
+          refresh_status();
+          busy = false;
           continue;
         }
         if (stop.load()) return;
