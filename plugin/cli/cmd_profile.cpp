@@ -68,14 +68,19 @@ int fail_text(const std::string& key, const locale::Messages& msg, const locale:
   return code;
 }
 
+// Reads at most one byte past the limit, whatever the file is (/dev/zero, a pipe, a growing file):
+// the limit is checked before the content is held, not after.
 Result<std::string> read_file(const std::string& path) {
+  constexpr std::size_t kLimit = 1024 * 1024;
   std::ifstream f(path, std::ios::binary);
   if (!f) return Error{ErrorCode::bad_input, "error.profile.read", "Cannot read the file", path, "", {{"file", path}}};
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  if (ss.str().size() > 1024 * 1024)
+  std::string text(kLimit + 1, '\0');
+  f.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (f.bad()) return Error{ErrorCode::bad_input, "error.profile.read", "Cannot read the file", path, "", {{"file", path}}};
+  text.resize(static_cast<std::size_t>(f.gcount()));
+  if (text.size() > kLimit)
     return Error{ErrorCode::bad_input, "error.profile.too_big", "The file is larger than 1 MB", path, "", {{"file", path}}};
-  return ss.str();
+  return text;
 }
 
 // Writes beside the target and renames, so a failure never leaves half a file. `exclusive`: refuse

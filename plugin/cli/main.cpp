@@ -128,12 +128,10 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
     const auto db_path = args.value("--db").value_or(store::History::default_path());
     auto db = store::History::open(db_path);
     if (!db) return fail(db.error());
-    auto id = (*db)->record(app::home_key(*home, source_label), source_label, result);
-    if (!id) return fail(id.error());
-    auto d = (*db)->diff(*id);
-    if (!d) return fail(d.error());
-    if (auto logged = app::log_audit(db_path, *id, result, *d); !logged) return fail(logged.error());
-    if (args.flag("--since-last")) diff = std::move(*d);
+    // The audit and its event-log entries in one transaction.
+    auto logged = app::record_audit(**db, db_path, app::home_key(*home, source_label), source_label, result);
+    if (!logged) return fail(logged.error());
+    if (args.flag("--since-last")) diff = std::move(logged->diff);
   } else if (args.flag("--since-last")) {
     return fail("--since-last needs the audit history; drop --no-history");
   }
@@ -371,7 +369,13 @@ Result<std::vector<int64_t>> recover_first(Target& t, api::Changes& changes, con
 Result<policy::Plan> load_plan_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return Error{ErrorCode::bad_input, "error.plan.file", "Cannot read the plan file", path, ""};
-  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  // Read no further than the limit, whatever the file is (/dev/zero, a pipe).
+  constexpr std::size_t kMaxPlanBytes = 16u << 20;
+  std::string text(kMaxPlanBytes + 1, '\0');
+  f.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(f.gcount()));
+  if (text.size() > kMaxPlanBytes)
+    return Error{ErrorCode::bad_input, "error.plan.file", "The plan file is larger than 16 MiB", path, ""};
   boost::system::error_code ec;
   auto v = boost::json::parse(text, ec);
   if (ec || !v.is_object() || !v.as_object().if_contains("actions") || !v.as_object().at("actions").is_array())
@@ -554,10 +558,7 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
   return result_code(r->result);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::ios::sync_with_stdio(false);
+int run(int argc, char** argv) {
   std::string verb = argc > 1 ? argv[1] : "--help";
   // Verbs with their own files and options.
   if (verb == "profile") return cmd_profile(argc - 1, argv + 1);
@@ -587,4 +588,21 @@ int main(int argc, char** argv) {
     return 0;
   }
   return fail("unknown command \"" + report::terminal_safe(verb) + "\"; `domoguard --help` lists the commands");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  // An empty --db would be an anonymous throw-away database (and its key file in the working folder):
+  // history and the event log would vanish unseen.
+  for (int i = 1; i < argc; ++i)
+    if ((std::string(argv[i]) == "--db" && i + 1 < argc && argv[i + 1][0] == '\0') || std::string(argv[i]) == "--db=")
+      return fail(locale::Messages(env_lang()).text("error.store.no_path"));
+  const int rc = run(argc, argv);
+  // A damaged database found on the way was kept aside and replaced: say where it is.
+  for (const auto& s : store::take_set_aside())
+    std::cerr << "domoguard: "
+              << locale::Messages(env_lang()).text("log.database_set_aside", {{"file", s.path}, {"moved", s.moved}}) << "\n";
+  return rc;
 }

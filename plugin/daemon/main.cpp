@@ -73,6 +73,9 @@ const char* kHelp =
     "                             listen on 0.0.0.0:8099, accept only the ingress proxy (172.30.32.2) and loopback\n"
     "  --listen HOST:PORT         where to serve (default 127.0.0.1:8099; port 0 picks a free one)\n"
     "  --allow-peer ADDR          also accept connections from ADDR (repeatable)\n"
+    "  --allow-host NAME          also answer requests addressed to the host name NAME, e.g. a name this machine has\n"
+    "                             on the network or a reverse proxy's (repeatable); loopback names and addresses and\n"
+    "                             the --listen address are always served, any other Host is refused (DNS rebinding)\n"
     "  --panel-dir DIR            the panel's built files (default: ../share/domoguard/panel next to the program,\n"
     "                             or ui-panel/dist of the source tree it was built in)\n"
     "  --db PATH                  audit history (default ~/.local/state/domoguard/history.db; /data/... in the add-on)\n"
@@ -90,7 +93,7 @@ struct Options {
   std::string url, source, token_file, ca_file, panel_dir, db, lang = "en";
   std::string host = "127.0.0.1";
   int port = 8099;
-  std::vector<std::string> peers;
+  std::vector<std::string> peers, hosts;
 };
 
 std::optional<std::string> parse(int argc, char** argv, Options& o) {
@@ -107,7 +110,7 @@ std::optional<std::string> parse(int argc, char** argv, Options& o) {
     else if (a == "--no-privacy-default") o.privacy_default = false;
     else if (a == "--allow-insecure") o.allow_insecure = true;
     else if (a == "--url" || a == "--source" || a == "--token-file" || a == "--ca-file" || a == "--panel-dir" || a == "--db" ||
-             a == "--lang" || a == "--log-level" || a == "--listen" || a == "--allow-peer") {
+             a == "--lang" || a == "--log-level" || a == "--listen" || a == "--allow-peer" || a == "--allow-host") {
       v = need(i);
       if (!v) return "option " + a + " needs a value";
       if (a == "--url") o.url = *v;
@@ -115,7 +118,11 @@ std::optional<std::string> parse(int argc, char** argv, Options& o) {
       else if (a == "--token-file") o.token_file = *v;
       else if (a == "--ca-file") o.ca_file = *v;
       else if (a == "--panel-dir") o.panel_dir = *v;
-      else if (a == "--db") o.db = *v;
+      else if (a == "--db") {
+        // Empty would mean an anonymous throw-away database: the history would vanish unseen.
+        if (v->empty()) return "--db needs the path of a database file";
+        o.db = *v;
+      }
       else if (a == "--lang") o.lang = *v;
       else if (a == "--log-level") {
         if (*v == "debug") g_log_level = daemon::LogLevel::debug;
@@ -125,6 +132,10 @@ std::optional<std::string> parse(int argc, char** argv, Options& o) {
         else return "--log-level must be debug, info, warning or error";
       }
       else if (a == "--allow-peer") o.peers.push_back(*v);
+      else if (a == "--allow-host") {
+        if (daemon::host_name_of(*v).empty()) return "--allow-host needs a host name or address, e.g. domoguard.lan";
+        o.hosts.push_back(*v);
+      }
       else {
         auto colon = v->rfind(':');
         if (colon == std::string::npos) return "--listen needs HOST:PORT";
@@ -204,6 +215,9 @@ int main(int argc, char** argv) {
     std::cerr << "domoguardd: " << service.error().describe() << "\n";
     return 4;
   }
+  for (const auto& s : store::take_set_aside())
+    log_at(daemon::LogLevel::warning, "the database " + s.path + " was damaged: it is kept as " + s.moved +
+                                          " (nothing was deleted) and a new database was started");
   std::optional<hub::ha::LiveOptions> live;
   if (o.demo) {
     auto home = app::load_demo();
@@ -243,7 +257,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  daemon::ServerOptions so{o.host, o.port, o.peers, o.panel_dir};
+  daemon::ServerOptions so{o.host, o.port, o.peers, o.panel_dir, o.hosts, o.addon ? "172.30.32.2" : ""};
   auto server = daemon::Server::start(so, **service);
   if (!server) {
     std::cerr << "domoguardd: " << server.error().describe() << "\n";

@@ -1,14 +1,17 @@
 #include "server.hpp"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <libwebsockets.h>
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <malloc.h>
 #include <deque>
 #include <filesystem>
+#include <condition_variable>
 #include <mutex>
 
 #include "net/ws_client.hpp"
@@ -61,18 +64,32 @@ const char* mime_of(const std::string& path) {
   return "application/octet-stream";
 }
 
+// A WebSocket API client's answers: filled by the worker thread, written by the service thread.
+struct Conn {
+  std::mutex m;
+  lws* wsi = nullptr;               // nullptr once the connection closed (the worker then drops answers)
+  std::deque<std::string> outbox;   // answers not yet written
+  size_t queued = 0;                // bytes in outbox
+  size_t pending = 0;               // requests received and not yet written back (worker's and outbox)
+  bool rx_paused = false;           // reading stopped until answers drain (service thread only)
+};
+
 // Per-connection state for WebSocket API clients and dynamic HTTP answers. lws allocates it
 // zero-filled, so it holds only pointers, created and freed in the callbacks below.
 struct Session {
   std::string* partial;
-  std::deque<std::string>* outbox;
+  std::shared_ptr<Conn>* conn;
   std::string* http_body;
   const char* http_type;
   std::string* user;  // the person Home Assistant's ingress proxy says is signed in ("" = not behind ingress)
-  size_t queued;      // bytes of answers waiting in outbox
 };
 
-// The most an API client may leave unread before it is cut off (answers of a 2,000-device home are ~2 MB).
+// Pipelined requests: past kSoftPending the daemon stops reading the client's socket until it has
+// read its answers (every request is answered, none dropped); a client that still pushes past
+// kHardPending or leaves kMaxQueuedBytes unread is closed with a reason (1008), not silently.
+// Answers of a 2,000-device home are ~2 MB.
+constexpr size_t kSoftPending = 64;
+constexpr size_t kHardPending = 1024;
 constexpr size_t kMaxQueuedBytes = 32u << 20;
 
 std::string header(lws* wsi, lws_token_indexes token) {
@@ -94,19 +111,96 @@ std::string lower(std::string s) {
 
 }  // namespace
 
+namespace {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && s.size() <= 5 && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+bool loopback_name(const std::string& name) {
+  static constexpr std::string_view dot_localhost = ".localhost";  // RFC 6761: always loopback
+  return net::is_loopback(name) ||
+         (name.size() > dot_localhost.size() && name.compare(name.size() - dot_localhost.size(), std::string::npos, dot_localhost) == 0);
+}
+
+bool wildcard(const std::string& host) { return host.empty() || host == "0.0.0.0" || host == "::"; }
+
+}  // namespace
+
+std::string host_name_of(const std::string& authority) {
+  if (authority.empty() || authority.size() > 255) return {};
+  const std::string a = lower(authority);
+  std::string name;
+  if (a[0] == '[') {
+    const auto close = a.find(']');
+    if (close == std::string::npos) return {};
+    name = a.substr(1, close - 1);
+    const std::string rest = a.substr(close + 1);
+    if (!rest.empty() && (rest[0] != ':' || !all_digits(std::string_view(rest).substr(1)))) return {};
+  } else {
+    const auto colon = a.find(':');
+    name = a.substr(0, colon);
+    if (colon != std::string::npos && !all_digits(std::string_view(a).substr(colon + 1))) return {};  // a bare IPv6 too
+  }
+  if (!name.empty() && name.back() == '.') name.pop_back();
+  if (name.empty()) return {};
+  for (const char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == ':' || c == '_')) return {};
+  return name;
+}
+
+HostPolicy host_policy(const std::string& listen_host, int port, const std::vector<std::string>& extra) {
+  HostPolicy p;
+  p.port = port;
+  if (!wildcard(listen_host)) p.names.push_back(host_name_of(listen_host.find(':') != std::string::npos ? "[" + listen_host + "]" : listen_host));
+  for (const auto& e : extra)
+    if (auto n = host_name_of(e); !n.empty()) p.names.push_back(n);
+  if (wildcard(listen_host)) {
+    // Listening everywhere: the machine's own addresses are names it serves (an address is not a name
+    // a page can rebind).
+    ifaddrs* list = nullptr;
+    if (::getifaddrs(&list) == 0) {
+      for (auto* i = list; i; i = i->ifa_next) {
+        if (!i->ifa_addr) continue;
+        char buf[INET6_ADDRSTRLEN] = {0};
+        if (i->ifa_addr->sa_family == AF_INET)
+          inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr, buf, sizeof buf);
+        else if (i->ifa_addr->sa_family == AF_INET6)
+          inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr, buf, sizeof buf);
+        if (buf[0] && std::strchr(buf, '%') == nullptr) p.names.push_back(buf);
+      }
+      ::freeifaddrs(list);
+    }
+  }
+  return p;
+}
+
+bool host_allowed(const std::string& host, const HostPolicy& policy) {
+  const std::string name = host_name_of(host);
+  if (name.empty()) return false;
+  return loopback_name(name) || std::find(policy.names.begin(), policy.names.end(), name) != policy.names.end();
+}
+
 // A browser sends Origin with every WebSocket it opens, and WebSockets have no same-origin rule:
-// without this check any web page the household visits could drive the API on 127.0.0.1. Allowed:
-// no Origin (programs, not browsers), an Origin naming the host the request was sent to (the
-// daemon's own page), and requests through Home Assistant's ingress proxy (which authenticates the
-// person and adds X-Ingress-Path, a header no web page can set on a WebSocket).
-bool origin_allowed(const std::string& origin, const std::string& host, const std::string& ingress_path) {
-  if (origin.empty() || !valid_ingress_path(ingress_path).empty()) return true;
+// without this check any web page the household visits could drive the API on 127.0.0.1. The Origin
+// is compared with the names the daemon serves, never with the request's own Host (which a page that
+// rebinds its name to 127.0.0.1 controls).
+bool origin_allowed(const std::string& origin, const HostPolicy& policy) {
+  if (origin.empty()) return true;
   const std::string o = lower(origin);
-  size_t start = o.find("://");
-  if (start == std::string::npos) return false;
-  std::string origin_host = o.substr(start + 3);
-  if (auto slash = origin_host.find('/'); slash != std::string::npos) origin_host.resize(slash);
-  return !host.empty() && origin_host == lower(host);
+  int default_port = 0;
+  std::string rest;
+  if (o.rfind("http://", 0) == 0) default_port = 80, rest = o.substr(7);
+  else if (o.rfind("https://", 0) == 0) default_port = 443, rest = o.substr(8);
+  else return false;  // "null" (a sandboxed frame, a file) and other schemes
+  if (rest.find('/') != std::string::npos || rest.find('@') != std::string::npos) return false;
+  const std::string name = host_name_of(rest);
+  if (name.empty() || !host_allowed(rest, policy)) return false;
+  if (!loopback_name(name)) return true;  // a name the user added, perhaps behind a proxy on another port
+  int port = default_port;
+  const auto colon = rest.rfind(':');
+  if (colon != std::string::npos && (rest[0] != '[' || colon > rest.find(']'))) port = std::stoi(rest.substr(colon + 1));
+  return port == policy.port;
 }
 
 namespace {
@@ -126,17 +220,96 @@ std::string index_html(const std::string& base, bool has_panel) {
 
 }  // namespace
 
+// Requests run on one worker thread, in the order received: a plan applied to a live hub takes up
+// to 30 s a step, and the service thread must keep answering meanwhile (status, /healthz, files,
+// other clients). Status is answered at once from the last one the worker made whenever the worker
+// is busy.
 struct Server::Impl {
   ServerOptions opts;
+  HostPolicy hosts;
   api::Service* service = nullptr;
   lws_context* ctx = nullptr;
   std::thread thread;
   std::atomic<bool> stop{false};
+
+  struct Job {
+    std::shared_ptr<Conn> conn;
+    std::string request;
+  };
+  std::thread worker;
+  std::mutex jobs_m;
+  std::condition_variable jobs_cv;
+  std::deque<Job> jobs;
+  std::atomic<bool> busy{false};
+  std::deque<std::shared_ptr<Conn>> wake;  // connections with new answers (under jobs_m)
+
+  std::mutex status_m;
+  std::string status;  // the last status answer
+
+  std::string cached_status() {
+    std::lock_guard lock(status_m);
+    return status;
+  }
+  void refresh_status() {
+    auto answer = service->handle("{\"type\":\"domoguard/status\"}");
+    std::lock_guard lock(status_m);
+    status = std::move(answer);
+  }
+  void run_worker() {
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock lock(jobs_m);
+        if (!jobs_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stop.load() || !jobs.empty(); })) {
+          lock.unlock();
+          // Idle: the watcher may have audited meanwhile. Busy while at it, since the watcher may
+          // hold the service (a plan for a new device): status is then answered from the cache.
+          busy = true;
+          refresh_status();
+          busy = false;
+          continue;
+        }
+        if (stop.load()) return;
+        job = std::move(jobs.front());
+        jobs.pop_front();
+        busy = true;
+      }
+      std::string answer = service->handle(job.request);
+      refresh_status();
+      busy = false;
+      {
+        std::lock_guard lock(job.conn->m);
+        if (!job.conn->wsi) continue;
+        job.conn->queued += answer.size();
+        job.conn->outbox.push_back(std::move(answer));
+      }
+      {
+        std::lock_guard lock(jobs_m);
+        wake.push_back(job.conn);
+      }
+      lws_cancel_service(ctx);
+    }
+  }
 };
 
 namespace {
 
 Server::Impl* impl_of(lws* wsi) { return static_cast<Server::Impl*>(lws_context_user(lws_get_context(wsi))); }
+
+// A request the ingress proxy forwarded: add-on mode, from the proxy's address, with the path it adds.
+// Such a request carries the Host the person typed into the browser to reach Home Assistant.
+bool through_ingress(lws* wsi, const Server::Impl& impl) {
+  if (impl.opts.ingress_peer.empty() || valid_ingress_path(custom_header(wsi, "x-ingress-path:")).empty()) return false;
+  char peer[INET6_ADDRSTRLEN + 8] = {0};
+  lws_get_peer_simple(wsi, peer, sizeof peer);
+  std::string p = peer;
+  if (p.rfind("::ffff:", 0) == 0) p = p.substr(7);
+  return p == impl.opts.ingress_peer;
+}
+
+bool host_served(lws* wsi, const Server::Impl& impl) {
+  return through_ingress(wsi, impl) || host_allowed(header(wsi, WSI_TOKEN_HOST), impl.hosts);
+}
 
 int http_reply(lws* wsi, Session* s, int status, const char* type, std::string body) {
   unsigned char buf[LWS_PRE + 1024];
@@ -154,6 +327,16 @@ int http_reply(lws* wsi, Session* s, int status, const char* type, std::string b
   s->http_type = type;
   lws_callback_on_writable(wsi);
   return 0;
+}
+
+// A status answer made earlier, given the id of this request.
+std::string with_id(const std::string& answer, const boost::json::value* id) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(answer, ec);
+  if (ec || !v.is_object()) return answer;
+  if (id) v.as_object()["id"] = *id;
+  else v.as_object().erase("id");
+  return boost::json::serialize(v);
 }
 
 // The request with "user" set to the person the ingress proxy named (requests that are not JSON
@@ -183,6 +366,8 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
       return peer_allowed(host, impl->opts.allowed_peers) ? 0 : 1;  // non-zero hangs up at once
     }
     case LWS_CALLBACK_HTTP: {
+      if (!host_served(wsi, *impl))  // a name the daemon does not serve: a rebound name, or a mistake
+        return http_reply(wsi, s, HTTP_STATUS_FORBIDDEN, "text/plain", "This host name is not served here; see domoguardd --allow-host.\n");
       std::string path(static_cast<const char*>(in), strnlen(static_cast<const char*>(in), 1024));
       if (path == "/" || path == "/index.html") {
         std::string base;
@@ -199,8 +384,8 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
         if (r < 0 || (r > 0 && lws_http_transaction_completed(wsi))) return -1;
         return 0;
       }
-      if (path == "/healthz")
-        return http_reply(wsi, s, HTTP_STATUS_OK, "application/json", impl->service->handle("{\"type\":\"domoguard/status\"}"));
+      if (path == "/healthz")  // from the worker's last status: answered even while a plan runs
+        return http_reply(wsi, s, HTTP_STATUS_OK, "application/json", with_id(impl->cached_status(), nullptr));
       return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, nullptr) ? -1 : lws_http_transaction_completed(wsi);
     }
     case LWS_CALLBACK_HTTP_WRITEABLE: {
@@ -218,54 +403,132 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
       if (lws_http_transaction_completed(wsi)) return -1;
       break;
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-      if (!origin_allowed(header(wsi, WSI_TOKEN_ORIGIN), header(wsi, WSI_TOKEN_HOST),
-                          custom_header(wsi, "x-ingress-path:")))
-        return 1;  // refuses the upgrade
+      if (!host_served(wsi, *impl)) return 1;  // refuses the upgrade
+      if (!through_ingress(wsi, *impl) && !origin_allowed(header(wsi, WSI_TOKEN_ORIGIN), impl->hosts)) return 1;
       break;
     case LWS_CALLBACK_ESTABLISHED: {
-      s->outbox = new std::deque<std::string>();
+      s->conn = new std::shared_ptr<Conn>(std::make_shared<Conn>());
+      (*s->conn)->wsi = wsi;
       s->partial = new std::string();
       // Behind ingress the Supervisor names the signed-in person: that, not what the page says, goes
       // into the journal and the notice acknowledgements.
       std::string who = custom_header(wsi, "x-remote-user-display-name:");
       if (who.empty()) who = custom_header(wsi, "x-remote-user-name:");
-      if (!valid_ingress_path(custom_header(wsi, "x-ingress-path:")).empty() && !who.empty())
+      if (through_ingress(wsi, *impl) && !who.empty())
         s->user = new std::string(who.substr(0, 200));
       break;
     }
     case LWS_CALLBACK_RECEIVE: {
-      if (!s->partial || !s->outbox) return -1;
-      if (s->partial->size() + len > api::max_request_bytes) return -1;  // refuse oversized requests
+      if (!s->partial || !s->conn) return -1;
+      if (s->partial->size() + len > api::max_request_bytes) {
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, reinterpret_cast<unsigned char*>(const_cast<char*>("request too large")), 17);
+        return -1;
+      }
       s->partial->append(static_cast<const char*>(in), len);
       if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi)) break;
       std::string request = std::move(*s->partial);
       s->partial->clear();
-      if (s->outbox->size() > 64 || s->queued > kMaxQueuedBytes) return -1;  // a client that does not read its answers
+      Conn& c = **s->conn;
+      size_t pending = 0, queued = 0;
+      {
+        std::lock_guard lock(c.m);
+        pending = c.pending;
+        queued = c.queued;
+      }
+      if (pending >= kHardPending || queued > kMaxQueuedBytes) {
+        static const char why[] = "too many unread answers";
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, reinterpret_cast<unsigned char*>(const_cast<char*>(why)), sizeof why - 1);
+        return -1;
+      }
+      boost::system::error_code ec;
+      boost::json::parse_options po;
+      po.max_depth = 16;
+      auto v = boost::json::parse(request, ec, {}, po);
+      const auto* obj = !ec && v.is_object() ? &v.as_object() : nullptr;
+      const auto* type = obj ? obj->if_contains("type") : nullptr;
+      const bool status = type && type->is_string() && type->as_string() == "domoguard/status";
+      bool queue_busy = impl->busy.load();
+      {
+        std::lock_guard lock(impl->jobs_m);
+        queue_busy = queue_busy || !impl->jobs.empty();
+      }
+      if (status && queue_busy) {
+        std::string answer = with_id(impl->cached_status(), obj->if_contains("id"));
+        std::lock_guard lock(c.m);
+        c.queued += answer.size();
+        c.outbox.push_back(std::move(answer));
+        ++c.pending;
+        lws_callback_on_writable(wsi);
+        break;
+      }
       if (s->user) request = with_user(request, *s->user);
-      s->outbox->push_back(impl->service->handle(request));
-      s->queued += s->outbox->back().size();
-      lws_callback_on_writable(wsi);
+      {
+        std::lock_guard lock(c.m);
+        ++c.pending;
+        pending = c.pending;
+      }
+      {
+        std::lock_guard lock(impl->jobs_m);
+        impl->jobs.push_back({*s->conn, std::move(request)});
+      }
+      impl->jobs_cv.notify_one();
+      if (pending >= kSoftPending && !c.rx_paused) {
+        c.rx_paused = true;
+        lws_rx_flow_control(wsi, 0);
+      }
+      break;
+    }
+    case LWS_CALLBACK_EVENT_WAIT_CANCELLED: {
+      if (!impl) break;
+      std::deque<std::shared_ptr<Conn>> wake;
+      {
+        std::lock_guard lock(impl->jobs_m);
+        wake.swap(impl->wake);
+      }
+      for (auto& c : wake) {
+        std::lock_guard lock(c->m);
+        if (c->wsi) lws_callback_on_writable(c->wsi);
+      }
       break;
     }
     case LWS_CALLBACK_SERVER_WRITEABLE: {
-      if (!s->outbox || s->outbox->empty()) break;
-      std::string msg = std::move(s->outbox->front());
-      s->outbox->pop_front();
-      s->queued -= std::min(s->queued, msg.size());
+      if (!s->conn) break;
+      Conn& c = **s->conn;
+      std::string msg;
+      bool more = false;
+      size_t pending = 0;
+      {
+        std::lock_guard lock(c.m);
+        if (c.outbox.empty()) break;
+        msg = std::move(c.outbox.front());
+        c.outbox.pop_front();
+        c.queued -= std::min(c.queued, msg.size());
+        c.pending -= std::min<size_t>(c.pending, 1);
+        more = !c.outbox.empty();
+        pending = c.pending;
+      }
       std::vector<unsigned char> buf(LWS_PRE + msg.size());
       std::memcpy(buf.data() + LWS_PRE, msg.data(), msg.size());
       if (lws_write(wsi, buf.data() + LWS_PRE, msg.size(), LWS_WRITE_TEXT) < static_cast<int>(msg.size())) return -1;
-      if (!s->outbox->empty()) lws_callback_on_writable(wsi);
+      if (more) lws_callback_on_writable(wsi);
+      if (c.rx_paused && pending < kSoftPending / 2) {
+        c.rx_paused = false;
+        lws_rx_flow_control(wsi, 1);
+      }
       // A large answer (a whole audit) leaves megabytes of freed heap behind: give them back, so the
       // daemon's resident memory stays that of the home it holds.
       if (msg.size() > 256 * 1024) ::malloc_trim(0);
       break;
     }
     case LWS_CALLBACK_CLOSED:
-      delete s->outbox;
+      if (s->conn) {
+        std::lock_guard lock((*s->conn)->m);
+        (*s->conn)->wsi = nullptr;
+      }
+      delete s->conn;
       delete s->partial;
       delete s->user;
-      s->outbox = nullptr;
+      s->conn = nullptr;
       s->partial = nullptr;
       s->user = nullptr;
       break;
@@ -308,7 +571,10 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& opts, api::Se
   std::unique_ptr<Server> server(new Server());
   lws_vhost* vh = lws_get_vhost_by_name(impl->ctx, "default");
   server->port_ = vh ? lws_get_vhost_listen_port(vh) : opts.port;
+  impl->hosts = host_policy(opts.host, server->port_, opts.allowed_hosts);
+  impl->refresh_status();
   Impl* raw = impl.get();
+  impl->worker = std::thread([raw] { raw->run_worker(); });
   impl->thread = std::thread([raw] {
     while (!raw->stop.load()) lws_service(raw->ctx, 0);
   });
@@ -319,6 +585,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& opts, api::Se
 void Server::stop() {
   if (!impl_ || !impl_->ctx) return;
   impl_->stop = true;
+  impl_->jobs_cv.notify_all();
+  if (impl_->worker.joinable()) impl_->worker.join();  // after the request it is running, if any
   lws_cancel_service(impl_->ctx);
   if (impl_->thread.joinable()) impl_->thread.join();
   lws_context_destroy(impl_->ctx);

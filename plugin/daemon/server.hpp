@@ -18,7 +18,19 @@ struct ServerOptions {
   int port = 8099;                           // 0 = the kernel picks one (tests)
   std::vector<std::string> allowed_peers;    // empty = anyone who can reach the address
   std::string panel_dir;                     // ui-panel build output; "" = a plain status page
+  std::vector<std::string> allowed_hosts;    // Host names served besides loopback and the --listen address
+  std::string ingress_peer;                  // add-on mode: the ingress proxy's address ("" = no ingress)
 };
+
+// The Host names the daemon serves. A browser sends the name it resolved in Host and Origin; a page
+// that rebinds its own name to 127.0.0.1 can reach the daemon, but only under that name, so refusing
+// every name the daemon does not serve closes that door (DNS rebinding).
+struct HostPolicy {
+  int port = 0;                    // the port served: an Origin on a loopback name must name it
+  std::vector<std::string> names;  // besides loopback names and addresses: --listen, --allow-host, interfaces
+};
+// The policy for a server on listen_host:port; a wildcard listen address adds this machine's addresses.
+HostPolicy host_policy(const std::string& listen_host, int port, const std::vector<std::string>& extra);
 
 class Server {
  public:
@@ -39,9 +51,14 @@ class Server {
 bool peer_allowed(const std::string& peer, const std::vector<std::string>& allowed);
 // The X-Ingress-Path value when it has the form the ingress proxy sends, else "".
 std::string valid_ingress_path(const std::string& value);
-// Whether a WebSocket upgrade may proceed: no Origin (a program), an Origin naming the Host the request
-// went to (the daemon's own page), or a request through the ingress proxy (a valid X-Ingress-Path).
-bool origin_allowed(const std::string& origin, const std::string& host, const std::string& ingress_path);
+// The lower-case name of a Host header value or URL authority ("[::1]:8099" gives "::1"); "" when malformed.
+std::string host_name_of(const std::string& authority);
+// Whether a request with this Host header may be answered (loopback names and addresses, or a policy name).
+bool host_allowed(const std::string& host, const HostPolicy& policy);
+// Whether a WebSocket upgrade may proceed: no Origin (a program, not a browser), or an Origin whose
+// host is one the daemon serves (on a loopback name, with the port served). Requests through the
+// ingress proxy are checked by the caller, not here.
+bool origin_allowed(const std::string& origin, const HostPolicy& policy);
 // Resolves a request path under root, refusing anything that escapes it; "" when refused.
 std::string static_file(const std::string& root, const std::string& request_path);
 

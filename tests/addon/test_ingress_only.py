@@ -54,7 +54,8 @@ def request_from(source: str | None, port: int, host: str = "127.0.0.1") -> byte
             s.bind((source, 0))
         s.connect((host, port))
         try:
-            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: domoguard\r\nConnection: close\r\n\r\n")
+            # A Host the daemon serves (loopback, or this machine's address: it listens on 0.0.0.0).
+            s.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
         except (BrokenPipeError, ConnectionResetError):
             return b""
         data = b""
@@ -132,7 +133,11 @@ NETNS_CLIENT = textwrap.dedent(r"""
             data = b""
             try:
                 s.connect(("127.0.0.1", port))
-                s.sendall(b"GET /healthz HTTP/1.1\r\nHost: domoguard\r\nConnection: close\r\n\r\n")
+                # Loopback names itself; the proxy forwards the Host the person typed for Home
+                # Assistant, with its ingress path.
+                head = (f"Host: 127.0.0.1:{port}" if src == "127.0.0.1" else
+                        "Host: homeassistant.local:8123\r\nX-Ingress-Path: /api/hassio_ingress/t0ken")
+                s.sendall(f"GET /healthz HTTP/1.1\r\n{head}\r\nConnection: close\r\n\r\n".encode())
                 while chunk := s.recv(65536):
                     data += chunk
             except (ConnectionResetError, BrokenPipeError):

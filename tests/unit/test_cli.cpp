@@ -181,7 +181,8 @@ TEST_CASE("hostile device names stay inert in every output", "[cli][security]") 
 }
 
 TEST_CASE("audits and what they changed are in the tamper-evident log", "[cli][log]") {
-  fs::remove(scratch() / "h.db");
+  // A new database: its companions go too (a head file left behind would rightly call it a wiped log).
+  for (const char* ext : {"", "-wal", "-shm", ".eventlog.head", ".eventlog.key"}) fs::remove(scratch() / ("h.db" + std::string(ext)));
   REQUIRE(run("audit --demo --format json").code == 0);
   REQUIRE(run("audit --demo --format json").code == 0);
   auto verify = run("log verify");
@@ -200,4 +201,42 @@ TEST_CASE("audits and what they changed are in the tamper-evident log", "[cli][l
   CHECK(new_findings > 10);  // the first audit's findings are all new; the second adds none
   // The demo's user names never appear in the log in clear.
   CHECK(shown.out.find("Alex") == std::string::npos);
+}
+
+TEST_CASE("an empty --db is refused, with no throw-away database and no key in the working folder", "[cli][store]") {
+  const auto dir = scratch() / "empty-db";
+  fs::create_directories(dir);
+  for (const char* args : {"audit --demo --db ''", "log verify --db ''", "profile trust list --db ''", "audit --demo --db="}) {
+    const std::string cmd = "cd " + dir.string() + " && " + std::string(DG_BINARY_DIR) + "/bin/domoguard " + args + " 2>&1";
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    const int status = ::pclose(p);
+    INFO(args << ": " << out);
+    CHECK(WEXITSTATUS(status) == 2);
+    CHECK(out.find("--db") != std::string::npos);
+  }
+  CHECK(fs::is_empty(dir));
+}
+
+TEST_CASE("profile and plan files are read at most to their limit, whatever the file is", "[cli][profile][security]") {
+  // /dev/zero never ends: the old reader grew to gigabytes; `timeout` turns a hang into a failure.
+  for (const char* args : {"profile verify /dev/zero", "profile show /dev/zero", "profile trust add /dev/zero --name x",
+                           "profile sign /dev/zero --key /dev/null --out /dev/null", "apply --demo --plan /dev/zero --yes"}) {
+    const std::string cmd = "timeout 60 " + std::string(DG_BINARY_DIR) + "/bin/domoguard " + args + " --db " +
+                            (scratch() / "z.db").string() + " 2>&1";
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    const int status = ::pclose(p);
+    INFO(args << ": " << out);
+    CHECK(WEXITSTATUS(status) != 124);  // not killed by timeout
+    CHECK(WEXITSTATUS(status) != 0);
+  }
 }

@@ -4,16 +4,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "api/service.hpp"
 #include "app/source.hpp"
 #include "net/ws_client.hpp"
+#include "policy/model_port.hpp"
 #include "server.hpp"
 #include "watcher.hpp"
 
@@ -385,8 +388,9 @@ std::unique_ptr<RawWs> raw_ws(int port, const std::vector<std::string>& headers)
   REQUIRE(::connect(ws->fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
   timeval tv{5, 0};
   ::setsockopt(ws->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string req = "GET /api/websocket HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                    "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+  const bool own_host = std::any_of(headers.begin(), headers.end(), [](const std::string& h) { return h.rfind("Host:", 0) == 0; });
+  std::string req = "GET /api/websocket HTTP/1.1\r\n" + (own_host ? std::string() : "Host: 127.0.0.1:" + std::to_string(port) + "\r\n") +
+                    "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     "Sec-WebSocket-Version: 13\r\n";
   for (const auto& h : headers) req += h + "\r\n";
   req += "\r\n";
@@ -398,6 +402,8 @@ std::unique_ptr<RawWs> raw_ws(int port, const std::vector<std::string>& headers)
   return ws;
 }
 
+json::object raw_ask_read(RawWs& ws);
+
 json::object raw_ask(RawWs& ws, const std::string& text) {
   std::string frame{static_cast<char>(0x81), static_cast<char>(0xFE)};
   frame += static_cast<char>((text.size() >> 8) & 0xFF);
@@ -406,6 +412,11 @@ json::object raw_ask(RawWs& ws, const std::string& text) {
   frame.append(reinterpret_cast<const char*>(mask), 4);
   for (size_t i = 0; i < text.size(); ++i) frame += static_cast<char>(text[i] ^ mask[i % 4]);
   REQUIRE(::send(ws.fd, frame.data(), frame.size(), 0) == static_cast<ssize_t>(frame.size()));
+  return raw_ask_read(ws);
+}
+
+// Reads one text frame from the server (unmasked, as servers send).
+json::object raw_ask_read(RawWs& ws) {
   auto read_n = [&](size_t n) {
     std::string out;
     char buf[4096];
@@ -430,17 +441,55 @@ json::object raw_ask(RawWs& ws, const std::string& text) {
 }
 }  // namespace
 
-TEST_CASE("a web page elsewhere cannot drive the API; the ingress proxy names who acts", "[daemon][security]") {
-  CHECK(daemon::origin_allowed("", "127.0.0.1:8099", ""));
-  CHECK(daemon::origin_allowed("http://127.0.0.1:8099", "127.0.0.1:8099", ""));
-  CHECK(daemon::origin_allowed("http://LOCALHOST:8099", "localhost:8099", ""));
-  CHECK_FALSE(daemon::origin_allowed("https://evil.example", "127.0.0.1:8099", ""));
-  CHECK_FALSE(daemon::origin_allowed("http://127.0.0.1:8099.evil.example", "127.0.0.1:8099", ""));
-  CHECK_FALSE(daemon::origin_allowed("null", "127.0.0.1:8099", ""));
-  CHECK(daemon::origin_allowed("https://ha.example:8123", "ha.example:8123", "/api/hassio_ingress/abc"));
-  CHECK(daemon::origin_allowed("https://ha.example", "172.30.33.4:8099", "/api/hassio_ingress/abc"));
-  CHECK_FALSE(daemon::origin_allowed("https://evil.example", "127.0.0.1:8099", "/api/hassio_ingress/../x"));
+TEST_CASE("a page that rebinds its name to the daemon's address is refused (DNS rebinding)", "[daemon][security]") {
+  CHECK(daemon::host_name_of("[::1]:8099") == "::1");
+  CHECK(daemon::host_name_of("LocalHost.:8099") == "localhost");
+  CHECK(daemon::host_name_of("a:b") == "");
+  CHECK(daemon::host_name_of("evil.example/x") == "");
+  const auto hosts = daemon::host_policy("127.0.0.1", 8099, {"domoguard.lan"});
+  for (const char* ok : {"127.0.0.1:8099", "localhost:8099", "localhost", "[::1]:8099", "127.0.0.2", "app.localhost:8099",
+                         "domoguard.lan", "DomoGuard.LAN:443"})
+    CHECK(daemon::host_allowed(ok, hosts));
+  for (const char* bad : {"attacker.test:8099", "", "127.0.0.1.attacker.test", "localhost.attacker.test", "evil:8099"})
+    CHECK_FALSE(daemon::host_allowed(bad, hosts));
+  CHECK(daemon::origin_allowed("https://domoguard.lan", hosts));
+  CHECK(daemon::host_allowed("192.168.7.9:8099", daemon::host_policy("192.168.7.9", 8099, {})));
 
+  auto service = demo_service();
+  auto server = daemon::Server::start({"127.0.0.1", 0, {}, "", {"domoguard.lan"}}, *service);
+  REQUIRE(server);
+  const int port = (*server)->port();
+  const std::string p = std::to_string(port);
+  // The rebound page: its own name in both Host and Origin, as a browser sends them.
+  auto rebound = raw_ws(port, {"Host: attacker.test:" + p, "Origin: http://attacker.test:" + p});
+  CHECK(rebound->status.find(" 101 ") == std::string::npos);
+  auto no_origin = raw_ws(port, {"Host: attacker.test:" + p});
+  CHECK(no_origin->status.find(" 101 ") == std::string::npos);
+  // Plain HTTP under that name is refused too; the names served still work.
+  CHECK(http_get(port, "/healthz", "Host: attacker.test:" + p).find("\"success\"") == std::string::npos);
+  CHECK(http_get(port, "/", "Host: attacker.test:" + p).find("DomoGuard</title>") == std::string::npos);
+  CHECK(http_get(port, "/healthz").find("\"success\":true") != std::string::npos);
+  CHECK(http_get(port, "/healthz", "Host: domoguard.lan").find("\"success\":true") != std::string::npos);
+  // An ingress path from a peer that is not the ingress proxy (none configured here) opens nothing.
+  auto forged = raw_ws(port, {"Host: attacker.test:" + p, "Origin: http://attacker.test:" + p,
+                              "X-Ingress-Path: /api/hassio_ingress/tok3n"});
+  CHECK(forged->status.find(" 101 ") == std::string::npos);
+  auto own = raw_ws(port, {"Origin: http://localhost:" + p, "Host: localhost:" + p});
+  REQUIRE(own->status.find(" 101 ") != std::string::npos);
+  CHECK(raw_ask(*own, R"({"id":1,"type":"domoguard/status"})").at("success").as_bool());
+  (*server)->stop();
+}
+
+TEST_CASE("a web page elsewhere cannot drive the API; the ingress proxy names who acts", "[daemon][security]") {
+  const auto hosts = daemon::host_policy("127.0.0.1", 8099, {});
+  CHECK(daemon::origin_allowed("", hosts));
+  CHECK(daemon::origin_allowed("http://127.0.0.1:8099", hosts));
+  CHECK(daemon::origin_allowed("http://LOCALHOST:8099", hosts));
+  CHECK_FALSE(daemon::origin_allowed("http://localhost:3000", hosts));  // another local site
+  CHECK_FALSE(daemon::origin_allowed("https://evil.example", hosts));
+  CHECK_FALSE(daemon::origin_allowed("http://127.0.0.1:8099.evil.example", hosts));
+  CHECK_FALSE(daemon::origin_allowed("null", hosts));
+  CHECK_FALSE(daemon::origin_allowed("https://ha.example:8123", hosts));
   const fs::path db = fs::temp_directory_path() / ("dg-origin-" + std::to_string(::getpid()) + ".db");
   fs::remove(db);
   {
@@ -450,7 +499,8 @@ TEST_CASE("a web page elsewhere cannot drive the API; the ingress proxy names wh
     auto home = app::load_demo();
     REQUIRE(home);
     REQUIRE((*s)->set_home(std::move(*home), "demo"));
-    auto server = daemon::Server::start({"127.0.0.1", 0, {}, ""}, **s);
+    // Loopback stands in for the ingress proxy's address here.
+    auto server = daemon::Server::start({"127.0.0.1", 0, {}, "", {}, "127.0.0.1"}, **s);
     REQUIRE(server);
     const int port = (*server)->port();
 
@@ -474,4 +524,83 @@ TEST_CASE("a web page elsewhere cannot drive the API; the ingress proxy names wh
     (*server)->stop();
   }
   for (const auto* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+}
+
+namespace {
+// Sends one masked text frame (as a browser does).
+void raw_send(RawWs& ws, const std::string& text) {
+  std::string frame{static_cast<char>(0x81), static_cast<char>(0xFE)};
+  frame += static_cast<char>((text.size() >> 8) & 0xFF);
+  frame += static_cast<char>(text.size() & 0xFF);
+  const unsigned char mask[4] = {9, 8, 7, 6};
+  frame.append(reinterpret_cast<const char*>(mask), 4);
+  for (size_t i = 0; i < text.size(); ++i) frame += static_cast<char>(text[i] ^ mask[i % 4]);
+  REQUIRE(::send(ws.fd, frame.data(), frame.size(), 0) == static_cast<ssize_t>(frame.size()));
+}
+
+// A hub that takes its time, as a live one does (up to 30 s a step).
+struct SlowPort : policy::HubPort {
+  explicit SlowPort(model::Home& h) : inner(h) {}
+  Result<std::string> read(const policy::PlanAction& a) override { return inner.read(a); }
+  Result<bool> write(const policy::PlanAction& a, const std::string& v) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    return inner.write(a, v);
+  }
+  policy::ModelPort inner;
+};
+}  // namespace
+
+TEST_CASE("pipelined requests are all answered, none dropped", "[daemon][api][security]") {
+  auto service = demo_service();
+  auto server = daemon::Server::start({"127.0.0.1", 0, {}, ""}, *service);
+  REQUIRE(server);
+  auto ws = raw_ws((*server)->port(), {});
+  REQUIRE(ws->status.find(" 101 ") != std::string::npos);
+  constexpr int n = 300;
+  std::string all;
+  for (int i = 1; i <= n; ++i) raw_send(*ws, R"({"id":)" + std::to_string(i) + R"(,"type":"domoguard/status"})");
+  std::set<int64_t> ids;
+  for (int i = 1; i <= n; ++i) {
+    auto answer = raw_ask_read(*ws);
+    CHECK(answer.at("success").as_bool());
+    ids.insert(answer.at("id").as_int64());
+  }
+  CHECK(ids.size() == n);
+  (*server)->stop();
+}
+
+TEST_CASE("the API keeps answering while a plan is applied", "[daemon][api][policy]") {
+  api::ServiceOptions o{"", "en", [](model::Home& h) -> Result<std::unique_ptr<policy::HubPort>> {
+                          return std::unique_ptr<policy::HubPort>(new SlowPort(h));
+                        }, false};
+  auto s = api::Service::create(o);
+  REQUIRE(s);
+  auto home = app::load_demo();
+  REQUIRE(home);
+  REQUIRE((*s)->set_home(std::move(*home), "demo"));
+  auto server = daemon::Server::start({"127.0.0.1", 0, {}, ""}, **s);
+  REQUIRE(server);
+  const int port = (*server)->port();
+  auto planner = raw_ws(port, {});
+  auto watcher = raw_ws(port, {});
+  REQUIRE(planner->status.find(" 101 ") != std::string::npos);
+  REQUIRE(watcher->status.find(" 101 ") != std::string::npos);
+  const auto t0 = std::chrono::steady_clock::now();
+  raw_send(*planner, R"({"id":1,"type":"domoguard/apply","selector":["--level","recommended"]})");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Meanwhile: status over another socket, /healthz over HTTP.
+  auto status = raw_ask(*watcher, R"({"id":2,"type":"domoguard/status"})");
+  CHECK(status.at("success").as_bool());
+  CHECK(status.at("id").as_int64() == 2);
+  CHECK(http_get(port, "/healthz").find("\"success\":true") != std::string::npos);
+  const auto answered_in = std::chrono::steady_clock::now() - t0;
+  auto applied = raw_ask_read(*planner);
+  const auto plan_took = std::chrono::steady_clock::now() - t0;
+  CHECK(applied.at("id").as_int64() == 1);
+  CHECK(applied.at("success").as_bool());
+  CHECK(answered_in < plan_took);  // status came back before the plan finished
+  std::printf("status and /healthz answered after %lld ms while the plan took %lld ms\n",
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(answered_in).count()),
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(plan_took).count()));
+  (*server)->stop();
 }

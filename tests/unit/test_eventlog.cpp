@@ -10,6 +10,7 @@
 
 #include "store/eventlog.hpp"
 #include "crypto/sigcrypto.hpp"
+#include "store/history.hpp"
 // The `log` command, run in-process (the CLI binary dispatches to the same function).
 #include "../../plugin/cli/cmd_log.cpp"
 
@@ -223,4 +224,111 @@ TEST_CASE("log show pages entries as text and JSON", "[log]") {
   CHECK(run_log({"log", "verify", "--db", db}).code == 0);
   CHECK(run_log({"log", "show", "--db", db, "--limit", "x"}).code == 2);
   CHECK(run_log({"log", "--help"}).code == 0);
+}
+
+TEST_CASE("a cut tail or a wiped log is found through the head file kept outside the database", "[log][security]") {
+  auto dir = log_dir("head");
+  const auto db = five_entries(dir);
+  const auto head = store::EventLog::head_path(db);
+  REQUIRE(fs::exists(head));
+  struct stat st {};
+  REQUIRE(::stat(head.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto raw_exec = [&](const std::vector<std::string>& sql) {
+    SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+    for (const auto& s : sql) raw.exec(s);
+  };
+
+  SECTION("the last entries removed and the head in the database moved back") {
+    raw_exec({"DELETE FROM event_log WHERE seq>3",
+              "UPDATE event_log_head SET seq=3, mac=(SELECT mac FROM event_log WHERE seq=3)"});
+    auto rep = verify_db(db);
+    CHECK_FALSE(rep.intact);
+    CHECK(rep.breach == store::Breach::removed);
+    CHECK(rep.seq == 4);
+    CHECK(run_log({"log", "verify", "--db", db}).code == 6);
+  }
+  SECTION("both tables emptied") {
+    raw_exec({"DELETE FROM event_log", "DELETE FROM event_log_head", "DELETE FROM event_log_anchor"});
+    auto rep = verify_db(db);
+    CHECK_FALSE(rep.intact);
+    CHECK(rep.breach == store::Breach::removed);
+    CHECK(rep.message.find("emptied") != std::string::npos);
+  }
+  SECTION("emptied and the key file gone: said, and no new key made") {
+    raw_exec({"DELETE FROM event_log", "DELETE FROM event_log_head"});
+    fs::remove(store::EventLog::default_key_path(db));
+    auto log = store::EventLog::open(db);
+    REQUIRE_FALSE(log);
+    CHECK(log.error().key == "error.log.key_missing");
+    CHECK_FALSE(fs::exists(store::EventLog::default_key_path(db)));
+    auto cli = run_log({"log", "verify", "--db", db});
+    CHECK(cli.code != 0);
+    CHECK(cli.err.find("missing") != std::string::npos);
+  }
+  SECTION("the head file removed: reported, and the log is not extended past it") {
+    fs::remove(head);
+    auto rep = verify_db(db);
+    CHECK_FALSE(rep.intact);
+    auto log = store::EventLog::open(db);
+    REQUIRE(log);
+    auto r = (*log)->append({"audit", "", "x", "{}"});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().key == "error.log.head_missing");
+  }
+  SECTION("the head file rolled back to an earlier version") {
+    const std::string old = [&] {
+      std::ifstream f(head);
+      return std::string(std::istreambuf_iterator<char>(f), {});
+    }();
+    {
+      auto log = store::EventLog::open(db);
+      REQUIRE(log);
+      REQUIRE((*log)->append({"audit", "", "six", "{}"}));
+    }
+    CHECK(verify_db(db).intact);
+    std::ofstream(head, std::ios::trunc) << old;  // one append behind: as after a crash, still intact
+    CHECK(verify_db(db).intact);
+    std::string forged = old;
+    forged[forged.find(" 5 ") + 1] = '6';  // a head file edited without the key
+    std::ofstream(head, std::ios::trunc) << forged;
+    auto rep = verify_db(db);
+    CHECK_FALSE(rep.intact);
+    CHECK(rep.breach == store::Breach::altered);
+  }
+}
+
+TEST_CASE("an audit and its log entries are stored together or not at all", "[log][store]") {
+  auto dir = log_dir("together");
+  const std::string db = (dir / "h.db").string();
+  auto history = store::History::open(db);
+  REQUIRE(history);
+  auto log = store::EventLog::open(db);
+  REQUIRE(log);
+  audit::AuditResult result;
+  result.score = 80;
+  auto count = [&](const char* sql) {
+    SQLite::Database raw(db, SQLite::OPEN_READONLY);
+    return raw.execAndGet(sql).getInt();
+  };
+  // The log refuses the entries: the audit is not stored either.
+  auto refused = (*history)->record_logged("hub:x", "demo", result, **log, [](int64_t, const store::Diff&) {
+    return std::vector<store::NewEvent>{{"no_such_kind", "", "x", "{}"}};
+  });
+  REQUIRE_FALSE(refused);
+  CHECK(count("SELECT COUNT(*) FROM audits") == 0);
+  CHECK(count("SELECT COUNT(*) FROM event_log") == 0);
+  auto stored = (*history)->record_logged("hub:x", "demo", result, **log, [](int64_t id, const store::Diff&) {
+    return std::vector<store::NewEvent>{{"audit", "", "audit:" + std::to_string(id), "{}"}};
+  });
+  REQUIRE(stored);
+  CHECK(count("SELECT COUNT(*) FROM audits") == 1);
+  CHECK(count("SELECT COUNT(*) FROM event_log") == 1);
+  CHECK((*log)->verify()->intact);
+  // An audit stored without its entry (as an interrupted older version could leave) is noticed.
+  REQUIRE((*history)->record("hub:x", "demo", result));
+  auto rep = (*log)->verify();
+  REQUIRE(rep);
+  CHECK_FALSE(rep->intact);
+  CHECK(rep->message.find("no entry in the event log") != std::string::npos);
 }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "audit/engine.hpp"
@@ -507,4 +508,59 @@ TEST_CASE("live captures: the storage files and the WS replies of one hub agree"
   if (storage.has(Part::integrations) && ws.has(Part::integrations))
     CHECK(storage.integrations.size() == ws.integrations.size());
   for (const auto& d : ws.devices) CHECK(storage.device(d.id) != nullptr);
+}
+
+TEST_CASE("padded manifests, a decompression bomb and a whole-archive total are bounded before they are read", "[adapter][security]") {
+  const std::string padded = R"({"domain":"pad","version":"1.0"})" + std::string(2u << 20, ' ');
+  SECTION("thirty padded manifests in a backup: refused at the first, from its header") {
+    TempDir t;
+    fs::path stage = t.path / "stage";
+    fs::create_directories(stage / "inner");
+    fs::copy(fixtures + "/config-v3", stage / "inner" / "data", fs::copy_options::recursive);
+    for (int i = 0; i < 30; ++i) {
+      fs::create_directories(stage / "inner" / "data" / "custom_components" / ("pad" + std::to_string(i)));
+      std::ofstream(stage / "inner" / "data" / "custom_components" / ("pad" + std::to_string(i)) / "manifest.json") << padded;
+    }
+    { std::ofstream(stage / "backup.json") << R"({"slug":"abc","protected":false})"; }
+    std::string cmd = "cd '" + stage.string() + "' && tar czf homeassistant.tar.gz -C inner data && tar czf ../backup.tar.gz ./backup.json ./homeassistant.tar.gz";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    CHECK(fs::file_size(t.path / "backup.tar.gz") < 400u * 1024);  // a small file that would hold 60 MB of manifests
+    auto h = hub::ha::load((t.path / "backup.tar.gz").string());
+    REQUIRE_FALSE(h);
+    CHECK(h.error().key == "error.file.too_large");
+    CHECK(h.error().where.find("manifest.json") != std::string::npos);
+  }
+  SECTION("a padded manifest in a config folder (also what domoguardd --source reads)") {
+    TempDir t;
+    fs::copy(fixtures + "/config-v3", t.path / "config", fs::copy_options::recursive);
+    fs::create_directories(t.path / "config" / "custom_components" / "pad");
+    std::ofstream(t.path / "config" / "custom_components" / "pad" / "manifest.json") << padded;
+    auto h = hub::ha::load((t.path / "config").string());
+    REQUIRE_FALSE(h);
+    CHECK(h.error().key == "error.file.too_large");
+    CHECK(h.error().file.find("manifest.json") != std::string::npos);
+  }
+  SECTION("a gzip stream that inflates more than 200 times is stopped") {
+    TempDir t;
+    const auto gz = t.path / "zeros.gz";
+    REQUIRE(std::system(("head -c 300000000 /dev/zero | gzip -9 > '" + gz.string() + "'").c_str()) == 0);
+    std::string bytes = slurp(gz);
+    auto mem = archive::memory_source(bytes);
+    auto src = archive::gunzip_source(*mem, "zeros.gz", 64ull << 30);
+    std::string buf(1u << 20, '\0');
+    std::uint64_t out = 0;
+    std::optional<Error> err;
+    while (true) {
+      auto got = src->read(buf.data(), buf.size());
+      if (!got) {
+        err = got.error();
+        break;
+      }
+      if (*got == 0) break;
+      out += *got;
+    }
+    REQUIRE(err);
+    CHECK(err->message.find("expands more than") != std::string::npos);
+    CHECK(out < 300000000u);
+  }
 }

@@ -150,17 +150,16 @@ Result<AuditDelta> Service::record(audit::AuditResult result, const std::string&
   for (const auto& f : d.new_findings) since_new_.push_back(f.key());
   since_resolved_ = d.resolved_keys;
   if (history_) {
-    auto id = history_->record(app::home_key(*home_, source), source, result);
-    if (!id) return id.error();
-    d.audit_id = *id;
-    auto diff = history_->diff(*id);
-    if (!diff) return diff.error();
+    // The audit and its event-log entries in one transaction.
+    auto logged = app::record_audit(*history_, opts_.db_path, app::home_key(*home_, source), source, result);
+    if (!logged) return logged.error();
+    d.audit_id = logged->id;
+    const auto* diff = &logged->diff;
     // The stored history knows the audit before this one even across restarts: prefer it.
     previous = diff->has_previous ? std::optional<int>(diff->previous.score) : std::nullopt;
     since_new_ = diff->new_keys;
     since_resolved_.clear();
     for (const auto& r : diff->resolved) since_resolved_.push_back(r.key);
-    if (auto logged = app::log_audit(opts_.db_path, *id, result, *diff); !logged) return logged.error();
   }
   result_ = std::move(result);
   source_ = source;

@@ -19,10 +19,8 @@ Result<bool> append(store::EventLog& log, const std::string& kind, const std::st
 }
 }  // namespace
 
-Result<bool> log_audit(const std::string& db_path, int64_t audit_id, const audit::AuditResult& result,
-                       const store::Diff& diff) {
-  auto log = open_log(db_path);
-  if (!log) return log.error();
+namespace {
+std::vector<store::NewEvent> audit_events(int64_t audit_id, const audit::AuditResult& result, const store::Diff& diff) {
   std::vector<store::NewEvent> events;
   events.push_back({"audit", "", "audit:" + std::to_string(audit_id),
                     json::serialize(json::object{{"score", result.score},
@@ -38,9 +36,16 @@ Result<bool> log_audit(const std::string& db_path, int64_t audit_id, const audit
   for (const auto& f : diff.resolved)
     events.push_back({"finding_resolved", "", f.key,
                       json::serialize(json::object{{"audit", audit_id}, {"severity", f.severity}})});
-  auto r = (*log)->append_all(events);
-  if (!r) return r.error();
-  return true;
+  return events;
+}
+}  // namespace
+
+Result<store::History::Logged> record_audit(store::History& history, const std::string& db_path, const std::string& home_key,
+                                            const std::string& source, const audit::AuditResult& result) {
+  auto log = open_log(db_path);
+  if (!log) return log.error();
+  return history.record_logged(home_key, source, result, **log,
+                               [&](int64_t id, const store::Diff& diff) { return audit_events(id, result, diff); });
 }
 
 Result<bool> log_plan(const std::string& db_path, const policy::Plan& plan, const policy::ApplyResult& result, bool undo,

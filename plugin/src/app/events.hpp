@@ -11,9 +11,10 @@
 
 namespace domoguard::app {
 
-// The audit itself, and each finding that is new or resolved since the previous audit of the home.
-Result<bool> log_audit(const std::string& db_path, int64_t audit_id, const audit::AuditResult& result,
-                       const store::Diff& diff);
+// Stores an audit in the history with its event-log entries (the audit, and each finding new or
+// resolved since the previous audit of the home), in one transaction: a crash leaves all or none.
+Result<store::History::Logged> record_audit(store::History& history, const std::string& db_path, const std::string& home_key,
+                                            const std::string& source, const audit::AuditResult& result);
 // A plan applied, undone or failed (and, for child-safe, scenario and privacy-default plans, the
 // mode switch it stands for). person: who asked ("" = DomoGuard on its own).
 Result<bool> log_plan(const std::string& db_path, const policy::Plan& plan, const policy::ApplyResult& result, bool undo,

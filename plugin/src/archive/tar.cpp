@@ -76,6 +76,12 @@ class PrefixedSource : public ByteSource {
   ByteSource& rest_;
 };
 
+// Past the first 64 MiB, a gzip stream may give at most this many bytes per compressed byte read.
+// Real backups (JSON, SQLite, media) stay well below; a small file that inflates to gigabytes, or
+// a gzip inside a gzip doing it twice over, is stopped after seconds of CPU instead of minutes.
+constexpr std::uint64_t kRatioFreeBytes = 64u << 20;
+constexpr std::uint64_t kMaxRatio = 200;
+
 class GunzipSource : public ByteSource {
  public:
   GunzipSource(ByteSource& in, std::string what, std::uint64_t max_out)
@@ -96,6 +102,7 @@ class GunzipSource : public ByteSource {
       if (zs_.avail_in == 0) {
         auto got = in_.read(inbuf_, sizeof inbuf_);
         if (!got) return got.error();
+        in_total_ += *got;
         if (*got == 0) {
           if (started_) return tar_error(what_, "The compressed data ends early (truncated gzip stream)");
           done_ = true;
@@ -111,6 +118,7 @@ class GunzipSource : public ByteSource {
         if (zs_.avail_in == 0) {
           auto got = in_.read(inbuf_, sizeof inbuf_);
           if (!got) return got.error();
+          in_total_ += *got;
           if (*got == 0) {
             done_ = true;
             break;
@@ -123,6 +131,10 @@ class GunzipSource : public ByteSource {
         continue;
       }
       if (rc != Z_OK && rc != Z_BUF_ERROR) return tar_error(what_, "The gzip data is corrupt");
+      const std::uint64_t so_far = total_ + (want - zs_.avail_out);
+      if (so_far > kRatioFreeBytes && so_far / kMaxRatio > in_total_)
+        return tar_error(what_, "The compressed data expands more than " + std::to_string(kMaxRatio) +
+                                    " times (a decompression bomb)");
     }
     std::size_t produced = want - zs_.avail_out;
     total_ += produced;
@@ -139,6 +151,7 @@ class GunzipSource : public ByteSource {
   bool done_ = false;
   bool started_ = false;
   std::uint64_t total_ = 0;
+  std::uint64_t in_total_ = 0;  // compressed bytes read
   char inbuf_[65536];
 };
 

@@ -78,6 +78,7 @@ struct WsClient::Impl {
   enum class State { connecting, open, closed } state = State::connecting;
   Error error;                              // why it closed or failed
   std::deque<std::string> inbox, outbox;
+  std::string origin;  // host:port; lws sends "Origin: http://<origin>"
   std::string partial;
   bool want_close = false;
   std::string tls_problem;                  // the certificate check's verdict, in words
@@ -230,7 +231,10 @@ Result<std::unique_ptr<WsClient>> WsClient::connect(const Url& url, const WsOpti
   cc.port = url.port;
   cc.path = url.path.c_str();
   cc.host = url.host.c_str();
-  cc.origin = url.host.c_str();
+  // The origin with its port: a server that checks Origin against the names and port it serves
+  // (domoguardd does) sees this client as its own.
+  impl->origin = (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port);
+  cc.origin = impl->origin.c_str();
   cc.ssl_connection = url.tls ? LCCSCF_USE_SSL : 0;  // verification of chain and host name stays on
   cc.local_protocol_name = kProtocols[0].name;
   cc.pwsi = &impl->wsi;

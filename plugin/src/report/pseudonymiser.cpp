@@ -59,9 +59,9 @@ Result<std::string> Pseudonymiser::load_or_create_key(const std::string& path) {
   }
   if (!fs::is_regular_file(path, ec)) return bad("The pseudonym key is not a regular file");
   std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  std::string key = ss.str();
+  std::string key(4096, '\0');  // a key is tens of bytes: read no more than this, whatever the file holds
+  f.read(key.data(), static_cast<std::streamsize>(key.size()));
+  key.resize(static_cast<std::size_t>(f.gcount()));
   while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) key.pop_back();
   if (!f.good() && !f.eof()) return bad("Cannot read the pseudonym key");
   if (key.size() < 16) return bad("The pseudonym key is too short (at least 16 bytes)");

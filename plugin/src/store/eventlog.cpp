@@ -14,6 +14,10 @@
 #include <ctime>
 #include <filesystem>
 #include <optional>
+#include <cerrno>
+#include <cstdio>
+
+#include "store/history.hpp"
 
 #include "crypto/sigcrypto.hpp"
 
@@ -24,7 +28,8 @@ namespace fs = std::filesystem;
 struct EventLog::Impl {
   SQLite::Database db;
   std::string key;   // 32 raw bytes
-  explicit Impl(const std::string& path) : db(detail::open_private(path)) {}
+  std::string head_path;
+  explicit Impl(const std::string& path) : db(detail::open_private(path)), head_path(EventLog::head_path(path)) {}
 };
 
 namespace {
@@ -44,6 +49,10 @@ CREATE TABLE IF NOT EXISTS event_log_head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   seq INTEGER NOT NULL,
   mac TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS event_log_anchor (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  since TEXT NOT NULL
 );
 )sql";
 
@@ -127,15 +136,24 @@ Result<std::string> load_key(const std::string& path, bool may_create) {
                        "The event log's key file is missing, so the log cannot be verified or extended", path);
     auto bytes = crypto::random_bytes(kKeyBytes);
     if (!bytes) return bytes.error();
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    // Written whole under a private name, then linked into place: two processes starting on a new
+    // database at once never see a half-written key, and the one that loses the race reads the
+    // winner's key instead of failing.
+    const std::string tmp = path + ".new." + std::to_string(::getpid());
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return key_error("error.log.key_create", "Cannot create the event log's key file", path);
     const bool ok = ::write(fd, bytes->data(), bytes->size()) == static_cast<ssize_t>(bytes->size()) && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok) {
-      ::unlink(path.c_str());
+      ::unlink(tmp.c_str());
       return key_error("error.log.key_create", "Cannot write the event log's key file", path);
     }
-    return *bytes;
+    const int linked = ::link(tmp.c_str(), path.c_str());
+    const int link_errno = errno;
+    ::unlink(tmp.c_str());
+    if (linked == 0) return *bytes;
+    if (link_errno != EEXIST) return key_error("error.log.key_create", "Cannot create the event log's key file", path);
+    if (::stat(path.c_str(), &st) != 0) return key_error("error.log.key_bad", "Cannot read the event log's key file", path);
   }
   if (!S_ISREG(st.st_mode)) return key_error("error.log.key_bad", "The event log's key file is not a regular file", path);
   if (st.st_mode & (S_IRWXG | S_IRWXO))
@@ -151,6 +169,73 @@ Result<std::string> load_key(const std::string& path, bool may_create) {
   key.resize(kKeyBytes);
   return key;
 }
+
+
+// The head file: the number and MAC of the log's last entry, HMAC'd with the log's key, written
+// after each commit. A crash between the commit and this file leaves the file one append behind:
+// entries past it that chain on correctly were written with the key, so they are DomoGuard's own.
+struct Head {
+  int64_t seq = 0;
+  std::string mac = kGenesis;
+};
+
+constexpr const char* kHeadTag = "domoguard.eventlog.head.v1";
+
+std::string head_body(const Head& h) { return std::string(kHeadTag) + " " + std::to_string(h.seq) + " " + h.mac; }
+
+std::string head_mac(const std::string& key, const Head& h) {
+  auto m = crypto::hmac_sha256(key, head_body(h));
+  return m ? crypto::to_hex(*m) : std::string();
+}
+
+enum class HeadState { missing, bad, ok };
+
+// Reads at most 1 KiB: the file is one short line.
+HeadState read_head(const std::string& path, const std::string& key, Head& out) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return errno == ENOENT ? HeadState::missing : HeadState::bad;
+  std::string text(1024, '\0');
+  const ssize_t n = ::read(fd, text.data(), text.size());
+  ::close(fd);
+  if (n <= 0 || n >= static_cast<ssize_t>(text.size())) return HeadState::bad;
+  text.resize(static_cast<size_t>(n));
+  char tag[40] = {0}, mac[80] = {0}, hm[80] = {0};
+  long long seq = 0;
+  if (std::sscanf(text.c_str(), "%39s %lld %79s %79s", tag, &seq, mac, hm) != 4 || std::string(tag) != kHeadTag)
+    return HeadState::bad;
+  out = Head{seq, mac};
+  const std::string want = head_mac(key, out);
+  return !want.empty() && crypto::equal_ct(want, hm) ? HeadState::ok : HeadState::bad;
+}
+
+// Written beside and renamed over the old one, synced, so the file is always one whole version.
+bool write_head(const std::string& path, const std::string& key, const Head& h) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  const std::string text = head_body(h) + " " + head_mac(key, h) + "\n";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return false;
+  bool ok = ::fchmod(fd, 0600) == 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  ok = ok && ::rename(tmp.c_str(), path.c_str()) == 0;
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  const std::string dir = fs::path(path).has_parent_path() ? fs::path(path).parent_path().string() : ".";
+  if (const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
+    ::fsync(d);
+    ::close(d);
+  }
+  return true;
+}
+
+bool has_anchor(SQLite::Database& db) { return db.execAndGet("SELECT COUNT(*) FROM event_log_anchor").getInt() > 0; }
+
+// Thrown inside a write transaction to roll it back with an Error for the caller.
+struct LogRefusal {
+  Error error;
+};
 
 }  // namespace
 
@@ -172,25 +257,32 @@ EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 EventLog::~EventLog() = default;
 
 std::string EventLog::default_key_path(const std::string& db_path) { return db_path + ".eventlog.key"; }
+std::string EventLog::head_path(const std::string& db_path) { return db_path + ".eventlog.head"; }
 
 Result<std::unique_ptr<EventLog>> EventLog::open(const std::string& db_path, const std::string& key_path_in) {
   const std::string key_path = key_path_in.empty() ? default_key_path(db_path) : key_path_in;
   try {
     auto impl = std::make_unique<Impl>(db_path);  // private, WAL, synced (store/sqlite_file)
     auto& db = impl->db;
-    {
-      SQLite::Transaction tx(db);
-      db.exec(kSchema);
-      tx.commit();
-    }
+    detail::write_tx(db, [&] { db.exec(kSchema); });
+    // A new key only for a log that never had entries: not for an emptied one (its head file or
+    // anchor says it had), so a wiped log with its key gone is reported, not silently restarted.
     const bool empty = db.execAndGet("SELECT COUNT(*) FROM event_log").getInt64() == 0;
-    auto key = load_key(key_path, empty);
+    std::error_code ec;
+    const bool anchored = has_anchor(db) || fs::exists(impl->head_path, ec);
+    auto key = load_key(key_path, empty && !anchored);
     if (!key) return key.error();
     impl->key = std::move(*key);
-    return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
+    std::unique_ptr<EventLog> log(new EventLog(std::move(impl)));
+    // A damaged database this process kept aside: the new log's first words say so.
+    for (const auto& s : take_set_aside_for_log(db_path)) {
+      auto r = log->append({"database_set_aside", "", fs::path(s.moved).filename().string(), "{}"});
+      if (!r) return r.error();
+    }
+    return log;
   } catch (const std::exception& e) {
     auto err = db_error(e, "Cannot open the event log");
-    err.file = db_path;
+    if (err.file.empty()) err.file = db_path;
     return err;
   }
 }
@@ -202,7 +294,9 @@ std::string EventLog::pseudonym(const std::string& personal) const {
 
 Result<int64_t> EventLog::append(const NewEvent& ev) { return append_all({ev}); }
 
-Result<int64_t> EventLog::append_all(const std::vector<NewEvent>& events) {
+namespace {
+
+Result<std::vector<Row>> prepare(const std::vector<NewEvent>& events, const EventLog& log) {
   std::vector<Row> rows;
   rows.reserve(events.size());
   const auto at = now_utc();
@@ -218,55 +312,109 @@ Result<int64_t> EventLog::append_all(const std::vector<NewEvent>& events) {
                    "", "", {{"key", *k}}};
     Row r;
     r.at = at;
-    r.actor = ev.person.empty() ? kSystemActor : "person:" + pseudonym(ev.person);
+    r.actor = ev.person.empty() ? kSystemActor : "person:" + log.pseudonym(ev.person);
     r.kind = ev.kind;
     r.subject = ev.subject;
     r.details = boost::json::serialize(details);
     rows.push_back(std::move(r));
   }
-  if (rows.empty()) return count();
+  return rows;
+}
+
+// Chains rows onto the log inside the caller's write transaction (BEGIN IMMEDIATE: two writers
+// must not both chain onto the same previous entry). Throws SQLite errors and LogRefusal.
+int64_t append_rows(SQLite::Database& db, const std::string& key, const std::string& head_file, std::vector<Row>& rows) {
+  int64_t last = 0;
+  std::string prev = kGenesis;
+  {
+    SQLite::Statement q(db, "SELECT seq, mac FROM event_log ORDER BY seq DESC LIMIT 1");
+    if (q.executeStep()) {
+      last = q.getColumn(0).getInt64();
+      prev = q.getColumn(1).getString();
+    }
+  }
+  std::error_code ec;
+  if (!fs::exists(head_file, ec) && has_anchor(db))
+    throw LogRefusal{key_error("error.log.head_missing",
+                               "The event log's head file is missing, so the end of the log cannot be confirmed", head_file)};
+  SQLite::Statement ins(db,
+                        "INSERT INTO event_log(seq, at, actor, kind, subject, details, prev_mac, mac) "
+                        "VALUES (?,?,?,?,?,?,?,?)");
+  for (auto& r : rows) {
+    r.seq = ++last;
+    r.prev_mac = prev;
+    r.mac = mac_of(key, r, r.seq, r.prev_mac);
+    if (r.mac.empty()) throw LogRefusal{Error{ErrorCode::internal, "error.log.mac", "Cannot compute the entry's MAC", "", ""}};
+    ins.bind(1, r.seq);
+    ins.bind(2, r.at);
+    ins.bind(3, r.actor);
+    ins.bind(4, r.kind);
+    ins.bind(5, r.subject);
+    ins.bind(6, r.details);
+    ins.bind(7, r.prev_mac);
+    ins.bind(8, r.mac);
+    ins.exec();
+    ins.reset();
+    prev = r.mac;
+  }
+  SQLite::Statement head(db, "INSERT OR REPLACE INTO event_log_head(id, seq, mac) VALUES (1, ?, ?)");
+  head.bind(1, rows.back().seq);
+  head.bind(2, rows.back().mac);
+  head.exec();
+  return rows.back().seq;
+}
+
+}  // namespace
+
+Result<int64_t> EventLog::append_all(const std::vector<NewEvent>& events) {
+  auto rows = prepare(events, *this);
+  if (!rows) return rows.error();
+  if (rows->empty()) return count();
   try {
-    auto& db = impl_->db;
-    // IMMEDIATE: two writers must not both chain onto the same previous entry. One transaction
-    // (one sync to disk) for the whole batch: an audit of a large home logs many findings at once.
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int64_t last = 0;
-    std::string prev = kGenesis;
-    {
-      SQLite::Statement q(db, "SELECT seq, mac FROM event_log ORDER BY seq DESC LIMIT 1");
-      if (q.executeStep()) {
-        last = q.getColumn(0).getInt64();
-        prev = q.getColumn(1).getString();
-      }
-    }
-    SQLite::Statement ins(db,
-                          "INSERT INTO event_log(seq, at, actor, kind, subject, details, prev_mac, mac) "
-                          "VALUES (?,?,?,?,?,?,?,?)");
-    for (auto& r : rows) {
-      r.seq = ++last;
-      r.prev_mac = prev;
-      r.mac = mac_of(impl_->key, r, r.seq, r.prev_mac);
-      if (r.mac.empty()) return Error{ErrorCode::internal, "error.log.mac", "Cannot compute the entry's MAC", "", ""};
-      ins.bind(1, r.seq);
-      ins.bind(2, r.at);
-      ins.bind(3, r.actor);
-      ins.bind(4, r.kind);
-      ins.bind(5, r.subject);
-      ins.bind(6, r.details);
-      ins.bind(7, r.prev_mac);
-      ins.bind(8, r.mac);
-      ins.exec();
-      ins.reset();
-      prev = r.mac;
-    }
-    SQLite::Statement head(db, "INSERT OR REPLACE INTO event_log_head(id, seq, mac) VALUES (1, ?, ?)");
-    head.bind(1, rows.back().seq);
-    head.bind(2, rows.back().mac);
-    head.exec();
-    tx.commit();
-    return rows.back().seq;
+    // One transaction (one sync to disk) for the whole batch: an audit of a large home logs many
+    // findings at once.
+    detail::write_tx(impl_->db, [&] { last = append_rows(impl_->db, impl_->key, impl_->head_path, *rows); });
+    if (auto a = anchor(); !a) return a.error();
+    return last;
+  } catch (const LogRefusal& r) {
+    return r.error;
   } catch (const std::exception& e) {
     return db_error(e, "Cannot append to the event log");
+  }
+}
+
+Result<bool> EventLog::anchor() {
+  try {
+    auto& db = impl_->db;
+    Head last;
+    {
+      SQLite::Statement q(db, "SELECT seq, mac FROM event_log ORDER BY seq DESC LIMIT 1");
+      if (!q.executeStep()) return true;
+      last = Head{q.getColumn(0).getInt64(), q.getColumn(1).getString()};
+    }
+    // Another process may have anchored a later end meanwhile: the file only moves forward.
+    Head current;
+    if (read_head(impl_->head_path, impl_->key, current) == HeadState::ok && current.seq >= last.seq) return true;
+    if (!write_head(impl_->head_path, impl_->key, last))
+      return key_error("error.log.head_write", "Cannot write the event log's head file", impl_->head_path);
+    SQLite::Statement a(db, "INSERT OR IGNORE INTO event_log_anchor(id, since) VALUES (1, ?)");
+    a.bind(1, now_utc());
+    a.exec();
+    return true;
+  } catch (const std::exception& e) {
+    return db_error(e, "Cannot anchor the event log");
+  }
+}
+
+Result<int64_t> EventLog::append_all_on(SQLite::Database& db, const std::vector<NewEvent>& events) {
+  auto rows = prepare(events, *this);
+  if (!rows) return rows.error();
+  if (rows->empty()) return int64_t{0};
+  try {
+    return append_rows(db, impl_->key, impl_->head_path, *rows);
+  } catch (const LogRefusal& r) {
+    return r.error;
   }
 }
 
@@ -335,6 +483,38 @@ Result<VerifyReport> EventLog::verify() {
                       "entry " + std::to_string(expected) + " was removed and the later entries renumbered");
       return breach(Breach::altered, r.seq,
                     "entry " + std::to_string(r.seq) + " was altered: its content does not match its MAC");
+    }
+    // The end of the chain against the head file, kept outside the database: the chain must reach
+    // the anchored entry and pass through it (entries past it chain on with the key: the file lags
+    // one append behind after a crash).
+    Head anchor;
+    const auto state = read_head(impl_->head_path, key, anchor);
+    if (state == HeadState::bad)
+      return breach(Breach::altered, 0, "the log's head file " + impl_->head_path + " was altered or damaged");
+    if (state == HeadState::missing && has_anchor(db))
+      return breach(Breach::removed, prev_seq + 1,
+                    "the log's head file " + impl_->head_path + " is missing, so the end of the log cannot be confirmed");
+    if (state == HeadState::ok) {
+      if (prev_seq < anchor.seq)
+        return breach(Breach::removed, prev_seq + 1,
+                      rows.empty() ? "the log was emptied: it had " + std::to_string(anchor.seq) + " entries"
+                                   : "entries from " + std::to_string(prev_seq + 1) + " to " + std::to_string(anchor.seq) +
+                                         " were removed from the end of the log");
+      const std::string& at_anchor = anchor.seq == 0 ? kGenesis : rows[static_cast<size_t>(anchor.seq - 1)].mac;
+      if (!crypto::equal_ct(at_anchor, anchor.mac))
+        return breach(Breach::altered, anchor.seq,
+                      "entry " + std::to_string(anchor.seq) + " does not match the log's head file");
+    }
+    // Every audit in the history has its entry in the log (both are written in one transaction):
+    // an audit without one was stored behind the log's back, or its entry was taken out.
+    if (db.tableExists("audits")) {
+      SQLite::Statement q(db,
+                          "SELECT id FROM audits WHERE ('audit:' || id) NOT IN "
+                          "(SELECT subject FROM event_log WHERE kind='audit') ORDER BY id LIMIT 1");
+      if (q.executeStep())
+        return breach(Breach::removed, 0,
+                      "audit " + std::to_string(q.getColumn(0).getInt64()) +
+                          " in the history has no entry in the event log");
     }
     if (prev_seq < head_seq)
       return breach(Breach::removed, prev_seq + 1,

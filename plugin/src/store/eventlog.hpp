@@ -10,6 +10,13 @@
 // refused when group or others may read it. Losing the key makes the log unverifiable, so once
 // the log has entries a missing key is an error rather than a reason to make a new one.
 //
+// The log's end is anchored outside the database: after each append is committed,
+// <db>.eventlog.head (0600, replaced atomically) holds the last entry's number and MAC under an HMAC
+// of the same key. verify() compares the chain's end with it, so cutting the
+// last entries (and moving the in-database head back) or emptying the log is found; a head file that
+// is missing once the log has been anchored is an error, like a missing key. The limit: someone who
+// restores the database and the head file from one earlier moment together rolls both back.
+//
 // Entries hold no secrets and no personal data in clear: the person who acted is stored as a keyed
 // pseudonym, and details that carry evidence keys (MAC or IP addresses, serials, tokens, passwords)
 // are refused. Threat: a household member or intruder with file access who edits the history to
@@ -23,13 +30,17 @@
 
 #include "util/result.hpp"
 
+namespace SQLite {
+class Database;
+}
+
 namespace domoguard::store {
 
 inline constexpr const char* kEventKinds[] = {"audit",           "finding_new",         "finding_resolved",
                                               "plan_applied",    "plan_undone",         "plan_failed",
                                               "plan_recovered",
                                               "profile_applied", "mode_switched",       "notice_acknowledged",
-                                              "key_trusted",     "key_removed"};
+                                              "key_trusted",     "key_removed",         "database_set_aside"};
 bool is_event_kind(const std::string& kind);
 
 // The actor stored for changes DomoGuard makes on its own.
@@ -68,13 +79,21 @@ class EventLog {
   // error.log.key_permissions, error.log.key_bad, error.store.failed.
   static Result<std::unique_ptr<EventLog>> open(const std::string& db_path, const std::string& key_path = "");
   static std::string default_key_path(const std::string& db_path);
+  static std::string head_path(const std::string& db_path);
   ~EventLog();
 
   // Appends one entry in one transaction; returns its sequence number.
   Result<int64_t> append(const NewEvent& ev);
   // Appends several entries in one transaction (all or none); returns the last sequence number.
   Result<int64_t> append_all(const std::vector<NewEvent>& events);
-  // Walks the chain from the first entry and stops at the first problem.
+  // Appends inside a write transaction the caller holds on its own connection to the same database
+  // (the audit history: an audit and its entries are stored together or not at all). Throws what
+  // SQLite throws; an Error for refused events or a missing head file. Call anchor() after the commit.
+  Result<int64_t> append_all_on(SQLite::Database& db, const std::vector<NewEvent>& events);
+  // Records the log's committed end in the head file (append_all does this itself).
+  Result<bool> anchor();
+  // Walks the chain from the first entry and stops at the first problem; then compares the chain's
+  // end with the head file.
   Result<VerifyReport> verify();
   Result<std::vector<Event>> page(int64_t offset, int64_t limit);
   Result<int64_t> count();

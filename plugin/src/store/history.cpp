@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "store/eventlog.hpp"
 #include "store/sqlite_file.hpp"
 #include <sys/stat.h>
 
@@ -71,47 +72,80 @@ Result<std::unique_ptr<History>> History::open(const std::string& path) {
       return Error{ErrorCode::io, "error.store.newer",
                    "The history database was written by a newer DomoGuard (schema " + std::to_string(version) + ")",
                    path, ""};
-    SQLite::Transaction tx(db);
-    db.exec(kSchema);
-    db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
-    tx.commit();
+    detail::write_tx(db, [&] {
+      db.exec(kSchema);
+      db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+    });
     return std::unique_ptr<History>(new History(std::move(impl)));
   } catch (const std::exception& e) {
     auto err = db_error(e, "Cannot open the history database");
-    err.file = path;
+    if (err.file.empty()) err.file = path;
     return err;
   }
 }
 
+namespace {
+
+int64_t insert_audit(SQLite::Database& db, const std::string& home_key, const std::string& source, const audit::AuditResult& r) {
+  SQLite::Statement a(db, "INSERT INTO audits(home_key, created_at, source, score, findings) VALUES (?,?,?,?,?)");
+  a.bind(1, home_key);
+  a.bind(2, now_utc());
+  a.bind(3, source);
+  a.bind(4, r.score);
+  a.bind(5, static_cast<int>(r.findings.size()));
+  a.exec();
+  const int64_t id = db.getLastInsertRowid();
+  SQLite::Statement f(db,
+                      "INSERT OR IGNORE INTO findings(audit_id, fkey, rule, severity, subject_kind, subject_id, "
+                      "subject_name, device_id) VALUES (?,?,?,?,?,?,?,?)");
+  for (const auto& x : r.findings) {
+    f.bind(1, id);
+    f.bind(2, x.key());
+    f.bind(3, x.rule);
+    f.bind(4, audit::to_string(x.severity));
+    f.bind(5, x.subject.kind);
+    f.bind(6, x.subject.id);
+    f.bind(7, x.subject.name);
+    f.bind(8, x.device_id);
+    f.exec();
+    f.reset();
+  }
+  return id;
+}
+
+struct Refused {
+  Error error;
+};
+
+}  // namespace
+
 Result<int64_t> History::record(const std::string& home_key, const std::string& source, const audit::AuditResult& r) {
   try {
-    auto& db = impl_->db;
-    SQLite::Transaction tx(db);  // rolls back in its destructor unless committed
-    SQLite::Statement a(db, "INSERT INTO audits(home_key, created_at, source, score, findings) VALUES (?,?,?,?,?)");
-    a.bind(1, home_key);
-    a.bind(2, now_utc());
-    a.bind(3, source);
-    a.bind(4, r.score);
-    a.bind(5, static_cast<int>(r.findings.size()));
-    a.exec();
-    const int64_t id = db.getLastInsertRowid();
-    SQLite::Statement f(db,
-                        "INSERT OR IGNORE INTO findings(audit_id, fkey, rule, severity, subject_kind, subject_id, "
-                        "subject_name, device_id) VALUES (?,?,?,?,?,?,?,?)");
-    for (const auto& x : r.findings) {
-      f.bind(1, id);
-      f.bind(2, x.key());
-      f.bind(3, x.rule);
-      f.bind(4, audit::to_string(x.severity));
-      f.bind(5, x.subject.kind);
-      f.bind(6, x.subject.id);
-      f.bind(7, x.subject.name);
-      f.bind(8, x.device_id);
-      f.exec();
-      f.reset();
-    }
-    tx.commit();
+    int64_t id = 0;
+    detail::write_tx(impl_->db, [&] { id = insert_audit(impl_->db, home_key, source, r); });
     return id;
+  } catch (const std::exception& e) {
+    return db_error(e, "Cannot store the audit");
+  }
+}
+
+Result<History::Logged> History::record_logged(const std::string& home_key, const std::string& source,
+                                               const audit::AuditResult& r, EventLog& log,
+                                               const std::function<std::vector<NewEvent>(int64_t, const Diff&)>& events) {
+  try {
+    Logged out;
+    detail::write_tx(impl_->db, [&] {
+      out.id = insert_audit(impl_->db, home_key, source, r);
+      auto d = diff(out.id);  // reads this transaction's own rows
+      if (!d) throw Refused{d.error()};
+      out.diff = std::move(*d);
+      auto appended = log.append_all_on(impl_->db, events(out.id, out.diff));
+      if (!appended) throw Refused{appended.error()};
+    });
+    if (auto a = log.anchor(); !a) return a.error();
+    return out;
+  } catch (const Refused& x) {
+    return x.error;
   } catch (const std::exception& e) {
     return db_error(e, "Cannot store the audit");
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,19 @@ using StoredFinding = audit::StoredFinding;
 using AuditRecord = audit::AuditRecord;
 using Diff = audit::Diff;
 
+// A damaged database this process kept aside and replaced with a new one.
+struct SetAside {
+  std::string path;   // the database as named by the user
+  std::string moved;  // where it was kept: <path>.corrupt-<UTC time>
+};
+// The databases kept aside since the last call: hosts say so in their output.
+std::vector<SetAside> take_set_aside();
+// Those of path not yet recorded in its event log (the event log takes them when it opens).
+std::vector<SetAside> take_set_aside_for_log(const std::string& path);
+
+class EventLog;
+struct NewEvent;
+
 class History {
  public:
   // Opens (creating if needed, with 0700 parent folder and 0600 file) the database at path.
@@ -26,6 +40,15 @@ class History {
 
   // Stores one audit and its findings in one transaction; returns the new audit id.
   Result<int64_t> record(const std::string& home_key, const std::string& source, const audit::AuditResult& result);
+  // Stores one audit, its findings and the event-log entries `events` makes from its id and its
+  // diff, in one transaction on this database: after a crash there is either all of it or none
+  // (log: the event log opened on the same database file).
+  struct Logged {
+    int64_t id = 0;
+    Diff diff;
+  };
+  Result<Logged> record_logged(const std::string& home_key, const std::string& source, const audit::AuditResult& result,
+                               EventLog& log, const std::function<std::vector<NewEvent>(int64_t, const Diff&)>& events);
   // Compares audit `audit_id` with the previous one of the same home.
   Result<Diff> diff(int64_t audit_id);
   Result<std::vector<AuditRecord>> audits(const std::string& home_key, int limit = 20);

@@ -190,7 +190,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path) {
     // Private, WAL, every state change on disk before the hub is touched (store/sqlite_file).
     auto impl = std::make_unique<Impl>(path);
     auto& db = impl->db;
-    SQLite::Transaction tx(db);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(kSchema);
     SQLite::Statement v(db, "SELECT value FROM journal_meta WHERE key='schema'");
     if (v.executeStep()) {
@@ -207,7 +207,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path) {
     return std::unique_ptr<Journal>(new Journal(std::move(impl)));
   } catch (const std::exception& e) {
     auto err = db_error(e, "Cannot open the plan journal");
-    err.file = path;
+    if (err.file.empty()) err.file = path;
     return err;
   }
 }
@@ -215,7 +215,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path) {
 Result<int64_t> Journal::begin(const JournalPlan& plan) {
   try {
     auto& db = impl_->db;
-    SQLite::Transaction tx(db);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement a(db,
                         "INSERT INTO plans(plan_id, kind, selector, plan_json, actor, state, created_at, undoes, error, hub) "
                         "VALUES (?,?,?,?,?,?,?,?,?,?)");
@@ -285,7 +285,7 @@ Result<bool> Journal::finish(int64_t journal_id, PlanState state, const std::str
 Result<bool> Journal::finish_undo(int64_t undo_id, int64_t undone_id, const std::vector<int>& restored) {
   try {
     auto& db = impl_->db;
-    SQLite::Transaction tx(db);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement s(db, "UPDATE plan_steps SET state='reverted' WHERE plan=? AND idx=?");
     for (int idx : restored) {
       s.bind(1, undone_id);

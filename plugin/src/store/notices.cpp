@@ -51,13 +51,13 @@ Result<std::unique_ptr<Notices>> Notices::open(const std::string& path) {
   try {
     auto impl = std::make_unique<Impl>(path);  // private, WAL, synced (store/sqlite_file)
     auto& db = impl->db;
-    SQLite::Transaction tx(db);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(kSchema);
     tx.commit();
     return std::unique_ptr<Notices>(new Notices(std::move(impl)));
   } catch (const std::exception& e) {
     auto err = db_error(e, "Cannot open the notice acknowledgements");
-    err.file = path;
+    if (err.file.empty()) err.file = path;
     return err;
   }
 }

@@ -29,13 +29,13 @@ Settings::~Settings() = default;
 Result<std::unique_ptr<Settings>> Settings::open(const std::string& path) {
   try {
     auto impl = std::make_unique<Impl>(path);
-    SQLite::Transaction tx(impl->db);
+    SQLite::Transaction tx(impl->db, SQLite::TransactionBehavior::IMMEDIATE);
     impl->db.exec(kSchema);
     tx.commit();
     return std::unique_ptr<Settings>(new Settings(std::move(impl)));
   } catch (const std::exception& e) {
     auto err = detail::db_error(e, "Cannot open the settings");
-    err.file = path;
+    if (err.file.empty()) err.file = path;
     return err;
   }
 }

@@ -47,13 +47,13 @@ Result<std::unique_ptr<TrustStore>> TrustStore::open(const std::string& path) {
   try {
     auto impl = std::make_unique<Impl>(path);  // private, WAL, synced (store/sqlite_file)
     auto& db = impl->db;
-    SQLite::Transaction tx(db);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(kSchema);
     tx.commit();
     return std::unique_ptr<TrustStore>(new TrustStore(std::move(impl)));
   } catch (const std::exception& e) {
     auto err = db_error(e, "Cannot open the trust store");
-    err.file = path;
+    if (err.file.empty()) err.file = path;
     return err;
   }
 }
@@ -61,7 +61,7 @@ Result<std::unique_ptr<TrustStore>> TrustStore::open(const std::string& path) {
 Result<bool> TrustStore::add(const TrustedKey& key) {
   try {
     auto& db = impl_->db;
-    SQLite::Transaction tx(db);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement upd(db, "UPDATE trusted_keys SET name=? WHERE key_id=?");
     upd.bind(1, key.name);
     upd.bind(2, key.key_id);

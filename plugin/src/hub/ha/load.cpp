@@ -1,6 +1,7 @@
 // Snapshot detection and reading: config folders, .storage folders, reply folders and backup archives.
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "hub/ha/adapter.hpp"
@@ -47,7 +48,28 @@ Error bad(std::string key, std::string message, std::string file, std::string wh
   return e;
 }
 
-Result<std::string> read_file(const fs::path& p) {
+// A custom component's manifest is a few hundred bytes; one padded to the file limit, thirty times
+// over, would hold gigabytes. And all the files read from one folder or archive together.
+constexpr std::size_t max_manifest_bytes = 256u << 10;
+constexpr std::uint64_t max_config_bytes = 256u << 20;
+
+bool is_manifest(const std::string& rel) { return rel.rfind("custom_components/", 0) == 0; }
+
+Error too_large(const std::string& what, const std::string& file, std::string where = {}) {
+  return bad("error.file.too_large", what, file, std::move(where));
+}
+
+// Adds a file's size to the total read from one folder or archive; an error past the limit.
+std::optional<Error> count_bytes(std::uint64_t& total, std::uint64_t size, const std::string& file, const std::string& where = {}) {
+  total += size;
+  if (total > max_config_bytes)
+    return too_large("The configuration files together are larger than the " + std::to_string(max_config_bytes >> 20) +
+                         " MiB limit",
+                     file, where);
+  return std::nullopt;
+}
+
+Result<std::string> read_file(const fs::path& p, std::size_t limit = max_file_bytes) {
   std::error_code ec;
   auto size = fs::file_size(p, ec);
   if (ec) {
@@ -55,8 +77,10 @@ Result<std::string> read_file(const fs::path& p) {
     e.code = ErrorCode::io;
     return e;
   }
-  if (size > max_file_bytes)
-    return bad("error.file.too_large", "The file is larger than the " + std::to_string(max_file_bytes >> 20) + " MiB limit",
+  if (size > limit)
+    return bad("error.file.too_large",
+               limit >= (1u << 20) ? "The file is larger than the " + std::to_string(limit >> 20) + " MiB limit"
+                                   : "The file is larger than the " + std::to_string(limit >> 10) + " KiB limit",
                p.string());
   std::ifstream in(p, std::ios::binary);
   std::string s(static_cast<std::size_t>(size), '\0');
@@ -71,12 +95,14 @@ Result<std::string> read_file(const fs::path& p) {
 Result<ConfigFiles> read_config_folder(const fs::path& root, bool storage_only) {
   ConfigFiles files;
   std::error_code ec;
+  std::uint64_t total = 0;
   const fs::path storage = storage_only ? root : root / ".storage";
   for (const auto& key : store_keys()) {
     fs::path p = storage / key;
     if (!fs::is_regular_file(p, ec)) continue;
     auto c = read_file(p);
     if (!c) return c.error();
+    if (auto e = count_bytes(total, c->size(), p.string())) return *e;
     files[".storage/" + key] = std::move(*c);
   }
   if (storage_only) return files;
@@ -84,6 +110,7 @@ Result<ConfigFiles> read_config_folder(const fs::path& root, bool storage_only) 
     if (!fs::is_regular_file(root / rel, ec)) continue;
     auto c = read_file(root / rel);
     if (!c) return c.error();
+    if (auto e = count_bytes(total, c->size(), (root / rel).string())) return *e;
     files[rel] = std::move(*c);
   }
   for (const char* rel : {".cloud/production_auth.json", "configuration.yaml"})
@@ -94,8 +121,9 @@ Result<ConfigFiles> read_config_folder(const fs::path& root, bool storage_only) 
       if (++n > 10000) break;
       fs::path m = d.path() / "manifest.json";
       if (!fs::is_regular_file(m, ec)) continue;
-      auto c = read_file(m);
+      auto c = read_file(m, max_manifest_bytes);
       if (!c) return c.error();
+      if (auto e = count_bytes(total, c->size(), m.string())) return *e;
       files["custom_components/" + d.path().filename().string() + "/manifest.json"] = std::move(*c);
     }
   }
@@ -122,6 +150,7 @@ constexpr std::uint64_t max_decompressed = 64ull << 30;
 // Collects the wanted files of a config folder from a tar stream; `strip` is the prefix the folder
 // has inside the archive ("data/" in HA backups).
 Result<bool> collect(archive::ByteSource& src, const std::string& archive, ConfigFiles& files) {
+  std::uint64_t total = 0;
   return archive::walk_tar(src, archive, [&](const archive::TarEntry& e, archive::ByteSource& data) -> Result<bool> {
     std::string rel = e.name;
     if (rel.rfind("data/", 0) == 0) rel = rel.substr(5);
@@ -130,8 +159,10 @@ Result<bool> collect(archive::ByteSource& src, const std::string& archive, Confi
       files[rel] = "";
       return true;
     }
-    if (e.size > max_file_bytes)
-      return bad("error.file.too_large", "A file in the backup is larger than the limit", archive, "member " + e.name);
+    // Sizes are checked from the member's header, before a byte of it is read.
+    if (e.size > (is_manifest(rel) ? max_manifest_bytes : max_file_bytes))
+      return too_large("A file in the backup is larger than the limit", archive, "member " + e.name);
+    if (auto err = count_bytes(total, e.size, archive, "member " + e.name)) return *err;
     auto c = archive::read_up_to(data, static_cast<std::size_t>(e.size));
     if (!c) return c.error();
     files[rel] = std::move(*c);
@@ -168,6 +199,7 @@ Result<model::Home> read_backup(archive::ByteSource& raw_src, const std::string&
   ConfigFiles files;
   bool saw_inner = false;
   bool is_protected = false;
+  std::uint64_t plain_total = 0;
   auto r = archive::walk_tar(*outer, origin, [&](const archive::TarEntry& e, archive::ByteSource& data) -> Result<bool> {
     if (e.name == "backup.json") {
       if (e.size > (1u << 20)) return bad("error.file.too_large", "backup.json is larger than the limit", origin, "member backup.json");
@@ -204,6 +236,7 @@ Result<model::Home> read_backup(archive::ByteSource& raw_src, const std::string&
     if (pos != std::string::npos && (pos == 0 || rel[pos - 1] == '/')) {
       rel = rel.substr(pos);
       if (wanted(rel) && e.size <= max_file_bytes) {
+        if (auto err = count_bytes(plain_total, e.size, origin, "member " + e.name)) return *err;
         auto c = archive::read_up_to(data, static_cast<std::size_t>(e.size));
         if (!c) return c.error();
         files[rel] = std::move(*c);
