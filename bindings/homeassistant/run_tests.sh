@@ -51,6 +51,8 @@ cp "$here/gen_translations.py" "$here/hacs.json" "$work/"
 mkdir -p "$work/repo/manifests"
 cp -r "$repo/locales" "$work/repo/"
 cp -r "$repo/manifests/policy" "$work/repo/manifests/"
+mkdir -p "$work/repo/tests/fixtures"
+cp -r "$repo/tests/fixtures/ports" "$work/repo/tests/fixtures/"   # the port conformance scenarios
 find "$work" -name __pycache__ -prune -exec rm -rf {} +
 cat >"$work/pytest.ini" <<'INI'
 [pytest]

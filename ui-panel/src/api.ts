@@ -96,11 +96,14 @@ export interface StepResult {
 }
 
 export interface ApplyResult {
-  journal_id: number;
+  journal_id: number;         // 0 when nothing needed changing: nothing journalled, nothing to undo
   ok: boolean;
   rolled_back: boolean;
   failed_step: number;
   error: string;
+  nothing_to_change?: boolean;
+  recovered?: number[];       // plans interrupted earlier and rolled back first
+  recovered_text?: string;    // "Rolled back plan N, interrupted earlier." in the request's language
   plan: Plan;
   steps: StepResult[];
   score: number;
