@@ -56,7 +56,9 @@ fi
 flock -u 9
 
 # --- the wheel ------------------------------------------------------------------------------------
-builddir="$cache/wheel-build"
+# One CMake folder per checkout: it decides what to rebuild by file times, so two checkouts sharing
+# one folder could put one's object files into the other's wheel.
+builddir="$cache/wheel-build-$(printf '%s' "$repo" | sha256sum | cut -c1-12)"
 mkdir -p "$builddir" "$root/src/domoguard" "$root/var/cache/dg-wheel-build" "$repo/build/wheel"
 exec 8>"$cache/.wheel-build.lock"
 flock 8            # one build at a time shares the CMake folder
