@@ -10,8 +10,8 @@
 #                          HACS unpacks into custom_components/domoguard/), the wheels, SHA256SUMS
 #   OUT_DIR/app-repo/      the app ("add-on") repository (manifests/addon/pack.sh)
 #
-# The wheels (default: build/wheel/*.whl, from bindings/python/build_wheel.sh and
-# bindings/python/release_wheels.sh) must all carry the project's version; the integration's manifest
+# The wheels (default: the manylinux/musllinux ones in build/wheel/, from bindings/python/build_wheel.sh
+# then bindings/python/release_wheels.sh) must all carry the project's version; the integration's manifest
 # is pinned to exactly that version (requirements: ["domoguard==V"]), and the wheels go to PyPI under it,
 # which is where Home Assistant's pip finds them. Checks: tools/release_check.py (HACS's hacs.json and
 # integration manifest schemas, one integration per repository, the zip's layout, brand images; the
@@ -43,8 +43,9 @@ say "DomoGuard $version"
 
 # ---- the wheels the integration will require ----------------------------------------------------------
 shopt -s nullglob
-found=("$wheels"/domoguard-*.whl)
-[ ${#found[@]} -gt 0 ] || die "no wheel in $wheels (bash bindings/python/build_wheel.sh builds one)"
+# Only wheels that meet a manylinux/musllinux policy (PyPI refuses plain linux_* tags).
+found=("$wheels"/domoguard-*-manylinux_*.whl "$wheels"/domoguard-*-musllinux_*.whl)
+[ ${#found[@]} -gt 0 ] || die "no manylinux/musllinux wheel in $wheels (bindings/python/build_wheel.sh, then release_wheels.sh)"
 for w in "${found[@]}"; do
   wv=$(python3 - "$w" <<'PY'
 import sys, zipfile

@@ -113,6 +113,9 @@ def check_wheels(release: Path, version: str) -> list[str]:
         m = re.fullmatch(r"domoguard-([^-]+)-(cp\d+)-(abi3)-(.+)\.whl", w.name)
         if not m or m.group(1) != version:
             errs.append(f"{w.name}: not a domoguard {version} stable-ABI wheel")
+        elif not re.fullmatch(r"(many|musl)linux_\d+_\d+_(x86_64|aarch64)", m.group(4)):
+            # PyPI refuses plain linux_* tags: a wheel must meet a manylinux or musllinux policy.
+            errs.append(f"{w.name}: platform tag {m.group(4)} is not a manylinux/musllinux tag")
     sums = release / "SHA256SUMS"
     if sums.is_file():
         for line in sums.read_text().splitlines():

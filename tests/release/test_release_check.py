@@ -105,6 +105,8 @@ def second_app(root: Path) -> None:
     (lambda o: (o / "release" / WHEEL).write_bytes(b"changed"), "SHA256SUMS"),
     (lambda o: (o / "release" / WHEEL).rename(o / "release/domoguard-9.9.9-cp312-abi3-linux_x86_64.whl"),
      "not a domoguard"),
+    (lambda o: (o / "release" / WHEEL).rename(o / "release" / WHEEL.replace("manylinux_2_36", "linux")),
+     "not a manylinux/musllinux tag"),
     (lambda o: (o / "app-repo/domoguard/build.yaml").write_text("build_from: {}\n"), "build.yaml is deprecated"),
     (lambda o: (o / "app-repo/domoguard/config.yaml").write_text(
         (o / "app-repo/domoguard/config.yaml").read_text().replace(f'version: "{VERSION}"', 'version: "9.9.9"')),
@@ -112,7 +114,7 @@ def second_app(root: Path) -> None:
     (lambda o: second_app(o / "app-repo"), "apps found"),
 ], ids=["hacs-unknown-key", "zip-without-filename", "no-hacs-json", "no-readme", "two-integrations",
         "unpinned-requirement", "manifest-key-missing", "no-brand-icon", "zip-with-folder", "wheel-changed",
-        "wheel-other-version", "build-yaml", "app-version", "second-app"])
+        "wheel-other-version", "plain-linux-tag", "build-yaml", "app-version", "second-app"])
 def test_a_broken_release_is_refused(release: Path, breakage, expected: str) -> None:
     breakage(release)
     found = errors(release)
