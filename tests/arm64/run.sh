@@ -107,8 +107,9 @@ fi
 echo "   identical to the golden file ($(wc -c < "$out") bytes)"
 demo_arm=$(seconds "${qemu[@]}" "$build/bin/domoguard" audit --demo --format json --no-history)
 demo_native="n/a"
-if [ -x build/bin/domoguard ]; then
-  demo_native=$(seconds build/bin/domoguard audit --demo --format json --no-history)
+native="${DOMOGUARD_NATIVE_BIN:-build/bin}/domoguard"
+if [ -x "$native" ]; then
+  demo_native=$(seconds "$native" audit --demo --format json --no-history)
 fi
 
 "${qemu[@]}" "$build/bin/domoguardd" --version >/dev/null || { echo "FAIL: the arm64 domoguardd does not start"; exit 1; }
