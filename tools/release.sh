@@ -10,8 +10,8 @@
 #                          HACS unpacks into custom_components/domoguard/), the wheels, SHA256SUMS
 #   OUT_DIR/app-repo/      the app ("add-on") repository (manifests/addon/pack.sh)
 #
-# The wheels (default: the manylinux/musllinux ones in build/wheel/, from bindings/python/build_wheel.sh
-# then bindings/python/release_wheels.sh) must all carry the project's version; the integration's manifest
+# The wheels (default: the manylinux/musllinux ones in build/release-wheels/, from
+# bindings/python/build_wheel.sh then bindings/python/release_wheels.sh) must all carry the project's version; the integration's manifest
 # is pinned to exactly that version (requirements: ["domoguard==V"]), and the wheels go to PyPI under it,
 # which is where Home Assistant's pip finds them. Checks: tools/release_check.py (HACS's hacs.json and
 # integration manifest schemas, one integration per repository, the zip's layout, brand images; the
@@ -24,7 +24,7 @@ die() { printf '[release] ERROR: %s\n' "$*" >&2; exit 1; }
 [ $# -ge 1 ] || die "usage: $0 OUT_DIR [--wheels DIR] [--rev REV]"
 out=$1
 shift
-wheels="$repo/build/wheel"
+wheels="$repo/build/release-wheels"
 rev=""
 while [ $# -gt 0 ]; do
   case "$1" in

