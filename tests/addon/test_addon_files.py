@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import shutil
 import struct
@@ -136,9 +137,9 @@ def test_runtime_libraries_are_what_the_daemon_links() -> None:
     with ldd and dpkg -S in the build stage, on the same Debian 12 as this machine). The host-built
     domoguardd shows which libraries that is: each must belong to a Debian package, and SQLiteCpp
     (Debian's static library) must be linked statically."""
-    binary = REPO / "build/bin/domoguardd"
+    binary = Path(os.environ.get("DOMOGUARD_BIN", REPO / "build/bin")) / "domoguardd"
     if not binary.exists():
-        pytest.skip("build/bin/domoguardd not built")
+        pytest.skip(f"{binary} not built")
     out = subprocess.run(["readelf", "-d", str(binary)], capture_output=True, text=True, check=True).stdout
     needed = sorted(set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)))
     assert needed and not any("SQLiteCpp" in n for n in needed)
