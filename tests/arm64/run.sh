@@ -88,7 +88,7 @@ t0=$(date +%s)
 cmake --build "$build" -j"$jobs" --target domoguard domoguardd
 build_s=$(( $(date +%s) - t0 ))
 for b in domoguard domoguardd; do
-  file "$build/bin/$b" | grep -q 'ARM aarch64' || { echo "FAIL: $build/bin/$b is not an arm64 program"; exit 1; }
+  readelf -h "$build/bin/$b" | grep -q 'Machine: *AArch64' || { echo "FAIL: $build/bin/$b is not an arm64 program"; exit 1; }
 done
 
 qemu=(qemu-aarch64-static)
