@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import shutil
 import struct
@@ -104,53 +105,55 @@ def test_apparmor_profile_compiles() -> None:
 
 
 def test_no_build_yaml_and_the_dockerfile_shape() -> None:
-    # build.yaml is deprecated (supervisor/apps/build.py warns at every load); the Dockerfile names its
-    # multi-arch base image itself and still honours a BUILD_FROM passed by an older Supervisor.
+    # build.yaml is deprecated (supervisor/apps/build.py warns at every load) and without it the
+    # Supervisor passes no BUILD_FROM, only BUILD_ARCH: the Dockerfile names HA's Debian base per arch.
     assert not list(APP.glob("build.*"))
     docker = (APP / "Dockerfile").read_text()
-    froms = re.findall(r"^FROM (\S+)(?: AS (\w+))?$", docker, re.M)
-    assert froms == [("${BUILD_FROM}", "build"), ("${BUILD_FROM}", "")]
-    assert re.search(r"^ARG BUILD_FROM=ghcr\.io/home-assistant/base:\d+\.\d+$", docker, re.M)
-    build_stage, runtime_stage = docker.split("\nFROM ${BUILD_FROM}\n")
-    for pkg in ("build-base", "cmake", "samurai", "boost-dev", "openssl-dev", "sqlite-dev",
-                "libwebsockets-dev", "nodejs", "npm"):
-        assert re.search(rf"\b{re.escape(pkg)}\b", build_stage), pkg
-    for dev in ("-dev", "build-base", "cmake", "nodejs", "npm"):
+    assert re.search(r"^ARG BUILD_ARCH=amd64$", docker, re.M)
+    # An older Supervisor's default BUILD_FROM is HA's Alpine base: the Dockerfile must not take it.
+    assert not re.search(r"^(ARG|FROM)\b.*BUILD_FROM", docker, re.M)
+    base = "ghcr.io/home-assistant/${BUILD_ARCH}-base-debian:bookworm"
+    froms = re.findall(r"^FROM (?:--platform=\S+ )?(\S+)(?: AS (\w+))?$", docker, re.M)
+    assert froms == [(base, "build"), ("node:20-bookworm-slim", "panel"), (base, "")]
+    build_stage, rest = docker.split("\nFROM --platform=$BUILDPLATFORM node:20-bookworm-slim AS panel\n")
+    panel_stage, runtime_stage = rest.split(f"\nFROM {base}\n")
+    for pkg in ("g++", "cmake", "ninja-build", "libboost-json1.81-dev", "libssl-dev", "libsqlitecpp-dev",
+                "libsqlite3-dev", "libwebsockets-dev", "zlib1g-dev"):
+        assert re.search(rf"(?<![\w.-]){re.escape(pkg)}(?![\w.-])", build_stage), pkg
+    assert "apk " not in docker
+    assert "npm ci" in panel_stage and "vite build" in panel_stage
+    for dev in ("-dev", "g++", "cmake", "nodejs", "npm"):
         assert dev not in runtime_stage, f"{dev} in the runtime stage"
+    assert "rm -rf /var/lib/apt/lists/*" in runtime_stage  # no apt lists left in the image
     # Every COPY from the build context names something the context (the packed folder) has.
     for src in re.findall(r"^COPY (?!--from)(\S+)", docker, re.M):
-        assert src.rstrip("/") in ("src", "rootfs"), src
+        assert src.rstrip("/") in ("src", "src/ui-panel", "src/locales", "rootfs"), src
     assert 'CMD ["/usr/bin/with-contenv", "/usr/bin/domoguard-run"]' in docker
     assert 'io.hass.type="app"' in docker
 
 
-# The Alpine package that provides each shared library the daemon may link (apk resolves "so:" names to
-# these); glibc's own libraries are musl's on Alpine.
-ALPINE_PROVIDER = {
-    "libboost_json": "boost-json", "libsqlite3": "sqlite-libs", "libz": "zlib",
-    "libwebsockets": "libwebsockets", "libcrypto": "libcrypto3", "libssl": "libssl3",
-    "libstdc++": "libstdc++", "libgcc_s": "libgcc",
-    "libc": "musl", "libm": "musl", "libdl": "musl", "libpthread": "musl", "ld-linux-x86-64": "musl",
-    "ld-linux-aarch64": "musl",
-}
-
-
 def test_runtime_libraries_are_what_the_daemon_links() -> None:
-    """The runtime stage installs the daemon's DT_NEEDED libraries by soname (apk "so:" names, found
-    with scanelf in the build stage). The host-built domoguardd shows which libraries that is: each
-    must have an Alpine provider, and SQLiteCpp (built from source) must be linked statically."""
-    binary = REPO / "build/bin/domoguardd"
+    """The runtime stage installs the Debian packages that own the daemon's shared libraries (found
+    with ldd and dpkg -S in the build stage, on the same Debian 12 as this machine). The host-built
+    domoguardd shows which libraries that is: each must belong to a Debian package, and SQLiteCpp
+    (Debian's static library) must be linked statically."""
+    binary = Path(os.environ.get("DOMOGUARD_BIN", REPO / "build/bin")) / "domoguardd"
     if not binary.exists():
-        pytest.skip("build/bin/domoguardd not built")
+        pytest.skip(f"{binary} not built")
     out = subprocess.run(["readelf", "-d", str(binary)], capture_output=True, text=True, check=True).stdout
     needed = sorted(set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)))
     assert needed and not any("SQLiteCpp" in n for n in needed)
-    unknown = [n for n in needed if n.split(".so")[0] not in ALPINE_PROVIDER]
-    assert unknown == [], f"no known Alpine package provides {unknown}: check the Dockerfile's packages"
     for lib in ("libwebsockets", "libsqlite3", "libboost_json", "libcrypto", "libz"):
         assert any(n.startswith(lib + ".so") for n in needed), (lib, needed)
+    if shutil.which("dpkg"):
+        owners = {}
+        for n in needed:
+            proc = subprocess.run(["dpkg", "-S", f"*/{n}"], capture_output=True, text=True)
+            assert proc.returncode == 0, f"no Debian package owns {n}"
+            owners[n] = proc.stdout.split(":")[0]
+        assert not [p for p in owners.values() if p.endswith("-dev")], owners
     docker = (APP / "Dockerfile").read_text()
-    assert "scanelf --needed" in docker and "$(cat /tmp/runtime-deps)" in docker
+    assert "xargs -r dpkg -S" in docker and "$(cat /tmp/runtime-deps)" in docker
 
 
 def test_images_are_pngs_of_the_documented_shape() -> None:
