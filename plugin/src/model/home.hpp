@@ -69,6 +69,8 @@ struct Hub {
   bool has_http_data = false;
   // How many days the hub keeps history (the recorder's purge_keep_days), where the adapter read it.
   std::optional<int> recorder_keep_days;
+  // Z-Wave controller's inclusion state (0 idle, 1 including, 2 excluding, 3 busy, 4 SmartStart).
+  std::optional<int> zwave_inclusion_state;
 };
 
 struct User {
@@ -82,6 +84,46 @@ struct User {
   bool local_only = false;
   Flag mfa;                          // unknown when the hub does not tell
   bool child = false;                // named or tagged as a child account
+};
+
+// A refresh token as the hub keeps it, without its secret: never the token, its hash or its key.
+struct Token {
+  std::string user_id;
+  std::string type;                  // "normal", "long_lived_access_token", "system"
+  std::string client_name;           // the name a long-lived token was given
+  std::string client_id;             // the app that signed in ("https://home-assistant.io/android", ...)
+  std::string created_at;            // ISO 8601 UTC
+  std::string last_used_at;          // ISO 8601 UTC, "" when never used
+  Flag last_used_remote;             // last used from an address outside private ranges (the address is not kept)
+};
+
+
+// An app (formerly add-on) as the Supervisor describes it. Options are inspected, never copied.
+struct App {
+  std::string slug;
+  std::string name;
+  std::string version;
+  std::string version_latest;
+  std::string repository;            // "core", "local", or the id of a third-party repository
+  std::string state;                 // "started", "stopped", ...
+  Flag protection;                   // protection mode on
+  Flag auto_update;
+  bool update_available = false;
+  bool host_network = false;
+  bool host_pid = false;
+  bool full_access = false;          // full hardware access
+  bool docker_api = false;
+  std::vector<std::string> privileged;                   // kernel capabilities it is granted
+  std::optional<int> rating;                             // the Supervisor's security rating, 1 (worst) to 8
+  std::vector<std::pair<std::string, int>> host_ports;   // container port -> port opened on the host
+  Flag password_login;               // a login app (SSH, terminal) set up with a password
+};
+
+// A dashboard resource: JavaScript or CSS the browser loads into every dashboard.
+struct DashboardResource {
+  std::string id;
+  std::string url;
+  std::string type;                  // "module", "js", "css", "html"
 };
 
 struct Area {
@@ -195,6 +237,7 @@ struct Automation {
 enum class Part {
   devices, entities, areas, states, integrations, manifests, users, mfa, exposure,
   hub_config, analytics, cloud, http, automations, deleted_devices, radio_security,
+  apps, tokens, sign_ins, dashboard_resources,
 };
 
 struct Home {
@@ -206,6 +249,11 @@ struct Home {
   std::vector<Entity> entities;
   std::vector<DeletedDevice> deleted_devices;
   std::vector<Automation> automations;
+  std::vector<Token> tokens;
+  std::vector<App> apps;
+  std::vector<DashboardResource> dashboard_resources;
+  // The moment the snapshot describes (ISO 8601 UTC): ages (of tokens, ...) are measured from it.
+  std::string taken_at;
   std::map<Part, std::string> missing;   // part -> why it could not be read (message key or text)
   std::vector<Part> present;
   std::string source;                    // describes where the snapshot came from

@@ -445,6 +445,12 @@ void merge_zwave(const json::value& status, model::Home& home) {
   const json::object* holder = controller ? controller : root;
   std::string home_id;
   if (const auto* h = holder->if_contains("home_id")) home_id = scalar_text(*h).value_or("");
+  // The worst state over all networks: one controller left including is enough.
+  if (auto inc = integer(*holder, "inclusion_state"); inc && *inc >= 0 && *inc <= 4) {
+    const int s = static_cast<int>(*inc);
+    auto rank = [](int x) { return x == 1 ? 3 : x == 2 ? 2 : x == 3 ? 1 : 0; };
+    if (!home.hub.zwave_inclusion_state || rank(s) > rank(*home.hub.zwave_inclusion_state)) home.hub.zwave_inclusion_state = s;
+  }
   const auto* nodes = arr(*holder, "nodes");
   if (!nodes) nodes = arr(*root, "nodes");
   if (!nodes) return;

@@ -1,5 +1,7 @@
 #include "hub/ha/live.hpp"
 
+#include "util/clock.hpp"
+
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -216,7 +218,8 @@ Result<std::optional<std::string>> LiveHub::next_event(int timeout_ms) {
 Result<Replies> LiveHub::fetch_replies() {
   Replies out;
   for (const auto& cmd : audit_commands()) {
-    if (cmd == "automation/config" || cmd == "zwave_js/network_status") continue;  // need per-item arguments
+    if (cmd == "automation/config" || cmd == "zwave_js/network_status" || cmd == "supervisor/api")
+      continue;  // need per-item arguments
     if (cmd == "homeassistant/expose_new_entities/get") {
       // One call per assistant, gathered into an object keyed by assistant.
       json::object per;
@@ -272,6 +275,37 @@ Result<Replies> LiveHub::fetch_replies() {
         }
       }
   }
+  // Apps: the Supervisor's list, then each app's info (its security facts), through HA's
+  // supervisor/api command (components/hassio/websocket_api.py). A home without a Supervisor
+  // answers the first call with an error and the apps are left out.
+  {
+    auto list = call("supervisor/api", json::serialize(json::object{{"endpoint", "/addons"}, {"method", "get"}}));
+    if (list) {
+      boost::system::error_code ec;
+      auto v = json::parse(*list, ec);
+      json::array infos;
+      const json::array* apps = nullptr;
+      if (!ec && v.is_object())
+        if (auto* a = v.as_object().if_contains("addons"); a && a->is_array()) apps = &a->as_array();
+      if (apps)
+        for (const auto& a : *apps) {
+          if (!a.is_object() || infos.size() >= 200) continue;
+          const auto slug = str_field(a.as_object(), "slug");
+          if (slug.empty() || slug.find_first_of("/?#.") != std::string::npos) continue;
+          auto info = call("supervisor/api",
+                           json::serialize(json::object{{"endpoint", "/addons/" + slug + "/info"}, {"method", "get"}}));
+          if (info) {
+            auto iv = json::parse(*info, ec);
+            if (!ec) infos.push_back(std::move(iv));
+          } else if (info.error().key != "error.ha.command") {
+            return info.error();
+          }
+        }
+      if (apps) out.emplace("supervisor/api", json::serialize(infos));
+    } else if (list.error().key != "error.ha.command") {
+      return list.error();
+    }
+  }
   return out;
 }
 
@@ -281,7 +315,10 @@ Result<model::Home> load_live(const LiveOptions& opts) {
   auto replies = (*hub)->fetch_replies();
   if (!replies) return replies.error();
   auto home = from_replies(*replies, opts.url);
-  if (home) home->source = opts.url;
+  if (home) {
+    home->source = opts.url;
+    home->taken_at = util::now_utc();   // a live hub is described as it is now
+  }
   return home;
 }
 

@@ -1,4 +1,5 @@
 #include "hub/ha/live_mirror.hpp"
+#include "util/clock.hpp"
 
 #include <boost/json.hpp>
 #include <cctype>
@@ -66,10 +67,14 @@ Result<model::Home> LiveMirror::start() {
   if (!replies) return replies.error();
   cache_ = std::move(*replies);
   pending_states_.clear();
-  return from_replies(cache_, origin_);
+  return home();
 }
 
-Result<model::Home> LiveMirror::home() const { return from_replies(cache_, origin_); }
+Result<model::Home> LiveMirror::home() const {
+  auto h = from_replies(cache_, origin_);
+  if (h) h->taken_at = util::now_utc();   // a live hub is described as it is now
+  return h;
+}
 
 Result<bool> LiveMirror::keepalive(int heartbeat_s) {
   const auto now = clock::now();

@@ -1,10 +1,12 @@
 // Snapshot detection and reading: config folders, .storage folders, reply folders and backup archives.
 #include <filesystem>
 #include <fstream>
+#include <cstring>
 #include <set>
 
 #include "hub/ha/adapter.hpp"
 #include "hub/ha/json_util.hpp"
+#include "hub/ha/surface.hpp"
 #include "util/tar.hpp"
 #include "util/text.hpp"
 
@@ -18,7 +20,8 @@ const std::set<std::string>& store_keys() {
   static const std::set<std::string> keys = {
       "core.device_registry", "core.entity_registry", "core.area_registry", "core.config_entries",
       "core.config",          "core.analytics",       "core.uuid",          "auth",
-      "auth_module.totp",     "auth_module.notify",   "homeassistant.exposed_entities", "cloud", "http"};
+      "auth_module.totp",     "auth_module.notify",   "homeassistant.exposed_entities", "cloud", "http",
+      "lovelace_resources"};
   return keys;
 }
 
@@ -139,6 +142,20 @@ Result<bool> collect(util::ByteSource& src, const std::string& archive, ConfigFi
   });
 }
 
+// The slug of an app archive inside a Supervisor backup ("core_ssh.tar.gz" -> "core_ssh"), else "".
+std::string app_archive_slug(const std::string& name) {
+  std::string stem;
+  for (const char* ext : {".tar.gz", ".tar"})
+    if (name.size() > std::strlen(ext) && name.compare(name.size() - std::strlen(ext), std::string::npos, ext) == 0) {
+      stem = name.substr(0, name.size() - std::strlen(ext));
+      break;
+    }
+  if (stem.empty() || stem.size() > 64) return {};
+  for (char c : stem)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return {};
+  return stem;
+}
+
 Error encrypted(const std::string& origin) {
   return bad("error.backup.encrypted",
              "This backup is encrypted; DomoGuard does not decrypt backups. Create an unencrypted backup, or audit "
@@ -175,8 +192,38 @@ Result<model::Home> read_backup(util::ByteSource& raw_src, const std::string& or
       if (!c) return c.error();
       auto j = detail::parse_json(*c, origin + ":backup.json");
       if (!j) return j.error();
-      if (const auto* o = j->if_object()) is_protected = detail::boolean(*o, "protected").value_or(false);
+      if (const auto* o = j->if_object()) {
+        is_protected = detail::boolean(*o, "protected").value_or(false);
+        std::string date = detail::utc_time(o->if_contains("date"));
+        files["backup.date"] = date.empty() ? "unknown" : date;
+      }
       if (is_protected) return encrypted(origin);
+      return true;
+    }
+    // An app's archive (<slug>.tar[.gz]): only its metadata, addon.json, is read; the app's data is skipped.
+    if (auto slug = app_archive_slug(e.name); !slug.empty() && e.name.rfind("homeassistant.", 0) != 0) {
+      auto ih = util::read_up_to(data, 512);
+      if (!ih) return ih.error();
+      auto chain = util::prefixed_source(*ih, data);
+      std::unique_ptr<util::ByteSource> gz;
+      util::ByteSource* inner = chain.get();
+      if (util::looks_gzip(*ih)) {
+        gz = util::gunzip_source(*chain, origin + ":" + e.name, max_decompressed);
+        inner = gz.get();
+      } else if (!util::looks_tar(*ih)) {
+        return true;   // not a readable archive: the app is left out, its part says so
+      }
+      std::size_t seen = 0;
+      auto w = util::walk_tar(*inner, origin + ":" + e.name, [&](const util::TarEntry& ie, util::ByteSource& idata) -> Result<bool> {
+        if (++seen > 16) return false;   // addon.json is written first; never walk an app's data
+        if (ie.name != "addon.json") return true;
+        if (ie.size > (1u << 20)) return false;
+        auto c = util::read_up_to(idata, static_cast<std::size_t>(ie.size));
+        if (!c) return c.error();
+        files["apps/" + slug + "/addon.json"] = std::move(*c);
+        return false;
+      });
+      if (!w) return w.error();
       return true;
     }
     if (e.name == "homeassistant.tar.gz" || e.name == "homeassistant.tar") {
