@@ -42,6 +42,43 @@ enum class Tier { normal, sensitive, critical };
 
 enum class AreaKind { normal, bedroom, bathroom, kids };
 
+// The hub's HTTP server settings as the hub runs them. Each fact is unknown (nullopt) until the
+// adapter read it, from the hub's stored settings, its YAML or its documented default.
+struct HttpSettings {
+  Flag ssl;                                          // a TLS certificate is configured
+  Flag ip_ban_enabled;                               // login-attempt banning on
+  std::optional<int> login_attempts_threshold;       // failed logins before a ban; -1 = never bans
+  Flag use_x_forwarded_for;                          // trusts a proxy's client address header
+  std::optional<std::vector<std::string>> trusted_proxies;       // networks/addresses, as written
+  std::optional<std::vector<std::string>> cors_allowed_origins;  // origins allowed cross-site
+  Flag server_host_set;                              // bound to chosen addresses, not all interfaces
+  std::string origin;                                // "storage", "yaml", "live", "default" ("" unknown)
+  bool defaults_applied = false;                     // some facts are the hub's defaults, not stored
+};
+
+// One way users sign in (HA: homeassistant: auth_providers:). Secrets are never copied.
+struct AuthProvider {
+  std::string type;                                  // "homeassistant", "trusted_networks", "command_line", ...
+  std::string id;                                    // the provider's own id, "" when none is set
+  Flag allow_bypass_login;                           // trusted networks: log in without choosing a user
+  std::vector<std::string> trusted_networks;         // networks/addresses, as written
+  bool trusted_users_set = false;                    // trusted networks limited to named users
+};
+
+// History kept by the hub's recorder (HA: recorder:).
+struct RecorderSettings {
+  std::optional<int> purge_keep_days;                // days of history kept
+  Flag auto_purge;                                   // old history is deleted nightly
+  bool keep_days_default = false;                    // purge_keep_days is the hub's default, not set
+  // What is left out of history (exclude) or the only things kept (include); unknown when unread.
+  std::optional<std::vector<std::string>> exclude_domains;
+  std::optional<std::vector<std::string>> exclude_entities;
+  std::optional<std::vector<std::string>> exclude_entity_globs;
+  std::optional<std::vector<std::string>> include_domains;
+  std::optional<std::vector<std::string>> include_entities;
+  std::optional<std::vector<std::string>> include_entity_globs;
+};
+
 struct Hub {
   std::string id;                    // installation id where the hub has one
   std::string name;
@@ -49,8 +86,9 @@ struct Hub {
   std::string installation_type;     // "Home Assistant OS", "Container", ... where known
   std::string internal_url;
   std::string external_url;
-  Flag tls;                          // the hub's own HTTP server serves TLS
-  Flag ip_ban;                       // login-attempt banning on
+  Flag tls;                          // the hub's own HTTP server serves TLS (= http.ssl)
+  Flag ip_ban;                       // login-attempt banning on (= http.ip_ban_enabled)
+  HttpSettings http;                 // the full HTTP settings; the adapter fills tls/ip_ban alike
   Flag cloud_logged_in;
   Flag remote_ui;                    // remote access through the vendor cloud enabled
   Flag remote_connected;
@@ -67,8 +105,11 @@ struct Hub {
   bool has_cloud_data = false;
   bool has_analytics_data = false;
   bool has_http_data = false;
-  // How many days the hub keeps history (the recorder's purge_keep_days), where the adapter read it.
+  // How many days the hub keeps history (= recorder.purge_keep_days), where the adapter read it.
   std::optional<int> recorder_keep_days;
+  RecorderSettings recorder;
+  // Sign-in providers in the hub's order; nullopt when the configuration was not read.
+  std::optional<std::vector<AuthProvider>> auth_providers;
   // Z-Wave controller's inclusion state (0 idle, 1 including, 2 excluding, 3 busy, 4 SmartStart).
   std::optional<int> zwave_inclusion_state;
 };
@@ -237,6 +278,7 @@ struct Automation {
 enum class Part {
   devices, entities, areas, states, integrations, manifests, users, mfa, exposure,
   hub_config, analytics, cloud, http, automations, deleted_devices, radio_security,
+  auth_providers, recorder,
   apps, tokens, sign_ins, dashboard_resources,
 };
 
