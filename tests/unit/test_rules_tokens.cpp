@@ -152,3 +152,92 @@ TEST_CASE("tokens give the same findings from .storage/auth and from auth/refres
         }
   }
 }
+
+namespace {
+model::AuthProvider trusted(std::vector<std::string> nets, model::Flag bypass) {
+  model::AuthProvider p;
+  p.type = "trusted_networks";
+  p.trusted_networks = std::move(nets);
+  p.allow_bypass_login = bypass;
+  return p;
+}
+}  // namespace
+
+TEST_CASE("DG-LOG-003/004/005: trusted networks, login bypass and the legacy API password", "[rules][login]") {
+  HomeBuilder b;
+  b.h.hub.auth_providers->push_back(trusted({"192.168.1.0/24"}, true));
+  auto& h1 = b.build();
+  auto bypass = run("DG-LOG-003", h1);
+  REQUIRE(bypass.size() == 1);
+  CHECK(bypass[0].severity == Severity::high);
+  CHECK(run("DG-LOG-004", h1).empty());
+
+  HomeBuilder wide;
+  wide.h.hub.auth_providers->push_back(trusted({"192.168.1.0/24", "0.0.0.0/0"}, true));
+  auto w = run("DG-LOG-003", wide.build());
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].severity == Severity::critical);
+  CHECK(ev(w[0], "beyond_home") == "0.0.0.0/0");
+
+  HomeBuilder pick;   // no bypass: a device chooses an account, from networks far beyond the home
+  auto p = trusted({"10.0.0.0/8", "203.0.113.0/24", "fd00::/8"}, false);
+  pick.h.hub.auth_providers->push_back(p);
+  pick.h.hub.auth_providers->push_back(model::AuthProvider{"legacy_api_password", "", std::nullopt, {}, false});
+  auto& h3 = pick.build();
+  CHECK(run("DG-LOG-003", h3).empty());
+  auto broad = run("DG-LOG-004", h3);
+  REQUIRE(broad.size() == 1);
+  CHECK(broad[0].placeholders.at(1).second == "10.0.0.0/8, 203.0.113.0/24, fd00::/8");   // /8 is wider than a home
+  CHECK(broad[0].severity == Severity::high);
+  CHECK(run("DG-LOG-005", h3).size() == 1);
+
+  HomeBuilder own;   // the default: the hub's own accounts only
+  auto& h4 = own.build();
+  for (auto id : {"DG-LOG-003", "DG-LOG-004", "DG-LOG-005"}) CHECK(run(id, h4).empty());
+  HomeBuilder unread;
+  unread.without(model::Part::auth_providers);
+  bool ran = true;
+  run("DG-LOG-003", unread.build(), &ran);
+  CHECK_FALSE(ran);
+}
+
+TEST_CASE("DG-LOG-006/007/008: forwarded addresses, CORS origins and a ban that never bans", "[rules][login]") {
+  HomeBuilder b;
+  b.h.hub.http.use_x_forwarded_for = true;
+  b.h.hub.http.trusted_proxies = std::vector<std::string>{"172.30.33.0/24", "0.0.0.0/0"};
+  b.h.hub.http.cors_allowed_origins = std::vector<std::string>{"https://cast.home-assistant.io", "*"};
+  b.h.hub.http.ip_ban_enabled = true;
+  b.h.hub.http.login_attempts_threshold = -1;
+  b.h.hub.external_url = "https://home.example.net";
+  auto& h = b.build();
+  auto fwd = run("DG-LOG-006", h);
+  REQUIRE(fwd.size() == 1);
+  CHECK(ev(fwd[0], "broad_trusted_proxies") == "0.0.0.0/0");
+  auto cors = run("DG-LOG-007", h);
+  REQUIRE(cors.size() == 1);
+  CHECK(cors[0].severity == Severity::high);
+  auto ban = run("DG-LOG-008", h);
+  REQUIRE(ban.size() == 1);
+  CHECK(ban[0].severity == Severity::high);
+
+  HomeBuilder ok;   // a proxy app on the Supervisor's network, HA's own CORS default, a real threshold
+  ok.h.hub.http.use_x_forwarded_for = true;
+  ok.h.hub.http.trusted_proxies = std::vector<std::string>{"172.30.33.0/24"};
+  ok.h.hub.http.cors_allowed_origins = std::vector<std::string>{"https://cast.home-assistant.io"};
+  ok.h.hub.http.ip_ban_enabled = true;
+  ok.h.hub.http.login_attempts_threshold = 5;
+  auto& oh = ok.build();
+  for (auto id : {"DG-LOG-006", "DG-LOG-007", "DG-LOG-008"}) CHECK(run(id, oh).empty());
+
+  HomeBuilder local_default;   // HA's default threshold (-1) on a hub not reachable from outside
+  local_default.h.hub.http.ip_ban_enabled = true;
+  local_default.h.hub.http.login_attempts_threshold = -1;
+  auto l = run("DG-LOG-008", local_default.build());
+  REQUIRE(l.size() == 1);
+  CHECK(l[0].severity == Severity::low);
+  HomeBuilder unread;
+  unread.without(model::Part::http);
+  bool ran = true;
+  run("DG-LOG-006", unread.build(), &ran);
+  CHECK_FALSE(ran);
+}
