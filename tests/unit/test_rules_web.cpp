@@ -66,3 +66,14 @@ TEST_CASE("dashboard resources give the same findings from .storage and from lov
     CHECK(run("DG-WEB-002", *h).empty());
   }
 }
+
+TEST_CASE("a dashboard resource's address keeps neither its query nor credentials written into it", "[rules][web][adapter]") {
+  hub::ha::Replies r;
+  r["lovelace/resources"] = R"([{"id":"a","type":"module","url":"https://bob:hunter2@cards.example.org/x.js?key=abc"},
+                                {"id":"b","type":"module","url":"https://cdn.example.org/npm/card@1.2.0/card.js"}])";
+  auto h = hub::ha::from_replies(r, "test");
+  REQUIRE(h);
+  REQUIRE(h->dashboard_resources.size() == 2);
+  CHECK(h->dashboard_resources[0].url == "https://cards.example.org/x.js");
+  CHECK(h->dashboard_resources[1].url == "https://cdn.example.org/npm/card@1.2.0/card.js");   // '@' in the path stays
+}

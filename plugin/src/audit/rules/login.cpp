@@ -226,7 +226,7 @@ void ban_never(const Home& h, Sink& out) {
   const auto& http = h.hub.http;
   if (http.ip_ban_enabled == false || !http.login_attempts_threshold || *http.login_attempts_threshold > 0) return;
   Finding f = hub_level(h, reachable_from_outside(h) ? Severity::high : Severity::low);
-  f.evidence = {{"ip_ban_enabled", "true"}, {"login_attempts_threshold", std::to_string(*http.login_attempts_threshold)},
+  f.evidence = {{"login_ban", "on"}, {"login_attempts_threshold", std::to_string(*http.login_attempts_threshold)},
                 {"reachable_from_outside", reachable_from_outside(h) ? "true" : "false"}};
   f.remediation = guidance("rule.DG-LOG-008.fix");
   out.add(std::move(f));

@@ -38,7 +38,7 @@ Finding token_finding(const Home& h, const Token& t, Severity s) {
   Finding f;
   f.severity = s;
   // The subject names the token by its owner and creation time: stable, and no secret.
-  f.subject = {"token", t.user_id + "@" + t.created_at, t.client_name.empty() ? "(unnamed)" : t.client_name};
+  f.subject = {"token", t.user_id + "/" + t.created_at, t.client_name.empty() ? "(unnamed)" : t.client_name};
   f.placeholders = {{"name", f.subject.name}, {"user", person}};
   f.evidence = {{"user", person}, {"created", t.created_at.empty() ? "unknown" : t.created_at},
                 {"last_used", t.last_used_at.empty() ? "never" : t.last_used_at}};
@@ -80,7 +80,7 @@ void many_tokens(const Home& h, Sink& out) {
     f.severity = u && (u->owner || u->admin) ? Severity::medium : Severity::low;
     f.subject = u ? subject_of(*u) : Subject{"user", user_id, user_id};
     f.placeholders = {{"name", f.subject.name}, {"count", std::to_string(n)}};
-    f.evidence = {{"long_lived_tokens", std::to_string(n)}, {"recommended_max", "3"}};
+    f.evidence = {{"long_lived_count", std::to_string(n)}, {"recommended_max", "3"}};
     f.remediation = guidance("rule.DG-TOK-002.fix");
     out.add(std::move(f));
   }

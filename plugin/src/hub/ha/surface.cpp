@@ -160,7 +160,15 @@ std::optional<model::DashboardResource> parse_resource(const json::object& o) {
   // URLs can be long; keep enough to judge where they point, never the query (it may carry a key).
   std::string_view url = raw(o, "url");
   if (auto q = url.find_first_of("?#"); q != std::string_view::npos) url = url.substr(0, q);
-  r.url = util::clean_text(url, 512);
+  std::string kept(url);
+  // Nor a user name or password written into the address (https://user:pass@host/...).
+  if (auto scheme = kept.find("://"); scheme != std::string::npos) {
+    const auto host_start = scheme + 3;
+    const auto path = kept.find('/', host_start);
+    const auto at = kept.rfind('@', path == std::string::npos ? std::string::npos : path);
+    if (at != std::string::npos && at >= host_start) kept.erase(host_start, at + 1 - host_start);
+  }
+  r.url = util::clean_text(kept, 512);
   if (r.url.empty()) return std::nullopt;
   return r;
 }
