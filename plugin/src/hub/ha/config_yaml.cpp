@@ -3,7 +3,9 @@
 // is HA's default, recorded as such (Hub::defaults_applied).
 #include "hub/ha/config_yaml.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "hub/ha/build.hpp"
 #include "hub/ha/yaml.hpp"
@@ -218,6 +220,23 @@ Result<bool> apply_yaml_config(const ConfigFiles& files, const std::string& orig
   }
   return true;
 #endif
+}
+
+// Built with or without yaml-cpp: the folder and backup readers use them to pick files.
+bool is_yaml_name(const std::string& rel) {
+  auto slash = rel.rfind('/');
+  std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
+  if (name.empty() || name.front() == '.' || name == "secrets.yaml") return false;
+  return name.size() > 5 && name.compare(name.size() - 5, 5, ".yaml") == 0;
+}
+
+bool wanted_yaml(const std::string& rel) {
+  if (!is_yaml_name(rel)) return false;
+  static const std::set<std::string> skip = {".storage", "custom_components", "www", "deps", "tts", "backups",
+                                             "node_modules", ".git", ".cloud", "media", "image", "esphome"};
+  auto slash = rel.find('/');
+  if (slash != std::string::npos && skip.count(rel.substr(0, slash))) return false;
+  return std::count(rel.begin(), rel.end(), '/') <= 8;
 }
 
 }  // namespace domoguard::hub::ha::detail

@@ -6,7 +6,6 @@
 #include <cctype>
 #include <charconv>
 #include <filesystem>
-#include <set>
 
 namespace domoguard::hub::ha::detail {
 
@@ -63,13 +62,6 @@ std::string resolve(const std::string& from, const std::string& target) {
   if (n.empty() || n.rfind("..", 0) == 0) return {};
   while (!n.empty() && n.back() == '/') n.pop_back();
   return n;
-}
-
-bool is_yaml_name(const std::string& rel) {
-  auto slash = rel.rfind('/');
-  std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
-  if (name.empty() || name.front() == '.' || name == "secrets.yaml") return false;
-  return name.size() > 5 && name.compare(name.size() - 5, 5, ".yaml") == 0;
 }
 
 struct Loader {
@@ -254,15 +246,6 @@ json::value instantiate_blueprint(const json::value& body, const json::object& g
   json::object defaults;
   collect_defaults(declared, defaults, 0);
   return substitute(body, given, defaults, 0);
-}
-
-bool wanted_yaml(const std::string& rel) {
-  if (!is_yaml_name(rel)) return false;
-  static const std::set<std::string> skip = {".storage", "custom_components", "www", "deps", "tts", "backups",
-                                             "node_modules", ".git", ".cloud", "media", "image", "esphome"};
-  auto slash = rel.find('/');
-  if (slash != std::string::npos && skip.count(rel.substr(0, slash))) return false;
-  return std::count(rel.begin(), rel.end(), '/') <= 8;
 }
 
 }  // namespace domoguard::hub::ha::detail

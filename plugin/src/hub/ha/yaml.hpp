@@ -41,5 +41,7 @@ json::value instantiate_blueprint(const json::value& body, const json::object& g
 // Config-relative YAML files worth reading from a folder or backup (configuration.yaml, its
 // includes, packages, blueprints); never secrets.yaml.
 bool wanted_yaml(const std::string& rel);
+// A file HA's include_dir_* reads: *.yaml, not hidden, not secrets.yaml.
+bool is_yaml_name(const std::string& rel);
 
 }  // namespace domoguard::hub::ha::detail
