@@ -471,3 +471,37 @@ TEST_CASE("a backup's YAML is read like the folder's", "[ha][homes][yaml]") {
   for (const auto& f : b.findings) fb.push_back(f.key());
   CHECK(fa == fb);
 }
+
+TEST_CASE("one BLE sensor seen by three integrations is one sensor, not a tracker", "[ha][homes][devices]") {
+  // govee_ble keys it by its Bluetooth connection, ble_monitor by an identifier holding the address,
+  // ibeacon by an identifier ending with it; ibeacon adds a device_tracker (registry 1.8 shapes).
+  Folder f;
+  f.store("core.device_registry", 1, 8, R"({"devices":[
+    {"id":"g","name":"H5074 1AE4","manufacturer":"Govee","model":"H5074","sw_version":null,"area_id":"office",
+     "config_entries":["gv"],"primary_config_entry":"gv","connections":[["bluetooth","A4:C1:38:A8:1A:E4"]],
+     "identifiers":[["bluetooth","A4:C1:38:A8:1A:E4"]],"disabled_by":null,"entry_type":null},
+    {"id":"b","name":"A4C138A81AE4","manufacturer":"Govee","model":"H5074","area_id":null,"config_entries":["bm"],
+     "primary_config_entry":"bm","connections":[],"identifiers":[["ble_monitor","A4:C1:38:A8:1A:E4"]],
+     "disabled_by":null,"entry_type":null},
+    {"id":"i","name":"Govee_H5074_1AE4","manufacturer":null,"model":null,"area_id":null,"config_entries":["ib"],
+     "primary_config_entry":"ib","connections":[],
+     "identifiers":[["ibeacon","494e5445-4c4c-495f-524f-434b535f4857_20597_62207_A4:C1:38:A8:1A:E4"]],
+     "disabled_by":null,"entry_type":null},
+    {"id":"z","name":"Hall motion","manufacturer":"Aqara","model":"RTCGQ11LM","area_id":null,"config_entries":["zha"],
+     "primary_config_entry":"zha","connections":[["zigbee","00:15:8d:00:01:a4:c1:38"]],
+     "identifiers":[["zha","00:15:8d:00:01:a4:c1:38"]],"disabled_by":null,"entry_type":null}
+  ],"deleted_devices":[]})");
+  f.store("core.entity_registry", 1, 15,
+          R"({"entities":[)" + entity("sensor.h5074_1ae4_temperature", "govee_ble", "g", "gv") + "," +
+              entity("sensor.h5074_1ae4_humidity", "govee_ble", "g", "gv") + "," +
+              entity("sensor.a4c138a81ae4_temperature", "ble_monitor", "b", "bm") + "," +
+              entity("device_tracker.govee_h5074_1ae4", "ibeacon", "i", "ib") + "," +
+              entity("binary_sensor.hall_motion", "zha", "z", "zha") + R"(],"deleted_entities":[]})");
+  auto h = must_load(f.path);
+  audit::run_audit(h);
+  CHECK(h.devices.size() == 2);   // the Zigbee address is eight octets: not a MAC, not folded
+  REQUIRE(dev(h, "g"));
+  CHECK(dev(h, "g")->type == model::DeviceType::sensor);
+  CHECK(dev(h, "g")->merged_ids.size() == 2);
+  CHECK_FALSE(audit::is_location(*h.entity("device_tracker.govee_h5074_1ae4")));
+}

@@ -249,6 +249,25 @@ model::DeletedDevice parse_deleted_device(const json::object& o) {
   return d;
 }
 
+namespace {
+
+// A hardware address written as six colon-separated octets, alone or at the end of an identifier
+// after "_" (iBeacon identifiers end with the beacon's address); lower case, or "" when none.
+std::string trailing_mac(std::string_view v) {
+  if (v.size() < 17) return {};
+  std::string_view tail = v.substr(v.size() - 17);
+  if (v.size() > 17 && v[v.size() - 18] != '_') return {};
+  for (std::size_t i = 0; i < 17; ++i) {
+    const char c = tail[i];
+    if (i % 3 == 2 ? c != ':' : !std::isxdigit(static_cast<unsigned char>(c))) return {};
+  }
+  std::string out(tail);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
 void fold_same_devices(model::Home& home) {
   auto& devs = home.devices;
   const size_t n = devs.size();
@@ -271,10 +290,16 @@ void fold_same_devices(model::Home& home) {
       auto [it, fresh] = first.emplace(std::move(key), i);
       if (!fresh) parent[root(i)] = root(it->second);
     };
-    for (const auto& [type, value] : d.connections)
+    for (const auto& [type, value] : d.connections) {
       if (!value.empty()) link("c\x1f" + lower(type) + "\x1f" + lower(value));
-    for (const auto& [domain, id] : d.identifiers)
+      if (auto mac = trailing_mac(value); !mac.empty()) link("m\x1f" + mac);
+    }
+    // The same radio seen by several integrations (govee_ble's connection, ble_monitor's and
+    // ibeacon's identifiers) is one device.
+    for (const auto& [domain, id] : d.identifiers) {
       if (!id.empty()) link("i\x1f" + domain + "\x1f" + id);
+      if (auto mac = trailing_mac(id); !mac.empty()) link("m\x1f" + mac);
+    }
   }
   // Entities per device, to pick the entry that says what the device is.
   std::unordered_map<std::string, std::pair<int, int>> weight;   // id -> (own entities, tracker entities)
