@@ -505,3 +505,25 @@ TEST_CASE("one BLE sensor seen by three integrations is one sensor, not a tracke
   CHECK(dev(h, "g")->merged_ids.size() == 2);
   CHECK_FALSE(audit::is_location(*h.entity("device_tracker.govee_h5074_1ae4")));
 }
+
+TEST_CASE("a router's clients without devices: phones and names may track, desktops and speakers do not",
+          "[ha][homes][devices]") {
+  Folder f;
+  f.store("core.device_registry", 1, 3, kDevices);
+  f.store("core.entity_registry", 1, 6,
+          R"({"entities":[)" + entity("switch.plug", "tplink", "d1", "e1") + "," +
+              entity("device_tracker.desktop_ut48gb7", "asuswrt", "", "r") + "," +
+              entity("device_tracker.google_nest_mini", "asuswrt", "", "r") + "," +
+              entity("device_tracker.homeassistant", "asuswrt", "", "r") + "," +
+              entity("device_tracker.mabel_s_galaxy_note20_5g", "asuswrt", "", "r") + "," +
+              entity("device_tracker.simone", "asuswrt", "", "r") + "," +
+              entity("device_tracker.legacy_gps", "gpslogger", "", "g") + R"(],"deleted_entities":[]})");
+  auto h = must_load(f.path);
+  audit::run_audit(h);
+  CHECK_FALSE(audit::is_location(*h.entity("device_tracker.desktop_ut48gb7")));
+  CHECK_FALSE(audit::is_location(*h.entity("device_tracker.google_nest_mini")));
+  CHECK_FALSE(audit::is_location(*h.entity("device_tracker.homeassistant")));
+  CHECK(audit::is_location(*h.entity("device_tracker.mabel_s_galaxy_note20_5g")));
+  CHECK(audit::is_location(*h.entity("device_tracker.simone")));
+  CHECK(audit::is_location(*h.entity("device_tracker.legacy_gps")));
+}

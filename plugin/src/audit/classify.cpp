@@ -292,6 +292,24 @@ Tier tier_of(DeviceType t) {
 
 namespace {
 
+bool stationary_client(const Entity& e) {
+  static constexpr std::string_view routers[] = {"asuswrt", "fritz", "unifi", "nmap_tracker", "ping", "netgear",
+                                                 "mikrotik", "tplink_omada", "luci", "ubus", "keenetic_ndms2",
+                                                 "huawei_lte", "ruckus_unleashed", "synology_srm", "tomato", "ddwrt",
+                                                 "vodafone_station", "sfr_box", "freebox", "bbox", "upc_connect"};
+  if (std::find(std::begin(routers), std::end(routers), e.platform) == std::end(routers)) return false;
+  const std::string t = entity_text(e);
+  // Substrings only where no first name hides them ("nest" is in "Ernest", "nas" in "Anastasia").
+  return any_sub(t, {"desktop", "printer", "chromecast", "google_nest", "nest_mini", "nest_hub", "nest_audio",
+                     "echo_dot", "echo_show", "homeassistant", "home_assistant", "raspberry", "esp32", "esp8266",
+                     "esp_", "wlan", "camera", "plug", "bulb", "bridge", "router", "server", "ioeboard", "tasmota",
+                     "shelly", "sonoff", "roku", "firetv", "fire_tv", "appletv", "apple_tv", "xbox", "playstation",
+                     "sonos", "doorbell", "vacuum", "roborock", "dishwasher", "washer", "dryer", "fridge",
+                     "thermostat", "ecobee", "smart_tv", "lgwebos", "bravia", "speaker", "tuya", "broadlink"}) ||
+         any_token(t, {"pc", "tv", "ap", "hub", "cam", "nvr", "dvr", "ps4", "ps5", "nas", "nest", "echo", "esp",
+                       "hue", "switch"});
+}
+
 // A router integration attaches its presence entity to any device that shares a MAC connection
 // (an IR remote, a dishwasher, a PC). That entity says the device is on the network, not what it
 // is: a tracker makes a device a tracker only when the device's own (primary) integration provides
@@ -394,6 +412,11 @@ void classify(Home& home) {
     for (size_t ix : d.entities)
       if (auto& e = home.entities[ix]; e.domain == "device_tracker") e.traits &= static_cast<uint8_t>(~kLocation);
   }
+  // A router's client without a device of its own is known only by its network name: a desktop,
+  // a speaker or the hub itself says where no one is; anything else (a phone, a name) may.
+  for (auto& e : home.entities)
+    if (e.domain == "device_tracker" && e.device_id.empty() && stationary_client(e))
+      e.traits &= static_cast<uint8_t>(~kLocation);
 }
 
 }  // namespace domoguard::audit
