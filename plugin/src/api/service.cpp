@@ -12,6 +12,7 @@
 #include "app/events.hpp"
 #include "app/source.hpp"
 #include "audit/classify.hpp"
+#include "audit/enough.hpp"
 #include "catalog/catalog.hpp"
 #include "locale/messages.hpp"
 #include "notice/notice.hpp"
@@ -226,7 +227,8 @@ std::string Service::handle(const std::string& request) {
   if (type == "domoguard/status") {
     json::object s{{"ready", home_ != nullptr}, {"version", DOMOGUARD_VERSION}};
     if (home_) {
-      s["score"] = result_.score;
+      s["score"] = audit::enough_to_score(*home_) ? json::value(result_.score) : json::value(nullptr);
+      s["scored"] = audit::enough_to_score(*home_);
       s["audit_id"] = audit_seq_;
       s["findings"] = result_.findings.size();
       s["devices"] = home_->devices.size();

@@ -110,6 +110,9 @@ struct Hub {
   RecorderSettings recorder;
   // Sign-in providers in the hub's order; nullopt when the configuration was not read.
   std::optional<std::vector<AuthProvider>> auth_providers;
+  // Facts that are the hub's documented defaults because it stores nothing until they change
+  // ("expose_new.conversation", "recorder.purge_keep_days", ...): evidence says so.
+  std::vector<std::string> defaults_applied;
   // Z-Wave controller's inclusion state (0 idle, 1 including, 2 excluding, 3 busy, 4 SmartStart).
   std::optional<int> zwave_inclusion_state;
 };
@@ -246,6 +249,9 @@ struct Device {
   bool child_device = false;
   std::optional<int> zwave_security; // -1 none, 0..2 S2 classes, 7 S0 legacy
   std::vector<size_t> entities;      // indices into Home::entities
+  // Other registry entries of the same physical device (one per integration, or split per config
+  // entry), folded into this one by shared connections or identifiers.
+  std::vector<std::string> merged_ids;
   // Derived by audit::classify.
   DeviceType type = DeviceType::other;
   Tier tier = Tier::normal;
@@ -259,6 +265,7 @@ struct DeletedDevice {
   std::string area_id;
   std::string orphaned_at;           // ISO time, where known
   bool orphaned = false;             // its integration entry is gone too
+  std::vector<std::pair<std::string, std::string>> identifiers;   // (domain, id) the hub remembers
 };
 
 struct Automation {
@@ -272,6 +279,7 @@ struct Automation {
   std::vector<std::string> condition_kinds;
   std::vector<std::string> action_services;    // "lock.unlock", "alarm_control_panel.alarm_disarm", ...
   std::vector<std::string> action_entities;
+  std::string origin;                          // where it is defined: "storage", "automations.yaml", a blueprint path
 };
 
 // What the adapter could read; rules that need a missing part report "not run".

@@ -111,6 +111,10 @@ void expose_new_default(const Home& h, Sink& out) {
     if (!on) continue;
     cloud |= assistant.rfind("cloud.", 0) == 0;
     f.evidence.emplace_back("assistant", assistant);
+    // Nothing stored: this is the hub's own default, which the household never chose.
+    if (std::find(h.hub.defaults_applied.begin(), h.hub.defaults_applied.end(), "expose_new." + assistant) !=
+        h.hub.defaults_applied.end())
+      f.evidence.emplace_back("setting", "hub_default");
     actions.push_back({"set_expose_new", assistant, "false"});
   }
   if (actions.empty()) return;

@@ -215,50 +215,62 @@ Result<std::optional<std::string>> LiveHub::next_event(int timeout_ms) {
   }
 }
 
+Result<std::optional<std::string>> LiveHub::fetch_reply(const std::string& cmd, const std::string& states_json) {
+  using Out = std::optional<std::string>;
+  if (cmd == "homeassistant/expose_new_entities/get") {
+    // One call per assistant, gathered into an object keyed by assistant.
+    json::object per;
+    for (const char* assistant : {"conversation", "cloud.alexa", "cloud.google_assistant"}) {
+      auto r = call(cmd, json::serialize(json::object{{"assistant", assistant}}));
+      if (r) {
+        boost::system::error_code ec;
+        auto v = json::parse(*r, ec);
+        if (!ec) per[assistant] = std::move(v);
+      } else if (r.error().key != "error.ha.command") {
+        return r.error();
+      }
+    }
+    return per.empty() ? Out{} : Out{json::serialize(per)};
+  }
+  if (cmd == "automation/config") {
+    // Automations: one automation/config per automation entity, bounded.
+    boost::system::error_code ec;
+    auto v = json::parse(states_json, ec);
+    if (ec || !v.is_array()) return Out{};
+    json::array configs;
+    for (const auto& s : v.as_array()) {
+      if (!s.is_object() || configs.size() >= 2000) continue;
+      const auto eid = str_field(s.as_object(), "entity_id");
+      if (eid.rfind("automation.", 0) != 0) continue;
+      auto c = call("automation/config", json::serialize(json::object{{"entity_id", eid}}));
+      if (c) {
+        auto cv = json::parse(*c, ec);
+        if (!ec) configs.push_back(std::move(cv));
+      } else if (c.error().key != "error.ha.command") {
+        return c.error();
+      }
+    }
+    return Out{json::serialize(configs)};
+  }
+  auto r = call(cmd);
+  if (r) return Out{std::move(*r)};
+  if (r.error().key != "error.ha.command") return r.error();  // the connection broke
+  return Out{};
+}
+
 Result<Replies> LiveHub::fetch_replies() {
   Replies out;
   for (const auto& cmd : audit_commands()) {
     if (cmd == "automation/config" || cmd == "zwave_js/network_status" || cmd == "supervisor/api")
       continue;  // need per-item arguments
-    if (cmd == "homeassistant/expose_new_entities/get") {
-      // One call per assistant, gathered into an object keyed by assistant.
-      json::object per;
-      for (const char* assistant : {"conversation", "cloud.alexa", "cloud.google_assistant"}) {
-        auto r = call(cmd, json::serialize(json::object{{"assistant", assistant}}));
-        if (r) {
-          boost::system::error_code ec;
-          auto v = json::parse(*r, ec);
-          if (!ec) per[assistant] = std::move(v);
-        } else if (r.error().key != "error.ha.command") {
-          return r.error();
-        }
-      }
-      if (!per.empty()) out.emplace(cmd, json::serialize(per));
-      continue;
-    }
-    auto r = call(cmd);
-    if (r) out.emplace(cmd, std::move(*r));
-    else if (r.error().key != "error.ha.command") return r.error();  // the connection broke
+    auto r = fetch_reply(cmd);
+    if (!r) return r.error();
+    if (*r) out.emplace(cmd, std::move(**r));
   }
-  // Automations: one automation/config per automation entity, bounded.
   if (auto states = out.find("get_states"); states != out.end()) {
-    boost::system::error_code ec;
-    auto v = json::parse(states->second, ec);
-    json::array configs;
-    if (!ec && v.is_array())
-      for (const auto& s : v.as_array()) {
-        if (!s.is_object() || configs.size() >= 2000) continue;
-        const auto eid = str_field(s.as_object(), "entity_id");
-        if (eid.rfind("automation.", 0) != 0) continue;
-        auto c = call("automation/config", json::serialize(json::object{{"entity_id", eid}}));
-        if (c) {
-          auto cv = json::parse(*c, ec);
-          if (!ec) configs.push_back(std::move(cv));
-        } else if (c.error().key != "error.ha.command") {
-          return c.error();
-        }
-      }
-    out.emplace("automation/config", json::serialize(configs));
+    auto r = fetch_reply("automation/config", states->second);
+    if (!r) return r.error();
+    if (*r) out.emplace("automation/config", std::move(**r));
   }
   // Z-Wave security classes come per Z-Wave JS config entry.
   if (auto entries = out.find("config_entries/get"); entries != out.end()) {

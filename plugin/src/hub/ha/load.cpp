@@ -7,6 +7,7 @@
 #include "hub/ha/adapter.hpp"
 #include "hub/ha/json_util.hpp"
 #include "hub/ha/surface.hpp"
+#include "hub/ha/yaml.hpp"
 #include "util/tar.hpp"
 #include "util/text.hpp"
 
@@ -26,12 +27,12 @@ const std::set<std::string>& store_keys() {
 }
 
 // Files whose presence matters but whose content must never be read (credentials).
-bool presence_only(const std::string& rel) { return rel == ".cloud/production_auth.json" || rel == "configuration.yaml"; }
+bool presence_only(const std::string& rel) { return rel == ".cloud/production_auth.json"; }
 
 // Which config-relative paths the adapter reads.
 bool wanted(const std::string& rel) {
   if (rel.rfind(".storage/", 0) == 0) return store_keys().count(rel.substr(9)) > 0;
-  if (rel == ".HA_VERSION" || rel == "automations.yaml" || presence_only(rel)) return true;
+  if (rel == ".HA_VERSION" || presence_only(rel) || detail::wanted_yaml(rel)) return true;
   if (rel.rfind("custom_components/", 0) == 0) {
     auto rest = rel.substr(18);
     auto slash = rest.find('/');
@@ -83,14 +84,39 @@ Result<ConfigFiles> read_config_folder(const fs::path& root, bool storage_only) 
     files[".storage/" + key] = std::move(*c);
   }
   if (storage_only) return files;
-  for (const char* rel : {".HA_VERSION", "automations.yaml"}) {
-    if (!fs::is_regular_file(root / rel, ec)) continue;
-    auto c = read_file(root / rel);
+  if (fs::is_regular_file(root / ".HA_VERSION", ec)) {
+    auto c = read_file(root / ".HA_VERSION");
     if (!c) return c.error();
-    files[rel] = std::move(*c);
+    files[".HA_VERSION"] = std::move(*c);
   }
-  for (const char* rel : {".cloud/production_auth.json", "configuration.yaml"})
-    if (fs::exists(root / rel, ec)) files[rel] = "";
+  if (fs::exists(root / ".cloud/production_auth.json", ec)) files[".cloud/production_auth.json"] = "";
+  // The YAML HA reads: configuration.yaml and whatever it may include (never secrets.yaml), bounded
+  // in count and size; links are not followed out of the folder.
+  {
+    std::size_t count = 0, bytes = 0;
+    auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const auto rel = it->path().lexically_relative(root).generic_string();
+      if (it->is_directory(ec)) {
+        const auto name = it->path().filename().string();
+        if (it.depth() >= 8 || it->is_symlink(ec) || (!name.empty() && name.front() == '.') ||
+            !detail::wanted_yaml(rel + "/x.yaml"))
+          it.disable_recursion_pending();
+        continue;
+      }
+      if (!detail::wanted_yaml(rel) || !it->is_regular_file(ec)) continue;
+      if (++count > 4000) break;
+      auto size = it->file_size(ec);
+      if (ec) continue;
+      if (size > (4u << 20) || (bytes += size) > (32u << 20)) {
+        files[rel] = std::string(detail::yaml_too_large);   // the YAML reader refuses it, naming the file
+        continue;
+      }
+      auto c = read_file(it->path());
+      if (!c) return c.error();
+      files[rel] = std::move(*c);
+    }
+  }
   if (fs::is_directory(root / "custom_components", ec)) {
     std::size_t n = 0;
     for (const auto& d : fs::directory_iterator(root / "custom_components", ec)) {
@@ -125,10 +151,20 @@ constexpr std::uint64_t max_decompressed = 64ull << 30;
 // Collects the wanted files of a config folder from a tar stream; `strip` is the prefix the folder
 // has inside the archive ("data/" in HA backups).
 Result<bool> collect(util::ByteSource& src, const std::string& archive, ConfigFiles& files) {
+  std::size_t yaml_files = 0, yaml_bytes = 0;
   return util::walk_tar(src, archive, [&](const util::TarEntry& e, util::ByteSource& data) -> Result<bool> {
     std::string rel = e.name;
+    if (rel.rfind("./", 0) == 0) rel = rel.substr(2);
     if (rel.rfind("data/", 0) == 0) rel = rel.substr(5);
     if (!wanted(rel)) return true;
+    if (detail::wanted_yaml(rel)) {
+      // The same bounds as for a folder; the YAML reader refuses what is over them, naming the file.
+      if (++yaml_files > 4000) return true;
+      if (e.size > (4u << 20) || (yaml_bytes += e.size) > (32u << 20)) {
+        files[rel] = std::string(detail::yaml_too_large);
+        return true;
+      }
+    }
     if (presence_only(rel)) {
       files[rel] = "";
       return true;

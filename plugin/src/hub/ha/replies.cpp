@@ -31,6 +31,7 @@ const std::vector<std::string>& audit_commands() {
       "homeassistant/expose_new_entities/get",
       "analytics",
       "cloud/status",
+      "http/config",
       "zwave_js/network_status",
       "automation/config",
       "auth/refresh_tokens",
@@ -146,20 +147,27 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
   }
   std::string current_user;
   {
-    // Only the connected user's MFA modules are visible over the WebSocket API.
+    // Only the connected user's MFA modules are visible over the WebSocket API: that user's status is
+    // known (the two-factor rules check it), every other user's stays unknown and is not judged.
     DG_GET(r, "auth/current_user", {});
+    bool known = false;
     if (r && r->result->is_object()) {
       const auto& o = r->result->get_object();
       std::string id = str(o, "id");
       current_user = id;
       bool mfa = false;
-      if (const auto* mods = arr(o, "mfa_modules"))
+      const auto* mods = arr(o, "mfa_modules");
+      if (mods)
         for (const auto& m : *mods)
           if (const auto* mo = m.if_object(); mo && boolean(*mo, "enabled").value_or(false)) mfa = true;
       for (auto& u : home.users)
-        if (u.id == id) u.mfa = mfa;
+        if (u.id == id && mods && !u.system_generated) {
+          u.mfa = mfa;
+          known = true;
+        }
     }
-    home.mark_missing(Part::mfa, "notrun.ws.mfa");
+    if (known) home.mark_present(Part::mfa);
+    else home.mark_missing(Part::mfa, "notrun.ws.mfa");
   }
 
   {
@@ -384,11 +392,23 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
       }
     }
   }
+
+  {
+    // http/config (HA 2026.1+, admin only): the slot the running server started with is the one in force.
+    DG_GET(r, "http/config", {Part::http});
+    if (r && r->result->is_object()) {
+      const auto& o = r->result->get_object();
+      const std::string_view active = raw(o, "active_config_type");
+      const json::object* conf = obj(o, active == "pending" ? "pending" : active.rfind("default", 0) == 0 ? "default" : "stable");
+      if (conf) apply_http_settings(*conf, "live", home);
+    }
+    home.mark_missing(Part::http, "notrun.ws.http");
+  }
 #undef DG_GET
 
   home.taken_at = newest_activity(home);
-  home.mark_missing(Part::http, "notrun.ws.http");
   if (home.has(Part::exposure)) apply_exposure_defaults(home);
+  fold_same_devices(home);
   home.index();
   return home;
 }

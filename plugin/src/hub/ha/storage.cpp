@@ -8,6 +8,7 @@
 #include "locale/messages.hpp"
 #include "hub/ha/build.hpp"
 #include "hub/ha/surface.hpp"
+#include "hub/ha/config_yaml.hpp"
 #include "util/text.hpp"
 
 namespace domoguard::hub::ha {
@@ -356,16 +357,23 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
   }
 
   home.mark_missing(Part::states, "notrun.config.states");
-  // Since 2026 HA keeps its HTTP server settings in .storage/http; "stable" is the configuration in force.
+  // .storage/http: version 1 (every HA up to 2025.12) is the flat configuration the server last
+  // started with. Version 2 keeps a confirmed "stable" slot and an unconfirmed "pending" one; HA
+  // starts with pending whenever one is set and has not failed a trial (no "error" recorded on it),
+  // else with stable (homeassistant/components/http/config.py, async_activate_config).
+  bool http_from_store = false;   // .storage/http is what HA runs, whatever the YAML says
   if (files.count(".storage/http")) {
-    auto r = read_store(files, origin, "http", {2}, home, {Part::http});
+    auto r = read_store(files, origin, "http", {1, 2}, home, {Part::http});
     if (!r) return r.error();
     if (*r) {
-      if (const auto* st = obj(*(*r)->data, "stable")) {
-        home.hub.tls = !raw(*st, "ssl_certificate").empty();
-        home.hub.ip_ban = boolean(*st, "ip_ban_enabled").value_or(true);   // HA's default
-        home.hub.has_http_data = true;
-        home.mark_present(Part::http);
+      const auto& d = *(*r)->data;
+      http_from_store = (*r)->major >= 2 && boolean(d, "yaml_migration_done").value_or(false);
+      if ((*r)->major == 1) {
+        apply_http_settings(d, "storage", home);
+      } else if (const auto* pending = obj(d, "pending"); pending && !is_set(*pending, "error")) {
+        apply_http_settings(*pending, "storage_pending", home);
+      } else if (const auto* st = obj(d, "stable")) {
+        apply_http_settings(*st, "storage", home);
       } else {
         home.mark_missing(Part::http, "notrun.storage.http_unstable");
       }
@@ -373,19 +381,17 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
   } else {
     home.mark_missing(Part::http, "notrun.config.http_yaml");
   }
+  if (auto y = apply_yaml_config(files, origin, http_from_store, home); !y) return y.error();
   if (has_zwave_devices(home))
     home.mark_missing(Part::radio_security, "notrun.config.zwave");
   else if (home.has(Part::devices))
     home.mark_present(Part::radio_security);
 
-  if (files.count("automations.yaml"))
-    home.mark_missing(Part::automations, "notrun.config.automations_yaml");
-  else
-    home.mark_missing(Part::automations, "notrun.config.automations_absent");
 
   if (home.has(Part::exposure)) apply_exposure_defaults(home);
   if (auto it = files.find("backup.date"); it != files.end() && !it->second.empty()) home.taken_at = it->second;
   else home.taken_at = newest_activity(home);
+  fold_same_devices(home);
   home.index();
   return home;
 }
