@@ -18,6 +18,20 @@ def live_audit(cli: Cli, home: LiveHome) -> dict:
     return cli.audit_json("--url", home.ha.ws_url, "--token-file", str(home.token_file))
 
 
+def folder_audit(cli: Cli, home: LiveHome, ready=lambda snap: True, timeout: float = 40) -> dict:
+    """The same home read from its config folder. HA saves its registries a few seconds after a change;
+    until it has, the audit exits 7 (nothing to score); then it is read again until `ready` holds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        proc = cli.run("audit", str(home.ha.config_dir), "--format", "json", "--no-history")
+        assert proc.returncode in (0, 7), f"audit of the config folder exited {proc.returncode}: {proc.stderr}"
+        snap = json.loads(proc.stdout) if proc.returncode == 0 else None
+        if snap is not None and ready(snap):
+            return snap
+        assert time.monotonic() < deadline, "the config folder did not catch up with the live hub"
+        time.sleep(1)
+
+
 def findings(report: dict, rule: str) -> list[dict]:
     return [f for f in report["findings"] if f["rule"] == rule]
 
@@ -42,11 +56,7 @@ def test_long_lived_tokens_counted_and_never_shown(cli: Cli, home: LiveHome) -> 
         for secret in made + [t["id"] for t in tokens]:
             assert secret not in text
         # The config folder (.storage/auth, written by HA a little later) agrees.
-        deadline = time.monotonic() + 40
-        snap = cli.audit_json(str(home.ha.config_dir))
-        while not any(f["subject"]["id"] == owner["id"] for f in findings(snap, "DG-TOK-002")) and time.monotonic() < deadline:
-            time.sleep(1)
-            snap = cli.audit_json(str(home.ha.config_dir))
+        snap = folder_audit(cli, home, lambda s: any(f["subject"]["id"] == owner["id"] for f in findings(s, "DG-TOK-002")))
         mine_offline = [f for f in findings(snap, "DG-TOK-002") if f["subject"]["id"] == owner["id"]]
         assert len(mine_offline) == 1
         assert mine_offline[0]["evidence"] == mine[0]["evidence"]
@@ -121,3 +131,18 @@ def test_assist_opens_a_coded_lock_with_its_stored_code(cli: Cli, home: LiveHome
                     options={"default_code": ""})
             ws.call("homeassistant/expose_entity", assistants=["conversation"], entity_ids=[entity_id],
                     should_expose=False)
+
+
+def test_default_login_ban_never_bans(cli: Cli, home: LiveHome) -> None:
+    """HA's default http settings ban nobody (login_attempts_threshold -1, components/http): DG-LOG-008
+    from the live hub's http/config and from its config folder alike; no forwarded-address, CORS or
+    trusted-network finding on a default hub."""
+    report = live_audit(cli, home)
+    snap = folder_audit(cli, home)
+    for r in (report, snap):
+        mine = findings(r, "DG-LOG-008")
+        assert len(mine) == 1, (findings(r, "DG-LOG-008"), [n for n in r["not_run"] if n["rule"] == "DG-LOG-008"])
+        assert mine[0]["severity"] == "low"
+        assert mine[0]["evidence"]["login_attempts_threshold"] == "-1"
+        for rule in ("DG-LOG-003", "DG-LOG-004", "DG-LOG-005", "DG-LOG-006", "DG-LOG-007"):
+            assert not findings(r, rule), rule
