@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ ninja-build pkg-config libboost-json1.81-dev libwebsockets-dev libssl-dev openssl
-          libsqlitecpp-dev libsqlite3-dev catch2 zlib1g-dev)
+          libsqlitecpp-dev libsqlite3-dev catch2 zlib1g-dev libyaml-cpp-dev)
 # shellcheck disable=SC2206  # a space-separated list of extra packages
 packages+=(${DOMOGUARD_EXTRA_PACKAGES:-})
 missing=()

@@ -44,6 +44,9 @@ PROBLEMS = [
     "analytics with diagnostics on; external URL served over plain http",
     "kids' room radiator child lock off; AdGuard parental control off",
     "an MQTT device with no manufacturer or model",
+    "a long-lived token for an old Node-RED set-up, unused since June (owner's account)",
+    "a dashboard card loaded from a CDN (third-party JavaScript in the admin's session)",
+    "AdGuard Home app on the host network; Zigbee2MQTT and ESPHome apps from third-party repositories",
 ]
 
 
@@ -113,6 +116,7 @@ class Home:
         self.manifests = {}
         self.users = []
         self.automations = []
+        self.apps = []
         self._dev_by_key = {}
 
     # areas ----------------------------------------------------------------
@@ -393,6 +397,40 @@ def build():
         ("a0d7b954_adguard", "AdGuard Home", "Home Assistant Community Add-ons", "6.5.1", "6.5.1"),
         ("5c53de3b_esphome", "ESPHome Device Builder", "ESPHome", "2026.10.2", "2026.10.2"),
     ]
+    # The Supervisor's /addons/<slug>/info for each app (supervisor/api/apps.py APIApps.info_data, keys in
+    # its order), as HA's supervisor/api WebSocket command returns it. Options are left empty: the demo
+    # holds no app secrets.
+    repo_ids = {"Official add-ons": "core", "Home Assistant Community Add-ons": "a0d7b954",
+                "Home Assistant Add-on: Zigbee2MQTT": "45df7312", "ESPHome": "5c53de3b"}
+    app_facts = {  # slug: (ports, host_network, privileged, ingress, rating, auto_update)
+        "core_mosquitto": ({"1883/tcp": 1883, "1884/tcp": 1884, "8883/tcp": 8883, "8884/tcp": 8884}, False, [], False, 6, True),
+        "core_zwave_js": ({"3000/tcp": None}, False, [], False, 6, True),
+        "45df7312_zigbee2mqtt": ({"8485/tcp": None, "8099/tcp": None}, False, [], True, 7, False),
+        "a0d7b954_adguard": ({"53/udp": 53, "53/tcp": 53}, True, ["NET_BIND_SERVICE"], True, 6, False),
+        "5c53de3b_esphome": ({"6052/tcp": None}, True, [], True, 6, False),
+    }
+    for slug, name, repo, inst, latest in addons:
+        ports, host_net, priv, ingress, rating, auto = app_facts[slug]
+        H.apps.append({
+            "name": name, "slug": slug, "hostname": slug.replace("_", "-"),
+            "dns": [slug.replace("_", "-") + ".local.hass.io"], "description": name, "long_description": None,
+            "stage": "stable", "repository": repo_ids[repo], "version_latest": latest, "protected": True,
+            "rating": rating, "boot_config": "auto", "boot": "auto", "options": {}, "schema": [],
+            "arch": ["aarch64", "amd64"], "machine": [], "homeassistant": None, "url": None, "detached": False,
+            "available": True, "build": False, "network": ports, "network_description": {k: None for k in ports},
+            "host_network": host_net, "host_pid": False, "host_ipc": False, "host_uts": False, "host_dbus": False,
+            "privileged": priv, "full_access": False, "apparmor": "default", "icon": True, "logo": True,
+            "changelog": True, "documentation": True, "stdin": False, "hassio_api": True, "hassio_role": "default",
+            "auth_api": slug == "core_mosquitto", "homeassistant_api": False, "gpio": False, "usb": False,
+            "uart": slug in ("core_zwave_js", "45df7312_zigbee2mqtt"), "kernel_modules": False, "devicetree": False,
+            "udev": False, "docker_api": False, "video": False, "audio": False, "startup": "services",
+            "services": [], "discovery": [], "translations": {}, "ingress": ingress, "signed": False,
+            "state": "started", "webui": None, "ingress_entry": f"/api/hassio_ingress/{h('ingress', slug)}" if ingress else None,
+            "ingress_url": f"/api/hassio_ingress/{h('ingress', slug)}/" if ingress else None,
+            "ingress_port": 8099 if ingress else 0, "ingress_panel": ingress, "audio_input": None,
+            "audio_output": None, "auto_update": auto, "ip_address": f"172.30.33.{len(H.apps) + 2}",
+            "version": inst, "update_available": inst != latest, "watchdog": True, "devices": [],
+            "system_managed": False, "system_managed_config_entry": None})
     for slug, name, repo, inst, latest in addons:
         d = H.device(SUP, name, None, repo, "Home Assistant Add-on", sw=inst, identifiers=[("hassio", slug)],
                      url=f"homeassistant://hassio/addon/{slug}/info", service=True)
@@ -1034,6 +1072,28 @@ def build():
                         "pressure": "Pa", "temperature": "°C", "volume": "L", "wind_speed": "m/s"},
         "version": HA_VERSION,
     }
+    # The connected owner's sign-ins (auth/refresh_tokens; components/auth websocket_refresh_tokens).
+    def refresh(key, client_id, client_name, kind, created, used, ip):
+        return {"auth_provider_type": "homeassistant" if kind == "normal" else None, "client_icon": None,
+                "client_id": client_id, "client_name": client_name, "created_at": iso(created),
+                "expire_at": iso(used + dt.timedelta(days=90)) if kind == "normal" else None, "id": h("token", key),
+                "is_current": key == "browser", "last_used_at": iso(used), "last_used_ip": ip, "type": kind}
+    refresh_tokens = [
+        refresh("browser", "http://homeassistant.local:8123/", None, "normal", SNAPSHOT - dt.timedelta(days=12),
+                SNAPSHOT, "192.168.1.23"),
+        refresh("iphone", "https://home-assistant.io/iOS", None, "normal", SNAPSHOT - dt.timedelta(days=300),
+                minutes_ago("iphone", 5, 90), "192.168.1.31"),
+        refresh("grafana", None, "Grafana", "long_lived_access_token", SNAPSHOT - dt.timedelta(days=160),
+                minutes_ago("grafana", 1, 30), "192.168.1.40"),
+        refresh("nodered", None, "Old Node-RED", "long_lived_access_token", SNAPSHOT - dt.timedelta(days=640),
+                SNAPSHOT - dt.timedelta(days=171), "192.168.1.41"),
+    ]
+    lovelace_resources = [
+        {"id": h("resource", "mushroom"), "type": "module", "url": "/hacsfiles/lovelace-mushroom/mushroom.js"},
+        {"id": h("resource", "mini-graph"), "type": "module", "url": "/hacsfiles/mini-graph-card/mini-graph-card-bundle.js"},
+        {"id": h("resource", "weather"), "type": "module",
+         "url": "https://cdn.jsdelivr.net/gh/bramkragten/weather-card/dist/weather-card.js"},
+    ]
     current_user = {"id": ALEX, "name": "Alex Morgan", "is_owner": True, "is_admin": True,
                     "credentials": [{"auth_provider_type": "homeassistant", "auth_provider_id": None}],
                     "mfa_modules": [{"id": "totp", "name": "Authenticator app", "enabled": True},
@@ -1070,6 +1130,9 @@ def build():
         "cloud/status": cloud_status,
         "zwave_js/network_status": zwave_status,
         "automation/config": H.automations,
+        "auth/refresh_tokens": refresh_tokens,
+        "lovelace/resources": lovelace_resources,
+        "supervisor/api": H.apps,
     }
     return replies
 

@@ -6,6 +6,8 @@
 #include "app/report_data.hpp"
 #include "app/source.hpp"
 #include "cli_words.hpp"
+#include "audit/enough.hpp"
+#include "commands.hpp"
 #include "commands_report.hpp"
 #include "locale/messages.hpp"
 #include "report/report.hpp"
@@ -69,5 +71,5 @@ int cmd_report(int argc, char** argv) {
     std::cout << text;
     if (!std::cout.flush()) return fail("cannot write the output", 4);
   }
-  return 0;
+  return audit::enough_to_score(data->home) ? 0 : cli::kExitUnscored;
 }

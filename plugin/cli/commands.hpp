@@ -24,6 +24,9 @@ namespace domoguard::cli {
 // Exit code of a refused profile and of a log that fails verification: the input was well-formed
 // but cannot be trusted.
 inline constexpr int kExitUntrusted = 6;
+// Exit code of an audit or report with too little to score (the hub's device and entity registries
+// missing or empty): never 0, whatever --fail-on asks, so an empty snapshot cannot pass a gate.
+inline constexpr int kExitUnscored = 7;
 
 // Prints an error in the user's language (its key's text) with the file and place it concerns.
 inline void print_error(const Error& e, const locale::Messages& msg) {

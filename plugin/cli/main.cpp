@@ -2,7 +2,9 @@
 // undoes changes to the hub.
 // Exit codes: 0 ran (apply/undo: every step done); 1 findings at or above --fail-on; 2 bad input or
 // usage; 3 hub unreachable or authentication refused; 4 local storage trouble; 5 apply/undo: a step
-// failed and the plan was rolled back (or undo left a target someone changed since).
+// failed and the plan was rolled back (or undo left a target someone changed since); 6 untrusted
+// profile or log; 7 audit/report: not enough data to score (the hub's device and entity registries
+// are missing or empty), whatever --fail-on says.
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +24,7 @@
 #include "commands.hpp"
 #include "commands_report.hpp"
 #include "audit/engine.hpp"
+#include "audit/enough.hpp"
 #include "catalog/catalog.hpp"
 #include "hub/ha/live.hpp"
 #include "hub/ha/live_port.hpp"
@@ -124,7 +127,8 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
   auto result = audit::run_audit(*home);
 
   std::optional<store::Diff> diff;
-  if (!args.flag("--no-history")) {
+  // An audit with nothing to judge is not kept: its score would read as a pass in the history.
+  if (!args.flag("--no-history") && audit::enough_to_score(*home)) {
     const auto db_path = args.value("--db").value_or(store::History::default_path());
     auto db = store::History::open(db_path);
     if (!db) return fail(db.error());
@@ -147,6 +151,7 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
   }
   if (!write_out(args, text)) return fail("cannot write the output", 4);
 
+  if (!audit::enough_to_score(*home)) return cli::kExitUnscored;
   if (fail_on)
     for (const auto& f : result.findings)
       if (f.severity >= *fail_on) return 1;

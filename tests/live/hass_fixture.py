@@ -462,6 +462,11 @@ class HomeAssistant:
             self._tls_ctx = ssl.create_default_context(cafile=str(cert))
         if self.demo:
             lines.append("demo:")
+        # As in HA's own default configuration: the automation and script editors save here.
+        lines += ["automation: !include automations.yaml", "script: !include scripts.yaml"]
+        for name, empty in (("automations.yaml", "[]\n"), ("scripts.yaml", "{}\n")):
+            if not (self.config_dir / name).exists():
+                (self.config_dir / name).write_text(empty)
         (self.config_dir / "configuration.yaml").write_text("\n".join(lines) + "\n")
         self._launch()
         t1 = time.monotonic()

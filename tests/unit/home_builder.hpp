@@ -21,12 +21,17 @@ struct HomeBuilder {
     using P = model::Part;
     for (auto p : {P::devices, P::entities, P::areas, P::states, P::integrations, P::manifests, P::users, P::mfa,
                    P::exposure, P::hub_config, P::analytics, P::cloud, P::http, P::automations, P::deleted_devices,
-                   P::radio_security})
+                   P::radio_security, P::auth_providers, P::recorder, P::apps, P::tokens, P::sign_ins,
+                   P::dashboard_resources})
       h.mark_present(p);
     h.hub.id = "hub1";
     h.hub.name = "Test home";
     h.hub.version = "2026.11.1";
     h.hub.has_exposure_data = h.hub.has_cloud_data = h.hub.has_analytics_data = h.hub.has_http_data = true;
+    model::AuthProvider own;
+    own.type = "homeassistant";   // the hub's default: its own user accounts only
+    h.hub.auth_providers = std::vector<model::AuthProvider>{own};
+    h.taken_at = "2026-11-20T18:00:00Z";
   }
 
   HomeBuilder& without(model::Part p) {

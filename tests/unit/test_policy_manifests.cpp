@@ -125,7 +125,8 @@ TEST_CASE("levels grow stricter and strict gives a reason for every rule it does
   // Only rules with a one-click remediation somewhere are worth enforcing; a level enforcing a rule
   // that only ever gives guidance would promise more than it does.
   const std::set<std::string> automatable = {"DG-VOI-001", "DG-VOI-002", "DG-VOI-003", "DG-VOI-004", "DG-VOI-005",
-                                             "DG-CHI-001", "DG-CHI-003", "DG-PRV-001", "DG-PRV-002"};
+                                             "DG-CHI-001", "DG-CHI-003", "DG-PRV-001", "DG-PRV-002", "DG-VOI-006",
+                                             "DG-RAD-001"};
   for (const auto& l : data().levels)
     for (const auto& [r, s] : l.rules)
       if (s.mode == policy::Mode::enforce) {

@@ -29,11 +29,22 @@ TEST_CASE("DG-INV-001 flags devices that cannot be identified", "[rules][invento
 
 TEST_CASE("DG-INV-002 flags removed devices left in the registry", "[rules][inventory]") {
   HomeBuilder b;
-  b.h.deleted_devices.push_back({"x1", "Old lock", "zwave_js", "", "2026-01-01T00:00:00", true});
-  b.h.deleted_devices.push_back({"x2", "Restorable", "hue", "", "", false});
+  b.h.deleted_devices.push_back({"x1", "Old lock", "zwave_js", "", "2026-01-01T00:00:00", true, {}});
+  b.h.deleted_devices.push_back({"x2", "Restorable", "hue", "", "", false, {}});
+  b.h.deleted_devices.push_back({"9f3c2a", "", "", "", "2026-02-01T00:00:00", true, {{"zha", "00:11:22"}}});
+  b.h.deleted_devices.push_back({"7a1b0c", "", "", "", "", true, {{"zha", "00:11:23"}}});
   auto f = run("DG-INV-002", b.build());
-  REQUIRE(f.size() == 1);
-  CHECK(f[0].subject.id == "x1");
+  REQUIRE(f.size() == 1);   // one finding for the home, not one per removed device
+  CHECK(f[0].subject.kind == "hub");
+  CHECK(f[0].placeholders == std::vector<std::pair<std::string, std::string>>{{"count", "3"}});
+  auto ev = [&](const std::string& k) {
+    for (const auto& [key, v] : f[0].evidence)
+      if (key == k) return v;
+    return std::string();
+  };
+  CHECK(ev("integrations") == "zha 2, zwave_js 1");
+  CHECK(ev("names") == "Old lock, zha device, zha device");
+  for (const auto& [k, v] : f[0].evidence) CHECK(v.find("9f3c2a") == std::string::npos);
   HomeBuilder none;
   none.without(model::Part::deleted_devices);
   bool ran = true;

@@ -218,3 +218,33 @@ TEST_CASE("DG-VOI-005 respects which assistant a speaker talks to, and rooms tha
   run("DG-VOI-005", b3.build(), &ran);
   CHECK_FALSE(ran);
 }
+
+// What HA's source shows (components/intent/__init__.py OnOffIntentHandler; components/lock/__init__.py
+// LockEntity.add_default_code): Assist unlocks with no code, and the lock fills in its stored default.
+TEST_CASE("DG-VOI-006 flags a lock whose stored code Assist fills in for the speaker", "[rules][voice]") {
+  HomeBuilder b;
+  b.device("d1", "Front door", "zw1");
+  auto& lock = b.entity("lock.front_door", "d1", "locked");
+  lock.has_default_code = true;
+  lock.attributes["code_format"] = "^\\d{4}$";
+  lock.exposure.conversation = true;
+  auto& cloud_only = b.entity("lock.back_door", "", "locked");   // a cloud assistant has its own PIN rule
+  cloud_only.has_default_code = true;
+  cloud_only.exposure.google = true;
+  auto& asks = b.entity("lock.shed", "", "locked");   // code required and none stored: Assist is refused
+  asks.attributes["code_format"] = "^\\d{4}$";
+  asks.exposure.conversation = true;
+  auto f = run("DG-VOI-006", b.build());
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].subject.id == "d1");
+  CHECK(f[0].severity == Severity::critical);
+  REQUIRE(f[0].remediation.kind == audit::Remediation::Kind::action);
+  CHECK(f[0].remediation.actions.at(0).kind == model::ActionKind::set_exposure);
+  CHECK(f[0].remediation.actions.at(0).target == "lock.front_door");
+  HomeBuilder none;
+  none.entity("lock.front_door", "", "locked").has_default_code = true;
+  none.without(model::Part::exposure);
+  bool ran = true;
+  run("DG-VOI-006", none.build(), &ran);
+  CHECK_FALSE(ran);
+}

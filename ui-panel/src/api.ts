@@ -45,7 +45,10 @@ export interface SinceLast {
 
 export interface Audit {
   hub: { id: string; name: string; version: string };
-  score: number;
+  // null when the hub's device and entity registries were missing or empty: nothing to score.
+  score: number | null;
+  scored?: boolean;
+  unscored?: { parts: string[]; reason: string };
   summary: Partial<Record<Severity, number>>;
   rules_run: number;
   areas: Area[];
@@ -59,7 +62,7 @@ export interface Audit {
 export interface Status {
   ready: boolean;
   version: string;
-  score?: number;
+  score?: number | null;   // null: nothing to score (see Audit.unscored)
   findings?: number;
   devices?: number;
   audited_at?: string;

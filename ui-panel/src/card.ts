@@ -157,7 +157,7 @@ export class DomoguardNoticeCard extends LitElement {
     return html`<div class="card" role="region" aria-label=${bounded(title)}>
       <div class="head">
         <h2 class="wrap">${bounded(title)}</h2>
-        ${this.status?.score !== undefined
+        ${this.status?.score !== undefined && this.status.score !== null
           ? html`<span class="score" role="img" aria-label=${t("card.score_label", { score: this.status.score })}>${this.status.score}<small>/100</small></span>`
           : nothing}
       </div>

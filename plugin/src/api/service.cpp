@@ -14,6 +14,7 @@
 #include "app/events.hpp"
 #include "app/source.hpp"
 #include "audit/classify.hpp"
+#include "audit/enough.hpp"
 #include "catalog/catalog.hpp"
 #include "locale/messages.hpp"
 #include "notice/notice.hpp"
@@ -327,7 +328,8 @@ Service::Answer Service::verb_explain(const Call& call) {
 Service::Answer Service::verb_status(const Call&) {
   json::object s{{"ready", home_ != nullptr}, {"version", DOMOGUARD_VERSION}};
   if (home_) {
-    s["score"] = result_.score;
+    s["score"] = audit::enough_to_score(*home_) ? json::value(result_.score) : json::value(nullptr);
+    s["scored"] = audit::enough_to_score(*home_);
     s["audit_id"] = audit_seq_;
     s["findings"] = result_.findings.size();
     s["devices"] = home_->devices.size();

@@ -344,6 +344,7 @@ Result<bool> walk_tar(ByteSource& src, const std::string& archive, const TarVisi
       TarEntry e{name, size, '0'};
       auto r = visit(e, data);
       if (!r) return r.error();
+      if (!*r) return false;   // the visitor has what it wanted: the rest is not read
     }
     auto s = data.skip_rest();
     if (!s) return s.error();

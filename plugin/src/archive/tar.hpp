@@ -46,7 +46,8 @@ struct TarLimits {
 
 // Calls `visit` for each regular file. The visitor may read the member's bytes from `data` (a stream
 // bounded to the member); what it leaves unread is skipped. A visitor error stops the walk. A stream
-// that ends inside a header or a member gives an Error naming `archive` and the member.
+// that ends inside a header or a member gives an Error naming `archive` and the member. A visitor
+// that returns false ends the walk there (walk_tar then returns false); true walks on.
 using TarVisitor = std::function<Result<bool>(const TarEntry&, ByteSource& data)>;
 Result<bool> walk_tar(ByteSource& src, const std::string& archive, const TarVisitor& visit,
                       const TarLimits& limits = {});

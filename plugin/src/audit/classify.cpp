@@ -111,8 +111,10 @@ bool detect_microphone(const Entity& e, const std::string& t) {
 
 bool detect_location(const Entity& e, const std::string& t) {
   if (e.domain == "device_tracker" || e.domain == "person") return true;
+  // A phone app's "location permission" sensor says whether the app may read the location, not where anyone is.
   if (e.domain == "sensor" || e.domain == "binary_sensor")
-    return any_sub(t, {"geocoded_location", "location", "gps", "wifi_bssid", "bssid", "detected_activity"});
+    return !any_sub(t, {"permission"}) &&
+           any_sub(t, {"geocoded_location", "location", "gps", "wifi_bssid", "bssid", "detected_activity"});
   return false;
 }
 
@@ -289,11 +291,43 @@ Tier tier_of(DeviceType t) {
 }
 
 namespace {
+
+bool stationary_client(const Entity& e) {
+  static constexpr std::string_view routers[] = {"asuswrt", "fritz", "unifi", "nmap_tracker", "ping", "netgear",
+                                                 "mikrotik", "tplink_omada", "luci", "ubus", "keenetic_ndms2",
+                                                 "huawei_lte", "ruckus_unleashed", "synology_srm", "tomato", "ddwrt",
+                                                 "vodafone_station", "sfr_box", "freebox", "bbox", "upc_connect"};
+  if (std::find(std::begin(routers), std::end(routers), e.platform) == std::end(routers)) return false;
+  const std::string t = entity_text(e);
+  // Substrings only where no first name hides them ("nest" is in "Ernest", "nas" in "Anastasia").
+  return any_sub(t, {"desktop", "printer", "chromecast", "google_nest", "nest_mini", "nest_hub", "nest_audio",
+                     "echo_dot", "echo_show", "homeassistant", "home_assistant", "raspberry", "esp32", "esp8266",
+                     "esp_", "wlan", "camera", "plug", "bulb", "bridge", "router", "server", "ioeboard", "tasmota",
+                     "shelly", "sonoff", "roku", "firetv", "fire_tv", "appletv", "apple_tv", "xbox", "playstation",
+                     "sonos", "doorbell", "vacuum", "roborock", "dishwasher", "washer", "dryer", "fridge",
+                     "thermostat", "ecobee", "smart_tv", "lgwebos", "bravia", "speaker", "tuya", "broadlink"}) ||
+         any_token(t, {"pc", "tv", "ap", "hub", "cam", "nvr", "dvr", "ps4", "ps5", "nas", "nest", "echo", "esp",
+                       "hue", "switch"});
+}
+
+// A router integration attaches its presence entity to any device that shares a MAC connection
+// (an IR remote, a dishwasher, a PC). That entity says the device is on the network, not what it
+// is: a tracker makes a device a tracker only when the device's own (primary) integration provides
+// it — a phone app, a GPS unit, or a phone that the router integration itself created.
+bool has_own_tracker(const Home& home, const Device& d) {
+  if (d.primary_domain.empty() || d.primary_domain == "mobile_app") return true;
+  return std::any_of(d.entities.begin(), d.entities.end(), [&](size_t ix) {
+    const Entity& e = home.entities[ix];
+    return e.domain == "device_tracker" && (e.platform.empty() || e.platform == d.primary_domain);
+  });
+}
+
 // has_children: some other device is connected through this one (a bridge or coordinator).
 void classify_with(const Home& home, Device& d, bool has_children) {
   // Count what the device's entities are; the strongest signal wins, in the order of the table.
   bool camera = false, lock = false, alarm = false, garage = false, valve = false, mic = false, safety = false,
        climate = false, media = false, light = false, plug = false, tracker = false, sensor = false;
+  const bool own_tracker = has_own_tracker(home, d);
   for (size_t ix : d.entities) {
     const Entity& e = home.entities[ix];
     if (e.domain == "camera") camera = true;
@@ -310,7 +344,7 @@ void classify_with(const Home& home, Device& d, bool has_children) {
     else if (e.domain == "media_player" || e.domain == "remote") media = true;
     else if (e.domain == "light") light = true;
     else if (e.domain == "switch" && !is_child_lock(e) && e.entity_category.empty()) plug = true;
-    else if (e.domain == "device_tracker") tracker = true;
+    else if (e.domain == "device_tracker") tracker = tracker || own_tracker;
     else if (e.domain == "sensor" || e.domain == "binary_sensor") sensor = true;
   }
   auto text = device_text(d);
@@ -370,6 +404,19 @@ void classify(Home& home) {
   for (const auto& d : home.devices)
     if (!d.via_device_id.empty()) parents.insert(d.via_device_id);
   for (auto& d : home.devices) classify_with(home, d, parents.count(d.id) > 0);
+  // "Tracks where someone is" belongs to trackers that travel with a person (phone apps, watches,
+  // tags, GPS units, and a router's view of a phone). A router's tracker on a stationary device
+  // only says the device is switched on.
+  for (const auto& d : home.devices) {
+    if (d.type == DeviceType::presence) continue;
+    for (size_t ix : d.entities)
+      if (auto& e = home.entities[ix]; e.domain == "device_tracker") e.traits &= static_cast<uint8_t>(~kLocation);
+  }
+  // A router's client without a device of its own is known only by its network name: a desktop,
+  // a speaker or the hub itself says where no one is; anything else (a phone, a name) may.
+  for (auto& e : home.entities)
+    if (e.domain == "device_tracker" && e.device_id.empty() && stationary_client(e))
+      e.traits &= static_cast<uint8_t>(~kLocation);
 }
 
 }  // namespace domoguard::audit

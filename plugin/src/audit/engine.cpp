@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "audit/classify.hpp"
+#include "audit/enough.hpp"
 
 namespace domoguard::audit {
 
@@ -101,8 +102,20 @@ AuditResult run_audit(Home& home, const AuditOptions& opts) {
     if (f.area_id.empty() && !f.device_id.empty())
       if (auto* d = home.device(f.device_id)) f.area_id = d->area_id;
   score(home, r);
+  if (!enough_to_score(home)) r.score = 0;   // never read as a pass; front ends say "not enough data"
   return r;
 }
+
+std::vector<std::string> unscored_parts(const Home& home) {
+  std::vector<std::string> out;
+  for (auto p : {model::Part::devices, model::Part::entities})
+    if (!home.has(p)) out.emplace_back(model::to_string(p));
+  if (out.empty() && home.devices.empty() && home.entities.empty())
+    out = {model::to_string(model::Part::devices), model::to_string(model::Part::entities)};
+  return out;
+}
+
+bool enough_to_score(const Home& home) { return unscored_parts(home).empty(); }
 
 int severity_penalty(Severity s) {
   switch (s) {

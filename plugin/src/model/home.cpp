@@ -134,6 +134,12 @@ const char* to_string(Part p) {
     case Part::automations: return "automations";
     case Part::deleted_devices: return "deleted_devices";
     case Part::radio_security: return "radio_security";
+    case Part::auth_providers: return "auth_providers";
+    case Part::recorder: return "recorder";
+    case Part::apps: return "apps";
+    case Part::tokens: return "tokens";
+    case Part::sign_ins: return "sign_ins";
+    case Part::dashboard_resources: return "dashboard_resources";
   }
   return "unknown";
 }

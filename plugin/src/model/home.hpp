@@ -42,6 +42,43 @@ enum class Tier { normal, sensitive, critical };
 
 enum class AreaKind { normal, bedroom, bathroom, kids };
 
+// The hub's HTTP server settings as the hub runs them. Each fact is unknown (nullopt) until the
+// adapter read it, from the hub's stored settings, its YAML or its documented default.
+struct HttpSettings {
+  Flag ssl;                                          // a TLS certificate is configured
+  Flag ip_ban_enabled;                               // login-attempt banning on
+  std::optional<int> login_attempts_threshold;       // failed logins before a ban; -1 = never bans
+  Flag use_x_forwarded_for;                          // trusts a proxy's client address header
+  std::optional<std::vector<std::string>> trusted_proxies;       // networks/addresses, as written
+  std::optional<std::vector<std::string>> cors_allowed_origins;  // origins allowed cross-site
+  Flag server_host_set;                              // bound to chosen addresses, not all interfaces
+  std::string origin;                                // "storage", "yaml", "live", "default" ("" unknown)
+  bool defaults_applied = false;                     // some facts are the hub's defaults, not stored
+};
+
+// One way users sign in (HA: homeassistant: auth_providers:). Secrets are never copied.
+struct AuthProvider {
+  std::string type;                                  // "homeassistant", "trusted_networks", "command_line", ...
+  std::string id;                                    // the provider's own id, "" when none is set
+  Flag allow_bypass_login;                           // trusted networks: log in without choosing a user
+  std::vector<std::string> trusted_networks;         // networks/addresses, as written
+  bool trusted_users_set = false;                    // trusted networks limited to named users
+};
+
+// History kept by the hub's recorder (HA: recorder:).
+struct RecorderSettings {
+  std::optional<int> purge_keep_days;                // days of history kept
+  Flag auto_purge;                                   // old history is deleted nightly
+  bool keep_days_default = false;                    // purge_keep_days is the hub's default, not set
+  // What is left out of history (exclude) or the only things kept (include); unknown when unread.
+  std::optional<std::vector<std::string>> exclude_domains;
+  std::optional<std::vector<std::string>> exclude_entities;
+  std::optional<std::vector<std::string>> exclude_entity_globs;
+  std::optional<std::vector<std::string>> include_domains;
+  std::optional<std::vector<std::string>> include_entities;
+  std::optional<std::vector<std::string>> include_entity_globs;
+};
+
 struct Hub {
   std::string id;                    // installation id where the hub has one
   std::string name;
@@ -49,8 +86,9 @@ struct Hub {
   std::string installation_type;     // "Home Assistant OS", "Container", ... where known
   std::string internal_url;
   std::string external_url;
-  Flag tls;                          // the hub's own HTTP server serves TLS
-  Flag ip_ban;                       // login-attempt banning on
+  Flag tls;                          // the hub's own HTTP server serves TLS (= http.ssl)
+  Flag ip_ban;                       // login-attempt banning on (= http.ip_ban_enabled)
+  HttpSettings http;                 // the full HTTP settings; the adapter fills tls/ip_ban alike
   Flag cloud_logged_in;
   Flag remote_ui;                    // remote access through the vendor cloud enabled
   Flag remote_connected;
@@ -67,8 +105,16 @@ struct Hub {
   bool has_cloud_data = false;
   bool has_analytics_data = false;
   bool has_http_data = false;
-  // How many days the hub keeps history (the recorder's purge_keep_days), where the adapter read it.
+  // How many days the hub keeps history (= recorder.purge_keep_days), where the adapter read it.
   std::optional<int> recorder_keep_days;
+  RecorderSettings recorder;
+  // Sign-in providers in the hub's order; nullopt when the configuration was not read.
+  std::optional<std::vector<AuthProvider>> auth_providers;
+  // Facts that are the hub's documented defaults because it stores nothing until they change
+  // ("expose_new.conversation", "recorder.purge_keep_days", ...): evidence says so.
+  std::vector<std::string> defaults_applied;
+  // Z-Wave controller's inclusion state (0 idle, 1 including, 2 excluding, 3 busy, 4 SmartStart).
+  std::optional<int> zwave_inclusion_state;
 };
 
 struct User {
@@ -82,6 +128,46 @@ struct User {
   bool local_only = false;
   Flag mfa;                          // unknown when the hub does not tell
   bool child = false;                // named or tagged as a child account
+};
+
+// A refresh token as the hub keeps it, without its secret: never the token, its hash or its key.
+struct Token {
+  std::string user_id;
+  std::string type;                  // "normal", "long_lived_access_token", "system"
+  std::string client_name;           // the name a long-lived token was given
+  std::string client_id;             // the app that signed in ("https://home-assistant.io/android", ...)
+  std::string created_at;            // ISO 8601 UTC
+  std::string last_used_at;          // ISO 8601 UTC, "" when never used
+  Flag last_used_remote;             // last used from an address outside private ranges (the address is not kept)
+};
+
+
+// An app (formerly add-on) as the Supervisor describes it. Options are inspected, never copied.
+struct App {
+  std::string slug;
+  std::string name;
+  std::string version;
+  std::string version_latest;
+  std::string repository;            // "core", "local", or the id of a third-party repository
+  std::string state;                 // "started", "stopped", ...
+  Flag protection;                   // protection mode on
+  Flag auto_update;
+  bool update_available = false;
+  bool host_network = false;
+  bool host_pid = false;
+  bool full_access = false;          // full hardware access
+  bool docker_api = false;
+  std::vector<std::string> privileged;                   // kernel capabilities it is granted
+  std::optional<int> rating;                             // the Supervisor's security rating, 1 (worst) to 8
+  std::vector<std::pair<std::string, int>> host_ports;   // container port -> port opened on the host
+  Flag password_login;               // a login app (SSH, terminal) set up with a password
+};
+
+// A dashboard resource: JavaScript or CSS the browser loads into every dashboard.
+struct DashboardResource {
+  std::string id;
+  std::string url;
+  std::string type;                  // "module", "js", "css", "html"
 };
 
 struct Area {
@@ -163,6 +249,9 @@ struct Device {
   bool child_device = false;
   std::optional<int> zwave_security; // -1 none, 0..2 S2 classes, 7 S0 legacy
   std::vector<size_t> entities;      // indices into Home::entities
+  // Other registry entries of the same physical device (one per integration, or split per config
+  // entry), folded into this one by shared connections or identifiers.
+  std::vector<std::string> merged_ids;
   // Derived by audit::classify.
   DeviceType type = DeviceType::other;
   Tier tier = Tier::normal;
@@ -176,6 +265,7 @@ struct DeletedDevice {
   std::string area_id;
   std::string orphaned_at;           // ISO time, where known
   bool orphaned = false;             // its integration entry is gone too
+  std::vector<std::pair<std::string, std::string>> identifiers;   // (domain, id) the hub remembers
 };
 
 struct Automation {
@@ -189,12 +279,15 @@ struct Automation {
   std::vector<std::string> condition_kinds;
   std::vector<std::string> action_services;    // "lock.unlock", "alarm_control_panel.alarm_disarm", ...
   std::vector<std::string> action_entities;
+  std::string origin;                          // where it is defined: "storage", "automations.yaml", a blueprint path
 };
 
 // What the adapter could read; rules that need a missing part report "not run".
 enum class Part {
   devices, entities, areas, states, integrations, manifests, users, mfa, exposure,
   hub_config, analytics, cloud, http, automations, deleted_devices, radio_security,
+  auth_providers, recorder,
+  apps, tokens, sign_ins, dashboard_resources,
 };
 
 struct Home {
@@ -206,6 +299,11 @@ struct Home {
   std::vector<Entity> entities;
   std::vector<DeletedDevice> deleted_devices;
   std::vector<Automation> automations;
+  std::vector<Token> tokens;
+  std::vector<App> apps;
+  std::vector<DashboardResource> dashboard_resources;
+  // The moment the snapshot describes (ISO 8601 UTC): ages (of tokens, ...) are measured from it.
+  std::string taken_at;
   std::map<Part, std::string> missing;   // part -> why it could not be read (message key or text)
   std::vector<Part> present;
   std::string source;                    // describes where the snapshot came from

@@ -6,6 +6,7 @@
 
 #include "audit/diff.hpp"
 #include "audit/engine.hpp"
+#include "audit/enough.hpp"
 #include "catalog/catalog.hpp"
 #include "locale/messages.hpp"
 #include "model/home.hpp"
@@ -32,5 +33,7 @@ std::string terminal_safe(const std::string& s, size_t max_chars = 120);
 // Localised title of a finding, or of a not-run reason.
 std::string finding_title(const audit::Finding& f, const locale::Messages& msg);
 std::string not_run_reason(const audit::NotRun& n, const locale::Messages& msg);
+// The core parts an unscored audit lacked, comma-separated ("devices, entities").
+std::string join_parts(const model::Home& home);
 
 }  // namespace domoguard::report

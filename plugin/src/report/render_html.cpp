@@ -100,7 +100,8 @@ std::string report_html(const ReportData& d, const locale::Messages& msg) {
   o += "</header>\n";
 
   o += "<section id=\"summary\"><h2>" + e(msg.text("report.section.summary")) + "</h2>\n<div class=\"cards\">";
-  o += card(std::to_string(d.result.score) + "/100", msg.text("report.card.score"), "card score");
+  o += card(audit::enough_to_score(d.home) ? std::to_string(d.result.score) + "/100" : "–", msg.text("report.card.score"), "card score");
+  if (!audit::enough_to_score(d.home)) o += "<p class=\"warn\">" + e(msg.text("cli.audit.unscored", {{"parts", join_parts(d.home)}})) + "</p>\n";
   for (auto s : {audit::Severity::critical, audit::Severity::high, audit::Severity::medium, audit::Severity::low,
                  audit::Severity::info}) {
     auto n = std::count_if(d.result.findings.begin(), d.result.findings.end(), [&](const audit::Finding& f) { return f.severity == s; });

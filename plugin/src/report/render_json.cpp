@@ -80,6 +80,14 @@ std::string audit_json(const AuditView& v) {
     if (!d.area_id.empty()) o["area_id"] = d.area_id;
     devices.push_back(std::move(o));
   }
+  // Disabled devices stay in the inventory (7.2.3): listed as disabled, without a score.
+  for (const auto& d : v.home.devices) {
+    if (!d.disabled) continue;
+    json::object o{{"id", d.id}, {"name", d.name}, {"type", model::to_string(d.type)}, {"tier", model::to_string(d.tier)},
+                   {"score", nullptr}, {"disabled", true}};
+    if (!d.area_id.empty()) o["area_id"] = d.area_id;
+    devices.push_back(std::move(o));
+  }
   json::array findings, not_run, areas;
   for (const auto& f : v.result.findings) findings.push_back(finding_json(f, v));
   for (const auto& n : v.result.not_run)
@@ -92,13 +100,20 @@ std::string audit_json(const AuditView& v) {
     summary[audit::to_string(s)] = std::count_if(v.result.findings.begin(), v.result.findings.end(),
                                                  [&](const Finding& f) { return f.severity == s; });
   json::object root{{"hub", std::move(hub)},
-                    {"score", v.result.score},
+                    {"score", audit::enough_to_score(v.home) ? json::value(v.result.score) : json::value(nullptr)},
+                    {"scored", audit::enough_to_score(v.home)},
                     {"summary", std::move(summary)},
                     {"rules_run", v.result.rules_run},
                     {"areas", std::move(areas)},
                     {"devices", std::move(devices)},
                     {"findings", std::move(findings)},
                     {"not_run", std::move(not_run)}};
+  if (!audit::enough_to_score(v.home)) {
+    json::array parts;
+    for (const auto& p : audit::unscored_parts(v.home)) parts.emplace_back(p);
+    root["unscored"] = json::object{{"parts", std::move(parts)},
+                                    {"reason", v.msg.text("cli.audit.unscored", {{"parts", join_parts(v.home)}})}};
+  }
   if (v.since_last) {
     json::object s{{"has_previous", v.since_last->has_previous}};
     if (v.since_last->has_previous) {

@@ -59,7 +59,8 @@ std::string audit_sarif(const AuditView& v) {
                                                                  {"version", DOMOGUARD_VERSION},
                                                                  {"rules", std::move(rules)}}}}},
                    {"results", std::move(results)},
-                   {"properties", json::object{{"score", v.result.score}, {"hub_version", v.home.hub.version}}}}}}};
+                   {"properties", json::object{{"score", audit::enough_to_score(v.home) ? json::value(v.result.score) : json::value(nullptr)},
+                                               {"scored", audit::enough_to_score(v.home)}, {"hub_version", v.home.hub.version}}}}}}};
   return json::serialize(root) + "\n";
 }
 

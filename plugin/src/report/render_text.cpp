@@ -60,6 +60,12 @@ std::string bold(const std::string& s, bool color) { return color ? "\033[1m" + 
 
 }  // namespace
 
+std::string join_parts(const model::Home& home) {
+  std::string out;
+  for (const auto& p : audit::unscored_parts(home)) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
 std::string audit_table(const AuditView& v, bool color) {
   const auto& msg = v.msg;
   const auto& r = v.result;
@@ -67,7 +73,8 @@ std::string audit_table(const AuditView& v, bool color) {
   const std::string hub_name = terminal_safe(v.home.hub.name.empty() ? "Home Assistant" : v.home.hub.name);
   o << bold(msg.text("cli.audit.heading", {{"name", hub_name}}), color) << "\n";
   if (!v.home.hub.version.empty()) o << msg.text("cli.audit.hub_version", {{"version", terminal_safe(v.home.hub.version)}}) << "\n";
-  o << msg.text("cli.audit.score", {{"score", std::to_string(r.score)}}) << "   ";
+  if (audit::enough_to_score(v.home)) o << msg.text("cli.audit.score", {{"score", std::to_string(r.score)}}) << "   ";
+  else o << bold(msg.text("cli.audit.unscored", {{"parts", join_parts(v.home)}}), color) << "\n";
   std::map<Severity, int> counts;
   for (const auto& f : r.findings) ++counts[f.severity];
   o << msg.text("cli.audit.counts", {{"critical", std::to_string(counts[Severity::critical])},
@@ -76,6 +83,16 @@ std::string audit_table(const AuditView& v, bool color) {
                                      {"low", std::to_string(counts[Severity::low])},
                                      {"info", std::to_string(counts[Severity::info])}})
     << "\n";
+  {
+    // Disabled devices stay in the inventory (7.2.3): listed, not scored.
+    std::string names;
+    int disabled = 0;
+    for (const auto& d : v.home.devices)
+      if (d.disabled && ++disabled <= 10) names += (names.empty() ? "" : ", ") + terminal_safe(d.name.empty() ? d.id : d.name, 60);
+    if (disabled > 10) names += ", …";
+    if (disabled)
+      o << msg.text("cli.audit.disabled_devices", {{"count", std::to_string(disabled)}, {"names", names}}) << "\n";
+  }
   if (v.since_last) {
     if (v.since_last->has_previous)
       o << msg.text("cli.audit.since_last", {{"new", std::to_string(v.since_last->new_keys.size())},

@@ -12,7 +12,7 @@ export function scoreClass(score: number): string {
 function sinceLast(host: ViewHost, audit: Audit): TemplateResult | typeof nothing {
   const t = host.t;
   const s = audit.since_last;
-  if (!s) return nothing;
+  if (!s || audit.score === null) return nothing;
   if (s.previous_score === null || s.previous_score === undefined)
     return html`<p class="since" data-testid="since-last">${t("panel.overview.first_audit")}</p>`;
   const delta = audit.score - s.previous_score;
@@ -105,9 +105,11 @@ export function renderOverview(host: ViewHost): TemplateResult {
     <section class="card summary" aria-labelledby="score-heading">
       <div class="score-box">
         <h2 id="score-heading">${t("panel.overview.score")}</h2>
-        <p class="score ${scoreClass(audit.score)}" data-testid="score">
-          <span class="score-num">${audit.score}</span><span class="score-max">/100</span>
-        </p>
+        ${audit.score === null
+          ? html`<p class="score sev-medium" data-testid="score">${audit.unscored?.reason ?? "–"}</p>`
+          : html`<p class="score ${scoreClass(audit.score)}" data-testid="score">
+              <span class="score-num">${audit.score}</span><span class="score-max">/100</span>
+            </p>`}
       </div>
       <div class="summary-text">
         <p class="wrap"><strong>${bounded(audit.hub.name)}</strong>

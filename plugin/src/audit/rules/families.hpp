@@ -22,9 +22,15 @@ std::vector<RuleDef> children();     // DG-CHI: child locks and child safety (7.
 std::vector<RuleDef> failsafe();     // DG-FS: failsafe and availability (7.1.4, 7.2.9)
 std::vector<RuleDef> privacy();      // DG-PRV: analytics, tracking, minimisation (7.3.x)
 std::vector<RuleDef> automation();   // DG-AUT: automated decisions (7.3.11)
+std::vector<RuleDef> apps();         // DG-APP: Supervisor apps (add-ons): protection, rights, ports, updates (6.2.2, 7.2.21)
+std::vector<RuleDef> login();        // DG-LOG: login paths and who uses them (7.2.16, 7.2.21)
+std::vector<RuleDef> tokens();       // DG-TOK: long-lived access tokens (7.2.16, 7.2.19)
+std::vector<RuleDef> radio();        // DG-RAD: radio networks open to joining, replayable codes (7.2.10, 6.2.4)
+std::vector<RuleDef> web();          // DG-WEB: dashboard resources loaded into admins' sessions (7.2.23)
 
 inline std::vector<Family> families() {
-  return {updates, vulnerable, accounts, hub, network, supply, inventory, voice, camera, children, failsafe, privacy, automation};
+  return {updates, vulnerable, accounts, hub, network, supply, inventory, voice, camera, children, failsafe, privacy, automation,
+          apps, login, tokens, radio, web};
 }
 
 }  // namespace domoguard::audit::rules

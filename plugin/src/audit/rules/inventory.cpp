@@ -2,6 +2,7 @@
 // ISO/IEC 27403 7.2.3 (asset management), 7.2.5 (unique device identity) and 7.3.7 (secure
 // disposal and re-use); ETSI EN 303 645 5.3-16, 5.11.
 #include <algorithm>
+#include <map>
 #include <cctype>
 #include <unordered_map>
 
@@ -30,7 +31,8 @@ Severity by_tier(const Device& d, Severity normal, Severity raised) { return d.t
 // DG-INV-001: a device does not say who made it, which model it is or which firmware it runs, so
 // it cannot be checked against advisories, end-of-life lists or updates (7.2.3).
 void unidentified(const Home&, const Device& d, Sink& out) {
-  if (d.service) return;
+  // A child device (a channel or sub-unit of its parent) has no maker, model or firmware of its own.
+  if (d.service || d.child_device) return;
   std::vector<std::string> missing;
   if (d.manufacturer.empty()) missing.push_back("manufacturer");
   if (d.model.empty() && d.model_id.empty()) missing.push_back("model");
@@ -47,19 +49,40 @@ void unidentified(const Home&, const Device& d, Sink& out) {
 
 // DG-INV-002: a removed device is still remembered by the hub (with its name, room and history).
 // Old records confuse the inventory and keep personal data that the removal was meant to end (7.3.7).
+// One finding for the home: each removed device is named by what the hub remembers of it (its
+// name, else its integration and kind of identifier), never by the registry's random id.
 void stale_deleted(const Home& h, Sink& out) {
+  std::map<std::string, int> per_integration;
+  std::vector<std::string> names;
+  int count = 0;
+  std::string latest;
   for (const auto& d : h.deleted_devices) {
     if (!d.orphaned) continue;
-    Finding f;
-    f.severity = Severity::low;
-    f.subject = {"device", d.id, d.name};
-    f.placeholders = {{"name", d.name.empty() ? d.id : d.name}};
-    f.evidence = {{"state", "deleted"}, {"integration_removed", "true"}};
-    if (!d.orphaned_at.empty()) f.evidence.emplace_back("orphaned_at", d.orphaned_at);
-    if (!d.domain.empty()) f.evidence.emplace_back("domain", d.domain);
-    f.remediation = guidance("rule.DG-INV-002.fix");
-    out.add(std::move(f));
+    ++count;
+    std::string domain = d.domain;
+    if (domain.empty() && !d.identifiers.empty()) domain = d.identifiers.front().first;
+    ++per_integration[domain.empty() ? "unknown" : domain];
+    if (names.size() < 20) {
+      if (!d.name.empty()) names.push_back(d.name);
+      else if (!domain.empty()) names.push_back(domain + " device");
+    }
+    if (d.orphaned_at > latest) latest = d.orphaned_at;
   }
+  if (count == 0) return;
+  Finding f;
+  f.severity = Severity::low;
+  f.subject = {"hub", h.hub.id.empty() ? "hub" : h.hub.id, h.hub.name};
+  f.placeholders = {{"count", std::to_string(count)}};
+  f.evidence = {{"removed_devices", std::to_string(count)}, {"integration_removed", "true"}};
+  std::string by;
+  for (const auto& [domain, n] : per_integration) by += (by.empty() ? "" : ", ") + domain + " " + std::to_string(n);
+  f.evidence.emplace_back("integrations", by);
+  std::string listed;
+  for (const auto& n : names) listed += (listed.empty() ? "" : ", ") + n;
+  if (!listed.empty()) f.evidence.emplace_back("names", listed);
+  if (!latest.empty()) f.evidence.emplace_back("latest_orphaned_at", latest);
+  f.remediation = guidance("rule.DG-INV-002.fix");
+  out.add(std::move(f));
 }
 
 std::string name_key(const std::string& s) {

@@ -96,7 +96,8 @@ void auto_update_off(const Home& h, Sink& out) {
 // DG-UPD-003: a critical or sensitive device offers no update entity, so nobody can tell whether
 // it runs patched firmware (7.2.17: the household must be able to learn that an update exists).
 void no_update_channel(const Home& h, const Device& d, Sink& out) {
-  if (d.tier == Tier::normal || d.service) return;
+  // A child device (parent_device_id) runs its parent's firmware; the parent is the one to update.
+  if (d.tier == Tier::normal || d.service || d.child_device) return;
   bool has = false, disabled_only = false;
   for (size_t ix : d.entities) {
     const Entity& e = h.entities[ix];

@@ -111,6 +111,10 @@ void expose_new_default(const Home& h, Sink& out) {
     if (!on) continue;
     cloud |= assistant.rfind("cloud.", 0) == 0;
     f.evidence.emplace_back("assistant", assistant);
+    // Nothing stored: this is the hub's own default, which the household never chose.
+    if (std::find(h.hub.defaults_applied.begin(), h.hub.defaults_applied.end(), "expose_new." + assistant) !=
+        h.hub.defaults_applied.end())
+      f.evidence.emplace_back("setting", "hub_default");
     actions.push_back({model::ActionKind::set_expose_new, assistant, "false"});
   }
   if (actions.empty()) return;
@@ -182,6 +186,31 @@ void kids_room_voice(const Home& h, const Device& d, Sink& out) {
   out.add(std::move(f));
 }
 
+// DG-VOI-006: "unlock the front door" spoken to Assist opens a lock that asks for a code, without
+// anyone saying the code, because the lock has a default code stored. What HA's source (2026.11)
+// shows: Assist's HassTurnOff on a lock calls lock.unlock with no code
+// (components/intent/__init__.py, OnOffIntentHandler.async_call_service); the lock then fills in its
+// stored default code (components/lock/__init__.py, LockEntity.add_default_code, called by
+// async_handle_unlock_service). Without a stored code the same request is refused
+// (ServiceValidationError), so the code does protect the lock. HA's built-in intents have no
+// handler that disarms an alarm panel, so alarms are not part of this rule. Critical: the code
+// the household set up is bypassed by anyone who can talk to a satellite or the app.
+void assist_bypasses_code(const Home& h, Sink& out) {
+  for (const auto& e : h.entities) {
+    if (e.disabled || e.domain != "lock" || !e.has_default_code || !e.exposure.conversation.value_or(false)) continue;
+    const Device* d = e.device_id.empty() ? nullptr : h.device(e.device_id);
+    Finding f;
+    f.severity = Severity::critical;
+    f.subject = d ? subject_of(*d) : subject_of(e);
+    f.device_id = d ? d->id : "";
+    f.area_id = d ? d->area_id : e.area_id;
+    f.placeholders = {{"name", f.subject.name}, {"area", area_name_of(h, f.area_id)}};
+    f.evidence = {{"entity", e.entity_id}, {"assist", "true"}, {"has_default_code", "true"}};
+    f.remediation = action("rule.DG-VOI-006.fix", {{model::ActionKind::set_exposure, e.entity_id, "false"}});
+    out.add(std::move(f));
+  }
+}
+
 }  // namespace
 
 std::vector<RuleDef> voice() {
@@ -238,6 +267,16 @@ std::vector<RuleDef> voice() {
        .categories = {"voice_microphones"},
        .levels = {.basic = LevelMode::enforce, .recommended = LevelMode::enforce, .strict = LevelMode::enforce},
        .device_check = kids_room_voice},
+      {.id = "DG-VOI-006",
+       .clauses = {"7.3.8", "7.1.2", "D"},
+       .etsi = {"5.5-4"},
+       .dimension = Dimension::security,
+       .risk_source = RiskSource::service,
+       .severity = Severity::critical,
+       .needs = {Part::entities, Part::exposure},
+       .categories = {"access_locks"},
+       .levels = {.basic = LevelMode::enforce, .recommended = LevelMode::enforce, .strict = LevelMode::enforce},
+       .home_check = assist_bypasses_code},
   };
 }
 

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <ctime>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "hub/ha/adapter.hpp"
@@ -157,6 +158,43 @@ bool secret_attribute(std::string_view key) {
 
 }  // namespace
 
+void apply_http_settings(const json::object& conf, std::string_view origin, model::Home& home) {
+  auto& h = home.hub.http;
+  h = model::HttpSettings{};
+  h.origin = std::string(origin);
+  auto list = [&](std::string_view key) -> std::optional<std::vector<std::string>> {
+    const auto* v = conf.if_contains(key);
+    if (!v || v->is_null()) return std::nullopt;
+    std::vector<std::string> out;
+    if (v->is_string()) out.push_back(text(*v));   // HA's schema wraps a single value in a list
+    else if (v->is_array())
+      for (const auto& e : v->get_array())
+        if (e.is_string() && out.size() < 64) out.push_back(text(e));
+    return out;
+  };
+  // HA's HTTP schema (components/http/config.py): certificate optional; ip_ban_enabled true;
+  // login_attempts_threshold -1 (never bans); cors_allowed_origins the cast app only;
+  // use_x_forwarded_for and trusted_proxies unset (off, none).
+  h.ssl = !raw(conf, "ssl_certificate").empty();
+  h.ip_ban_enabled = boolean(conf, "ip_ban_enabled");
+  if (!h.ip_ban_enabled) h.ip_ban_enabled = true, h.defaults_applied = true;
+  if (auto n = integer(conf, "login_attempts_threshold")) h.login_attempts_threshold = static_cast<int>(*n);
+  else h.login_attempts_threshold = -1, h.defaults_applied = true;
+  h.use_x_forwarded_for = boolean(conf, "use_x_forwarded_for");
+  if (!h.use_x_forwarded_for) h.use_x_forwarded_for = false, h.defaults_applied = true;
+  h.trusted_proxies = list("trusted_proxies");
+  if (!h.trusted_proxies) h.trusted_proxies = std::vector<std::string>{}, h.defaults_applied = true;
+  h.cors_allowed_origins = list("cors_allowed_origins");
+  if (!h.cors_allowed_origins)
+    h.cors_allowed_origins = std::vector<std::string>{"https://cast.home-assistant.io"}, h.defaults_applied = true;
+  auto hosts = list("server_host");
+  h.server_host_set = hosts && !hosts->empty();
+  home.hub.tls = h.ssl;
+  home.hub.ip_ban = h.ip_ban_enabled;
+  home.hub.has_http_data = true;
+  home.mark_present(model::Part::http);
+}
+
 model::Device parse_device(const json::object& o, bool child) {
   model::Device d;
   d.id = str(o, "id");
@@ -170,6 +208,9 @@ model::Device parse_device(const json::object& o, bool child) {
   d.serial_number = str(o, "serial_number");
   d.area_id = str(o, "area_id");
   // Major 3 (2026.8+) has one config entry; major 1 and older WS replies list several.
+  // The entry that created the device comes first (it names its primary integration); entries that
+  // only attached an entity through a shared connection (a router's tracker) follow.
+  push_unique(d.config_entry_ids, str(o, "primary_config_entry"));
   push_unique(d.config_entry_ids, str(o, "config_entry_id"));
   if (const auto* a = arr(o, "config_entries"))
     for (const auto& e : *a) push_unique(d.config_entry_ids, text(e));
@@ -196,6 +237,8 @@ model::DeletedDevice parse_deleted_device(const json::object& o) {
     if (!ids.empty()) d.domain = ids.front().first;
   }
   d.area_id = str(o, "area_id");
+  pairs(o, "identifiers", d.identifiers);
+  if (d.identifiers.size() > 8) d.identifiers.resize(8);
   if (const auto* t = o.if_contains("orphaned_timestamp"); t && !t->is_null()) {
     d.orphaned = true;
     d.orphaned_at = epoch_to_iso(*t);
@@ -204,6 +247,107 @@ model::DeletedDevice parse_deleted_device(const json::object& o) {
   if (o.contains("config_entry_id") && !is_set(o, "config_entry_id")) d.orphaned = true;
   if (const auto* a = arr(o, "config_entries"); a && a->empty()) d.orphaned = true;
   return d;
+}
+
+namespace {
+
+// A hardware address written as six colon-separated octets, alone or at the end of an identifier
+// after "_" (iBeacon identifiers end with the beacon's address); lower case, or "" when none.
+std::string trailing_mac(std::string_view v) {
+  if (v.size() < 17) return {};
+  std::string_view tail = v.substr(v.size() - 17);
+  if (v.size() > 17 && v[v.size() - 18] != '_') return {};
+  for (std::size_t i = 0; i < 17; ++i) {
+    const char c = tail[i];
+    if (i % 3 == 2 ? c != ':' : !std::isxdigit(static_cast<unsigned char>(c))) return {};
+  }
+  std::string out(tail);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+void fold_same_devices(model::Home& home) {
+  auto& devs = home.devices;
+  const size_t n = devs.size();
+  if (n < 2) return;
+  std::vector<size_t> parent(n);
+  for (size_t i = 0; i < n; ++i) parent[i] = i;
+  auto root = [&](size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  std::unordered_map<std::string, size_t> first;
+  auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const auto& d = devs[i];
+    if (d.child_device || d.service) continue;   // child devices are parts of their parent, never copies
+    auto link = [&](std::string key) {
+      auto [it, fresh] = first.emplace(std::move(key), i);
+      if (!fresh) parent[root(i)] = root(it->second);
+    };
+    for (const auto& [type, value] : d.connections) {
+      if (!value.empty()) link("c\x1f" + lower(type) + "\x1f" + lower(value));
+      if (auto mac = trailing_mac(value); !mac.empty()) link("m\x1f" + mac);
+    }
+    // The same radio seen by several integrations (govee_ble's connection, ble_monitor's and
+    // ibeacon's identifiers) is one device.
+    for (const auto& [domain, id] : d.identifiers) {
+      if (!id.empty()) link("i\x1f" + domain + "\x1f" + id);
+      if (auto mac = trailing_mac(id); !mac.empty()) link("m\x1f" + mac);
+    }
+  }
+  // Entities per device, to pick the entry that says what the device is.
+  std::unordered_map<std::string, std::pair<int, int>> weight;   // id -> (own entities, tracker entities)
+  for (const auto& e : home.entities) {
+    if (e.device_id.empty()) continue;
+    auto& w = weight[e.device_id];
+    (e.domain == "device_tracker" ? w.second : w.first)++;
+  }
+  std::unordered_map<size_t, std::vector<size_t>> groups;
+  for (size_t i = 0; i < n; ++i) groups[root(i)].push_back(i);
+  std::unordered_map<std::string, std::string> moved;   // folded id -> kept id
+  std::vector<bool> drop(n, false);
+  for (auto& [r, members] : groups) {
+    if (members.size() < 2) continue;
+    auto score = [&](size_t i) {
+      const auto& d = devs[i];
+      auto w = weight[d.id];
+      return std::make_tuple(!d.disabled, w.first, !d.model.empty() || !d.manufacturer.empty(), w.second);
+    };
+    size_t keep = members.front();
+    for (size_t i : members)
+      if (score(i) > score(keep)) keep = i;
+    auto& k = devs[keep];
+    for (size_t i : members) {
+      if (i == keep) continue;
+      auto& o = devs[i];
+      for (auto& e : o.config_entry_ids) push_unique(k.config_entry_ids, e);
+      for (const auto& m : o.merged_ids) push_unique(k.merged_ids, m);
+      push_unique(k.merged_ids, o.id);
+      for (std::string model::Device::*f : {&model::Device::manufacturer, &model::Device::model, &model::Device::model_id,
+                      &model::Device::sw_version, &model::Device::hw_version, &model::Device::area_id})
+        if ((k.*f).empty()) k.*f = o.*f;
+      moved.emplace(o.id, k.id);
+      drop[i] = true;
+    }
+  }
+  if (moved.empty()) return;
+  for (auto& e : home.entities)
+    if (auto it = moved.find(e.device_id); it != moved.end()) e.device_id = it->second;
+  for (auto& d : devs) {
+    if (auto it = moved.find(d.via_device_id); it != moved.end()) d.via_device_id = it->second;
+    if (auto it = moved.find(d.parent_device_id); it != moved.end()) d.parent_device_id = it->second;
+  }
+  std::vector<model::Device> kept;
+  kept.reserve(n - moved.size());
+  for (size_t i = 0; i < n; ++i)
+    if (!drop[i]) kept.push_back(std::move(devs[i]));
+  devs = std::move(kept);
 }
 
 model::Entity parse_entity(const json::object& o) {
@@ -412,10 +556,17 @@ void apply_exposure_defaults(model::Home& home) {
   static const std::set<std::string> binary = {"door", "garage_door", "lock", "motion", "opening", "presence", "window"};
   static const std::set<std::string> sensor = {"aqi", "co", "co2", "humidity", "pm10", "pm25", "temperature",
                                                "volatile_organic_compounds"};
+  // HA stores an assistant's "expose new entities" only once someone changes it; until then its
+  // default applies: on for HA's own assistant, off for the others (DEFAULT_EXPOSED_ASSISTANT in
+  // components/homeassistant/exposed_entities.py). The default is a fact, and marked as one.
+  if (!home.hub.expose_new.count("conversation")) {
+    home.hub.expose_new["conversation"] = true;
+    home.hub.defaults_applied.push_back("expose_new.conversation");
+  }
   auto expose_new = [&](const char* assistant) {
     auto it = home.hub.expose_new.find(assistant);
     if (it != home.hub.expose_new.end()) return it->second;
-    return std::string_view(assistant) == "conversation";   // HA's default: only its own assistant
+    return false;
   };
   for (auto& e : home.entities) {
     bool by_default = !(e.in_registry && (!e.entity_category.empty() || e.hidden)) &&
@@ -445,6 +596,12 @@ void merge_zwave(const json::value& status, model::Home& home) {
   const json::object* holder = controller ? controller : root;
   std::string home_id;
   if (const auto* h = holder->if_contains("home_id")) home_id = scalar_text(*h).value_or("");
+  // The worst state over all networks: one controller left including is enough.
+  if (auto inc = integer(*holder, "inclusion_state"); inc && *inc >= 0 && *inc <= 4) {
+    const int s = static_cast<int>(*inc);
+    auto rank = [](int x) { return x == 1 ? 3 : x == 2 ? 2 : x == 3 ? 1 : 0; };
+    if (!home.hub.zwave_inclusion_state || rank(s) > rank(*home.hub.zwave_inclusion_state)) home.hub.zwave_inclusion_state = s;
+  }
   const auto* nodes = arr(*holder, "nodes");
   if (!nodes) nodes = arr(*root, "nodes");
   if (!nodes) return;

@@ -1,5 +1,7 @@
 #include "hub/ha/live.hpp"
 
+#include "util/clock.hpp"
+
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -213,49 +215,62 @@ Result<std::optional<std::string>> LiveHub::next_event(int timeout_ms) {
   }
 }
 
+Result<std::optional<std::string>> LiveHub::fetch_reply(const std::string& cmd, const std::string& states_json) {
+  using Out = std::optional<std::string>;
+  if (cmd == "homeassistant/expose_new_entities/get") {
+    // One call per assistant, gathered into an object keyed by assistant.
+    json::object per;
+    for (const char* assistant : {"conversation", "cloud.alexa", "cloud.google_assistant"}) {
+      auto r = call(cmd, json::serialize(json::object{{"assistant", assistant}}));
+      if (r) {
+        boost::system::error_code ec;
+        auto v = json::parse(*r, ec);
+        if (!ec) per[assistant] = std::move(v);
+      } else if (r.error().key != "error.ha.command") {
+        return r.error();
+      }
+    }
+    return per.empty() ? Out{} : Out{json::serialize(per)};
+  }
+  if (cmd == "automation/config") {
+    // Automations: one automation/config per automation entity, bounded.
+    boost::system::error_code ec;
+    auto v = json::parse(states_json, ec);
+    if (ec || !v.is_array()) return Out{};
+    json::array configs;
+    for (const auto& s : v.as_array()) {
+      if (!s.is_object() || configs.size() >= 2000) continue;
+      const auto eid = str_field(s.as_object(), "entity_id");
+      if (eid.rfind("automation.", 0) != 0) continue;
+      auto c = call("automation/config", json::serialize(json::object{{"entity_id", eid}}));
+      if (c) {
+        auto cv = json::parse(*c, ec);
+        if (!ec) configs.push_back(std::move(cv));
+      } else if (c.error().key != "error.ha.command") {
+        return c.error();
+      }
+    }
+    return Out{json::serialize(configs)};
+  }
+  auto r = call(cmd);
+  if (r) return Out{std::move(*r)};
+  if (r.error().key != "error.ha.command") return r.error();  // the connection broke
+  return Out{};
+}
+
 Result<Replies> LiveHub::fetch_replies() {
   Replies out;
   for (const auto& cmd : audit_commands()) {
-    if (cmd == "automation/config" || cmd == "zwave_js/network_status") continue;  // need per-item arguments
-    if (cmd == "homeassistant/expose_new_entities/get") {
-      // One call per assistant, gathered into an object keyed by assistant.
-      json::object per;
-      for (const char* assistant : {"conversation", "cloud.alexa", "cloud.google_assistant"}) {
-        auto r = call(cmd, json::serialize(json::object{{"assistant", assistant}}));
-        if (r) {
-          boost::system::error_code ec;
-          auto v = json::parse(*r, ec);
-          if (!ec) per[assistant] = std::move(v);
-        } else if (r.error().key != "error.ha.command") {
-          return r.error();
-        }
-      }
-      if (!per.empty()) out.emplace(cmd, json::serialize(per));
-      continue;
-    }
-    auto r = call(cmd);
-    if (r) out.emplace(cmd, std::move(*r));
-    else if (r.error().key != "error.ha.command") return r.error();  // the connection broke
+    if (cmd == "automation/config" || cmd == "zwave_js/network_status" || cmd == "supervisor/api")
+      continue;  // need per-item arguments
+    auto r = fetch_reply(cmd);
+    if (!r) return r.error();
+    if (*r) out.emplace(cmd, std::move(**r));
   }
-  // Automations: one automation/config per automation entity, bounded.
   if (auto states = out.find("get_states"); states != out.end()) {
-    boost::system::error_code ec;
-    auto v = json::parse(states->second, ec);
-    json::array configs;
-    if (!ec && v.is_array())
-      for (const auto& s : v.as_array()) {
-        if (!s.is_object() || configs.size() >= 2000) continue;
-        const auto eid = str_field(s.as_object(), "entity_id");
-        if (eid.rfind("automation.", 0) != 0) continue;
-        auto c = call("automation/config", json::serialize(json::object{{"entity_id", eid}}));
-        if (c) {
-          auto cv = json::parse(*c, ec);
-          if (!ec) configs.push_back(std::move(cv));
-        } else if (c.error().key != "error.ha.command") {
-          return c.error();
-        }
-      }
-    out.emplace("automation/config", json::serialize(configs));
+    auto r = fetch_reply("automation/config", states->second);
+    if (!r) return r.error();
+    if (*r) out.emplace("automation/config", std::move(**r));
   }
   // Z-Wave security classes come per Z-Wave JS config entry.
   if (auto entries = out.find("config_entries/get"); entries != out.end()) {
@@ -272,6 +287,37 @@ Result<Replies> LiveHub::fetch_replies() {
         }
       }
   }
+  // Apps: the Supervisor's list, then each app's info (its security facts), through HA's
+  // supervisor/api command (components/hassio/websocket_api.py). A home without a Supervisor
+  // answers the first call with an error and the apps are left out.
+  {
+    auto list = call("supervisor/api", json::serialize(json::object{{"endpoint", "/addons"}, {"method", "get"}}));
+    if (list) {
+      boost::system::error_code ec;
+      auto v = json::parse(*list, ec);
+      json::array infos;
+      const json::array* apps = nullptr;
+      if (!ec && v.is_object())
+        if (auto* a = v.as_object().if_contains("addons"); a && a->is_array()) apps = &a->as_array();
+      if (apps)
+        for (const auto& a : *apps) {
+          if (!a.is_object() || infos.size() >= 200) continue;
+          const auto slug = str_field(a.as_object(), "slug");
+          if (slug.empty() || slug.find_first_of("/?#.") != std::string::npos) continue;
+          auto info = call("supervisor/api",
+                           json::serialize(json::object{{"endpoint", "/addons/" + slug + "/info"}, {"method", "get"}}));
+          if (info) {
+            auto iv = json::parse(*info, ec);
+            if (!ec) infos.push_back(std::move(iv));
+          } else if (info.error().key != "error.ha.command") {
+            return info.error();
+          }
+        }
+      if (apps) out.emplace("supervisor/api", json::serialize(infos));
+    } else if (list.error().key != "error.ha.command") {
+      return list.error();
+    }
+  }
   return out;
 }
 
@@ -281,7 +327,10 @@ Result<model::Home> load_live(const LiveOptions& opts) {
   auto replies = (*hub)->fetch_replies();
   if (!replies) return replies.error();
   auto home = from_replies(*replies, opts.url);
-  if (home) home->source = opts.url;
+  if (home) {
+    home->source = opts.url;
+    home->taken_at = util::now_utc();   // a live hub is described as it is now
+  }
   return home;
 }
 

@@ -42,6 +42,10 @@ class LiveHub {
   // Every command the audit reads. Commands the hub does not know or refuses are left out
   // (their parts then report "not run").
   Result<Replies> fetch_replies();
+  // One reply as fetch_replies() stores it (per-assistant and per-automation commands gathered);
+  // nullopt when the hub does not know or refuses it. automation/config reads the automation
+  // entities from states_json (a get_states reply).
+  Result<std::optional<std::string>> fetch_reply(const std::string& cmd, const std::string& states_json = "");
   // Subscribes to an event type; events arrive through next_event().
   Result<int> subscribe(const std::string& event_type);
   // The JSON text of the next event's "event" object, or nullopt after timeout_ms.

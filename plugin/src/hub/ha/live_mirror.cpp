@@ -1,4 +1,5 @@
 #include "hub/ha/live_mirror.hpp"
+#include "util/clock.hpp"
 
 #include <boost/json.hpp>
 #include <cctype>
@@ -30,13 +31,36 @@ double epoch_of(const std::string& iso) {
   return static_cast<double>(timegm(&tm)) + frac;  // HA sends UTC stamps
 }
 
+// Registry and state events, and the events HA fires when what a rule reads changes elsewhere:
+// automations and scripts saved (the editor reloads them), users added, changed or removed, the
+// core configuration (URLs, name) changed.
 constexpr const char* kEvents[] = {"device_registry_updated", "entity_registry_updated", "area_registry_updated",
-                                   "state_changed"};
+                                   "state_changed", "automation_reloaded", "script_reloaded", "user_added",
+                                   "user_updated", "user_removed", "core_config_updated"};
+
+// Facts that change without any event: re-read on a timer and compared.
+constexpr const char* kPolled[] = {"homeassistant/expose_new_entities/get", "homeassistant/expose_entity/list",
+                                   "http/config", "config_entries/get", "cloud/status", "analytics",
+                                   "config/auth/list", "auth/current_user"};
 
 }  // namespace
 
-LiveMirror::LiveMirror(LiveHub& hub, std::string origin, int state_delay_ms)
-    : hub_(hub), origin_(std::move(origin)), state_delay_ms_(state_delay_ms) {}
+LiveMirror::LiveMirror(LiveHub& hub, std::string origin, int state_delay_ms, int poll_ms)
+    : hub_(hub), origin_(std::move(origin)), state_delay_ms_(state_delay_ms), poll_ms_(poll_ms) {}
+
+Result<bool> LiveMirror::refresh(const std::string& cmd) {
+  auto r = hub_.fetch_reply(cmd, cache_["get_states"]);
+  if (!r) return r.error();
+  auto it = cache_.find(cmd);
+  if (!*r) {
+    if (it == cache_.end()) return false;
+    cache_.erase(it);
+    return true;
+  }
+  if (it != cache_.end() && it->second == **r) return false;
+  cache_[cmd] = std::move(**r);
+  return true;
+}
 
 Result<bool> LiveMirror::wait_until_running(const std::atomic<bool>& stop, const Note& note) {
   for (bool said = false; !stop.load();) {
@@ -66,10 +90,15 @@ Result<model::Home> LiveMirror::start() {
   if (!replies) return replies.error();
   cache_ = std::move(*replies);
   pending_states_.clear();
-  return from_replies(cache_, origin_);
+  next_poll_ = clock::now() + std::chrono::milliseconds(poll_ms_);
+  return home();
 }
 
-Result<model::Home> LiveMirror::home() const { return from_replies(cache_, origin_); }
+Result<model::Home> LiveMirror::home() const {
+  auto h = from_replies(cache_, origin_);
+  if (h) h->taken_at = util::now_utc();   // a live hub is described as it is now
+  return h;
+}
 
 Result<bool> LiveMirror::keepalive(int heartbeat_s) {
   const auto now = clock::now();
@@ -92,13 +121,25 @@ Result<bool> LiveMirror::notify(const std::string& id, const std::string& title,
 Result<std::optional<std::pair<model::Home, HomeChange>>> LiveMirror::next_change(int max_wait_ms) {
   using Out = std::optional<std::pair<model::Home, HomeChange>>;
   int wait_ms = max_wait_ms;
+  if (poll_ms_ > 0)
+    wait_ms = static_cast<int>(std::clamp<long long>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_poll_ - clock::now()).count(), 0, wait_ms));
   if (!pending_states_.empty())
     wait_ms = static_cast<int>(std::clamp<long long>(
         std::chrono::duration_cast<std::chrono::milliseconds>(states_due_ - clock::now()).count(), 0, max_wait_ms));
   auto ev = hub_.next_event(wait_ms);
   if (!ev) return ev.error();
   const auto now = clock::now();
-  if (!ev->has_value() && (pending_states_.empty() || now < states_due_)) return Out{};
+  bool polled_change = false;
+  if (poll_ms_ > 0 && now >= next_poll_) {
+    for (const char* cmd : kPolled) {
+      auto r = refresh(cmd);
+      if (!r) return r.error();
+      polled_change = polled_change || *r;
+    }
+    next_poll_ = clock::now() + std::chrono::milliseconds(poll_ms_);
+  }
+  if (!ev->has_value() && !polled_change && (pending_states_.empty() || now < states_due_)) return Out{};
 
   // Gather this event and whatever follows within a few milliseconds into one change.
   std::vector<std::string> events;
@@ -109,7 +150,9 @@ Result<std::optional<std::pair<model::Home, HomeChange>>> LiveMirror::next_chang
     events.push_back(**more);
   }
   HomeChange change;
-  bool devices_changed = false, entities_changed = false;
+  bool devices_changed = false, entities_changed = false, automations_changed = false, users_changed = false,
+       config_changed = false;
+  if (polled_change) change.registry = change.everything = true;
   std::set<std::string> changed_entities;
   for (const auto& text : events) {
     boost::system::error_code ec;
@@ -143,6 +186,12 @@ Result<std::optional<std::pair<model::Home, HomeChange>>> LiveMirror::next_chang
       if (auto old = str(d, "old_entity_id"); !old.empty()) changed_entities.insert(old);
     } else if (type == "area_registry_updated") {
       change.everything = true;
+    } else if (type == "automation_reloaded" || type == "script_reloaded") {
+      automations_changed = change.everything = true;
+    } else if (type == "user_added" || type == "user_updated" || type == "user_removed") {
+      users_changed = change.everything = true;
+    } else if (type == "core_config_updated") {
+      config_changed = change.everything = true;
     }
   }
   const bool apply_states = !pending_states_.empty() && (change.registry || clock::now() >= states_due_);
@@ -193,8 +242,17 @@ Result<std::optional<std::pair<model::Home, HomeChange>>> LiveMirror::next_chang
   if (change.everything) again.push_back("config/area_registry/list");
   if (entities_changed)
     for (const char* c : {"config/entity_registry/list", "get_states", "homeassistant/expose_entity/list"}) again.push_back(c);
+  if (users_changed) again.push_back("config/auth/list");
+  if (config_changed) again.push_back("get_config");
   for (const char* cmd : again)
     if (auto r = refetch(cmd); !r) return r.error();
+  // A new or removed automation entity, or a reload, changes what the automations are.
+  for (const auto& eid : changed_entities)
+    automations_changed = automations_changed || (entities_changed && eid.rfind("automation.", 0) == 0);
+  if (automations_changed)
+    if (auto r = refresh("automation/config"); !r) return r.error();
+  if (users_changed)
+    if (auto r = refresh("auth/current_user"); !r) return r.error();
   auto updated = from_replies(cache_, origin_);
   if (!updated) return updated.error();
   // Entities name their device.

@@ -31,7 +31,9 @@ class LiveMirror {
   using Note = std::function<void(const std::string&)>;
   // origin names the hub in messages (its URL). state_delay_ms: state changes (meters can send many a
   // second) are gathered and applied at most this often; a registry change applies them at once.
-  LiveMirror(LiveHub& hub, std::string origin, int state_delay_ms = 300);
+  // poll_ms: facts HA sends no event for (exposure settings, HTTP settings, config entries, cloud,
+  // analytics, users' MFA) are re-read this often and compared.
+  LiveMirror(LiveHub& hub, std::string origin, int state_delay_ms = 300, int poll_ms = 10000);
 
   // HA answers on its WebSocket while still starting, before integrations have loaded their
   // entities: waits until it runs. false = stop was requested. Errors: connection lost.
@@ -54,7 +56,11 @@ class LiveMirror {
   LiveHub& hub_;
   std::string origin_;
   int state_delay_ms_;
+  int poll_ms_;
+  clock::time_point next_poll_ = clock::now();
   Replies cache_;
+  // Re-reads cmd; true when its reply changed.
+  Result<bool> refresh(const std::string& cmd);
   std::map<std::string, std::string> pending_states_;  // entity_id -> new state JSON ("null": removed)
   clock::time_point states_due_{}, states_applied_{}, last_beat_ = clock::now();
   double states_fired_ = 0;

@@ -1,12 +1,15 @@
 // Snapshot detection and reading: config folders, .storage folders, reply folders and backup archives.
 #include <filesystem>
 #include <fstream>
+#include <cstring>
 #include <optional>
 #include <set>
 
 #include "hub/ha/adapter.hpp"
 #include "hub/ha/json_util.hpp"
 #include "archive/tar.hpp"
+#include "hub/ha/surface.hpp"
+#include "hub/ha/yaml.hpp"
 #include "util/text.hpp"
 
 namespace domoguard::hub::ha {
@@ -19,17 +22,18 @@ const std::set<std::string>& store_keys() {
   static const std::set<std::string> keys = {
       "core.device_registry", "core.entity_registry", "core.area_registry", "core.config_entries",
       "core.config",          "core.analytics",       "core.uuid",          "auth",
-      "auth_module.totp",     "auth_module.notify",   "homeassistant.exposed_entities", "cloud", "http"};
+      "auth_module.totp",     "auth_module.notify",   "homeassistant.exposed_entities", "cloud", "http",
+      "lovelace_resources"};
   return keys;
 }
 
 // Files whose presence matters but whose content must never be read (credentials).
-bool presence_only(const std::string& rel) { return rel == ".cloud/production_auth.json" || rel == "configuration.yaml"; }
+bool presence_only(const std::string& rel) { return rel == ".cloud/production_auth.json"; }
 
 // Which config-relative paths the adapter reads.
 bool wanted(const std::string& rel) {
   if (rel.rfind(".storage/", 0) == 0) return store_keys().count(rel.substr(9)) > 0;
-  if (rel == ".HA_VERSION" || rel == "automations.yaml" || presence_only(rel)) return true;
+  if (rel == ".HA_VERSION" || presence_only(rel) || detail::wanted_yaml(rel)) return true;
   if (rel.rfind("custom_components/", 0) == 0) {
     auto rest = rel.substr(18);
     auto slash = rest.find('/');
@@ -106,15 +110,41 @@ Result<ConfigFiles> read_config_folder(const fs::path& root, bool storage_only) 
     files[".storage/" + key] = std::move(*c);
   }
   if (storage_only) return files;
-  for (const char* rel : {".HA_VERSION", "automations.yaml"}) {
-    if (!fs::is_regular_file(root / rel, ec)) continue;
-    auto c = read_file(root / rel);
+  if (fs::is_regular_file(root / ".HA_VERSION", ec)) {
+    auto c = read_file(root / ".HA_VERSION");
     if (!c) return c.error();
-    if (auto e = count_bytes(total, c->size(), (root / rel).string())) return *e;
-    files[rel] = std::move(*c);
+    if (auto e = count_bytes(total, c->size(), (root / ".HA_VERSION").string())) return *e;
+    files[".HA_VERSION"] = std::move(*c);
   }
-  for (const char* rel : {".cloud/production_auth.json", "configuration.yaml"})
-    if (fs::exists(root / rel, ec)) files[rel] = "";
+  if (fs::exists(root / ".cloud/production_auth.json", ec)) files[".cloud/production_auth.json"] = "";
+  // The YAML HA reads: configuration.yaml and whatever it may include (never secrets.yaml), bounded
+  // in count and size; links are not followed out of the folder.
+  {
+    std::size_t count = 0, bytes = 0;
+    auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const auto rel = it->path().lexically_relative(root).generic_string();
+      if (it->is_directory(ec)) {
+        const auto name = it->path().filename().string();
+        if (it.depth() >= 8 || it->is_symlink(ec) || (!name.empty() && name.front() == '.') ||
+            !detail::wanted_yaml(rel + "/x.yaml"))
+          it.disable_recursion_pending();
+        continue;
+      }
+      if (!detail::wanted_yaml(rel) || !it->is_regular_file(ec)) continue;
+      if (++count > 4000) break;
+      auto size = it->file_size(ec);
+      if (ec) continue;
+      if (size > (4u << 20) || (bytes += size) > (32u << 20)) {
+        files[rel] = std::string(detail::yaml_too_large);   // the YAML reader refuses it, naming the file
+        continue;
+      }
+      auto c = read_file(it->path());
+      if (!c) return c.error();
+      if (auto e = count_bytes(total, c->size(), it->path().string())) return *e;
+      files[rel] = std::move(*c);
+    }
+  }
   if (fs::is_directory(root / "custom_components", ec)) {
     std::size_t n = 0;
     for (const auto& d : fs::directory_iterator(root / "custom_components", ec)) {
@@ -151,10 +181,20 @@ constexpr std::uint64_t max_decompressed = 64ull << 30;
 // has inside the archive ("data/" in HA backups).
 Result<bool> collect(archive::ByteSource& src, const std::string& archive, ConfigFiles& files) {
   std::uint64_t total = 0;
+  std::size_t yaml_files = 0, yaml_bytes = 0;
   return archive::walk_tar(src, archive, [&](const archive::TarEntry& e, archive::ByteSource& data) -> Result<bool> {
     std::string rel = e.name;
+    if (rel.rfind("./", 0) == 0) rel = rel.substr(2);
     if (rel.rfind("data/", 0) == 0) rel = rel.substr(5);
     if (!wanted(rel)) return true;
+    if (detail::wanted_yaml(rel)) {
+      // The same bounds as for a folder; the YAML reader refuses what is over them, naming the file.
+      if (++yaml_files > 4000) return true;
+      if (e.size > (4u << 20) || (yaml_bytes += e.size) > (32u << 20)) {
+        files[rel] = std::string(detail::yaml_too_large);
+        return true;
+      }
+    }
     if (presence_only(rel)) {
       files[rel] = "";
       return true;
@@ -168,6 +208,20 @@ Result<bool> collect(archive::ByteSource& src, const std::string& archive, Confi
     files[rel] = std::move(*c);
     return true;
   });
+}
+
+// The slug of an app archive inside a Supervisor backup ("core_ssh.tar.gz" -> "core_ssh"), else "".
+std::string app_archive_slug(const std::string& name) {
+  std::string stem;
+  for (const char* ext : {".tar.gz", ".tar"})
+    if (name.size() > std::strlen(ext) && name.compare(name.size() - std::strlen(ext), std::string::npos, ext) == 0) {
+      stem = name.substr(0, name.size() - std::strlen(ext));
+      break;
+    }
+  if (stem.empty() || stem.size() > 64) return {};
+  for (char c : stem)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return {};
+  return stem;
 }
 
 Error encrypted(const std::string& origin) {
@@ -207,8 +261,38 @@ Result<model::Home> read_backup(archive::ByteSource& raw_src, const std::string&
       if (!c) return c.error();
       auto j = detail::parse_json(*c, origin + ":backup.json");
       if (!j) return j.error();
-      if (const auto* o = j->if_object()) is_protected = detail::boolean(*o, "protected").value_or(false);
+      if (const auto* o = j->if_object()) {
+        is_protected = detail::boolean(*o, "protected").value_or(false);
+        std::string date = detail::utc_time(o->if_contains("date"));
+        files["backup.date"] = date.empty() ? "unknown" : date;
+      }
       if (is_protected) return encrypted(origin);
+      return true;
+    }
+    // An app's archive (<slug>.tar[.gz]): only its metadata, addon.json, is read; the app's data is skipped.
+    if (auto slug = app_archive_slug(e.name); !slug.empty() && e.name.rfind("homeassistant.", 0) != 0) {
+      auto ih = archive::read_up_to(data, 512);
+      if (!ih) return ih.error();
+      auto chain = archive::prefixed_source(*ih, data);
+      std::unique_ptr<archive::ByteSource> gz;
+      archive::ByteSource* inner = chain.get();
+      if (archive::looks_gzip(*ih)) {
+        gz = archive::gunzip_source(*chain, origin + ":" + e.name, max_decompressed);
+        inner = gz.get();
+      } else if (!archive::looks_tar(*ih)) {
+        return true;   // not a readable archive: the app is left out, its part says so
+      }
+      std::size_t seen = 0;
+      auto w = archive::walk_tar(*inner, origin + ":" + e.name, [&](const archive::TarEntry& ie, archive::ByteSource& idata) -> Result<bool> {
+        if (++seen > 16) return false;   // addon.json is written first; never walk an app's data
+        if (ie.name != "addon.json") return true;
+        if (ie.size > (1u << 20)) return false;
+        auto c = archive::read_up_to(idata, static_cast<std::size_t>(ie.size));
+        if (!c) return c.error();
+        files["apps/" + slug + "/addon.json"] = std::move(*c);
+        return false;
+      });
+      if (!w) return w.error();
       return true;
     }
     if (e.name == "homeassistant.tar.gz" || e.name == "homeassistant.tar") {

@@ -1,5 +1,6 @@
 // WebSocket replies -> model::Home. The WS API is what a live add-on sees: it never exposes config
 // entry settings or other users' MFA, so those parts are reported missing with the reason.
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <unordered_map>
@@ -7,6 +8,7 @@
 #include "hub/ha/adapter.hpp"
 #include "locale/messages.hpp"
 #include "hub/ha/build.hpp"
+#include "hub/ha/surface.hpp"
 #include "util/text.hpp"
 
 namespace domoguard::hub::ha {
@@ -29,8 +31,12 @@ const std::vector<std::string>& audit_commands() {
       "homeassistant/expose_new_entities/get",
       "analytics",
       "cloud/status",
+      "http/config",
       "zwave_js/network_status",
       "automation/config",
+      "auth/refresh_tokens",
+      "lovelace/resources",
+      "supervisor/api",
   };
   return commands;
 }
@@ -139,20 +145,29 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
       home.mark_present(Part::users);
     }
   }
+  std::string current_user;
   {
-    // Only the connected user's MFA modules are visible over the WebSocket API.
+    // Only the connected user's MFA modules are visible over the WebSocket API: that user's status is
+    // known (the two-factor rules check it), every other user's stays unknown and is not judged.
     DG_GET(r, "auth/current_user", {});
+    bool known = false;
     if (r && r->result->is_object()) {
       const auto& o = r->result->get_object();
       std::string id = str(o, "id");
+      current_user = id;
       bool mfa = false;
-      if (const auto* mods = arr(o, "mfa_modules"))
+      const auto* mods = arr(o, "mfa_modules");
+      if (mods)
         for (const auto& m : *mods)
           if (const auto* mo = m.if_object(); mo && boolean(*mo, "enabled").value_or(false)) mfa = true;
       for (auto& u : home.users)
-        if (u.id == id) u.mfa = mfa;
+        if (u.id == id && mods && !u.system_generated) {
+          u.mfa = mfa;
+          known = true;
+        }
     }
-    home.mark_missing(Part::mfa, "notrun.ws.mfa");
+    if (known) home.mark_present(Part::mfa);
+    else home.mark_missing(Part::mfa, "notrun.ws.mfa");
   }
 
   {
@@ -333,10 +348,67 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
       home.mark_present(Part::automations);
     }
   }
+  {
+    // The connected user's own tokens only: HA shows nobody else's sign-ins over the WebSocket API.
+    DG_GET(r, "auth/refresh_tokens", {Part::tokens});
+    if (r && r->result->is_array() && !current_user.empty()) {
+      each_object(r->result, [&](const json::object& o) {
+        if (auto t = parse_token(o, current_user)) home.tokens.push_back(std::move(*t));
+      });
+      home.mark_present(Part::tokens);
+    } else if (r) {
+      home.mark_missing(Part::tokens, locale::later("notrun.reply.absent", {{"command", "auth/current_user"}}));
+    }
+    home.mark_missing(Part::sign_ins, "notrun.ws.sign_ins");
+  }
+  {
+    DG_GET(r, "lovelace/resources", {Part::dashboard_resources});
+    if (r) {
+      each_object(r->result, [&](const json::object& o) {
+        if (home.dashboard_resources.size() < 1000)
+          if (auto res = parse_resource(o)) home.dashboard_resources.push_back(std::move(*res));
+      });
+      home.mark_present(Part::dashboard_resources);
+    }
+  }
+  {
+    // DomoGuard's convention: "supervisor/api" holds the array of /addons/<slug>/info results
+    // (one supervisor/api call per app); {"addons": [...]} from /addons alone lacks the security facts.
+    auto it = replies.find("supervisor/api");
+    const bool supervised = std::any_of(home.integrations.begin(), home.integrations.end(),
+                                        [](const model::Integration& i) { return i.domain == "hassio"; });
+    if (it == replies.end() && home.has(Part::integrations) && !supervised) {
+      home.mark_missing(Part::apps, "notrun.apps.no_supervisor");
+    } else {
+      DG_GET(r, "supervisor/api", {Part::apps});
+      if (r && r->result->is_array()) {
+        each_object(r->result, [&](const json::object& o) {
+          if (home.apps.size() < 1000)
+            if (auto a = parse_app_info(o)) home.apps.push_back(std::move(*a));
+        });
+        home.mark_present(Part::apps);
+      } else if (r) {
+        home.mark_missing(Part::apps, locale::later("notrun.reply.not_list", {{"command", "supervisor/api"}}));
+      }
+    }
+  }
+
+  {
+    // http/config (HA 2026.1+, admin only): the slot the running server started with is the one in force.
+    DG_GET(r, "http/config", {Part::http});
+    if (r && r->result->is_object()) {
+      const auto& o = r->result->get_object();
+      const std::string_view active = raw(o, "active_config_type");
+      const json::object* conf = obj(o, active == "pending" ? "pending" : active.rfind("default", 0) == 0 ? "default" : "stable");
+      if (conf) apply_http_settings(*conf, "live", home);
+    }
+    home.mark_missing(Part::http, "notrun.ws.http");
+  }
 #undef DG_GET
 
-  home.mark_missing(Part::http, "notrun.ws.http");
+  home.taken_at = newest_activity(home);
   if (home.has(Part::exposure)) apply_exposure_defaults(home);
+  fold_same_devices(home);
   home.index();
   return home;
 }

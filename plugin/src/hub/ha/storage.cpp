@@ -7,6 +7,8 @@
 #include "hub/ha/adapter.hpp"
 #include "locale/messages.hpp"
 #include "hub/ha/build.hpp"
+#include "hub/ha/surface.hpp"
+#include "hub/ha/config_yaml.hpp"
 #include "util/text.hpp"
 
 namespace domoguard::hub::ha {
@@ -158,7 +160,7 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
   }
 
   {
-    auto r = read_store(files, origin, "auth", {1}, home, {Part::users, Part::mfa});
+    auto r = read_store(files, origin, "auth", {1}, home, {Part::users, Part::mfa, Part::tokens, Part::sign_ins});
     if (!r) return r.error();
     if (*r) {
       const auto& d = *(*r)->data;
@@ -185,6 +187,18 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
           home.users.push_back(std::move(u));
         }
       home.mark_present(Part::users);
+
+      // Sign-ins: every user's refresh tokens, read for their facts (type, client, dates) only.
+      if (const auto* rts = arr(d, "refresh_tokens")) {
+        for (const auto& v : *rts)
+          if (const auto* o = v.if_object(); o && home.tokens.size() < max_items)
+            if (auto t = parse_token(*o)) home.tokens.push_back(std::move(*t));
+        home.mark_present(Part::tokens);
+        home.mark_present(Part::sign_ins);
+      } else {
+        home.mark_missing(Part::tokens, locale::later("notrun.storage.no_field", {{"file", ".storage/auth"}, {"field", "refresh_tokens"}}));
+        home.mark_missing(Part::sign_ins, locale::later("notrun.storage.no_field", {{"file", ".storage/auth"}, {"field", "refresh_tokens"}}));
+      }
 
       // MFA: HA keeps one store per module, listing the users that set it up (secrets are not read).
       std::set<std::string> with_mfa;
@@ -306,17 +320,60 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
     }
   }
 
-  home.mark_missing(Part::states, "notrun.config.states");
-  // Since 2026 HA keeps its HTTP server settings in .storage/http; "stable" is the configuration in force.
-  if (files.count(".storage/http")) {
-    auto r = read_store(files, origin, "http", {2}, home, {Part::http});
+  // Dashboard resources (storage-mode dashboards); in YAML mode they live in configuration.yaml.
+  if (files.count(".storage/lovelace_resources")) {
+    auto r = read_store(files, origin, "lovelace_resources", {1}, home, {Part::dashboard_resources});
     if (!r) return r.error();
     if (*r) {
-      if (const auto* st = obj(*(*r)->data, "stable")) {
-        home.hub.tls = !raw(*st, "ssl_certificate").empty();
-        home.hub.ip_ban = boolean(*st, "ip_ban_enabled").value_or(true);   // HA's default
-        home.hub.has_http_data = true;
-        home.mark_present(Part::http);
+      if (const auto* a = arr(*(*r)->data, "items"))
+        for (const auto& v : *a)
+          if (const auto* o = v.if_object(); o && home.dashboard_resources.size() < 1000)
+            if (auto res = parse_resource(*o)) home.dashboard_resources.push_back(std::move(*res));
+      home.mark_present(Part::dashboard_resources);
+    }
+  } else if (files.count(".HA_VERSION") || files.count(".storage/core.config")) {
+    // HA writes the file when the first resource is added: no file, no resources (unless YAML mode).
+    home.mark_present(Part::dashboard_resources);
+  } else {
+    home.mark_missing(Part::dashboard_resources, locale::later("notrun.storage.absent", {{"file", ".storage/lovelace_resources"}}));
+  }
+
+  // Apps: a backup carries each app's metadata (apps/<slug>/addon.json, gathered by load()); a
+  // config folder carries none.
+  {
+    bool from_backup = files.count("backup.date") > 0;
+    for (const auto& [path, content] : files) {
+      if (path.rfind("apps/", 0) != 0 || home.apps.size() >= 1000) continue;
+      auto slash = path.find('/', 5);
+      if (slash == std::string::npos || path.substr(slash) != "/addon.json") continue;
+      auto m = parse_json(content, origin + ":" + path);
+      if (!m) return m.error();
+      if (const auto* o = m->if_object())
+        if (auto app = parse_app_backup(*o, path.substr(5, slash - 5))) home.apps.push_back(std::move(*app));
+    }
+    if (!home.apps.empty()) home.mark_present(Part::apps);
+    else if (from_backup) home.mark_missing(Part::apps, "notrun.backup.no_apps");
+    else home.mark_missing(Part::apps, "notrun.config.apps");
+  }
+
+  home.mark_missing(Part::states, "notrun.config.states");
+  // .storage/http: version 1 (every HA up to 2025.12) is the flat configuration the server last
+  // started with. Version 2 keeps a confirmed "stable" slot and an unconfirmed "pending" one; HA
+  // starts with pending whenever one is set and has not failed a trial (no "error" recorded on it),
+  // else with stable (homeassistant/components/http/config.py, async_activate_config).
+  bool http_from_store = false;   // .storage/http is what HA runs, whatever the YAML says
+  if (files.count(".storage/http")) {
+    auto r = read_store(files, origin, "http", {1, 2}, home, {Part::http});
+    if (!r) return r.error();
+    if (*r) {
+      const auto& d = *(*r)->data;
+      http_from_store = (*r)->major >= 2 && boolean(d, "yaml_migration_done").value_or(false);
+      if ((*r)->major == 1) {
+        apply_http_settings(d, "storage", home);
+      } else if (const auto* pending = obj(d, "pending"); pending && !is_set(*pending, "error")) {
+        apply_http_settings(*pending, "storage_pending", home);
+      } else if (const auto* st = obj(d, "stable")) {
+        apply_http_settings(*st, "storage", home);
       } else {
         home.mark_missing(Part::http, "notrun.storage.http_unstable");
       }
@@ -324,17 +381,17 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
   } else {
     home.mark_missing(Part::http, "notrun.config.http_yaml");
   }
+  if (auto y = apply_yaml_config(files, origin, http_from_store, home); !y) return y.error();
   if (has_zwave_devices(home))
     home.mark_missing(Part::radio_security, "notrun.config.zwave");
   else if (home.has(Part::devices))
     home.mark_present(Part::radio_security);
 
-  if (files.count("automations.yaml"))
-    home.mark_missing(Part::automations, "notrun.config.automations_yaml");
-  else
-    home.mark_missing(Part::automations, "notrun.config.automations_absent");
 
   if (home.has(Part::exposure)) apply_exposure_defaults(home);
+  if (auto it = files.find("backup.date"); it != files.end() && !it->second.empty()) home.taken_at = it->second;
+  else home.taken_at = newest_activity(home);
+  fold_same_devices(home);
   home.index();
   return home;
 }
