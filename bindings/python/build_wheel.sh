@@ -56,9 +56,9 @@ fi
 flock -u 9
 
 # --- the wheel ------------------------------------------------------------------------------------
-# One CMake folder per checkout: it decides what to rebuild by file times, so two checkouts sharing
-# one folder could put one's object files into the other's wheel.
-builddir="$cache/wheel-build-$(printf '%s' "$repo" | sha256sum | cut -c1-12)"
+# One CMake folder per checkout: several checkouts (worktrees) share the mount point /src/domoguard,
+# so a shared folder would take another checkout's newer object files as up to date for this one.
+builddir="$cache/wheel-build/$(printf '%s' "$repo" | sha1sum | cut -c1-12)"
 mkdir -p "$builddir" "$root/src/domoguard" "$root/var/cache/dg-wheel-build" "$repo/build/wheel"
 exec 8>"$cache/.wheel-build.lock"
 flock 8            # one build at a time shares the CMake folder
