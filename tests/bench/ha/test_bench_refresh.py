@@ -14,6 +14,10 @@ import time
 
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+# Imported here, at collection, so that `custom_components` is this folder's package and not the
+# test config folder's one (which comes first on sys.path once HA runs), as in the integration's tests.
+from custom_components.domoguard.home import async_collect_replies
+
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
@@ -111,8 +115,6 @@ async def test_refresh_figures(hass: HomeAssistant, enable_custom_integrations: 
     setup_s = time.perf_counter() - t0
     coordinator = config_entry.runtime_data.coordinator
     assert coordinator.last_update_success
-
-    from custom_components.domoguard.home import async_collect_replies  # noqa: PLC0415
 
     full, collect, core = [], [], []
     for _ in range(RUNS):
