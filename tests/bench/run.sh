@@ -6,17 +6,22 @@
 #      peer doing fourteen of the checks over the same files: CPU time (user + system, getrusage),
 #      median of interleaved runs, and the ratio                               (tests/bench/python_peer.py)
 #   3. the daemon's resident memory, steady and peak                          (tests/bench/bench_daemon_memory.sh)
+#   4. with --ha: the integration's full and incremental refresh inside Home Assistant (needs root
+#      and the HA root of tests/live; builds the wheel unless DOMOGUARD_WHEEL is set)
+#                                                                              (tests/bench/bench_ha_refresh.sh)
 # Figures only; nothing here asserts a time or a size (targets are printed next to the figures).
-#   bash tests/bench/run.sh [--short] [DEVICES]      (uses build/bin; --short: fewer rounds, < 3 min)
+#   bash tests/bench/run.sh [--short] [--ha] [DEVICES]      (uses build/bin; --short: fewer rounds, < 3 min)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 short=0
+ha=0
 devices=2000
 for a in "$@"; do
   case "$a" in
     --short) short=1 ;;
+    --ha) ha=1 ;;
     [0-9]*) devices=$a ;;
-    *) echo "usage: $0 [--short] [DEVICES]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--short] [--ha] [DEVICES]" >&2; exit 2 ;;
   esac
 done
 bin=${DOMOGUARD_BIN:-build/bin}
@@ -77,3 +82,15 @@ echo
 echo "== daemon memory"
 DOMOGUARD_BIN="$bin" bash tests/bench/bench_daemon_memory.sh "$devices"
 
+
+if [ "$ha" = 1 ]; then
+  echo
+  echo "== the integration inside Home Assistant"
+  if bash tests/bench/bench_ha_refresh.sh "$devices" >"$work/ha.log" 2>&1; then
+    grep -E '^(HA home|full refresh|  [a-z]|state change)' "$work/ha.log"
+  else
+    tail -n 30 "$work/ha.log"
+    echo "the Home Assistant benchmark failed" >&2
+    exit 1
+  fi
+fi
