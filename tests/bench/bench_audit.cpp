@@ -1,11 +1,13 @@
 // Full audit of a synthetic 2,000-device / 10,000-entity home, from JSON bytes to findings,
-// compared with only parsing the same bytes with Boost.JSON (target: ratio <= 2), and the
+// compared with only parsing the same bytes with Boost.JSON (target: ratio <= 1.5), and the
 // re-audit of one changed device (target: <= 1 ms). Prints figures; single-threaded.
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "audit/classify.hpp"
 #include "audit/engine.hpp"
@@ -46,7 +48,10 @@ domoguard::hub::ha::Replies synthetic_home(int devices, int entities_per_device)
   for (size_t i = 0; i < std::size(integrations); ++i) {
     entries.push_back(json::object{{"entry_id", std::string("entry_") + integrations[i]}, {"domain", integrations[i]},
                                    {"title", integrations[i]}, {"state", "loaded"}, {"source", "user"}, {"disabled_by", nullptr}});
-    manifests.push_back(json::object{{"domain", integrations[i]}, {"name", integrations[i]}, {"iot_class", iot[i]}, {"is_built_in", true}});
+    // One custom (HACS-style) integration among the built-in ones, as in most real homes.
+    const bool custom = std::string_view(integrations[i]) == "myq";
+    manifests.push_back(json::object{{"domain", integrations[i]}, {"name", integrations[i]}, {"iot_class", iot[i]},
+                                     {"is_built_in", !custom}, {"version", custom ? json::value("3.1.0") : json::value(nullptr)}});
   }
   json::object exposed;
   for (int d = 0; d < devices; ++d) {
@@ -113,7 +118,38 @@ domoguard::hub::ha::Replies synthetic_home(int devices, int entities_per_device)
       if (e == 0 && d % 4 == 0) exposed[eid] = json::object{{"conversation", true}};
     }
   }
+  // Users (an owner without MFA), analytics, Home Assistant Cloud and automations (some with
+  // webhook triggers reachable from outside), so the hub-wide rules have something to read.
+  json::array users{
+      json::object{{"id", "u-owner"}, {"name", "Owner"}, {"username", "owner"}, {"is_owner", true}, {"is_active", true},
+                   {"system_generated", false}, {"local_only", false}, {"group_ids", json::array{"system-admin"}}},
+      json::object{{"id", "u-partner"}, {"name", "Partner"}, {"username", "partner"}, {"is_owner", false}, {"is_active", true},
+                   {"system_generated", false}, {"local_only", false}, {"group_ids", json::array{"system-admin"}}},
+      json::object{{"id", "u-kid"}, {"name", "Kid"}, {"username", "kid"}, {"is_owner", false}, {"is_active", true},
+                   {"system_generated", false}, {"local_only", true}, {"group_ids", json::array{"system-users"}}},
+      json::object{{"id", "u-super"}, {"name", "Supervisor"}, {"username", nullptr}, {"is_owner", false}, {"is_active", true},
+                   {"system_generated", true}, {"local_only", false}, {"group_ids", json::array{"system-admin"}}}};
+  json::array automations;
+  for (int a = 0; a < devices / 10; ++a) {
+    json::object trigger = a % 20 == 0
+        ? json::object{{"trigger", "webhook"}, {"webhook_id", "hook-" + std::to_string(a)}, {"local_only", false}}
+        : json::object{{"trigger", "state"}, {"entity_id", "binary_sensor.dev" + std::to_string(a * 10 + 9) + "_0"}, {"to", "on"}};
+    automations.push_back(json::object{
+        {"config", json::object{{"id", "auto" + std::to_string(a)}, {"alias", "Automation " + std::to_string(a)},
+                                {"triggers", json::array{std::move(trigger)}}, {"conditions", json::array{}},
+                                {"actions", json::array{json::object{{"action", "light.turn_on"},
+                                                                     {"target", json::object{{"entity_id", "light.dev" + std::to_string(a * 10) + "_0"}}}}}},
+                                {"mode", "single"}}}});
+  }
   domoguard::hub::ha::Replies r;
+  r["config/auth/list"] = json::serialize(users);
+  r["auth/current_user"] = json::serialize(json::object{{"id", "u-owner"}, {"name", "Owner"}, {"is_owner", true}, {"is_admin", true},
+                                                        {"mfa_modules", json::array{json::object{{"id", "totp"}, {"name", "Authenticator app"}, {"enabled", false}}}}});
+  r["analytics"] = json::serialize(json::object{{"preferences", json::object{{"base", true}, {"usage", true}, {"statistics", false}, {"diagnostics", true}}},
+                                                {"onboarded", true}});
+  r["cloud/status"] = json::serialize(json::object{{"logged_in", true}, {"remote_connected", true},
+                                                   {"prefs", json::object{{"remote_enabled", true}, {"alexa_enabled", true}, {"google_enabled", false}}}});
+  r["automation/config"] = json::serialize(automations);
   r["config/device_registry/list"] = json::serialize(dev);
   r["config/entity_registry/list"] = json::serialize(ent);
   r["get_states"] = json::serialize(states);
@@ -125,15 +161,17 @@ domoguard::hub::ha::Replies synthetic_home(int devices, int entities_per_device)
   return r;
 }
 
+// Median wall time in ms of `runs` calls (the machine may be busy: the median is what is quoted).
 template <class F>
-double best_of(int runs, F&& f) {
-  double best = 1e300;
+double median_of(int runs, F&& f) {
+  std::vector<double> t;
   for (int i = 0; i < runs; ++i) {
     auto t0 = clock_type::now();
     f();
-    best = std::min(best, std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
+    t.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
   }
-  return best;
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
 }
 
 }  // namespace
@@ -179,37 +217,49 @@ int main(int argc, char** argv) {
     }
     return sink == 0 && phase != "none";
   }
-  const double parse_ms = best_of(runs, [&] {
-    for (const auto& [k, v] : replies) sink += json::parse(v).is_array();
-  });
+  // Parse and full audit alternate, so a burst of load on a shared machine hits both alike; the
+  // ratio is the median of the per-round ratios.
   size_t findings = 0;
   domoguard::model::Home kept;
-  const double audit_ms = best_of(runs, [&] {
+  std::vector<double> parse_t, audit_t, ratio_t;
+  for (int i = 0; i < runs; ++i) {
+    auto t0 = clock_type::now();
+    for (const auto& [k, v] : replies) sink += json::parse(v).is_array();
+    auto t1 = clock_type::now();
     auto home = domoguard::hub::ha::from_replies(replies, "bench");
     if (!home) {
       std::fprintf(stderr, "bench: %s\n", home.error().describe().c_str());
-      std::exit(1);
+      return 1;
     }
     auto result = domoguard::audit::run_audit(*home);
+    auto t2 = clock_type::now();
     findings = result.findings.size();
     kept = std::move(*home);
-  });
+    parse_t.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    audit_t.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+    ratio_t.push_back(audit_t.back() / parse_t.back());
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  const double parse_ms = median(parse_t), audit_ms = median(audit_t), ratio = median(ratio_t);
   // Where the time goes: building the model from the bytes, and the rules alone.
-  const double model_ms = best_of(runs, [&] {
+  const double model_ms = median_of(runs, [&] {
     auto home = domoguard::hub::ha::from_replies(replies, "bench");
     sink += home->devices.size();
   });
-  const double rules_ms = best_of(runs, [&] {
+  const double rules_ms = median_of(runs, [&] {
     auto copy = kept;
     auto t0 = clock_type::now();
     auto result = domoguard::audit::run_audit(copy);
     sink += result.findings.size() + static_cast<size_t>((clock_type::now() - t0).count() > 0);
   });
-  std::printf("parse only (Boost.JSON):     %8.1f ms (best of %d)\n", parse_ms, runs);
+  std::printf("parse only (Boost.JSON):     %8.1f ms (median of %d)\n", parse_ms, runs);
   std::printf("  bytes→model (adapter):     %8.1f ms\n", model_ms);
   std::printf("  model→findings (+ copy):   %8.1f ms\n", rules_ms);
-  std::printf("full audit (bytes→findings): %8.1f ms (best of %d), %zu findings\n", audit_ms, runs, findings);
-  std::printf("ratio audit/parse:           %8.2f   (target <= 2.00)\n", audit_ms / parse_ms);
+  std::printf("full audit (bytes→findings): %8.1f ms (median of %d), %zu findings\n", audit_ms, runs, findings);
+  std::printf("ratio audit/parse:           %8.2f   (median of the per-round ratios; target <= 1.50)\n", ratio);
 
   // The slowest rules and classification, for whoever optimises next.
   {

@@ -3,14 +3,15 @@
 # domoguard_bench writes the home as a folder of WebSocket replies, domoguardd serves it (--source),
 # the script asks for the audit, the settings and a plan through the API, and prints VmRSS and VmHWM.
 # Figures only; it asserts nothing about memory.
-#   bash tests/bench/bench_daemon_memory.sh [DEVICES]     (uses build/bin)
+#   bash tests/bench/bench_daemon_memory.sh [DEVICES]     (uses build/bin, or $DOMOGUARD_BIN)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 devices=${1:-2000}
+bin=${DOMOGUARD_BIN:-build/bin}
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-build/bin/domoguard_bench "$devices" 1 write "$work" >/dev/null
-build/bin/domoguardd --source "$work" --listen 127.0.0.1:0 --db "$work/history.db" >"$work/log" 2>&1 &
+"$bin"/domoguard_bench "$devices" 1 write "$work" >/dev/null
+"$bin"/domoguardd --source "$work" --listen 127.0.0.1:0 --db "$work/history.db" >"$work/log" 2>&1 &
 pid=$!
 port=""
 for _ in $(seq 1 600); do

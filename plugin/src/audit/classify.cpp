@@ -16,37 +16,53 @@ using model::Entity;
 using model::Home;
 using model::Tier;
 
-bool contains_word(const std::string& haystack, std::string_view needle) {
-  if (needle.empty() || haystack.size() < needle.size()) return false;
-  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  });
-  return it != haystack.end();
+namespace {
+
+// ASCII case folding and word characters, as in the "C" locale, without a locale call per byte
+// (these run over every device's and entity's texts). Bytes of UTF-8 letters count as letters.
+constexpr char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr bool word_char(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+bool equal_folded(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return fold(x) == fold(y); });
 }
 
-bool has_token(const std::string& haystack, std::string_view needle) {
-  if (needle.empty()) return false;
-  size_t i = 0;
-  const size_t n = haystack.size();
-  auto word_char = [](unsigned char c) { return std::isalnum(c) || c >= 0x80; };
-  while (i < n) {
-    while (i < n && !word_char(static_cast<unsigned char>(haystack[i]))) ++i;
+// Calls f(token) for each maximal run of word characters of s, until f returns true.
+template <class F>
+bool any_token_of(std::string_view s, F&& f) {
+  const size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    while (i < n && !word_char(static_cast<unsigned char>(s[i]))) ++i;
     size_t j = i;
-    while (j < n && word_char(static_cast<unsigned char>(haystack[j]))) ++j;
-    if (j - i == needle.size() &&
-        std::equal(needle.begin(), needle.end(), haystack.begin() + static_cast<std::ptrdiff_t>(i), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        }))
-      return true;
+    while (j < n && word_char(static_cast<unsigned char>(s[j]))) ++j;
+    if (j > i && f(s.substr(i, j - i))) return true;
     i = j;
   }
   return false;
 }
 
+}  // namespace
+
+bool contains_word(const std::string& haystack, std::string_view needle) {
+  if (needle.empty() || haystack.size() < needle.size()) return false;
+  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                        [](char a, char b) { return fold(a) == fold(b); });
+  return it != haystack.end();
+}
+
+bool has_token(const std::string& haystack, std::string_view needle) {
+  if (needle.empty()) return false;
+  return any_token_of(haystack, [&](std::string_view token) { return equal_folded(token, needle); });
+}
+
 namespace {
 
+// One pass over the tokens of s for all the words (not one pass per word).
 bool any_token(const std::string& s, std::initializer_list<std::string_view> words) {
-  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return has_token(s, w); });
+  return any_token_of(s, [&](std::string_view token) {
+    return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return equal_folded(token, w); });
+  });
 }
 
 bool any_of_words(const std::string& s, std::initializer_list<std::string_view> words) {
@@ -96,17 +112,9 @@ bool detect_microphone(const Entity& e, const std::string& t) {
   // tokens split on anything not a letter or digit (bytes of UTF-8 letters count as letters).
   if (t.find("mi") == std::string::npos) return false;
   static constexpr std::string_view words[] = {"mic", "microphone", "microphones", "mikrofon", "micrófono", "microfoon"};
-  auto word_char = [](unsigned char c) { return std::isalnum(c) || c >= 0x80; };
-  for (size_t i = 0; i < t.size();) {
-    while (i < t.size() && !word_char(static_cast<unsigned char>(t[i]))) ++i;
-    size_t j = i;
-    while (j < t.size() && word_char(static_cast<unsigned char>(t[j]))) ++j;
-    const std::string_view token(t.data() + i, j - i);
-    for (auto w : words)
-      if (token == w) return true;
-    i = j;
-  }
-  return false;
+  return any_token_of(t, [](std::string_view token) {
+    return std::find(std::begin(words), std::end(words), token) != std::end(words);
+  });
 }
 
 bool detect_location(const Entity& e, const std::string& t) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <unordered_set>
 
 #include "audit/classify.hpp"
@@ -20,12 +21,17 @@ class RuleSink final : public Sink {
  public:
   RuleSink(const RuleDef& rule, std::vector<Finding>& out) : rule_(rule), out_(out) {}
   void add(Finding f) override {
+    // Every finding here is of one rule, so the subject alone tells duplicates apart (Finding::key
+    // without the rule); a duplicate is dropped before any of the work below.
+    std::string key;
+    key.reserve(f.subject.kind.size() + 1 + f.subject.id.size());
+    key.append(f.subject.kind).append(1, ':').append(f.subject.id);
+    if (!seen_.insert(std::move(key)).second) return;
     f.rule = std::string(rule_.id);
     f.clauses.assign(rule_.clauses.begin(), rule_.clauses.end());
     if (f.message_key.empty()) f.message_key = "rule." + f.rule + ".title";
     if (f.subject.name.empty()) f.subject.name = f.subject.id;
     redact(f.evidence);
-    if (!seen_.insert(f.key()).second) return;
     out_.push_back(std::move(f));
   }
 
@@ -92,12 +98,24 @@ AuditResult run_audit(Home& home, const AuditOptions& opts) {
     run_rule(rule, home, r.findings);
     ++r.rules_run;
   }
-  // Most severe first, then by rule, so output is stable.
-  std::stable_sort(r.findings.begin(), r.findings.end(), [](const Finding& a, const Finding& b) {
-    if (a.severity != b.severity) return a.severity > b.severity;
-    if (a.rule != b.rule) return a.rule < b.rule;
-    return a.subject.id < b.subject.id;
-  });
+  // Most severe first, then by rule, so output is stable. The order is found on indices and each
+  // finding is then moved once (a stable sort of the findings themselves moves them many times).
+  {
+    auto& fs = r.findings;
+    std::vector<std::uint32_t> order(fs.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t ia, std::uint32_t ib) {
+      const Finding& a = fs[ia];
+      const Finding& b = fs[ib];
+      if (a.severity != b.severity) return a.severity > b.severity;
+      if (a.rule != b.rule) return a.rule < b.rule;
+      return a.subject.id < b.subject.id;
+    });
+    std::vector<Finding> sorted;
+    sorted.reserve(fs.size());
+    for (auto i : order) sorted.push_back(std::move(fs[i]));
+    fs = std::move(sorted);
+  }
   for (auto& f : r.findings)
     if (f.area_id.empty() && !f.device_id.empty())
       if (auto* d = home.device(f.device_id)) f.area_id = d->area_id;
@@ -166,8 +184,9 @@ void redact(Evidence& evidence) {
       it = evidence.erase(it);
       continue;
     }
-    bool ident = std::any_of(std::begin(identifying), std::end(identifying),
-                             [&](std::string_view w) { return k == w || k.rfind(std::string(w) + "_", 0) == 0; });
+    bool ident = std::any_of(std::begin(identifying), std::end(identifying), [&](std::string_view w) {
+      return k == w || (k.size() > w.size() && k[w.size()] == '_' && k.compare(0, w.size(), w) == 0);
+    });
     if (ident) it->second = "[redacted]";
     ++it;
   }

@@ -27,6 +27,8 @@ bool unset(const std::string& v) { return v.empty() || v == "null" || v == "None
 const char* hub_component(const Entity& e) {
   if (e.domain != "update") return nullptr;
   const std::string t = e.entity_id + " " + attr(e, "title") + " " + e.original_name;
+  // Every name below contains "home": one search spares six for the devices' own update entities.
+  if (!contains_word(t, "home")) return nullptr;
   if (contains_word(t, "home_assistant_core") || contains_word(t, "Home Assistant Core")) return "core";
   if (contains_word(t, "home_assistant_operating_system") || contains_word(t, "Home Assistant Operating System"))
     return "os";
