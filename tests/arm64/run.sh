@@ -34,13 +34,13 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
   $sudo_cmd dpkg --add-architecture arm64
   $sudo_cmd apt-get update -qq
 fi
-# libwebsockets-dev and catch2 cannot be installed for two architectures at once (their lws_config.h
+# libwebsockets-dev, catch2 and libyaml-cpp-dev cannot be installed for two architectures at once (their lws_config.h
 # and libCatch2WithMain.a differ per architecture at the same path), so their arm64 builds (and the
 # libraries libwebsockets' CMake file names) are unpacked into an overlay folder that the CMake run
 # points at; every other package is multiarch.
 packages=(cmake ninja-build g++-aarch64-linux-gnu qemu-user-static binfmt-support
           libboost-json1.81-dev:arm64 libssl-dev:arm64 libsqlitecpp-dev:arm64 libsqlite3-dev:arm64
-          zlib1g-dev:arm64 libwebsockets17:arm64)
+          zlib1g-dev:arm64 libwebsockets17:arm64 libyaml-cpp0.7:arm64)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -51,14 +51,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 overlay="$PWD/$build/overlay"
-if [ ! -f "$overlay/.done" ]; then
+if [ ! -f "$overlay/.done-2" ]; then
   echo "== unpacking libwebsockets (dev, library, event-loop plugins) and catch2 for arm64 into $build/overlay"
   rm -rf "$overlay" && mkdir -p "$overlay/debs"
   (cd "$overlay/debs" && apt-get download libwebsockets-dev:arm64 libwebsockets17:arm64 \
      libwebsockets-evlib-uv:arm64 libwebsockets-evlib-glib:arm64 libwebsockets-evlib-ev:arm64 \
-     catch2:arm64 >/dev/null 2>&1)
+     catch2:arm64 libyaml-cpp-dev:arm64 libyaml-cpp0.7:arm64 >/dev/null 2>&1)
   for deb in "$overlay"/debs/*.deb; do dpkg-deb -x "$deb" "$overlay"; done
-  rm -rf "$overlay/debs" && touch "$overlay/.done"
+  rm -rf "$overlay/debs" && touch "$overlay/.done-2"
 fi
 # binfmt_misc: lets the kernel hand arm64 programs to qemu, as the tests start the CLI and daemon.
 if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
@@ -82,6 +82,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$PWD/tests/arm64/aarch64
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDOMOGUARD_WERROR=ON -DDOMOGUARD_BUILD_BENCH=OFF \
   -DCatch2_DIR="$overlay/usr/lib/cmake/Catch2" \
   -Dlibwebsockets_DIR="$overlay/usr/lib/aarch64-linux-gnu/cmake/libwebsockets" \
+  -Dyaml-cpp_DIR="$overlay/usr/lib/aarch64-linux-gnu/cmake/yaml-cpp" \
   "${launcher[@]}" >/dev/null
 echo "== building domoguard and domoguardd for arm64 (-j$jobs)"
 t0=$(date +%s)
