@@ -50,7 +50,7 @@ const std::vector<std::string> kValued = {"--format", "--lang", "--fail-on", "--
 const std::vector<std::string> kSelectorWords = {"--level", "--category", "--child-safe", "--scenario",
                                                  "--privacy-default", "--device", "--fix", "--profile"};
 const std::vector<std::string> kFlags = {"--help", "--demo", "--since-last", "--no-history", "--no-color", "--version",
-                                         "--allow-insecure", "--yes"};
+                                         "--allow-insecure", "--yes", "--all"};
 
 std::optional<std::string> parse(int argc, char** argv, int from, Args& out) {
   return cli::parse_from(argc, argv, from, kValued, kFlags, out);
@@ -137,6 +137,7 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
   }
 
   report::AuditView view{*home, result, msg, diff ? &*diff : nullptr};
+  view.all = args.flag("--all");
   std::string text;
   if (format == "json") text = report::audit_json(view);
   else if (format == "sarif") text = report::audit_sarif(view);

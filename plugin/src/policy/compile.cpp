@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "audit/classify.hpp"
+#include "audit/triage.hpp"
 #include "util/resources.hpp"
 
 namespace domoguard::policy {
@@ -749,6 +750,21 @@ Plan plan_fix(const Home& home, const Finding& finding) {
   return p;
 }
 
+// Every member of a group (audit/triage: one rule on one kind of subject) in one plan.
+Plan plan_fix_group(const Home& home, const std::vector<const Finding*>& members, const std::string& group) {
+  Plan p;
+  p.kind = "fix";
+  p.selector = Selector{Selector::Kind::fix, group}.text();
+  p.title_key = "plan.title.fix";
+  const auto& first = *members.front();
+  p.title_placeholders = {{"count", std::to_string(members.size())}};
+  p.title_placeholders.emplace_back("finding_key", "rule." + first.rule + ".group");
+  PlanBuilder b(p, home);
+  for (const auto* f : members) add_finding(b, home, *f);
+  stamp(p);
+  return p;
+}
+
 // Overloads on the embedded manifests.
 Result<Plan> plan_level(const Home& home, const std::vector<Finding>& findings, const std::string& level,
                         const std::string& category) {
@@ -881,6 +897,12 @@ Result<Plan> compile(const Home& home, const std::vector<Finding>& findings, con
     case Selector::Kind::fix: {
       for (const auto& f : findings)
         if (f.key() == sel.name) return plan_fix(home, f);
+      // A group id ("RULE|kind:*") fixes every member at once.
+      std::vector<const Finding*> members;
+      for (const auto& f : findings)
+        if (audit::group_id(f) == sel.name) members.push_back(&f);
+      if (members.size() == 1) return plan_fix(home, *members.front());
+      if (!members.empty()) return plan_fix_group(home, members, sel.name);
       std::vector<std::string> keys;
       for (const auto& f : findings)
         if (f.remediation.kind == audit::Remediation::Kind::action && keys.size() < 20) keys.push_back(f.key());

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "audit/engine.hpp"
+#include "audit/triage.hpp"
 #include "catalog/catalog.hpp"
 #include "locale/messages.hpp"
 #include "model/home.hpp"
@@ -17,6 +18,8 @@ struct AuditView {
   const audit::AuditResult& result;
   const locale::Messages& msg;
   const store::Diff* since_last = nullptr;   // set with --since-last
+  bool all = false;                          // the table shows every group, member and info finding (--all)
+  const audit::Triage* triage = nullptr;     // groups and first steps; computed from the result when unset
 };
 
 std::string audit_json(const AuditView& v);
@@ -32,5 +35,9 @@ std::string terminal_safe(const std::string& s, size_t max_chars = 120);
 // Localised title of a finding, or of a not-run reason.
 std::string finding_title(const audit::Finding& f, const locale::Messages& msg);
 std::string not_run_reason(const audit::NotRun& n, const locale::Messages& msg);
+// Localised title of a group ("58 devices do not report ..."); a group of one has its finding's title.
+std::string group_title(const audit::FindingGroup& g, const audit::AuditResult& r, const locale::Messages& msg);
+// What to do about every member of a group, in words.
+std::string group_fix(const audit::FindingGroup& g, const audit::AuditResult& r, const locale::Messages& msg);
 
 }  // namespace domoguard::report

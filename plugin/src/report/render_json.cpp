@@ -19,6 +19,25 @@ std::string not_run_reason(const audit::NotRun& n, const locale::Messages& msg) 
   return locale::say(n.reason, msg);
 }
 
+std::string group_title(const audit::FindingGroup& g, const audit::AuditResult& r, const locale::Messages& msg) {
+  const auto& first = r.findings[g.members.front()];
+  if (g.single()) return finding_title(first, msg);
+  const std::string count = std::to_string(g.members.size());
+  if (auto own = msg.text_or_empty("rule." + g.rule + ".group", {{"count", count}}); !own.empty()) return own;
+  return msg.text("group.title.generic",
+                  {{"title", finding_title(first, msg)}, {"more", std::to_string(g.members.size() - 1)}});
+}
+
+std::string group_fix(const audit::FindingGroup& g, const audit::AuditResult& r, const locale::Messages& msg) {
+  const auto& first = r.findings[g.members.front()];
+  if (g.single()) return msg.text_or_empty(first.remediation.message_key, first.placeholders);
+  // One text for all: where the advice names its device, it speaks of each of them.
+  auto ph = first.placeholders;
+  for (auto& [k, v] : ph)
+    if (k == "name") v = msg.text("group.each");
+  return msg.text_or_empty(first.remediation.message_key, ph);
+}
+
 namespace {
 
 json::object rule_json(const audit::RuleDef& r, const locale::Messages& msg) {
@@ -67,6 +86,43 @@ json::object finding_json(const Finding& f, const AuditView& v) {
   return o;
 }
 
+// The grouping and the first steps, added beside the findings (which stay whole, one per subject).
+void add_triage(json::object& root, const AuditView& v) {
+  const auto t = v.triage ? *v.triage : audit::triage(v.home, v.result);
+  const auto& fs = v.result.findings;
+  json::array groups, steps, listed, accepted;
+  for (size_t gi = 0; gi < t.groups.size(); ++gi) {
+    const auto& g = t.groups[gi];
+    json::array keys;
+    for (size_t i : g.members) keys.emplace_back(fs[i].key());
+    json::object o{{"id", g.id},
+                   {"rule", g.rule},
+                   {"subject_kind", g.subject_kind},
+                   {"severity", audit::to_string(g.severity)},
+                   {"count", g.members.size()},
+                   {"title", group_title(g, v.result, v.msg)},
+                   {"fix", json::object{{"kind", g.fixable ? "action" : "guidance"},
+                                        {"message", group_fix(g, v.result, v.msg)},
+                                        {"fixable", g.fixable}}},
+                   {"score_after", g.score_after},
+                   {"keys", std::move(keys)}};
+    // One click for the whole group where any member has an automatable fix.
+    if (g.fixable) o["plan"] = json::array{"--fix", g.id};
+    groups.push_back(std::move(o));
+  }
+  for (const auto& s : t.steps)
+    steps.push_back(json::object{{"group", t.groups[s.group].id}, {"score_gain", s.score_gain}, {"score_after", s.score_after}});
+  for (size_t gi : t.listed) listed.emplace_back(t.groups[gi].id);
+  for (size_t i : t.accepted) accepted.emplace_back(fs[i].key());
+  root["groups"] = std::move(groups);
+  root["first_steps"] = std::move(steps);
+  root["first_screen"] = json::object{{"listed", std::move(listed)},
+                                      {"items", t.first_screen_items()},
+                                      {"hidden_groups", t.hidden_groups},
+                                      {"hidden_findings", t.hidden_findings}};
+  if (!accepted.empty()) root["accepted"] = std::move(accepted);
+}
+
 }  // namespace
 
 std::string audit_json(const AuditView& v) {
@@ -99,6 +155,7 @@ std::string audit_json(const AuditView& v) {
                     {"devices", std::move(devices)},
                     {"findings", std::move(findings)},
                     {"not_run", std::move(not_run)}};
+  add_triage(root, v);
   if (v.since_last) {
     json::object s{{"has_previous", v.since_last->has_previous}};
     if (v.since_last->has_previous) {
