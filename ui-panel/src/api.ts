@@ -43,6 +43,27 @@ export interface SinceLast {
   resolved: string[];
 }
 
+/** One rule on one kind of subject (plugin/src/audit/triage): "16 devices do not install updates". */
+export interface FindingGroup {
+  id: string;
+  rule: string;
+  subject_kind: string;
+  severity: Severity;
+  count: number;
+  title: string;
+  fix: { kind: "action" | "guidance"; message: string; fixable: number };
+  score_after: number;
+  keys: string[];
+  /** The selector of one plan for every member, where one exists. */
+  plan?: string[];
+}
+
+export interface FirstStep {
+  group: string;
+  score_gain: number;
+  score_after: number;
+}
+
 export interface Audit {
   hub: { id: string; name: string; version: string };
   score: number;
@@ -54,6 +75,9 @@ export interface Audit {
   not_run: { rule: string; reason: string }[];
   audited_at: string;
   since_last?: SinceLast;
+  groups?: FindingGroup[];
+  first_steps?: FirstStep[];
+  first_screen?: { listed: string[]; items: number; hidden_groups: number; hidden_findings: number };
 }
 
 export interface Status {

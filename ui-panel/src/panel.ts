@@ -596,6 +596,50 @@ export class DomoguardPanel extends LitElement implements ViewHost {
         flex: 1 1 220px;
         margin: 0;
       }
+      .groups {
+        list-style: none;
+        padding: 0;
+        margin: 8px 0 0;
+      }
+      ol.steps {
+        counter-reset: step;
+      }
+      .group {
+        padding: 12px 0;
+        border-top: 1px solid var(--dg-divider);
+      }
+      .group:first-child {
+        border-top: none;
+      }
+      .group.single > .findings > .finding {
+        padding: 0;
+      }
+      .score-after {
+        margin: 6px 0 0;
+        font-size: 13px;
+      }
+      details.group-body > summary {
+        cursor: pointer;
+        padding: 4px 0;
+      }
+      details.group-body[open] > summary {
+        margin-bottom: 6px;
+      }
+      details.members > summary,
+      details.by-area > summary {
+        cursor: pointer;
+        margin-top: 6px;
+      }
+      details.by-area > summary h2 {
+        display: inline;
+      }
+      .toggle {
+        display: inline-flex;
+        gap: 8px;
+        align-items: center;
+        margin-top: 8px;
+        min-height: 40px;
+      }
       details.area > summary {
         display: flex;
         flex-wrap: wrap;
