@@ -178,7 +178,11 @@ std::string audit_json(const AuditView& v) {
 
 std::string catalog_json(const catalog::Catalog& c, const locale::Messages& msg) {
   json::array rules, clauses, etsi;
-  for (const auto& r : audit::all_rules()) rules.push_back(rule_json(r, msg));
+  for (const auto& r : audit::all_rules()) {
+    auto o = rule_json(r, msg);
+    o["severity_reason"] = c.severity_reason(std::string(r.id));
+    rules.push_back(std::move(o));
+  }
   for (const auto& cl : c.clauses) {
     json::array served, planned;
     for (const auto& r : cl.rules) served.emplace_back(r);
