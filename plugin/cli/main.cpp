@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "app/accept.hpp"
 #include "app/events.hpp"
 #include "app/source.hpp"
 #include "commands.hpp"
@@ -33,6 +34,7 @@
 #include "report/render_plan.hpp"
 #include "store/history.hpp"
 #include "store/journal.hpp"
+#include "util/clock.hpp"
 
 namespace {
 
@@ -122,6 +124,7 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
   auto result = audit::run_audit(*home);
 
   std::optional<store::Diff> diff;
+  std::vector<store::Acceptance> accepted;
   if (!args.flag("--no-history")) {
     const auto db_path = args.value("--db").value_or(store::History::default_path());
     auto db = store::History::open(db_path);
@@ -132,12 +135,17 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
     if (!d) return fail(d.error());
     if (auto logged = app::log_audit(db_path, *id, result, *d); !logged) return fail(logged.error());
     if (args.flag("--since-last")) diff = std::move(*d);
+    // Accepted risks still holding (ended ones are logged as they end).
+    auto holding = app::review(db_path, app::home_key(*home, source_label), result.findings, util::now_utc());
+    if (!holding) return fail(holding.error());
+    accepted = std::move(*holding);
   } else if (args.flag("--since-last")) {
     return fail("--since-last needs the audit history; drop --no-history");
   }
 
   report::AuditView view{*home, result, msg, diff ? &*diff : nullptr};
   view.all = args.flag("--all");
+  view.accepted = std::move(accepted);
   std::string text;
   if (format == "json") text = report::audit_json(view);
   else if (format == "sarif") text = report::audit_sarif(view);
@@ -601,6 +609,8 @@ int main(int argc, char** argv) {
   if (verb == "log") return cmd_log(argc - 1, argv + 1);
   if (verb == "notice") return cmd_notice(argc, argv);
   if (verb == "report") return cmd_report(argc, argv);
+  if (verb == "accept") return cmd_accept(argc, argv);
+  if (verb == "accepted") return cmd_accepted(argc, argv);
   Args args;
   if (auto err = parse(argc, argv, 2, args)) return fail(*err + "; see `domoguard " + verb + " --help`");
   locale::Messages msg(args.value("--lang").value_or(env_lang()));

@@ -9,6 +9,7 @@
 #include "catalog/catalog.hpp"
 #include "locale/messages.hpp"
 #include "model/home.hpp"
+#include "store/acceptances.hpp"
 #include "store/history.hpp"
 
 namespace domoguard::report {
@@ -20,7 +21,11 @@ struct AuditView {
   const store::Diff* since_last = nullptr;   // set with --since-last
   bool all = false;                          // the table shows every group, member and info finding (--all)
   const audit::Triage* triage = nullptr;     // groups and first steps; computed from the result when unset
+  std::vector<store::Acceptance> accepted;   // risks accepted and still holding: shown apart, still scored
 };
+
+// The triage a view shows: its own, or one computed with the view's accepted risks kept apart.
+audit::Triage view_triage(const AuditView& v, audit::TriageOptions opts = {});
 
 std::string audit_json(const AuditView& v);
 std::string audit_sarif(const AuditView& v);

@@ -28,6 +28,12 @@ std::string group_title(const audit::FindingGroup& g, const audit::AuditResult& 
                   {{"title", finding_title(first, msg)}, {"more", std::to_string(g.members.size() - 1)}});
 }
 
+audit::Triage view_triage(const AuditView& v, audit::TriageOptions opts) {
+  if (v.triage) return *v.triage;
+  for (const auto& a : v.accepted) opts.accepted.insert(a.key);
+  return audit::triage(v.home, v.result, opts);
+}
+
 std::string group_fix(const audit::FindingGroup& g, const audit::AuditResult& r, const locale::Messages& msg) {
   const auto& first = r.findings[g.members.front()];
   if (g.single()) return msg.text_or_empty(first.remediation.message_key, first.placeholders);
@@ -88,7 +94,7 @@ json::object finding_json(const Finding& f, const AuditView& v) {
 
 // The grouping and the first steps, added beside the findings (which stay whole, one per subject).
 void add_triage(json::object& root, const AuditView& v) {
-  const auto t = v.triage ? *v.triage : audit::triage(v.home, v.result);
+  const auto t = view_triage(v);
   const auto& fs = v.result.findings;
   json::array groups, steps, listed, accepted;
   for (size_t gi = 0; gi < t.groups.size(); ++gi) {
@@ -113,7 +119,18 @@ void add_triage(json::object& root, const AuditView& v) {
   for (const auto& s : t.steps)
     steps.push_back(json::object{{"group", t.groups[s.group].id}, {"score_gain", s.score_gain}, {"score_after", s.score_after}});
   for (size_t gi : t.listed) listed.emplace_back(t.groups[gi].id);
-  for (size_t i : t.accepted) accepted.emplace_back(fs[i].key());
+  for (size_t i : t.accepted) {
+    const auto& f = fs[i];
+    json::object o{{"key", f.key()}, {"severity", audit::to_string(f.severity)}, {"title", finding_title(f, v.msg)}};
+    for (const auto& a : v.accepted)
+      if (a.key == f.key()) {
+        o["reason"] = a.reason;
+        o["by"] = a.actor;
+        o["accepted_at"] = a.accepted_at;
+        o["until"] = a.until;
+      }
+    accepted.push_back(std::move(o));
+  }
   root["groups"] = std::move(groups);
   root["first_steps"] = std::move(steps);
   root["first_screen"] = json::object{{"listed", std::move(listed)},

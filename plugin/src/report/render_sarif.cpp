@@ -39,7 +39,7 @@ std::string audit_sarif(const AuditView& v) {
                                     {"dimension", audit::to_string(r.dimension)}}}});
   }
   // Each result stays one finding; its group (audit/triage) and the first steps are added as properties.
-  const auto t = v.triage ? *v.triage : audit::triage(v.home, v.result);
+  const auto t = view_triage(v);
   std::vector<std::string> group_of(v.result.findings.size());
   json::array groups, steps;
   for (const auto& g : t.groups) {
@@ -51,6 +51,12 @@ std::string audit_sarif(const AuditView& v) {
   for (size_t fi = 0; fi < v.result.findings.size(); ++fi) {
     const auto& f = v.result.findings[fi];
     const std::string fqn = f.subject.kind + "/" + f.subject.id;
+    // An accepted risk is a SARIF suppression with the household's justification; the result stays.
+    json::array suppressions;
+    for (const auto& a : v.accepted)
+      if (a.key == f.key())
+        suppressions.push_back(json::object{{"kind", "external"}, {"status", "accepted"}, {"justification", a.reason},
+                                            {"properties", json::object{{"until", a.until}, {"by", a.actor}}}});
     results.push_back(json::object{
         {"ruleId", f.rule},
         {"level", level_of(f.severity)},
@@ -61,6 +67,7 @@ std::string audit_sarif(const AuditView& v) {
                                                                         {"fullyQualifiedName", fqn}}}}}}},
         {"partialFingerprints", json::object{{"domoguardFinding/v1", f.key()}}},
         {"properties", json::object{{"severity", audit::to_string(f.severity)}, {"group", group_of[fi]}}}});
+    if (!suppressions.empty()) results.back().as_object()["suppressions"] = std::move(suppressions);
   }
   json::object root{
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},

@@ -91,7 +91,7 @@ std::string audit_table(const AuditView& v, bool color) {
   audit::TriageOptions topts;
   topts.include_info = v.all;
   if (v.all) topts.budget = static_cast<size_t>(-1);
-  const auto t = v.triage ? *v.triage : audit::triage(v.home, r, topts);
+  const auto t = view_triage(v, topts);
   const size_t member_limit = v.all ? static_cast<size_t>(-1) : 5;
   auto area_name = [&](const std::string& id) -> std::string {
     if (id.empty()) return {};
@@ -151,6 +151,18 @@ std::string audit_table(const AuditView& v, bool color) {
   if (!v.all && t.hidden_groups)
     o << "\n" << msg.text("cli.audit.hidden", {{"groups", std::to_string(t.hidden_groups)}, {"findings", std::to_string(t.hidden_findings)}})
       << "\n";
+  if (!t.accepted.empty()) {
+    o << "\n" << bold(msg.text("cli.audit.accepted", {{"count", std::to_string(t.accepted.size())}}), color) << "\n";
+    for (size_t i : t.accepted) {
+      const auto& f = r.findings[i];
+      o << "  " << badge(f.severity, msg, color) << " " << terminal_safe(finding_title(f, msg), 200) << "  [" << f.rule << "]\n";
+      for (const auto& a : v.accepted)
+        if (a.key == f.key())
+          o << std::string(12, ' ')
+            << msg.text("cli.audit.accepted_item", {{"actor", terminal_safe(a.actor, 60)}, {"until", a.until}, {"reason", terminal_safe(a.reason, 300)}})
+            << "\n";
+    }
+  }
   if (!r.not_run.empty()) {
     o << "\n" << bold(msg.text("cli.audit.not_run", {{"count", std::to_string(r.not_run.size())}}), color) << "\n";
     std::map<std::string, std::vector<std::string>> by_reason;

@@ -28,7 +28,8 @@ namespace domoguard::store {
 inline constexpr const char* kEventKinds[] = {"audit",           "finding_new",         "finding_resolved",
                                               "plan_applied",    "plan_undone",         "plan_failed",
                                               "profile_applied", "mode_switched",       "notice_acknowledged",
-                                              "key_trusted",     "key_removed"};
+                                              "key_trusted",     "key_removed",         "risk_accepted",
+                                              "risk_acceptance_withdrawn",              "risk_acceptance_ended"};
 bool is_event_kind(const std::string& kind);
 
 // The actor stored for changes DomoGuard makes on its own.
