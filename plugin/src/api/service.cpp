@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "api/accept_verbs.hpp"
 #include "app/events.hpp"
 #include "app/source.hpp"
 #include "audit/classify.hpp"
@@ -239,6 +240,9 @@ std::string Service::handle(const std::string& request) {
   if (!home_) return error("not_ready", "error.api.not_ready", "No home has been audited yet");
   if (type == "domoguard/audit") {
     report::AuditView view{*home_, result_, msg, nullptr};
+    auto accepted = holding({opts_.db_path, app::home_key(*home_, source_), &result_.findings, util::now_utc()});
+    if (!accepted) return error("internal", accepted.error().key, accepted.error().message);
+    view.accepted = std::move(*accepted);
     auto doc = parse_text(report::audit_json(view));
     doc.as_object()["audited_at"] = audited_at_;
     json::array added, gone;
@@ -510,6 +514,16 @@ std::string Service::handle(const std::string& request) {
           o["acknowledgement"] = std::move(a);
         }
     return ok(std::move(out));
+  }
+  if (is_accept_verb(type)) {
+    auto r = accept_verb(type, req, {opts_.db_path, app::home_key(*home_, source_), &result_.findings, util::now_utc()});
+    if (!r) {
+      // Refusals (no reason, a date too far, ...) are said in the request's language.
+      std::string said = msg.has(r.error().key) ? msg.text(r.error().key, r.error().placeholders) : r.error().message;
+      return error(r.error().code == ErrorCode::bad_input ? "invalid_format" : "internal", r.error().key, said);
+    }
+    if (type != "domoguard/accepted") ++audit_seq_;   // front ends polling the status read the audit again
+    return ok(std::move(*r));
   }
   return error("unknown_command", "error.api.unknown_command", "Unknown command");
 }
