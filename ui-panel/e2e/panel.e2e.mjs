@@ -294,6 +294,36 @@ try {
     await page.waitForFunction(() => !document.querySelector('domoguard-panel')?.shadowRoot?.querySelector('#plan-dialog')?.open);
   });
 
+  await step('a group accepted as a risk with a reason shows apart, keeps the score, and is withdrawn', async () => {
+    await openTab(page, 'overview');
+    const before = await api(demo.port, { type: 'domoguard/audit', lang: 'en' });
+    const id = before.first_screen.listed.find((g) => before.groups.find((x) => x.id === g).severity === 'medium');
+    const group = before.groups.find((g) => g.id === id);
+    const item = page.locator(`.others li.group[data-group="${id}"]`);
+    await item.locator('details.group-body > summary').click();
+    await item.locator('details.accept > summary').click();
+    const form = item.locator('[data-testid=accept-form]');
+    await form.locator('textarea[name=reason]').fill('We check these by hand every month');
+    await form.locator('input[name=name]').fill('Alex');
+    await form.locator('button[type=submit]').click();
+    await page.locator('[data-testid=accepted]').waitFor();
+    const after = await api(demo.port, { type: 'domoguard/audit', lang: 'en' });
+    assert.equal(after.score, before.score, 'an accepted risk still counts in the score');
+    assert.deepEqual(after.accepted.map((a) => a.key).sort(), [...group.keys].sort());
+    assert.ok(after.accepted.every((a) => a.by === 'Alex' && a.reason === 'We check these by hand every month'));
+    assert.ok(!after.groups.some((g) => g.id === id), 'the group left the list');
+    assert.equal(await page.locator(`.others li.group[data-group="${id}"]`).count(), 0);
+    await page.locator('[data-testid=accepted] > summary').click();
+    assert.ok((await page.locator('[data-testid=accepted]').innerText()).includes('We check these by hand every month'));
+    await page.locator('[data-testid=accepted] li.finding button').first().click();
+    await page.waitForFunction((n) => document.querySelector('domoguard-panel').shadowRoot.querySelectorAll('[data-testid=accepted] li.finding').length === n - 1, group.keys.length);
+    const list = await api(demo.port, { type: 'domoguard/accepted' });
+    assert.equal(list.length, group.keys.length - 1, 'one withdrawn');
+    for (const a of list) await api(demo.port, { type: 'domoguard/accept/withdraw', key: a.key, user: 'Alex' });
+    await page.locator('#tab-protection').click();
+    await openTab(page, 'overview');
+  });
+
   await step('"Make it safer" on a finding previews, applies and is undone', async () => {
     await openTab(page, 'overview');
     const key = `DG-VOI-001|device:${LOCK_ID}`;

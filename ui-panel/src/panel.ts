@@ -230,6 +230,17 @@ export class DomoguardPanel extends LitElement implements ViewHost {
     this.selectTab(TABS[next], true);
   }
 
+  async acceptRisk(key: string, reason: string | undefined, until = "", name?: string): Promise<string> {
+    try {
+      if (reason === undefined) await this.api.withdrawAcceptance(key, name);
+      else await this.api.accept(key, reason, until, name);
+    } catch (e) {
+      return this.errorText(e);
+    }
+    await this.reload();
+    return "";
+  }
+
   showNotice(deviceId: string): void {
     this.selectTab("notices");
     void this.notices.show(deviceId).then(() =>
@@ -624,6 +635,40 @@ export class DomoguardPanel extends LitElement implements ViewHost {
       }
       details.group-body[open] > summary {
         margin-bottom: 6px;
+      }
+      details.accept > summary {
+        cursor: pointer;
+        margin-top: 6px;
+        color: var(--dg-muted);
+      }
+      .accept-form {
+        display: grid;
+        gap: 8px;
+        max-width: 520px;
+        margin-top: 6px;
+      }
+      .accept-form label {
+        display: grid;
+        gap: 4px;
+      }
+      .accept-form textarea,
+      .accept-form input {
+        font: inherit;
+        padding: 6px 8px;
+        border: 1px solid var(--dg-divider);
+        border-radius: 6px;
+        background: var(--dg-card);
+        color: var(--dg-text);
+      }
+      .accept-form .error:empty {
+        display: none;
+      }
+      details.accepted > summary h2 {
+        display: inline;
+        font-size: 18px;
+      }
+      details.accepted > summary {
+        cursor: pointer;
       }
       details.members > summary,
       details.by-area > summary {

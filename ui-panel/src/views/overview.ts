@@ -81,10 +81,58 @@ function clausesLine(host: ViewHost, f: Finding): TemplateResult {
   </p>`;
 }
 
+/** "Accept the risk": a reason, the last day it holds (default 90 days, at most a year), and who decides. */
+function acceptForm(host: ViewHost, g: FindingGroup): TemplateResult {
+  const t = host.t;
+  const today = new Date();
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  const max = new Date(today.getTime() + 365 * 86400000);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
+    const out = form.querySelector<HTMLElement>("[data-testid=accept-error]");
+    const error = await host.acceptRisk(g.id, String(data.get("reason") ?? ""), String(data.get("until") ?? ""), String(data.get("name") ?? "") || undefined);
+    if (out) out.textContent = error;
+  };
+  return html`<details class="accept">
+    <summary>${t("panel.accept.open")}</summary>
+    <form class="accept-form" data-testid="accept-form" @submit=${submit}>
+      <p class="muted">${t("panel.accept.explain")}</p>
+      <label>${t("panel.accept.reason")}<textarea name="reason" required maxlength="500" rows="2"></textarea></label>
+      <label>${t("panel.accept.until")}<input type="date" name="until" min=${iso(today)} max=${iso(max)} /></label>
+      ${host.standalone ? html`<label>${t("panel.accept.name")}<input name="name" maxlength="100" autocomplete="name" /></label>` : nothing}
+      <button class="primary" type="submit" ?disabled=${host.busy}>${t("panel.accept.submit")}</button>
+      <p class="error" role="alert" data-testid="accept-error"></p>
+    </form>
+  </details>`;
+}
+
+/** Accepted risks, apart: what, why, who, until when; each can be withdrawn. */
+function acceptedSection(host: ViewHost, audit: Audit): TemplateResult | typeof nothing {
+  const t = host.t;
+  const list = audit.accepted ?? [];
+  if (!list.length) return nothing;
+  return html`<details class="card accepted" data-testid="accepted">
+    <summary><h2>${t("panel.accept.heading", { count: list.length })}</h2></summary>
+    <p class="muted">${t("panel.accept.still_counted")}</p>
+    <ul class="findings">
+      ${list.map(
+        (a) => html`<li class="finding" data-key=${a.key}>
+          <div class="finding-head">${severityChip(host, a.severity)} <strong class="wrap">${bounded(a.title, 400)}</strong></div>
+          <p class="muted wrap">${t("panel.accept.item", { by: bounded(a.by ?? "", 100), until: a.until ?? "", reason: bounded(a.reason ?? "", 500) })}</p>
+          <button ?disabled=${host.busy} @click=${() => void host.acceptRisk(a.key, undefined)}>${t("panel.accept.withdraw")}</button>
+        </li>`,
+      )}
+    </ul>
+  </details>`;
+}
+
 /** A group's content: why, one fix for all, its members folded underneath (a group of one is its finding). */
 function groupBody(host: ViewHost, g: FindingGroup, members: Finding[], fresh: Set<string>): TemplateResult {
   const t = host.t;
-  if (members.length === 1) return html`<ul class="findings">${findingItem(host, members[0], fresh.has(g.keys[0]), true)}</ul>`;
+  if (members.length === 1)
+    return html`<ul class="findings">${findingItem(host, members[0], fresh.has(g.keys[0]), true)}</ul>${acceptForm(host, g)}`;
   const first = members[0];
   return html`<div class="finding">
     ${first ? html`<p class="why">${bounded(first.why, 1200)}</p>${clausesLine(host, first)}` : nothing}
@@ -100,6 +148,7 @@ function groupBody(host: ViewHost, g: FindingGroup, members: Finding[], fresh: S
       <summary>${t("panel.group.members", { count: g.count })}</summary>
       <ul class="findings">${members.map((f) => findingItem(host, f, fresh.has(findingKey(f)), true))}</ul>
     </details>
+    ${acceptForm(host, g)}
   </div>`;
 }
 
@@ -222,6 +271,7 @@ export function renderOverview(host: ViewHost): TemplateResult {
             ${t("panel.overview.show_all")}</label>
         </section>`
       : nothing}
+    ${acceptedSection(host, audit)}
     ${areas.length
       ? html`<details class="card by-area">
           <summary><h2 class="section-title">${t("panel.overview.by_area")}</h2></summary>
