@@ -8,6 +8,8 @@
 #include "audit/triage.hpp"
 #include "store/acceptances.hpp"
 #include "store/eventlog.hpp"
+#include "report/report.hpp"
+#include "util/clock.hpp"
 
 using namespace domoguard;
 namespace fs = std::filesystem;
@@ -152,4 +154,31 @@ TEST_CASE("an accepted finding still counts in the score and is kept out of the 
   // Accepting every critical finding does not lift the cap that criticals put on the score.
   CHECK(result.score <= 40);
   if (!t.steps.empty()) CHECK(t.steps.front().score_after <= 40);
+}
+
+TEST_CASE("the report shows accepted risks apart, with who, why and until when", "[accept][report]") {
+  const auto db = temp_db("report").string();
+  auto home = app::load_demo();
+  REQUIRE(home);
+  auto copy = *home;
+  auto result = audit::run_audit(copy);
+  const std::string key = result.findings.front().key();
+  REQUIRE(app::accept(db, {app::home_key(copy, "demo"), key, "Replacing it in spring", "", "Alex", util::now_utc()},
+                      result.findings));
+  report::ReportOptions opts;
+  opts.db_path = db;
+  opts.source_label = "demo";
+  opts.pseudonymise = false;
+  auto data = report::gather(std::move(*home), opts);
+  REQUIRE(data);
+  REQUIRE(data->accepted.size() == 1);
+  locale::Messages msg("en");
+  const auto html = report::report_html(*data, msg);
+  CHECK(html.find("id=\"accepted-table\"") != std::string::npos);
+  CHECK(html.find("Replacing it in spring") != std::string::npos);
+  const auto doc = report::report_json(*data, msg);
+  CHECK(doc.find("\"accepted_risks\"") != std::string::npos);
+  const auto sarif = report::report_sarif(*data, msg);
+  CHECK(sarif.find("\"suppressions\"") != std::string::npos);
+  CHECK(sarif.find("Replacing it in spring") != std::string::npos);
 }

@@ -116,6 +116,26 @@ std::string report_html(const ReportData& d, const locale::Messages& msg) {
     o += "</tbody></table>\n</section>\n";
   }
 
+  // Accepted risks, apart: assessors see what the household decided to live with, and until when.
+  o += "<section id=\"accepted\"><h2>" + e(msg.text("report.section.accepted")) + "</h2>\n<p>" +
+       e(msg.text("panel.accept.still_counted")) + "</p>\n";
+  if (d.accepted.empty()) o += "<p class=\"empty\">" + e(msg.text("report.none")) + "</p>\n";
+  else {
+    o += "<table id=\"accepted-table\">" +
+         th({msg.text("report.col.finding"), msg.text("report.col.state"), msg.text("report.col.reason"),
+             msg.text("report.col.by"), msg.text("report.col.until")}) +
+         "<tbody>\n";
+    for (const auto& a : d.accepted) {
+      std::string title = a.key;
+      for (const auto& f : d.result.findings)
+        if (f.key() == a.key) title = finding_title(f, msg);
+      o += "<tr><td>" + e(title) + "</td><td>" + e(msg.text("accept.state." + a.state)) + "</td><td>" + e(a.reason) +
+           "</td><td>" + e(a.actor) + "</td><td>" + e(a.accepted_at.substr(0, 10)) + " → " + e(a.until) + "</td></tr>\n";
+    }
+    o += "</tbody></table>\n";
+  }
+  o += "</section>\n";
+
   // Coverage, clause by clause.
   o += "<section id=\"coverage\"><h2>" + e(msg.text("report.section.coverage")) + "</h2>\n";
   o += "<p>" + e(msg.text("report.coverage.intro")) + "</p>\n";

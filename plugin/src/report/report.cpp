@@ -449,6 +449,12 @@ Result<ReportData> gather(model::Home home, const ReportOptions& opts) {
       d.acks.push_back(std::move(item));
     }
     d.notices_acknowledged = static_cast<int>(current_acked.size());
+    // Accepted risks: read only (a report ends nothing; the next audit does, and logs it).
+    auto accepted = store::Acceptances::open(opts.db_path);
+    if (!accepted) return accepted.error();
+    auto rows = (*accepted)->all(home_key, 500);
+    if (!rows) return rows.error();
+    d.accepted = std::move(*rows);
   }
 
   if (opts.pseudonymise) {
@@ -459,6 +465,7 @@ Result<ReportData> gather(model::Home home, const ReportOptions& opts) {
     p.learn(home);
     for (const auto& a : d.acks) p.learn_person(a.user);
     for (const auto& pl : d.plans) p.learn_person(pl.actor);
+    for (const auto& a : d.accepted) p.learn_person(a.actor);
     p.apply(home, d.result);
     for (auto& f : d.fixed) {
       f.subject_id = p.scrub(f.subject_id);
@@ -471,6 +478,10 @@ Result<ReportData> gather(model::Home home, const ReportOptions& opts) {
     for (auto& a : d.acks) {
       a.user = p.scrub(a.user);
       a.subject_name = p.scrub(a.subject_name);
+    }
+    for (auto& a : d.accepted) {
+      a.actor = p.scrub(a.actor);
+      a.reason = p.scrub(a.reason);
     }
     d.key_id = p.key_id();
   }
@@ -575,11 +586,18 @@ std::string report_json(const ReportData& d, const locale::Messages& msg) {
                     {"fixed", fixed_json(d)},
                     {"plans", plans_json(d)},
                     {"notices", notices_json(d)}};
+  json::array accepted;
+  for (const auto& a : d.accepted)
+    accepted.push_back(json::object{{"key", a.key}, {"state", a.state}, {"reason", a.reason}, {"by", a.actor},
+                                    {"accepted_at", a.accepted_at}, {"until", a.until}, {"ended_at", a.ended_at}});
+  root["accepted_risks"] = std::move(accepted);
   return json::serialize(root) + "\n";
 }
 
 std::string report_sarif(const ReportData& d, const locale::Messages& msg) {
   AuditView view{d.home, d.result, msg, nullptr};
+  for (const auto& a : d.accepted)
+    if (a.state == "active") view.accepted.push_back(a);
   boost::system::error_code ec;
   json::value doc = json::parse(audit_sarif(view), ec);
   if (ec || !doc.is_object()) return audit_sarif(view);

@@ -20,6 +20,7 @@
 #include "catalog/catalog.hpp"
 #include "locale/messages.hpp"
 #include "model/home.hpp"
+#include "store/acceptances.hpp"
 #include "util/result.hpp"
 
 namespace domoguard::report {
@@ -96,6 +97,8 @@ struct ReportData {
   std::vector<PlanItem> plans;
   std::vector<AckItem> acks;
   int notices_total = 0, notices_acknowledged = 0;
+  // Accepted risks, holding and ended (who, why, until when, how it ended): assessors see them apart.
+  std::vector<store::Acceptance> accepted;
 };
 
 struct ReportOptions {
