@@ -101,6 +101,7 @@ async def test_accepting_from_a_repair_asks_for_the_reason_and_clears_the_issue(
     assert await async_setup_component(hass, "repairs", {})
     group = _group_of(entry, _lock_finding(entry, home))
     issue_id = issue_id_for(group["id"])
+    await entry.runtime_data.coordinator.async_refresh()   # a full audit, as after the acceptance
     score = entry.runtime_data.coordinator.data.audit["score"]
     client = await hass_client()
     resp = await client.post("/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id})
