@@ -4,3 +4,6 @@
 
 int cmd_notice(int argc, char** argv);
 int cmd_report(int argc, char** argv);
+// Accepted risks: `accept SOURCE KEY --reason ... [--until DATE]` (or --withdraw) and `accepted SOURCE`.
+int cmd_accept(int argc, char** argv);
+int cmd_accepted(int argc, char** argv);

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "app/accept.hpp"
 #include "app/events.hpp"
 #include "app/source.hpp"
 #include "commands.hpp"
@@ -38,6 +39,7 @@
 #include "report/render_plan.hpp"
 #include "store/history.hpp"
 #include "store/journal.hpp"
+#include "util/clock.hpp"
 
 namespace {
 
@@ -55,7 +57,7 @@ const std::vector<std::string> kValued = {"--format", "--lang", "--fail-on", "--
 const std::vector<std::string> kSelectorWords = {"--level", "--category", "--child-safe", "--scenario",
                                                  "--privacy-default", "--device", "--fix", "--profile"};
 const std::vector<std::string> kFlags = {"--help", "--demo", "--since-last", "--no-history", "--no-color", "--version",
-                                         "--allow-insecure", "--yes"};
+                                         "--allow-insecure", "--yes", "--all"};
 
 std::optional<std::string> parse(int argc, char** argv, int from, Args& out) {
   return cli::parse_from(argc, argv, from, kValued, kFlags, out);
@@ -127,6 +129,7 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
   auto result = audit::run_audit(*home);
 
   std::optional<store::Diff> diff;
+  std::vector<store::Acceptance> accepted;
   // An audit with nothing to judge is not kept: its score would read as a pass in the history.
   if (!args.flag("--no-history") && audit::enough_to_score(*home)) {
     const auto db_path = args.value("--db").value_or(store::History::default_path());
@@ -136,11 +139,17 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
     auto logged = app::record_audit(**db, db_path, app::home_key(*home, source_label), source_label, result);
     if (!logged) return fail(logged.error());
     if (args.flag("--since-last")) diff = std::move(logged->diff);
+    // Accepted risks still holding (ended ones are logged as they end).
+    auto holding = app::review(db_path, app::home_key(*home, source_label), result.findings, util::now_utc());
+    if (!holding) return fail(holding.error());
+    accepted = std::move(*holding);
   } else if (args.flag("--since-last")) {
     return fail("--since-last needs the audit history; drop --no-history");
   }
 
   report::AuditView view{*home, result, msg, diff ? &*diff : nullptr};
+  view.all = args.flag("--all");
+  view.accepted = std::move(accepted);
   std::string text;
   if (format == "json") text = report::audit_json(view);
   else if (format == "sarif") text = report::audit_sarif(view);
@@ -570,6 +579,8 @@ int run(int argc, char** argv) {
   if (verb == "log") return cmd_log(argc - 1, argv + 1);
   if (verb == "notice") return cmd_notice(argc, argv);
   if (verb == "report") return cmd_report(argc, argv);
+  if (verb == "accept") return cmd_accept(argc, argv);
+  if (verb == "accepted") return cmd_accepted(argc, argv);
   Args args;
   if (auto err = parse(argc, argv, 2, args)) return fail(*err + "; see `domoguard " + verb + " --help`");
   locale::Messages msg(args.value("--lang").value_or(env_lang()));

@@ -279,7 +279,11 @@ int main(int argc, char** argv) {
     wo.notify = o.notify;
     wo.db_path = o.db;
     wo.lang = o.lang;
-    wo.panel_link = o.addon ? "/hassio/ingress/domoguard" : "/domoguard";
+    // Where the notification's link goes: the add-on's ingress page; else the panel this daemon
+    // serves itself (HA has no /domoguard page unless the integration is installed too).
+    wo.panel_link = o.addon                ? "/hassio/ingress/domoguard"
+                    : !o.panel_dir.empty() ? "http://" + o.host + ":" + std::to_string((*server)->port()) + "/"
+                                           : "/domoguard";
     watcher = std::thread([&, wo] {
       daemon::Watcher w(wo, **service, log_at);
       w.run(g_stop);

@@ -13,6 +13,7 @@
 #include "locale/messages.hpp"
 #include "policy/compile.hpp"
 #include "report/render.hpp"
+#include "report/render_plan.hpp"
 
 namespace domoguard::daemon {
 
@@ -101,7 +102,7 @@ bool Watcher::session(const std::atomic<bool>& stop) {
         ++it;
         continue;
       }
-      const std::string private_changes = make_private(mirror, it->first);
+      const auto private_changes = make_private(mirror, it->first, msg);
       if (opts_.notify) notify_new_device(mirror, msg, it->first, private_changes);
       it = to_notify.erase(it);
     }
@@ -155,29 +156,33 @@ bool Watcher::session(const std::atomic<bool>& stop) {
 }
 
 // Privacy by default (7.3.2): before anyone uses the new device, apply its type's defaults,
-// journalled so that opting in is one undo. Returns how many values changed ("" = none applied).
-std::string Watcher::make_private(hub::ha::LiveMirror& mirror, const std::string& device_id) {
-  if (!service_.privacy_default_on()) return "";
+// journalled so that opting in is one undo. Returns what was really changed, one text per changed
+// value in msg's language (none when nothing was applied or every value already was private).
+std::vector<std::string> Watcher::make_private(hub::ha::LiveMirror& mirror, const std::string& device_id,
+                                               const locale::Messages& msg) {
+  if (!service_.privacy_default_on()) return {};
   auto now_home = mirror.home();
-  if (!now_home) return "";
+  if (!now_home) return {};
   audit::classify(*now_home);
   auto plan = policy::plan_privacy_defaults(*now_home, device_id);
-  if (!plan || plan->actions.empty()) return "";
+  if (!plan || plan->actions.empty()) return {};
   auto applied = service_.apply_plan(*plan, "");
   if (!applied || !applied->result.ok) {
     log_(LogLevel::warning, "privacy by default for " + device_id + " failed: " +
                                 (applied ? applied->result.error.message : applied.error().message));
-    return "";
+    return {};
   }
-  int changed = 0;
-  for (const auto& st : applied->result.steps) changed += st.outcome == policy::StepOutcome::changed;
-  log_(LogLevel::info, "privacy by default: " + std::to_string(changed) + " change(s) for new device " + device_id + " (journal " +
-       std::to_string(applied->result.journal_id) + ")");
-  return std::to_string(changed);
+  std::vector<std::string> changes;
+  for (const auto& st : applied->result.steps)
+    if (st.outcome == policy::StepOutcome::changed)
+      changes.push_back(report::plan_text(st.action.message_key, st.action.placeholders, msg));
+  log_(LogLevel::info, "privacy by default: " + std::to_string(changes.size()) + " change(s) for new device " + device_id +
+                           " (journal " + std::to_string(applied->result.journal_id) + ")");
+  return changes;
 }
 
 void Watcher::notify_new_device(hub::ha::LiveMirror& mirror, const locale::Messages& msg, const std::string& device_id,
-                                const std::string& private_changes) {
+                                const std::vector<std::string>& private_changes) {
   const auto findings = service_.findings_for(device_id);
   auto status = json::parse(service_.handle("{\"type\":\"domoguard/device\",\"device_id\":" +
                                             json::serialize(json::value(device_id)) + "}"));
@@ -188,8 +193,13 @@ void Watcher::notify_new_device(hub::ha::LiveMirror& mirror, const locale::Messa
   std::string message = msg.text("notify.new_device.message", {{"name", markdown_escape(name)},
                                                                {"count", std::to_string(findings.size())},
                                                                {"link", opts_.panel_link}});
-  if (!private_changes.empty() && private_changes != "0")
-    message += "\n\n" + msg.text("notify.new_device.private", {{"changes", private_changes}, {"link", opts_.panel_link}});
+  if (!private_changes.empty()) {
+    // Exactly what was changed, one line each; "1 setting", not "1 settings".
+    std::string list;
+    for (const auto& c : private_changes) list += "\n- " + markdown_escape(c);
+    message += "\n\n" + msg.text(private_changes.size() == 1 ? "notify.new_device.private_one" : "notify.new_device.private",
+                                   {{"changes", std::to_string(private_changes.size())}, {"list", list}, {"link", opts_.panel_link}});
+  }
   auto r = mirror.notify("domoguard_new_device_" + device_id, msg.text("notify.new_device.title"), message);
   if (r) log_(LogLevel::info, "notified: new device " + report::terminal_safe(name) + ", " + std::to_string(findings.size()) + " findings");
   else log_(LogLevel::warning, "notification failed: " + r.error().message);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "api/service.hpp"
 #include "hub/ha/live_mirror.hpp"
@@ -35,9 +36,9 @@ class Watcher {
 
  private:
   bool session(const std::atomic<bool>& stop);  // one connection's life; false = connection lost
-  std::string make_private(hub::ha::LiveMirror& mirror, const std::string& device_id);
+  std::vector<std::string> make_private(hub::ha::LiveMirror& mirror, const std::string& device_id, const locale::Messages& msg);
   void notify_new_device(hub::ha::LiveMirror& mirror, const locale::Messages& msg, const std::string& device_id,
-                         const std::string& private_changes);
+                         const std::vector<std::string>& private_changes);
   WatcherOptions opts_;
   api::Service& service_;
   Log log_;

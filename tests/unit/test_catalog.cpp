@@ -71,3 +71,19 @@ TEST_CASE("a malformed catalogue is an error naming the file", "[catalog]") {
   CHECK(c.error().file == "x.json");
   CHECK_FALSE(catalog::parse("not json", "y.json"));
 }
+
+TEST_CASE("every rule says why it has its severity, and the reason was written for that severity", "[catalog]") {
+  auto c = catalog::load();
+  REQUIRE(c);
+  for (const auto& r : audit::all_rules()) {
+    const std::string id(r.id);
+    INFO(id);
+    auto it = c->severity.find(id);
+    REQUIRE(it != c->severity.end());
+    CHECK(it->second.reason.size() >= 20);
+    CHECK(it->second.reason.size() <= 240);
+    // A changed severity must come with a reviewed reason: the two are kept in step.
+    CHECK(it->second.severity == audit::to_string(r.severity));
+  }
+  CHECK(c->severity.size() == audit::all_rules().size());
+}

@@ -240,3 +240,37 @@ TEST_CASE("profile and plan files are read at most to their limit, whatever the 
     CHECK(WEXITSTATUS(status) != 0);
   }
 }
+
+TEST_CASE("a risk accepted from the CLI survives restarts, shows apart, and is in the verified log", "[cli][accept]") {
+  const std::string group = "'DG-UPD-003|device:*'";
+  auto before = run("audit --demo --format json");
+  REQUIRE(before.code == 0);
+  auto ok = run("accept --demo " + group + " --reason 'The vendor app checks these' --by Alex", true);
+  INFO(ok.out);
+  REQUIRE(ok.code == 0);
+  CHECK(ok.out.find("13") != std::string::npos);
+  // A later process sees it: listed, shown apart in the table, still every finding in the JSON.
+  auto list = run("accepted --demo --format json");
+  REQUIRE(list.code == 0);
+  auto rows = boost::json::parse(list.out).as_array();
+  CHECK(rows.size() == 13);
+  CHECK(rows[0].as_object().at("by").as_string() == "Alex");
+  auto table = run("audit --demo --no-color");
+  CHECK(table.out.find("Accepted risks (13)") != std::string::npos);
+  CHECK(table.out.find("The vendor app checks these") != std::string::npos);
+  auto doc = boost::json::parse(run("audit --demo --format json").out).as_object();
+  CHECK(doc["findings"].as_array().size() == boost::json::parse(before.out).as_object()["findings"].as_array().size());
+  CHECK(doc["accepted"].as_array().size() == 13);
+  CHECK(doc["score"] == boost::json::parse(before.out).as_object()["score"]);   // still counted
+  // Refusals name what is wrong; withdrawing brings the findings back.
+  auto far = run("accept --demo " + group + " --reason x --until 2099-01-01", true);
+  CHECK(far.code == 2);
+  CHECK(far.out.find("one year") != std::string::npos);
+  CHECK(run("accept --demo " + group + " --withdraw --by Sam").code == 0);
+  CHECK(boost::json::parse(run("accepted --demo --format json").out).as_array().empty());
+  auto verify = run("log verify", true);
+  CHECK(verify.code == 0);
+  auto shown = run("log show --format json --limit 100000", true);
+  CHECK(shown.out.find("risk_accepted") != std::string::npos);
+  CHECK(shown.out.find("risk_acceptance_withdrawn") != std::string::npos);
+}

@@ -604,3 +604,51 @@ TEST_CASE("the API keeps answering while a plan is applied", "[daemon][api][poli
               static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(plan_took).count()));
   (*server)->stop();
 }
+
+TEST_CASE("risks accepted over the API survive a restart of the service and leave the first screen", "[daemon][api][accept]") {
+  const fs::path dir = fs::temp_directory_path() / ("dg-accept-api-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string db = (dir / "h.db").string();
+  auto start = [&] {
+    auto s = api::Service::create({db, "en"});
+    REQUIRE(s);
+    auto home = app::load_demo();
+    REQUIRE(home);
+    REQUIRE((*s)->set_home(std::move(*home), "demo"));
+    return std::move(*s);
+  };
+  std::string key;
+  {
+    auto s = start();
+    auto audit = call(*s, R"({"type":"domoguard/audit"})").at("result").as_object();
+    const auto score = audit.at("score").as_int64();
+    const auto& step = audit.at("first_steps").as_array()[0].as_object();
+    key = std::string(step.at("group").as_string());
+    // No reason, no user: refused in the request's language.
+    auto bad = call(*s, json::serialize(json::object{{"type", "domoguard/accept"}, {"key", key}, {"user", "Alex"}, {"lang", "de"}}));
+    CHECK_FALSE(bad.at("success").as_bool());
+    CHECK(bad.at("error").at("key").as_string() == "error.accept.no_reason");
+    CHECK(bad.at("error").at("message").as_string().find("Geben Sie") == 0);
+    CHECK_FALSE(call(*s, json::serialize(json::object{{"type", "domoguard/accept"}, {"key", key}, {"reason", "r"}})).at("success").as_bool());
+    auto ok = call(*s, json::serialize(json::object{{"type", "domoguard/accept"}, {"key", key}, {"reason", "Known, fixed next week"}, {"user", "Alex"}}));
+    REQUIRE(ok.at("success").as_bool());
+    CHECK(!ok.at("result").at("accepted").as_array().empty());
+    auto again = call(*s, R"({"type":"domoguard/audit"})").at("result").as_object();
+    CHECK(again.at("score").as_int64() == score);
+    CHECK(again.at("first_steps").as_array()[0].at("group").as_string() != key);
+    CHECK(!again.at("accepted").as_array().empty());
+  }
+  {
+    auto s = start();   // a restart: a new service on the same database
+    auto list = call(*s, R"({"type":"domoguard/accepted"})").at("result").as_array();
+    REQUIRE(!list.empty());
+    CHECK(list[0].at("by").as_string() == "Alex");
+    CHECK(list[0].at("reason").as_string() == "Known, fixed next week");
+    auto w = call(*s, json::serialize(json::object{{"type", "domoguard/accept/withdraw"}, {"key", key}, {"user", "Sam"}}));
+    REQUIRE(w.at("success").as_bool());
+    CHECK(call(*s, R"({"type":"domoguard/accepted"})").at("result").as_array().empty());
+    CHECK(call(*s, R"({"type":"domoguard/accepted","all":true})").at("result").as_array().size() == list.size());
+  }
+  fs::remove_all(dir);
+}

@@ -91,6 +91,9 @@ TEST_CASE("DG-INV-005 flags entities outside the registry", "[rules][inventory]"
   b.entity("lock.yaml_lock", "", "locked").in_registry = false;
   b.entity("sensor.yaml_temp", "", "21").in_registry = false;
   b.entity("sensor.registered", "", "1");
+  // HA's own home zone and conversation agent have no unique id by design: not the household's to manage.
+  b.entity("zone.home", "", "2").in_registry = false;
+  b.entity("conversation.home_assistant", "", "unknown").in_registry = false;
   auto f = run("DG-INV-005", b.build());
   REQUIRE(f.size() == 2);
   for (auto& x : f) CHECK(x.severity == (x.subject.id == "lock.yaml_lock" ? Severity::medium : Severity::info));

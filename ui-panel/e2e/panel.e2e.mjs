@@ -94,6 +94,13 @@ async function openPage(url, { width = 1200, height = 900, scheme = 'light' } = 
   return page;
 }
 
+/** Opens the overview's collapsed "by room and device" section (it starts closed). */
+async function openByArea(page) {
+  const byArea = page.locator('details.by-area');
+  if (!(await byArea.evaluate((d) => d.open))) await byArea.locator('> summary').click();
+  await page.locator('details.by-area[open]').waitFor();
+}
+
 async function openTab(page, tab) {
   await page.locator(`#tab-${tab}`).click();
   await page.locator(`#tab-${tab}[aria-selected=true]`).waitFor();
@@ -167,16 +174,36 @@ try {
     const audit = await api(demo.port, { type: 'domoguard/audit', lang: 'en' });
     assert.equal(await page.locator('.score-num').innerText(), String(status.score), 'the score is the API\'s');
     assert.equal(await page.locator('#tab-overview').innerText(), en['panel.tab.overview']);
-    // Every finding appears once in its room or device group (the "most urgent" list repeats up to three).
+    // The first screen: at most five steps and the groups below them, 25 items at most, every critical and
+    // high finding among them; information is hidden until asked for.
+    const top = await page.locator('.first-steps ol.steps > li.group, .others ul.groups > li.group').evaluateAll((els) => els.map((e) => e.dataset.group));
+    assert.ok(top.length <= 25, `${top.length} top-level items on the first screen`);
+    assert.ok((await page.locator('.first-steps ol.steps > li.group').count()) <= 5, 'at most five steps');
+    const onScreen = new Set(audit.groups.filter((g) => top.includes(g.id)).flatMap((g) => g.keys));
+    for (const f of audit.findings.filter((x) => x.severity === 'critical' || x.severity === 'high'))
+      assert.ok(onScreen.has(`${f.rule}|${f.subject.kind}:${f.subject.id}`), `${f.rule} on ${f.subject.name} is on the first screen`);
+    assert.equal(await page.locator('.others li.group[data-severity=info]').count(), 0, 'no information by default');
+    assert.ok((await page.locator('.first-steps [data-testid=score-after]').count()) >= 1, 'each step says the score after');
+    assert.equal(await page.locator('details.members[open]').count(), 0, 'members start folded');
+    assert.equal(await page.locator('.others details.group-body[open]').count(), 0, 'groups start collapsed');
+    assert.equal(await page.locator('details.by-area[open]').count(), 0, 'the room view starts collapsed');
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    console.log(`# overview height at 1200 px: ${height} px`);
+    // Everything else is one click away: every group with the toggle, every finding under its room and device.
+    await page.locator('[data-testid=show-all]').check();
+    await page.locator('.others li.group[data-severity=info]').first().waitFor();
+    assert.equal(await page.locator('li.group').count(), audit.groups.length, 'every group with "show everything"');
+    await page.locator('[data-testid=show-all]').uncheck();
     const inAreas = await page.locator('details.area li.finding').count();
     assert.equal(inAreas, audit.findings.length, 'every finding is listed under its room and device');
+    await openByArea(page);
     const hallway = page.locator('details.area[data-area=hallway]');
     assert.ok((await hallway.locator('summary h2').innerText()).includes('Hallway'));
     assert.ok(await hallway.locator(`article[data-device="${LOCK_ID}"] h3`).isVisible(), 'the Front Door Lock has its own group');
-    assert.ok((await page.locator('.urgent li.finding').count()) >= 1, 'the most urgent findings are shown');
+    assert.ok((await page.locator('.urgent li.group').count()) >= 1, 'the first steps are shown');
     assert.ok((await page.locator('[data-testid=since-last]').innerText()).length > 0, 'what changed since the last audit');
     // Clause titles in plain words, from the catalogue.
-    assert.ok((await page.locator(`.urgent li.finding`).first().locator('.clauses').innerText()).includes('7.1.2'));
+    assert.ok((await page.locator(`.urgent li.group`).first().locator('.clauses').first().innerText()).includes('7.1.2'));
     assert.deepEqual(page.dialogs, []);
     assert.deepEqual(page.errors, []);
     await page.screenshot({ path: path.join(SHOTS, 'overview-light.png') });
@@ -252,9 +279,55 @@ try {
     await page.locator(`li[data-journal="${entry.journal_id}"][data-state=undone]`).waitFor();
   });
 
+  await step('"Fix all" on a group previews one plan for every member', async () => {
+    await openTab(page, 'overview');
+    const audit = await api(demo.port, { type: 'domoguard/audit', lang: 'en' });
+    const group = audit.groups.find((g) => g.plan && g.fix.fixable >= 2 && audit.first_steps.some((s) => s.group === g.id));
+    assert.ok(group, 'a first step fixes several devices at once');
+    const preview = await api(demo.port, { type: 'domoguard/plan', selector: group.plan, lang: 'en' });
+    await page.locator(`.first-steps li.group[data-group="${group.id}"] button.primary`).first().click();
+    await page.locator('[data-testid=plan-actions]').waitFor();
+    assert.ok(preview.actions.length >= 2, 'one plan holds every member\'s change');
+    assert.deepEqual(await page.locator('[data-testid=plan-actions] li').allInnerTexts(), preview.actions.map((a) => a.message));
+    assert.ok((await page.locator('#plan-title').innerText()).includes(group.title));
+    await page.locator('[data-testid=plan-cancel]').click();
+    await page.waitForFunction(() => !document.querySelector('domoguard-panel')?.shadowRoot?.querySelector('#plan-dialog')?.open);
+  });
+
+  await step('a group accepted as a risk with a reason shows apart, keeps the score, and is withdrawn', async () => {
+    await openTab(page, 'overview');
+    const before = await api(demo.port, { type: 'domoguard/audit', lang: 'en' });
+    const id = before.first_screen.listed.find((g) => before.groups.find((x) => x.id === g).severity === 'medium');
+    const group = before.groups.find((g) => g.id === id);
+    const item = page.locator(`.others li.group[data-group="${id}"]`);
+    await item.locator('details.group-body > summary').click();
+    await item.locator('details.accept > summary').click();
+    const form = item.locator('[data-testid=accept-form]');
+    await form.locator('textarea[name=reason]').fill('We check these by hand every month');
+    await form.locator('input[name=name]').fill('Alex');
+    await form.locator('button[type=submit]').click();
+    await page.locator('[data-testid=accepted]').waitFor();
+    const after = await api(demo.port, { type: 'domoguard/audit', lang: 'en' });
+    assert.equal(after.score, before.score, 'an accepted risk still counts in the score');
+    assert.deepEqual(after.accepted.map((a) => a.key).sort(), [...group.keys].sort());
+    assert.ok(after.accepted.every((a) => a.by === 'Alex' && a.reason === 'We check these by hand every month'));
+    assert.ok(!after.groups.some((g) => g.id === id), 'the group left the list');
+    assert.equal(await page.locator(`.others li.group[data-group="${id}"]`).count(), 0);
+    await page.locator('[data-testid=accepted] > summary').click();
+    assert.ok((await page.locator('[data-testid=accepted]').innerText()).includes('We check these by hand every month'));
+    await page.locator('[data-testid=accepted] li.finding button').first().click();
+    await page.waitForFunction((n) => document.querySelector('domoguard-panel').shadowRoot.querySelectorAll('[data-testid=accepted] li.finding').length === n - 1, group.keys.length);
+    const list = await api(demo.port, { type: 'domoguard/accepted' });
+    assert.equal(list.length, group.keys.length - 1, 'one withdrawn');
+    for (const a of list) await api(demo.port, { type: 'domoguard/accept/withdraw', key: a.key, user: 'Alex' });
+    await page.locator('#tab-protection').click();
+    await openTab(page, 'overview');
+  });
+
   await step('"Make it safer" on a finding previews, applies and is undone', async () => {
     await openTab(page, 'overview');
     const key = `DG-VOI-001|device:${LOCK_ID}`;
+    await openByArea(page);
     const item = page.locator(`details.area li.finding[data-key="${key}"]`);
     await item.locator('button.primary').click();
     await page.locator('[data-testid=plan-actions]').waitFor();
@@ -323,6 +396,7 @@ try {
 
   await step('a device\'s privacy notice, acknowledged', async () => {
     await openTab(page, 'overview');
+    await openByArea(page);
     await page.locator(`article[data-device="${LOCK_ID}"] button.link`).click();
     await page.locator('#tab-notices[aria-selected=true]').waitFor();
     const notice = page.locator(`.device-notices li[data-device="${LOCK_ID}"] [data-testid=device-notice]`);
@@ -351,8 +425,8 @@ try {
     assert.equal(await page.locator('#score-heading').innerText(), de['panel.overview.score']);
     // Core texts come localized from the API (the panel asks with "lang":"de").
     const auditDe = await api(demo.port, { type: 'domoguard/audit', lang: 'de' });
-    const first = auditDe.findings.find((f) => f.severity === 'critical');
-    await page.locator('.urgent li.finding strong', { hasText: first.title }).first().waitFor();
+    const first = auditDe.groups.find((g) => g.id === auditDe.first_steps[0].group);
+    await page.locator('.urgent li.group strong', { hasText: first.title }).first().waitFor();
     assert.equal(await page.locator('.urgent .chip').first().innerText(), de['severity.critical'] ?? en['severity.critical']);
     // Without hass, the standalone selector switches the language.
     const p2 = await openPage(demo.url);
@@ -414,6 +488,7 @@ try {
     fs.writeFileSync(regFile, JSON.stringify(reg));
     const hostile = await startDaemon('hostile', ['--source', src]);
     const p = await openPage(hostile.url);
+    await openByArea(p);
     const audit = await api(hostile.port, { type: 'domoguard/audit' });
     assert.ok(audit.devices.some((d) => d.name === HOSTILE), 'the daemon reports the hostile name');
     await p.locator('h3', { hasText: HOSTILE }).first().waitFor();

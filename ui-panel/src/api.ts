@@ -43,6 +43,27 @@ export interface SinceLast {
   resolved: string[];
 }
 
+/** One rule on one kind of subject (plugin/src/audit/triage): "16 devices do not install updates". */
+export interface FindingGroup {
+  id: string;
+  rule: string;
+  subject_kind: string;
+  severity: Severity;
+  count: number;
+  title: string;
+  fix: { kind: "action" | "guidance"; message: string; fixable: number };
+  score_after: number;
+  keys: string[];
+  /** The selector of one plan for every member, where one exists. */
+  plan?: string[];
+}
+
+export interface FirstStep {
+  group: string;
+  score_gain: number;
+  score_after: number;
+}
+
 export interface Audit {
   hub: { id: string; name: string; version: string };
   // null when the hub's device and entity registries were missing or empty: nothing to score.
@@ -57,6 +78,21 @@ export interface Audit {
   not_run: { rule: string; reason: string }[];
   audited_at: string;
   since_last?: SinceLast;
+  groups?: FindingGroup[];
+  first_steps?: FirstStep[];
+  first_screen?: { listed: string[]; items: number; hidden_groups: number; hidden_findings: number };
+  /** Findings a person accepted as a risk until a date: shown apart, still counted in the score. */
+  accepted?: AcceptedFinding[];
+}
+
+export interface AcceptedFinding {
+  key: string;
+  severity: Severity;
+  title: string;
+  reason?: string;
+  by?: string;
+  accepted_at?: string;
+  until?: string;
 }
 
 export interface Status {
@@ -219,6 +255,15 @@ export class Api {
   settings() { return this.call<Settings>("settings"); }
   setPrivacyDefault(on: boolean) { return this.call<Settings>("settings/set", { privacy_default: on, ...this.who() }); }
   plan(selector: string[]) { return this.call<Plan>("plan", { selector }); }
+  /** Accepts a finding or a group (RULE|kind:*) as a risk until a date ("" = in 90 days). */
+  accept(key: string, reason: string, until: string, name?: string) {
+    const who = this.transport.kind === "daemon" ? { user: name || this.user || "panel" } : {};
+    return this.call<{ accepted: string[]; until: string }>("accept", { key, reason, ...(until ? { until } : {}), ...who });
+  }
+  withdrawAcceptance(key: string, name?: string) {
+    const who = this.transport.kind === "daemon" ? { user: name || this.user || "panel" } : {};
+    return this.call<{ withdrawn: number }>("accept/withdraw", { key, ...who });
+  }
   planUndo(journalId: number) { return this.call<Plan>("plan", { journal_id: journalId }); }
   apply(selector: string[]) { return this.call<ApplyResult>("apply", { selector, ...this.who() }); }
   undo(journalId: number) { return this.call<ApplyResult>("undo", { journal_id: journalId, ...this.who() }); }

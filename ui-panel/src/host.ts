@@ -32,6 +32,8 @@ export interface ViewHost {
   readonly busy: boolean;
   /** Opens the preview of a change; applying it reloads the data. */
   propose(req: ChangeRequest): void;
+  /** Accepts a risk (or withdraws one when reason is undefined) and reloads; resolves to an error text or "". */
+  acceptRisk(key: string, reason: string | undefined, until?: string, name?: string): Promise<string>;
   /** Shows a device's privacy notice (the notices view). */
   showNotice(deviceId: string): void;
   /** Re-renders the panel after a view changed its own state. */

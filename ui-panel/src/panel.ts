@@ -230,6 +230,17 @@ export class DomoguardPanel extends LitElement implements ViewHost {
     this.selectTab(TABS[next], true);
   }
 
+  async acceptRisk(key: string, reason: string | undefined, until = "", name?: string): Promise<string> {
+    try {
+      if (reason === undefined) await this.api.withdrawAcceptance(key, name);
+      else await this.api.accept(key, reason, until, name);
+    } catch (e) {
+      return this.errorText(e);
+    }
+    await this.reload();
+    return "";
+  }
+
   showNotice(deviceId: string): void {
     this.selectTab("notices");
     void this.notices.show(deviceId).then(() =>
@@ -595,6 +606,84 @@ export class DomoguardPanel extends LitElement implements ViewHost {
       .remedy p {
         flex: 1 1 220px;
         margin: 0;
+      }
+      .groups {
+        list-style: none;
+        padding: 0;
+        margin: 8px 0 0;
+      }
+      ol.steps {
+        counter-reset: step;
+      }
+      .group {
+        padding: 12px 0;
+        border-top: 1px solid var(--dg-divider);
+      }
+      .group:first-child {
+        border-top: none;
+      }
+      .group.single > .findings > .finding {
+        padding: 0;
+      }
+      .score-after {
+        margin: 6px 0 0;
+        font-size: 13px;
+      }
+      details.group-body > summary {
+        cursor: pointer;
+        padding: 4px 0;
+      }
+      details.group-body[open] > summary {
+        margin-bottom: 6px;
+      }
+      details.accept > summary {
+        cursor: pointer;
+        margin-top: 6px;
+        color: var(--dg-muted);
+      }
+      .accept-form {
+        display: grid;
+        gap: 8px;
+        max-width: 520px;
+        margin-top: 6px;
+      }
+      .accept-form label {
+        display: grid;
+        gap: 4px;
+      }
+      .accept-form textarea,
+      .accept-form input {
+        font: inherit;
+        padding: 6px 8px;
+        border: 1px solid var(--dg-divider);
+        border-radius: 6px;
+        background: var(--dg-card);
+        color: var(--dg-text);
+      }
+      .accept-form .error:empty {
+        display: none;
+      }
+      details.accepted > summary h2 {
+        display: inline;
+        font-size: 18px;
+      }
+      details.accepted > summary {
+        cursor: pointer;
+      }
+      details.members > summary,
+      details.by-area > summary {
+        cursor: pointer;
+        margin-top: 6px;
+      }
+      details.by-area > summary h2 {
+        display: inline;
+      }
+      .toggle {
+        display: inline-flex;
+        gap: 8px;
+        align-items: center;
+        margin-top: 8px;
+        min-height: 40px;
       }
       details.area > summary {
         display: flex;

@@ -42,6 +42,12 @@ async def test_new_device_audited_private_and_notified(
     assert journal[0]["kind"] == "privacy_default"
     note = _async_get_or_create_notifications(hass)[f"domoguard_new_device_{device_id}"]
     assert "Nursery camera" in note["message"] and "private" in note["message"]
+    # It lists what was really changed, one line each, and the count agrees ("1 setting", not "1 settings").
+    listed = [line for line in note["message"].splitlines() if line.startswith("- ")]
+    counted = re.search(r"(\d+) settings? changed", note["message"])
+    assert counted and int(counted.group(1)) == len(listed) >= 1
+    assert ("1 setting changed" in note["message"]) == (len(listed) == 1)
+    assert any("Assist" in line or "voice" in line for line in listed)
     # Opting in is one undo.
     await coordinator.async_undo(journal[0]["journal_id"])
     assert async_should_expose(hass, "conversation", camera)

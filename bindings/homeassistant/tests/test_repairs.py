@@ -23,14 +23,31 @@ def _lock_finding(entry: MockConfigEntry, home: Home) -> dict:
     )
 
 
-async def test_issues_follow_findings(hass: HomeAssistant, home: Home, entry: MockConfigEntry) -> None:
+def _group_of(entry: MockConfigEntry, finding: dict) -> dict:
+    """The group (one rule on one kind of subject) the finding is folded into."""
+    return next(g for g in entry.runtime_data.coordinator.data.audit["groups"] if finding_key(finding) in g["keys"])
+
+
+def _severe_groups(entry: MockConfigEntry) -> list[dict]:
+    return sorted(
+        (g for g in entry.runtime_data.coordinator.data.audit["groups"] if g["severity"] in ("high", "critical")),
+        key=lambda g: (g["severity"] != "critical", g["id"]),
+    )
+
+
+async def test_issues_follow_groups(hass: HomeAssistant, home: Home, entry: MockConfigEntry) -> None:
+    """One issue per severe group, not per finding; every severe finding is in one of them."""
     registry = ir.async_get(hass)
     mine = {i for (d, i) in registry.issues if d == DOMAIN}
+    groups = _severe_groups(entry)
+    assert mine == {issue_id_for(g["id"]) for g in groups}
+    covered = {k for g in groups for k in g["keys"]}
     severe = [f for f in entry.runtime_data.coordinator.data.findings if f["severity"] in ("high", "critical")]
-    assert mine == {issue_id_for(finding_key(f)) for f in severe}
-    issue = registry.async_get_issue(DOMAIN, issue_id_for(finding_key(_lock_finding(entry, home))))
+    assert {finding_key(f) for f in severe} <= covered
+    group = _group_of(entry, _lock_finding(entry, home))
+    issue = registry.async_get_issue(DOMAIN, issue_id_for(group["id"]))
     assert issue.is_fixable and issue.translation_key == "finding_fixable"
-    assert "Front door lock" in issue.translation_placeholders["title"]
+    assert issue.translation_placeholders["title"] == group["title"]
 
 
 async def test_issues_are_bounded_most_severe_first(
@@ -38,15 +55,12 @@ async def test_issues_are_bounded_most_severe_first(
 ) -> None:
     """Hundreds of severe findings do not become hundreds of repair issues."""
     coordinator = entry.runtime_data.coordinator
-    severe = sorted(
-        (f for f in coordinator.data.findings if f["severity"] in ("high", "critical")),
-        key=lambda f: (f["severity"] != "critical", finding_key(f)),
-    )
+    severe = _severe_groups(entry)
     assert len(severe) >= 2
     monkeypatch.setattr("custom_components.domoguard.coordinator.MAX_REPAIR_ISSUES", 1, raising=False)
     await coordinator.async_refresh()
     mine = {i for (d, i) in ir.async_get(hass).issues if d == DOMAIN}
-    assert mine == {issue_id_for(finding_key(severe[0]))}
+    assert mine == {issue_id_for(severe[0]["id"])}
 
 
 async def test_fix_flow_shows_the_plan_applies_it_and_undo_restores(
@@ -54,9 +68,13 @@ async def test_fix_flow_shows_the_plan_applies_it_and_undo_restores(
 ) -> None:
     assert await async_setup_component(hass, "repairs", {})
     finding = _lock_finding(entry, home)
-    issue_id = issue_id_for(finding_key(finding))
+    issue_id = issue_id_for(_group_of(entry, finding)["id"])
     client = await hass_client()
     resp = await client.post("/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id})
+    assert resp.status == 200, await resp.text()
+    menu = await resp.json()
+    assert menu["type"] == "menu" and set(menu["menu_options"]) == {"confirm", "accept"}
+    resp = await client.post(f"/api/repairs/issues/fix/{menu['flow_id']}", json={"next_step_id": "confirm"})
     assert resp.status == 200, await resp.text()
     flow = await resp.json()
     assert flow["step_id"] == "confirm"
@@ -75,3 +93,33 @@ async def test_fix_flow_shows_the_plan_applies_it_and_undo_restores(
     await hass.async_block_till_done()
     assert async_should_expose(hass, "conversation", home.lock)
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+
+
+async def test_accepting_from_a_repair_asks_for_the_reason_and_clears_the_issue(
+    hass: HomeAssistant, hass_client, home: Home, entry: MockConfigEntry
+) -> None:
+    assert await async_setup_component(hass, "repairs", {})
+    group = _group_of(entry, _lock_finding(entry, home))
+    issue_id = issue_id_for(group["id"])
+    await entry.runtime_data.coordinator.async_refresh()   # a full audit, as after the acceptance
+    score = entry.runtime_data.coordinator.data.audit["score"]
+    client = await hass_client()
+    resp = await client.post("/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id})
+    flow_id = (await resp.json())["flow_id"]
+    resp = await client.post(f"/api/repairs/issues/fix/{flow_id}", json={"next_step_id": "accept"})
+    form = await resp.json()
+    assert form["step_id"] == "accept"
+    # A date more than a year ahead is refused, and the form says why.
+    resp = await client.post(f"/api/repairs/issues/fix/{flow_id}", json={"reason": "Only we live here", "until": "2099-01-01"})
+    again = await resp.json()
+    assert again["step_id"] == "accept" and again["errors"] == {"base": "refused"}
+    assert "one year" in again["description_placeholders"]["refusal"]
+    resp = await client.post(f"/api/repairs/issues/fix/{flow_id}", json={"reason": "Only we live here"})
+    assert (await resp.json())["type"] == "create_entry"
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None  # accepted: no longer a repair
+    accepted = await entry.runtime_data.coordinator.async_result({"type": "domoguard/accepted"})
+    assert {a["key"] for a in accepted} == set(group["keys"])
+    assert accepted[0]["reason"] == "Only we live here"
+    # Still counted: accepting does not move the score.
+    assert entry.runtime_data.coordinator.data.audit["score"] == score

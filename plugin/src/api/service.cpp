@@ -11,6 +11,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "api/accept_verbs.hpp"
 #include "app/events.hpp"
 #include "app/source.hpp"
 #include "audit/classify.hpp"
@@ -285,6 +286,8 @@ std::string Service::handle(const std::string& request) {
       {"notice", &Service::verb_notice},     {"notice/ack", &Service::verb_notice},
       {"settings", &Service::verb_settings}, {"settings/set", &Service::verb_settings},
       {"recover", &Service::verb_recover},   {"verbs", &Service::verb_verbs},
+      {"accept", &Service::verb_accept},     {"accept/withdraw", &Service::verb_accept},
+      {"accepted", &Service::verb_accept},
   };
   const std::string_view prefix = "domoguard/";
   const VerbSpec* spec = type.rfind(prefix, 0) == 0 ? find_verb(std::string_view(type).substr(prefix.size())) : nullptr;
@@ -304,6 +307,19 @@ std::string Service::handle(const std::string& request) {
   reply["success"] = true;
   reply["result"] = std::move(a.result);
   return json::serialize(reply);
+}
+
+// accept, accept/withdraw, accepted: the household's decisions to live with a risk (api/accept_verbs).
+Service::Answer Service::verb_accept(const Call& call) {
+  auto r = accept_verb(call.type, call.req, {opts_.db_path, app::home_key(*home_, source_), &result_.findings, util::now_utc()});
+  if (!r) {
+    // Refusals (no reason, a date too far, ...) are said in the request's language.
+    const auto& e = r.error();
+    std::string said = call.msg.has(e.key) ? call.msg.text(e.key, e.placeholders) : e.message;
+    return fail(e.code == ErrorCode::bad_input ? "invalid_format" : "internal", e.key, said);
+  }
+  if (call.type != "domoguard/accepted") ++audit_seq_;   // front ends polling the status read the audit again
+  return done(std::move(*r));
 }
 
 Service::Answer Service::verb_catalog(const Call& call) {
@@ -343,6 +359,9 @@ Service::Answer Service::verb_status(const Call&) {
 Service::Answer Service::verb_audit(const Call& call) {
   const auto& msg = call.msg;
   report::AuditView view{*home_, result_, msg, nullptr};
+  auto accepted = holding({opts_.db_path, app::home_key(*home_, source_), &result_.findings, util::now_utc()});
+  if (!accepted) return fail("internal", accepted.error().key, accepted.error().message);
+  view.accepted = std::move(*accepted);
   auto doc = parse_json(report::audit_json(view));
   doc.as_object()["audited_at"] = audited_at_;
   json::array added, gone;

@@ -98,6 +98,7 @@ class Service {
   Answer verb_settings(const Call& c);   // settings, settings/set
   Answer verb_recover(const Call& c);
   Answer verb_verbs(const Call& c);
+  Answer verb_accept(const Call& c);     // accept, accept/withdraw, accepted
 
   mutable std::mutex m_;
   ServiceOptions opts_;

@@ -55,6 +55,18 @@ const std::vector<VerbSpec>& verb_table() {
       // Hosts roll back a plan a crash cut off, once at start (before serving changes).
       {"recover", Caller::admin, {}, "{recovered: [journal ids], message}", false, true, true},
       {"verbs", Caller::anyone, {}, "this table"},
+      // Accepted risks change what the household decided: administrators only.
+      {"accept", Caller::admin,
+       {{"key", P::string, true, "a finding key or a group id (RULE|kind:*)"},
+        {"reason", P::string, true, "why the household lives with it"},
+        {"until", P::string, false, "last day it holds, YYYY-MM-DD (default 90 days, at most a year)"},
+        {"user", P::string, false, "who accepts"}},
+       "{accepted: [keys], until}", true, true},
+      {"accept/withdraw", Caller::admin,
+       {{"key", P::string, true, "the finding key or group id accepted"}, {"user", P::string, false, "who withdraws"}},
+       "{withdrawn}", true, true},
+      {"accepted", Caller::admin, {{"all", P::boolean, false, "ended decisions too"}},
+       "[{key, state, reason, by, accepted_at, until, ended_at}]"},
   };
   return table;
 }

@@ -10,6 +10,7 @@
 #include "catalog/catalog.hpp"
 #include "locale/messages.hpp"
 #include "notice/notice.hpp"
+#include "store/acceptances.hpp"
 #include "store/history.hpp"
 #include "store/journal.hpp"
 #include "store/notices.hpp"
@@ -96,6 +97,12 @@ Result<report::ReportData> gather_report(model::Home home, const ReportOptions& 
       d.acks.push_back(std::move(item));
     }
     d.notices_acknowledged = static_cast<int>(current_acked.size());
+    // Accepted risks: read only (a report ends nothing; the next audit does, and logs it).
+    auto accepted = store::Acceptances::open(opts.db_path);
+    if (!accepted) return accepted.error();
+    auto rows = (*accepted)->all(home_key, 500);
+    if (!rows) return rows.error();
+    d.accepted = std::move(*rows);
   }
 
   if (opts.pseudonymise) {
@@ -106,6 +113,7 @@ Result<report::ReportData> gather_report(model::Home home, const ReportOptions& 
     p.learn(home);
     for (const auto& a : d.acks) p.learn_person(a.user);
     for (const auto& pl : d.plans) p.learn_person(pl.actor);
+    for (const auto& a : d.accepted) p.learn_person(a.actor);
     p.apply(home, d.result);
     for (auto& f : d.fixed) {
       f.subject_id = p.scrub(f.subject_id);
@@ -118,6 +126,10 @@ Result<report::ReportData> gather_report(model::Home home, const ReportOptions& 
     for (auto& a : d.acks) {
       a.user = p.scrub(a.user);
       a.subject_name = p.scrub(a.subject_name);
+    }
+    for (auto& a : d.accepted) {
+      a.actor = p.scrub(a.actor);
+      a.reason = p.scrub(a.reason);
     }
     d.key_id = p.key_id();
   }

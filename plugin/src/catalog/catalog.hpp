@@ -2,6 +2,7 @@
 // DomoGuard covers it. Rules cite clauses in their tables; this ties the two together.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,11 +24,19 @@ struct EtsiProvision {
   std::string title;
 };
 
+// Why a rule has its usual severity (manifests/catalog/severity.json), in English.
+struct SeverityReason {
+  std::string severity;   // must equal the rule table's severity
+  std::string reason;
+};
+
 struct Catalog {
   std::string standard;
   std::vector<Clause> clauses;
   std::vector<EtsiProvision> etsi;
+  std::map<std::string, SeverityReason> severity;   // by rule id
   const Clause* find(const std::string& id) const;
+  std::string severity_reason(const std::string& rule) const;
 };
 
 // The embedded catalogue with every rule attached to the clauses it cites.

@@ -8,6 +8,8 @@
 
 #include "audit/classify.hpp"
 #include "policy/errors.hpp"
+#include "audit/triage.hpp"
+#include "util/resources.hpp"
 
 namespace domoguard::policy {
 
@@ -423,6 +425,21 @@ Plan plan_fix(const Home& home, const Finding& finding) {
                                                                                : finding.message_key);
   PlanBuilder b(p, home);
   add_finding(b, home, finding);
+  stamp(p);
+  return p;
+}
+
+// Every member of a group (audit/triage: one rule on one kind of subject) in one plan.
+Plan plan_fix_group(const Home& home, const std::vector<const Finding*>& members, const std::string& group) {
+  Plan p;
+  p.kind = "fix";
+  p.selector = Selector{Selector::Kind::fix, group}.text();
+  p.title_key = "plan.title.fix";
+  const auto& first = *members.front();
+  p.title_placeholders = {{"count", std::to_string(members.size())}};
+  p.title_placeholders.emplace_back("finding_key", "rule." + first.rule + ".group");
+  PlanBuilder b(p, home);
+  for (const auto* f : members) add_finding(b, home, *f);
   stamp(p);
   return p;
 }

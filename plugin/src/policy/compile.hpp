@@ -124,6 +124,8 @@ Result<Plan> plan_privacy_defaults(const model::Home& home, const std::string& d
 Result<Plan> plan_privacy_defaults(const PolicyData& data, const model::Home& home, const std::string& device_id);
 // One finding's own remediation.
 Plan plan_fix(const model::Home& home, const audit::Finding& finding);
+// Every member of a group (audit/triage: one rule on one kind of subject) fixed in one plan.
+Plan plan_fix_group(const model::Home& home, const std::vector<const audit::Finding*>& members, const std::string& group);
 
 // ---- Selectors, as written on the command line ----
 

@@ -1,6 +1,7 @@
 // Selectors as written on the command line (--level, --scenario, ...) and their compilation.
 #include "policy/compile.hpp"
 #include "policy/errors.hpp"
+#include "audit/triage.hpp"
 
 namespace domoguard::policy {
 
@@ -115,6 +116,12 @@ Result<Plan> compile(const Home& home, const std::vector<Finding>& findings, con
     case Selector::Kind::fix: {
       for (const auto& f : findings)
         if (f.key() == sel.name) return plan_fix(home, f);
+      // A group id ("RULE|kind:*") fixes every member at once.
+      std::vector<const Finding*> members;
+      for (const auto& f : findings)
+        if (audit::group_id(f) == sel.name) members.push_back(&f);
+      if (members.size() == 1) return plan_fix(home, *members.front());
+      if (!members.empty()) return plan_fix_group(home, members, sel.name);
       std::vector<std::string> keys;
       for (const auto& f : findings)
         if (f.remediation.kind == audit::Remediation::Kind::action && keys.size() < 20) keys.push_back(f.key());

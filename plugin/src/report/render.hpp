@@ -7,6 +7,8 @@
 #include "audit/diff.hpp"
 #include "audit/engine.hpp"
 #include "audit/enough.hpp"
+#include "audit/triage.hpp"
+#include "audit/acceptance.hpp"
 #include "catalog/catalog.hpp"
 #include "locale/messages.hpp"
 #include "model/home.hpp"
@@ -18,7 +20,13 @@ struct AuditView {
   const audit::AuditResult& result;
   const locale::Messages& msg;
   const audit::Diff* since_last = nullptr;   // set with --since-last
+  bool all = false;                          // the table shows every group, member and info finding (--all)
+  const audit::Triage* triage = nullptr;     // groups and first steps; computed from the result when unset
+  std::vector<audit::Acceptance> accepted;   // risks accepted and still holding: shown apart, still scored
 };
+
+// The triage a view shows: its own, or one computed with the view's accepted risks kept apart.
+audit::Triage view_triage(const AuditView& v, audit::TriageOptions opts = {});
 
 std::string audit_json(const AuditView& v);
 std::string audit_sarif(const AuditView& v);
@@ -35,5 +43,9 @@ std::string finding_title(const audit::Finding& f, const locale::Messages& msg);
 std::string not_run_reason(const audit::NotRun& n, const locale::Messages& msg);
 // The core parts an unscored audit lacked, comma-separated ("devices, entities").
 std::string join_parts(const model::Home& home);
+// Localised title of a group ("58 devices do not report ..."); a group of one has its finding's title.
+std::string group_title(const audit::FindingGroup& g, const audit::AuditResult& r, const locale::Messages& msg);
+// What to do about every member of a group, in words.
+std::string group_fix(const audit::FindingGroup& g, const audit::AuditResult& r, const locale::Messages& msg);
 
 }  // namespace domoguard::report

@@ -112,6 +112,51 @@ std::string report_html(const ReportData& d, const locale::Messages& msg) {
   o += card(std::to_string(d.notices_acknowledged) + "/" + std::to_string(d.notices_total), msg.text("report.card.notices"));
   o += "</div>\n</section>\n";
 
+  // Do these first, then every finding folded by rule (audit/triage); the per-device tables below keep each one.
+  {
+    const auto t = audit::triage(d.home, d.result);
+    o += "<section id=\"first-steps\"><h2>" + e(msg.text("report.section.first_steps")) + "</h2>\n";
+    if (t.steps.empty()) o += "<p class=\"empty\">" + e(msg.text("report.none")) + "</p>\n";
+    else {
+      o += "<ol class=\"steps\">\n";
+      for (const auto& s : t.steps) {
+        const auto& g = t.groups[s.group];
+        o += "<li>" + severity_badge(audit::to_string(g.severity), msg) + " <b>" + e(group_title(g, d.result, msg)) + "</b><br>" +
+             e(group_fix(g, d.result, msg)) + "<br><span class=\"meta\">" +
+             e(msg.text("report.step_score", {{"score", std::to_string(s.score_after)}, {"gain", std::to_string(s.score_gain)}})) +
+             (g.fixable ? " · <code>domoguard apply SOURCE --fix '" + e(g.id) + "'</code>" : std::string()) + "</span></li>\n";
+      }
+      o += "</ol>\n";
+    }
+    o += "<h3>" + e(msg.text("report.section.groups")) + "</h3>\n<table id=\"groups\">" +
+         th({msg.text("report.col.severity"), msg.text("report.col.rule"), msg.text("report.col.finding"), msg.text("report.col.count")}) +
+         "<tbody>\n";
+    for (const auto& g : t.groups)
+      o += "<tr><td>" + severity_badge(audit::to_string(g.severity), msg) + "</td><td><code>" + e(g.rule) + "</code></td><td>" +
+           e(group_title(g, d.result, msg)) + "</td><td class=\"num\">" + std::to_string(g.members.size()) + "</td></tr>\n";
+    o += "</tbody></table>\n</section>\n";
+  }
+
+  // Accepted risks, apart: assessors see what the household decided to live with, and until when.
+  o += "<section id=\"accepted\"><h2>" + e(msg.text("report.section.accepted")) + "</h2>\n<p>" +
+       e(msg.text("panel.accept.still_counted")) + "</p>\n";
+  if (d.accepted.empty()) o += "<p class=\"empty\">" + e(msg.text("report.none")) + "</p>\n";
+  else {
+    o += "<table id=\"accepted-table\">" +
+         th({msg.text("report.col.finding"), msg.text("report.col.state"), msg.text("report.col.reason"),
+             msg.text("report.col.by"), msg.text("report.col.until")}) +
+         "<tbody>\n";
+    for (const auto& a : d.accepted) {
+      std::string title = a.key;
+      for (const auto& f : d.result.findings)
+        if (f.key() == a.key) title = finding_title(f, msg);
+      o += "<tr><td>" + e(title) + "</td><td>" + e(msg.text("accept.state." + a.state)) + "</td><td>" + e(a.reason) +
+           "</td><td>" + e(a.actor) + "</td><td>" + e(a.accepted_at.substr(0, 10)) + " → " + e(a.until) + "</td></tr>\n";
+    }
+    o += "</tbody></table>\n";
+  }
+  o += "</section>\n";
+
   // Coverage, clause by clause.
   o += "<section id=\"coverage\"><h2>" + e(msg.text("report.section.coverage")) + "</h2>\n";
   o += "<p>" + e(msg.text("report.coverage.intro")) + "</p>\n";

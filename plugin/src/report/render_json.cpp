@@ -19,6 +19,31 @@ std::string not_run_reason(const audit::NotRun& n, const locale::Messages& msg) 
   return locale::say(n.reason, msg);
 }
 
+std::string group_title(const audit::FindingGroup& g, const audit::AuditResult& r, const locale::Messages& msg) {
+  const auto& first = r.findings[g.members.front()];
+  if (g.single()) return finding_title(first, msg);
+  const std::string count = std::to_string(g.members.size());
+  if (auto own = msg.text_or_empty("rule." + g.rule + ".group", {{"count", count}}); !own.empty()) return own;
+  return msg.text("group.title.generic",
+                  {{"title", finding_title(first, msg)}, {"more", std::to_string(g.members.size() - 1)}});
+}
+
+audit::Triage view_triage(const AuditView& v, audit::TriageOptions opts) {
+  if (v.triage) return *v.triage;
+  for (const auto& a : v.accepted) opts.accepted.insert(a.key);
+  return audit::triage(v.home, v.result, opts);
+}
+
+std::string group_fix(const audit::FindingGroup& g, const audit::AuditResult& r, const locale::Messages& msg) {
+  const auto& first = r.findings[g.members.front()];
+  if (g.single()) return msg.text_or_empty(first.remediation.message_key, first.placeholders);
+  // One text for all: where the advice names its device, it speaks of each of them.
+  auto ph = first.placeholders;
+  for (auto& [k, v] : ph)
+    if (k == "name") v = msg.text("group.each");
+  return msg.text_or_empty(first.remediation.message_key, ph);
+}
+
 namespace {
 
 json::object rule_json(const audit::RuleDef& r, const locale::Messages& msg) {
@@ -65,6 +90,54 @@ json::object finding_json(const Finding& f, const AuditView& v) {
   if (!f.device_id.empty()) o["device_id"] = f.device_id;
   if (!f.area_id.empty()) o["area_id"] = f.area_id;
   return o;
+}
+
+// The grouping and the first steps, added beside the findings (which stay whole, one per subject).
+void add_triage(json::object& root, const AuditView& v) {
+  const auto t = view_triage(v);
+  const auto& fs = v.result.findings;
+  json::array groups, steps, listed, accepted;
+  for (size_t gi = 0; gi < t.groups.size(); ++gi) {
+    const auto& g = t.groups[gi];
+    json::array keys;
+    for (size_t i : g.members) keys.emplace_back(fs[i].key());
+    json::object o{{"id", g.id},
+                   {"rule", g.rule},
+                   {"subject_kind", g.subject_kind},
+                   {"severity", audit::to_string(g.severity)},
+                   {"count", g.members.size()},
+                   {"title", group_title(g, v.result, v.msg)},
+                   {"fix", json::object{{"kind", g.fixable ? "action" : "guidance"},
+                                        {"message", group_fix(g, v.result, v.msg)},
+                                        {"fixable", g.fixable}}},
+                   {"score_after", g.score_after},
+                   {"keys", std::move(keys)}};
+    // One click for the whole group where any member has an automatable fix.
+    if (g.fixable) o["plan"] = json::array{"--fix", g.id};
+    groups.push_back(std::move(o));
+  }
+  for (const auto& s : t.steps)
+    steps.push_back(json::object{{"group", t.groups[s.group].id}, {"score_gain", s.score_gain}, {"score_after", s.score_after}});
+  for (size_t gi : t.listed) listed.emplace_back(t.groups[gi].id);
+  for (size_t i : t.accepted) {
+    const auto& f = fs[i];
+    json::object o{{"key", f.key()}, {"severity", audit::to_string(f.severity)}, {"title", finding_title(f, v.msg)}};
+    for (const auto& a : v.accepted)
+      if (a.key == f.key()) {
+        o["reason"] = a.reason;
+        o["by"] = a.actor;
+        o["accepted_at"] = a.accepted_at;
+        o["until"] = a.until;
+      }
+    accepted.push_back(std::move(o));
+  }
+  root["groups"] = std::move(groups);
+  root["first_steps"] = std::move(steps);
+  root["first_screen"] = json::object{{"listed", std::move(listed)},
+                                      {"items", t.first_screen_items()},
+                                      {"hidden_groups", t.hidden_groups},
+                                      {"hidden_findings", t.hidden_findings}};
+  if (!accepted.empty()) root["accepted"] = std::move(accepted);
 }
 
 }  // namespace
@@ -114,6 +187,7 @@ std::string audit_json(const AuditView& v) {
     root["unscored"] = json::object{{"parts", std::move(parts)},
                                     {"reason", v.msg.text("cli.audit.unscored", {{"parts", join_parts(v.home)}})}};
   }
+  add_triage(root, v);
   if (v.since_last) {
     json::object s{{"has_previous", v.since_last->has_previous}};
     if (v.since_last->has_previous) {
@@ -136,7 +210,11 @@ std::string audit_json(const AuditView& v) {
 
 std::string catalog_json(const catalog::Catalog& c, const locale::Messages& msg) {
   json::array rules, clauses, etsi;
-  for (const auto& r : audit::all_rules()) rules.push_back(rule_json(r, msg));
+  for (const auto& r : audit::all_rules()) {
+    auto o = rule_json(r, msg);
+    o["severity_reason"] = c.severity_reason(std::string(r.id));
+    rules.push_back(std::move(o));
+  }
   for (const auto& cl : c.clauses) {
     json::array served, planned;
     for (const auto& r : cl.rules) served.emplace_back(r);

@@ -38,8 +38,25 @@ std::string audit_sarif(const AuditView& v) {
         {"properties", json::object{{"iso27403", std::move(clauses)}, {"etsi_en_303_645", std::move(etsi)},
                                     {"dimension", audit::to_string(r.dimension)}}}});
   }
-  for (const auto& f : v.result.findings) {
+  // Each result stays one finding; its group (audit/triage) and the first steps are added as properties.
+  const auto t = view_triage(v);
+  std::vector<std::string> group_of(v.result.findings.size());
+  json::array groups, steps;
+  for (const auto& g : t.groups) {
+    for (size_t i : g.members) group_of[i] = g.id;
+    groups.push_back(json::object{{"id", g.id}, {"rule", g.rule}, {"severity", audit::to_string(g.severity)},
+                                  {"count", g.members.size()}, {"title", group_title(g, v.result, v.msg)}});
+  }
+  for (const auto& s : t.steps) steps.push_back(json::object{{"group", t.groups[s.group].id}, {"score_after", s.score_after}});
+  for (size_t fi = 0; fi < v.result.findings.size(); ++fi) {
+    const auto& f = v.result.findings[fi];
     const std::string fqn = f.subject.kind + "/" + f.subject.id;
+    // An accepted risk is a SARIF suppression with the household's justification; the result stays.
+    json::array suppressions;
+    for (const auto& a : v.accepted)
+      if (a.key == f.key())
+        suppressions.push_back(json::object{{"kind", "external"}, {"status", "accepted"}, {"justification", a.reason},
+                                            {"properties", json::object{{"until", a.until}, {"by", a.actor}}}});
     results.push_back(json::object{
         {"ruleId", f.rule},
         {"level", level_of(f.severity)},
@@ -49,7 +66,8 @@ std::string audit_sarif(const AuditView& v) {
                                                                         {"kind", f.subject.kind},
                                                                         {"fullyQualifiedName", fqn}}}}}}},
         {"partialFingerprints", json::object{{"domoguardFinding/v1", f.key()}}},
-        {"properties", json::object{{"severity", audit::to_string(f.severity)}}}});
+        {"properties", json::object{{"severity", audit::to_string(f.severity)}, {"group", group_of[fi]}}}});
+    if (!suppressions.empty()) results.back().as_object()["suppressions"] = std::move(suppressions);
   }
   json::object root{
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
@@ -60,7 +78,10 @@ std::string audit_sarif(const AuditView& v) {
                                                                  {"rules", std::move(rules)}}}}},
                    {"results", std::move(results)},
                    {"properties", json::object{{"score", audit::enough_to_score(v.home) ? json::value(v.result.score) : json::value(nullptr)},
-                                               {"scored", audit::enough_to_score(v.home)}, {"hub_version", v.home.hub.version}}}}}}};
+                                               {"scored", audit::enough_to_score(v.home)},
+                                               {"hub_version", v.home.hub.version},
+                                               {"groups", std::move(groups)},
+                                               {"first_steps", std::move(steps)}}}}}}};
   return json::serialize(root) + "\n";
 }
 

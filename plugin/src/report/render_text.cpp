@@ -104,57 +104,83 @@ std::string audit_table(const AuditView& v, bool color) {
       o << msg.text("cli.audit.since_last_none") << "\n";
   }
 
-  // Group: area -> device -> findings; home-level findings first under "The hub and its users".
-  auto area_name = [&](const std::string& id) {
-    if (id.empty()) return msg.text("cli.audit.no_area");
+  // Grouped (audit/triage): the first steps, then what else fits on one screen; --all lists everything.
+  audit::TriageOptions topts;
+  topts.include_info = v.all;
+  if (v.all) topts.budget = static_cast<size_t>(-1);
+  const auto t = view_triage(v, topts);
+  const size_t member_limit = v.all ? static_cast<size_t>(-1) : 5;
+  auto area_name = [&](const std::string& id) -> std::string {
+    if (id.empty()) return {};
     auto* a = v.home.area(id);
     return a ? terminal_safe(a->name) : terminal_safe(id);
   };
-  // Home-level findings grouped by subject, in order of first (most severe) appearance;
-  // devices grouped by area, then listed by name.
-  std::vector<std::pair<std::string, std::vector<const Finding*>>> home_level;
-  std::map<std::string, std::map<std::string, std::vector<const Finding*>>> by_area;
-  for (const auto& f : r.findings) {
-    if (f.device_id.empty()) {
-      const auto key = f.subject.kind + ":" + f.subject.id;
-      auto it = std::find_if(home_level.begin(), home_level.end(), [&](const auto& g) { return g.first == key; });
-      if (it == home_level.end()) home_level.push_back({key, {&f}});
-      else it->second.push_back(&f);
-    } else {
-      auto* d = v.home.device(f.device_id);
-      by_area[area_name(f.area_id)][(d ? d->name : f.device_id) + '\x1f' + f.device_id].push_back(&f);
-    }
-  }
-  auto print_finding = [&](const Finding& f, const std::string& indent) {
-    o << indent << badge(f.severity, msg, color) << " " << terminal_safe(finding_title(f, msg), 200) << "  ["
-      << f.rule;
-    if (!f.clauses.empty()) o << ", " << f.clauses.front();
-    o << "]\n";
-    auto fix = msg.text_or_empty(f.remediation.message_key, f.placeholders);
-    if (!fix.empty())
-      o << indent << std::string(10, ' ')
-        << (f.remediation.kind == audit::Remediation::Kind::action ? msg.text("cli.audit.fix_action") : msg.text("cli.audit.fix_guidance"))
-        << " " << terminal_safe(fix, 300) << "\n";
+  auto print_fix = [&](const std::string& fix, bool action, const std::string& indent) {
+    if (fix.empty()) return;
+    o << indent << std::string(10, ' ') << (action ? msg.text("cli.audit.fix_action") : msg.text("cli.audit.fix_guidance")) << " "
+      << terminal_safe(fix, 300) << "\n";
   };
-  if (!home_level.empty()) {
-    o << "\n" << bold(msg.text("cli.audit.home_level"), color) << "\n";
-    for (const auto& group : home_level) {
-      o << "  " << terminal_safe(group.second.front()->subject.name) << "\n";
-      for (auto* f : group.second) print_finding(*f, "    ");
+  // lead: the start of the group's first line (a step's number); indent: the start of the lines under it.
+  auto print_group = [&](const audit::FindingGroup& g, const std::string& lead, const std::string& indent) {
+    const auto& first = r.findings[g.members.front()];
+    o << lead << badge(g.severity, msg, color) << " " << terminal_safe(group_title(g, r, msg), 200) << "  [" << g.rule;
+    if (!first.clauses.empty()) o << ", " << first.clauses.front();
+    o << "]\n";
+    print_fix(group_fix(g, r, msg), g.fixable > 0, indent);
+    if (g.fixable) o << indent << std::string(10, ' ') << msg.text("cli.audit.one_click", {{"command", "domoguard apply SOURCE --fix '" + terminal_safe(g.id) + "'"}}) << "\n";
+    if (g.single()) return;
+    // The members, gravest first; critical and high ones are always listed.
+    size_t shown = 0;
+    for (size_t i : g.members) {
+      const auto& f = r.findings[i];
+      if (shown >= member_limit && f.severity < audit::Severity::high) continue;
+      ++shown;
+      o << indent << "    - " << terminal_safe(f.subject.name.empty() ? f.subject.id : f.subject.name);
+      if (auto area = area_name(f.area_id); !area.empty()) o << " (" << area << ")";
+      if (f.severity != g.severity) o << "  " << msg.text(std::string("severity.") + audit::to_string(f.severity));
+      o << "\n";
+    }
+    if (shown < g.members.size())
+      o << indent << "      " << msg.text("cli.audit.more_members", {{"count", std::to_string(g.members.size() - shown)}}) << "\n";
+  };
+  if (!t.steps.empty()) {
+    o << "\n" << bold(msg.text("cli.audit.first_steps"), color) << "\n";
+    for (size_t n = 0; n < t.steps.size(); ++n) {
+      const auto& s = t.steps[n];
+      const std::string number = std::to_string(n + 1) + ". ";
+      print_group(t.groups[s.group], "  " + number, std::string(2 + number.size(), ' '));
+      // Without enough data there is no score, so no score after either.
+      if (audit::enough_to_score(v.home))
+        o << std::string(2 + number.size() + 10, ' ')
+          << msg.text("cli.audit.step_score", {{"score", std::to_string(s.score_after)}, {"gain", std::to_string(s.score_gain)}})
+          << "\n";
     }
   }
-  for (const auto& [area, devices] : by_area) {
-    o << "\n" << bold(area, color) << "\n";
-    for (const auto& entry : devices) {
-      const std::string dev_id = entry.first.substr(entry.first.find('\x1f') + 1);
-      const auto& list = entry.second;
-      auto* d = v.home.device(dev_id);
-      auto ds = std::find_if(r.devices.begin(), r.devices.end(), [&](const auto& x) { return x.id == dev_id; });
-      o << "  " << terminal_safe(d ? d->name : dev_id);
-      if (d) o << " (" << msg.text(std::string("type.") + model::to_string(d->type)) << ")";
-      if (ds != r.devices.end()) o << "  " << msg.text("cli.audit.device_score", {{"score", std::to_string(ds->score)}});
-      o << "\n";
-      for (auto* f : list) print_finding(*f, "    ");
+  std::vector<size_t> rest = t.listed;
+  if (v.all) {
+    rest.clear();
+    std::vector<char> step(t.groups.size(), 0);
+    for (const auto& s : t.steps) step[s.group] = 1;
+    for (size_t gi = 0; gi < t.groups.size(); ++gi)
+      if (!step[gi]) rest.push_back(gi);
+  }
+  if (!rest.empty()) {
+    o << "\n" << bold(msg.text("cli.audit.findings_heading", {{"count", std::to_string(rest.size())}}), color) << "\n";
+    for (size_t gi : rest) print_group(t.groups[gi], "  ", "  ");
+  }
+  if (!v.all && t.hidden_groups)
+    o << "\n" << msg.text("cli.audit.hidden", {{"groups", std::to_string(t.hidden_groups)}, {"findings", std::to_string(t.hidden_findings)}})
+      << "\n";
+  if (!t.accepted.empty()) {
+    o << "\n" << bold(msg.text("cli.audit.accepted", {{"count", std::to_string(t.accepted.size())}}), color) << "\n";
+    for (size_t i : t.accepted) {
+      const auto& f = r.findings[i];
+      o << "  " << badge(f.severity, msg, color) << " " << terminal_safe(finding_title(f, msg), 200) << "  [" << f.rule << "]\n";
+      for (const auto& a : v.accepted)
+        if (a.key == f.key())
+          o << std::string(12, ' ')
+            << msg.text("cli.audit.accepted_item", {{"actor", terminal_safe(a.actor, 60)}, {"until", a.until}, {"reason", terminal_safe(a.reason, 300)}})
+            << "\n";
     }
   }
   if (!r.not_run.empty()) {
@@ -211,6 +237,7 @@ std::string explain(const audit::RuleDef& rule, const catalog::Catalog& c, const
                   {"source", msg.text(std::string("risk_source.") + audit::to_string(rule.risk_source))},
                   {"severity", msg.text(std::string("report.severity.") + audit::to_string(rule.severity))}})
     << "\n";
+  if (auto reason = c.severity_reason(id); !reason.empty()) o << "  " << reason << "\n";
   o << msg.text("cli.explain.needs") << " ";
   for (size_t i = 0; i < rule.needs.size(); ++i) o << (i ? ", " : "") << model::to_string(rule.needs[i]);
   o << "\n";

@@ -106,11 +106,18 @@ std::string report_json(const ReportData& d, const locale::Messages& msg) {
                     {"fixed", fixed_json(d)},
                     {"plans", plans_json(d)},
                     {"notices", notices_json(d)}};
+  json::array accepted;
+  for (const auto& a : d.accepted)
+    accepted.push_back(json::object{{"key", a.key}, {"state", a.state}, {"reason", a.reason}, {"by", a.actor},
+                                    {"accepted_at", a.accepted_at}, {"until", a.until}, {"ended_at", a.ended_at}});
+  root["accepted_risks"] = std::move(accepted);
   return json::serialize(root) + "\n";
 }
 
 std::string report_sarif(const ReportData& d, const locale::Messages& msg) {
   AuditView view{d.home, d.result, msg, nullptr};
+  for (const auto& a : d.accepted)
+    if (a.state == "active") view.accepted.push_back(a);
   boost::system::error_code ec;
   json::value doc = json::parse(audit_sarif(view), ec);
   if (ec || !doc.is_object()) return audit_sarif(view);

@@ -21,6 +21,7 @@
 #include "locale/messages.hpp"
 #include "model/home.hpp"
 #include "report/pseudonymiser.hpp"
+#include "audit/acceptance.hpp"
 #include "util/result.hpp"
 
 namespace domoguard::report {
@@ -60,6 +61,8 @@ struct ReportData {
   std::vector<PlanItem> plans;
   std::vector<AckItem> acks;
   int notices_total = 0, notices_acknowledged = 0;
+  // Accepted risks, holding and ended (who, why, until when, how it ended): assessors see them apart.
+  std::vector<audit::Acceptance> accepted;
 };
 
 std::string report_html(const ReportData& d, const locale::Messages& msg);

@@ -40,7 +40,8 @@ inline constexpr const char* kEventKinds[] = {"audit",           "finding_new", 
                                               "plan_applied",    "plan_undone",         "plan_failed",
                                               "plan_recovered",
                                               "profile_applied", "mode_switched",       "notice_acknowledged",
-                                              "key_trusted",     "key_removed",         "database_set_aside"};
+                                              "key_trusted",     "key_removed",         "database_set_aside",
+                                              "risk_accepted",   "risk_acceptance_withdrawn",              "risk_acceptance_ended"};
 bool is_event_kind(const std::string& kind);
 
 // The actor stored for changes DomoGuard makes on its own.

@@ -249,36 +249,46 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
 
     @callback
     def _sync_issues(self, data: DomoGuardData) -> None:
-        """One repair issue per open high or critical finding (the most severe MAX_REPAIR_ISSUES, in a
-        stable order); fixed ones go away."""
+        """One repair issue per open high or critical group (one rule on many devices is one issue;
+        the most severe MAX_REPAIR_ISSUES, in a stable order); fixed and accepted ones go away."""
+        findings = {finding_key(f): f for f in data.findings}
+        groups = data.audit.get("groups")
+        if not isinstance(groups, list):  # an older core: one group per finding
+            groups = [
+                {"id": k, "severity": f.get("severity"), "title": f.get("title", ""), "keys": [k],
+                 "fix": {"message": (f.get("remediation") or {}).get("message", "")},
+                 **({"plan": ["--fix", k]} if (f.get("remediation") or {}).get("kind") == "action" else {})}
+                for k, f in findings.items()
+            ]
         severe = sorted(
-            (f for f in data.findings if f.get("severity") in REPAIR_SEVERITIES),
-            key=lambda f: (f.get("severity") != "critical", finding_key(f)),
+            (g for g in groups if isinstance(g, dict) and g.get("severity") in REPAIR_SEVERITIES),
+            key=lambda g: (g.get("severity") != "critical", str(g.get("id", ""))),
         )
-        wanted: dict[str, dict[str, Any]] = {issue_id_for(finding_key(f)): f for f in severe[:MAX_REPAIR_ISSUES]}
+        wanted: dict[str, dict[str, Any]] = {issue_id_for(str(g["id"])): g for g in severe[:MAX_REPAIR_ISSUES]}
         registry = ir.async_get(self.hass)
         for (domain, issue_id) in list(registry.issues):
             if domain == DOMAIN and issue_id.startswith("finding_") and issue_id not in wanted:
                 ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-        for issue_id, f in wanted.items():
-            remediation = f.get("remediation") or {}
-            fixable = remediation.get("kind") == "action"
+        for issue_id, g in wanted.items():
+            first = findings.get((g.get("keys") or [""])[0]) or {}
+            fixable = bool(g.get("plan"))
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,
                 issue_id,
-                data={"key": finding_key(f)},
-                is_fixable=fixable,
+                data={"key": str(g["id"])},
+                # Every issue opens a flow: to fix it where a plan exists, or to accept the risk with a reason.
+                is_fixable=True,
                 is_persistent=False,
-                severity=ir.IssueSeverity.CRITICAL if f["severity"] == "critical" else ir.IssueSeverity.ERROR,
-                translation_key="finding_fixable" if fixable else "finding",
+                severity=ir.IssueSeverity.CRITICAL if g["severity"] == "critical" else ir.IssueSeverity.ERROR,
+                translation_key="finding_fixable" if fixable else "finding_acceptable",
                 translation_placeholders={
                     # The title is shown as plain text; the rest goes into the markdown description.
-                    "title": plain_text(f.get("title", "")),
-                    "why": markdown_text(f.get("why", ""), 600),
-                    "remedy": markdown_text(remediation.get("message", ""), 600),
-                    "rule": markdown_text(f.get("rule", "")),
-                    "clauses": markdown_text(", ".join(f.get("clauses") or [])),
+                    "title": plain_text(g.get("title", "")),
+                    "why": markdown_text(first.get("why", ""), 600),
+                    "remedy": markdown_text((g.get("fix") or {}).get("message", ""), 600),
+                    "rule": markdown_text(first.get("rule", "")),
+                    "clauses": markdown_text(", ".join(first.get("clauses") or [])),
                 },
             )
 
@@ -355,7 +365,7 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
         reply = await self.async_handle({"type": "domoguard/device", "device_id": device_id})
         if not reply.get("success"):
             return  # not a device the core audits (removed again, or a service)
-        changes = 0
+        changes: list[str] = []
         settings = self.data.settings if self.data else None
         if settings and (settings.get("privacy_default") or {}).get("on"):
             applied = await self.async_handle(
@@ -363,8 +373,17 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
             )
             result = applied.get("result") or {}
             if applied.get("success") and result.get("ok"):
-                changes = sum(1 for s in result.get("steps") or [] if s.get("outcome") == "changed")
-                LOGGER.info("Privacy by default: %d change(s) for new device %s", changes, device_id)
+                # Only what was really changed, in the plan's own words (a value already private is not listed).
+                words = {
+                    (a.get("kind"), a.get("target"), a.get("param")): a.get("message", "")
+                    for a in (result.get("plan") or {}).get("actions") or []
+                }
+                changes = [
+                    str(words.get((s.get("kind"), s.get("target"), s.get("param"))) or s.get("kind", ""))
+                    for s in result.get("steps") or []
+                    if s.get("outcome") == "changed"
+                ]
+                LOGGER.info("Privacy by default: %d change(s) for new device %s", len(changes), device_id)
                 await self.async_refresh()
                 reply = await self.async_handle({"type": "domoguard/device", "device_id": device_id})
             else:
@@ -385,7 +404,9 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
             link=link,
         )
         if changes:
-            message += "\n\n" + self.messages.text("notify.new_device.private", changes=str(changes), link=link)
+            listed = "".join(f"\n- {markdown_text(c)}" for c in changes)
+            key = "notify.new_device.private_one" if len(changes) == 1 else "notify.new_device.private"
+            message += "\n\n" + self.messages.text(key, changes=str(len(changes)), list=listed, link=link)
         persistent_notification.async_create(
             self.hass,
             message,

@@ -1,7 +1,10 @@
-"""Repairs: a high or critical finding with a one-click remedy is fixed from HA's Repairs page.
+"""Repairs: each high or critical group of findings (one rule on one kind of subject) is one issue.
 
-The fix flow shows the plan first (the core's preview for `--fix KEY`: each change in plain words),
-and applies it only when confirmed. The change is journalled; undoing it is one click in the panel.
+Its flow offers what can be done: fix it (where a plan exists: the core's preview for `--fix KEY`,
+each change in plain words, applied only when confirmed, journalled, undone in one click from the
+panel), or accept the risk with a reason until a date (domoguard/accept: kept, logged with who
+decided, back when the date passes or the evidence changes). HA's own "Ignore" button keeps no
+reason, so the flow is where a household says why it lives with a risk.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import probatio
+
+from homeassistant.helpers import selector
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.core import HomeAssistant
@@ -41,7 +46,46 @@ class FindingRepairFlow(RepairsFlow):
         self._title = ""
 
     async def async_step_init(self, user_input: dict[str, str] | None = None) -> RepairsFlowResult:
-        return await self.async_step_confirm()
+        coordinator = _coordinator(self.hass)
+        if coordinator is None:
+            return self.async_abort(reason="not_loaded")
+        reply = await coordinator.async_handle({"type": "domoguard/plan", "selector": ["--fix", self._key]})
+        can_fix = bool(reply.get("success") and (reply.get("result") or {}).get("actions"))
+        return self.async_show_menu(step_id="init", menu_options=["confirm", "accept"] if can_fix else ["accept"])
+
+    async def async_step_accept(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
+        """Accept the risk: a reason (required) and the last day it holds (default in 90 days, at most a year)."""
+        coordinator = _coordinator(self.hass)
+        if coordinator is None:
+            return self.async_abort(reason="not_loaded")
+        errors: dict[str, str] = {}
+        refusal = ""
+        if user_input is not None:
+            request: dict[str, Any] = {
+                "type": "domoguard/accept",
+                "key": self._key,
+                "reason": str(user_input.get("reason", ""))[:500],
+                "user": await self._user_name() or "Home Assistant",
+            }
+            if user_input.get("until"):
+                request["until"] = str(user_input["until"])[:10]
+            reply = await coordinator.async_handle(request)
+            if reply.get("success"):
+                await coordinator.async_refresh()
+                return self.async_create_entry(data={})
+            errors["base"] = "refused"
+            refusal = markdown_text((reply.get("error") or {}).get("message", ""))
+        return self.async_show_form(
+            step_id="accept",
+            data_schema=probatio.Schema(
+                {
+                    probatio.Required("reason"): selector.TextSelector(selector.TextSelectorConfig(multiline=True)),
+                    probatio.Optional("until"): selector.DateSelector(),
+                }
+            ),
+            errors=errors,
+            description_placeholders={"refusal": refusal},
+        )
 
     async def async_step_confirm(self, user_input: dict[str, str] | None = None) -> RepairsFlowResult:
         coordinator = _coordinator(self.hass)

@@ -52,6 +52,17 @@ VERBS: dict[str, tuple[dict[Any, Any], bool, bool, bool]] = {
     ),
     "settings": ({}, False, False, False),
     "settings/set": ({probatio.Required("privacy_default"): bool}, True, True, True),
+    # Accepting a risk is a decision about the home: admins only, with their name, audited again after.
+    "accept": (
+        {
+            probatio.Required("key"): _TEXT,
+            probatio.Required("reason"): probatio.All(str, probatio.Length(max=500)),
+            probatio.Optional("until"): probatio.All(str, probatio.Length(max=10)),
+        },
+        True, True, True,
+    ),
+    "accept/withdraw": ({probatio.Required("key"): _TEXT}, True, True, True),
+    "accepted": ({probatio.Optional("all"): bool}, True, False, False),
 }
 
 

@@ -122,9 +122,16 @@ void no_area(const Home& h, const Device& d, Sink& out) {
 
 // DG-INV-005: an entity exists only as a state, not in the registry (no unique id). It cannot be
 // renamed, hidden, disabled or kept away from voice assistants, so no protection can be applied (7.2.5).
+// Entities HA itself creates without a unique id, by design: the home zone (from the core
+// configuration) and the built-in conversation agent. No device stands behind them and nothing
+// about them is a household's to manage, so they are not findings.
+bool builtin_without_id(const model::Entity& e) {
+  return e.entity_id == "zone.home" || e.entity_id == "conversation.home_assistant";
+}
+
 void unregistered(const Home& h, Sink& out) {
   for (const auto& e : h.entities) {
-    if (e.in_registry) continue;
+    if (e.in_registry || builtin_without_id(e)) continue;
     Finding f;
     f.severity = is_critical_entity(e) ? Severity::medium : is_microphone(e) || e.domain == "camera" ? Severity::low
                                                                                                        : Severity::info;
