@@ -51,9 +51,11 @@ DOMOGUARD_BIN="$PWD/build/bin" python3 tests/live/bench_live.py \
   || echo "   (the live benchmark did not complete; it gives figures only and does not fail the run)"
 # ---- end of live block ----------------------------------------------------------------------------
 
-echo "== benchmark (figures only)"
-build/bin/domoguard_bench 2000 3
-bash tests/bench/bench_daemon_memory.sh 2000 \
-  || echo "   (the memory benchmark did not complete; it gives figures only and does not fail the run)"
+echo "== ARM64: cross-built with Debian's aarch64 toolchain, the Catch2 suite and the demo audit under qemu (tests/arm64)"
+bash tests/arm64/run.sh --full
+
+echo "== benchmarks (figures only): parse floor, full and incremental audit, the CLI against a Python peer, daemon memory"
+bash tests/bench/run.sh --short \
+  || echo "   (the benchmark suite did not complete; it gives figures only and does not fail the run)"
 
 echo "== all tests passed in $(( $(date +%s) - start )) s"
