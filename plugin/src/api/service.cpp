@@ -237,6 +237,12 @@ std::string Service::handle(const std::string& request) {
     return ok(std::move(s));
   }
   if (!home_) return error("not_ready", "error.api.not_ready", "No home has been audited yet");
+  if (type == "domoguard/hold" || type.rfind("domoguard/hold/", 0) == 0) {
+    auto r = handle_hold(type, request, lang);
+    if (!r) return error(r.error().code == ErrorCode::bad_input ? "invalid_format" : r.error().code == ErrorCode::unreachable ? "unreachable" : "internal",
+                         r.error().key, r.error().message);
+    return ok(parse_text(*r));
+  }
   if (type == "domoguard/audit") {
     report::AuditView view{*home_, result_, msg, nullptr};
     auto doc = parse_text(report::audit_json(view));
@@ -254,11 +260,14 @@ std::string Service::handle(const std::string& request) {
     const std::string hub = app::home_key(*home_, source_);
     if (type == "domoguard/settings/set") {
       auto* pd = req.if_contains("privacy_default");
-      if (!pd || !pd->is_bool()) return error("invalid_format", "error.api.settings", "Give privacy_default as true or false");
+      const bool hold = req.contains("hold");
+      if ((!pd && !hold) || (pd && !pd->is_bool())) return error("invalid_format", "error.api.settings", "Give privacy_default as true or false");
       std::string person;
       if (auto* u = req.if_contains("user"); u && u->is_string() && u->as_string().size() <= 200) person = std::string(u->as_string());
-      const std::string value = pd->as_bool() ? "on" : "off";
-      if (privacy_default_locked() != pd->as_bool()) {
+      if (hold)
+        if (auto r = set_hold_policies(request, person); !r) return error("invalid_format", r.error().key, r.error().message);
+      const std::string value = pd && pd->as_bool() ? "on" : "off";
+      if (pd && privacy_default_locked() != pd->as_bool()) {
         if (auto st = settings_->set(hub, "privacy_default", value); !st) return error("internal", st.error().key, st.error().message);
         if (!opts_.db_path.empty())
           if (auto logged = app::log_setting(opts_.db_path, "privacy_default", value, person); !logged)
@@ -321,6 +330,7 @@ std::string Service::handle(const std::string& request) {
                            {"scenario_journal_id", scenario_journal},
                            {"child_safe", json::object{{"on", !child->empty()}, {"journal_id", child_journal}}},
                            {"privacy_default", json::object{{"on", privacy_default_locked()}}},
+                           {"hold", parse_text(hold_policies_json())},
                            {"can_apply", static_cast<bool>(opts_.port)}});
   }
   if (type == "domoguard/device") {

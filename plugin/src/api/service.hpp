@@ -13,6 +13,7 @@
 #include "audit/engine.hpp"
 #include "model/home.hpp"
 #include "policy/apply.hpp"
+#include "policy/desired.hpp"
 #include "store/history.hpp"
 #include "store/journal.hpp"
 #include "store/notices.hpp"
@@ -33,6 +34,8 @@ struct ServiceOptions {
                               // otherwise the service re-audits its own home after a change
   bool privacy_default = true;  // the host's default for privacy by default on new devices, until the
                                 // household switches it (domoguard/settings/set, kept per home)
+  std::function<int64_t()> clock;  // seconds since the epoch, for pauses and the fight window of modes
+                                   // that hold; unset = the system clock
 };
 
 // What changed in one (re-)audit, for notifications.
@@ -68,6 +71,13 @@ class Service {
   Service() = default;
   Result<AuditDelta> record(audit::AuditResult result, const std::string& source);
   bool privacy_default_locked() const;  // caller holds m_
+  // Modes that hold (api/hold.cpp); callers hold m_.
+  Result<std::string> handle_hold(const std::string& type, const std::string& request, const std::string& lang);
+  Result<bool> set_hold_policies(const std::string& request, const std::string& person);
+  std::string hold_policies_json() const;
+  policy::HoldPolicy hold_policy_locked(policy::HoldMode mode) const;
+  int64_t hold_paused_until_locked(policy::HoldMode mode) const;
+  int64_t hold_now() const;
 
   mutable std::mutex m_;
   ServiceOptions opts_;
@@ -84,6 +94,7 @@ class Service {
   audit::AuditResult result_;
   std::string source_;
   std::string audited_at_;
+  std::shared_ptr<struct HoldState> hold_;    // what the hold checks remember between calls
 };
 
 // The maximum size of one request; larger ones are refused unread.

@@ -28,7 +28,10 @@ namespace domoguard::store {
 inline constexpr const char* kEventKinds[] = {"audit",           "finding_new",         "finding_resolved",
                                               "plan_applied",    "plan_undone",         "plan_failed",
                                               "profile_applied", "mode_switched",       "notice_acknowledged",
-                                              "key_trusted",     "key_removed"};
+                                              "key_trusted",     "key_removed",
+                                              // modes that hold: drift told, a fight given up, a pause
+                                              "hold_drift",      "hold_fight",          "hold_paused",
+                                              "hold_resumed"};
 bool is_event_kind(const std::string& kind);
 
 // The actor stored for changes DomoGuard makes on its own.
