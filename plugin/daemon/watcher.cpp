@@ -8,6 +8,7 @@
 
 #include "app/events.hpp"
 #include "app/source.hpp"
+#include "guard.hpp"
 #include "audit/classify.hpp"
 #include "hub/ha/live_mirror.hpp"
 #include "hub/ha/live_port.hpp"
@@ -82,6 +83,10 @@ bool Watcher::session(const std::atomic<bool>& stop) {
   log_(LogLevel::info, "full audit: score " + std::to_string(full->score) + ", " + std::to_string(known.size()) + " devices");
 
   const locale::Messages msg(opts_.lang);
+  // Modes that hold: drift that happened while disconnected is compared now, then after each change.
+  Guard guard(service_, opts_.lang, opts_.notify,
+              [this](bool warning, const std::string& s) { log_(warning ? LogLevel::warning : LogLevel::info, s); });
+  guard.after_change(mirror, {});
   std::map<std::string, clock_type::time_point> to_notify;  // new device -> when to notify
   while (!stop.load()) {
     // New devices: tell the household once their entities have arrived. At the top of each turn,
@@ -106,6 +111,7 @@ bool Watcher::session(const std::atomic<bool>& stop) {
       return false;
     }
     if (!change->has_value()) {
+      guard.tick(mirror);
       if (auto beat = mirror.keepalive(opts_.heartbeat_s); !beat) {
         log_(LogLevel::warning, "heartbeat failed: " + beat.error().message);
         return false;
@@ -126,6 +132,7 @@ bool Watcher::session(const std::atomic<bool>& stop) {
       log_(LogLevel::error, "storing the audit failed: " + delta.error().message);
       continue;
     }
+    guard.after_change(mirror, what.changed_by);
     if (!what.registry && delta->new_findings.empty() && delta->resolved_keys.empty()) {
       known = std::move(now_known);
       continue;

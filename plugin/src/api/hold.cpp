@@ -12,6 +12,7 @@
 #include "audit/engine.hpp"
 #include "locale/messages.hpp"
 #include "policy/desired.hpp"
+#include "policy/model_port.hpp"
 #include "report/render.hpp"
 #include "report/render_plan.hpp"
 #include "store/eventlog.hpp"
@@ -350,7 +351,6 @@ Result<std::string> Service::handle_hold(const std::string& type, const std::str
                                                                {"link", link}})}});
         continue;
       }
-      times.push_back(now);
       to_restore.push_back(d);
     }
     if (to_restore.empty()) continue;
@@ -364,11 +364,30 @@ Result<std::string> Service::handle_hold(const std::string& type, const std::str
     if (!r) return r.error();
     if (!opts_.db_path.empty())
       if (auto logged = app::log_plan(opts_.db_path, plan, *r, false, ""); !logged) return logged.error();
-    if (!opts_.live && r->ok)
-      if (auto rec = record(audit::run_audit(*home_), source_); !rec) return rec.error();
+    // Only what was written counts as an attempt and is told: a value already back (the hub's own
+    // event not yet seen) was not fought over.
+    std::vector<policy::Drift> changed;
+    for (const auto& step : r->steps)
+      for (const auto& d : to_restore)
+        if (step.outcome != policy::StepOutcome::unchanged && step.action.kind == d.want.action.kind &&
+            step.action.target == d.want.action.target && step.action.param == d.want.action.param) {
+          changed.push_back(d);
+          st.attempts[{d.want.action.kind, d.want.action.target, d.want.action.param}].push_back(now);
+        }
+    if (r->ok) {
+      if (!opts_.live) {
+        if (auto rec = record(audit::run_audit(*home_), source_); !rec) return rec.error();
+      } else {
+        // The hub confirmed the values (apply reads them back); until its events arrive, the home
+        // held here shows them too, so a check in between does not see the same drift again.
+        policy::ModelPort mirror(*home_);
+        for (const auto& d : changed) (void)mirror.write(d.want.action, d.want.action.after);
+      }
+    }
+    if (changed.empty() && r->ok) continue;
     json::array items;
     std::string lines;
-    for (const auto& d : to_restore) {
+    for (const auto& d : r->ok ? changed : to_restore) {
       const std::string by = changed_by[d.want.action.target];
       items.push_back(item_json(d, by));
       lines += who_line(d, by) + "\n";
