@@ -4,3 +4,5 @@
 
 int cmd_notice(int argc, char** argv);
 int cmd_report(int argc, char** argv);
+// `domoguard hold`: which modes hold; pause, resume, or choose "put it back" / "tell me" (cmd_hold.cpp).
+int cmd_hold(int argc, char** argv);

@@ -600,6 +600,7 @@ int main(int argc, char** argv) {
   if (verb == "log") return cmd_log(argc - 1, argv + 1);
   if (verb == "notice") return cmd_notice(argc, argv);
   if (verb == "report") return cmd_report(argc, argv);
+  if (verb == "hold") return cmd_hold(argc, argv);
   Args args;
   if (auto err = parse(argc, argv, 2, args)) return fail(*err + "; see `domoguard " + verb + " --help`");
   locale::Messages msg(args.value("--lang").value_or(env_lang()));
