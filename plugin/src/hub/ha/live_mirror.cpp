@@ -122,7 +122,9 @@ Result<std::optional<std::pair<model::Home, HomeChange>>> LiveMirror::next_chang
     const auto* data = o.if_contains("data");
     if (!data || !data->is_object()) continue;
     const auto& d = data->as_object();
-    // Who asked for it: HA puts the user of a service call or UI action in the event's context.
+    // Who asked for it: HA puts the user of a service call or UI action in the event's context, and
+    // keeps an entity's service-call context for the state it writes in the next seconds (a device
+    // confirming the command).
     std::string user;
     if (const auto* ctx = o.if_contains("context"); ctx && ctx->is_object()) user = str(ctx->as_object(), "user_id");
     if (user.size() > 64) user.clear();
