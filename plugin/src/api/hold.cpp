@@ -132,6 +132,29 @@ Result<bool> Service::set_hold_policies(const std::string& request, const std::s
   return true;
 }
 
+Result<bool> Service::undo_holds_locked(const std::string& mode, const std::string& person) {
+  const std::string hub = app::home_key(*home_, source_);
+  auto holds = journal_->applied(hub, "hold");
+  if (!holds) return holds.error();
+  if (holds->empty()) return true;
+  auto port = opts_.port(*home_);
+  if (!port) return port.error();
+  policy::ApplyOptions aopts;
+  aopts.hub = hub;
+  aopts.actor = person.empty() ? "domoguard" : person;
+  for (const auto& jp : *holds) {  // newest first
+    if (jp.selector != "hold=" + mode) continue;
+    auto plan = store::Journal::plan_from_json(jp.plan_json);
+    if (!plan) return plan.error();
+    auto r = policy::undo(jp.id, **port, *journal_, aopts);
+    if (!r) return r.error();
+    if (!opts_.db_path.empty())
+      if (auto logged = app::log_plan(opts_.db_path, *plan, *r, true, person); !logged) return logged.error();
+  }
+  if (hold_) hold_->last_restore.clear();
+  return true;
+}
+
 std::string Service::hold_policies_json() const {
   json::object o;
   for (auto m : policy::kHoldModes) o[policy::to_string(m)] = policy::to_string(hold_policy_locked(m));
@@ -277,6 +300,12 @@ Result<std::string> Service::handle_hold(const std::string& type, const std::str
     st.attempts.erase(it->first);
     it = st.last_drift.erase(it);
   }
+  for (auto it = st.settled.begin(); it != st.settled.end();) {
+    bool same = false;
+    for (const auto& d : drift)
+      if (HoldState::Key{d.want.action.kind, d.want.action.target, d.want.action.param} == it->first) same = d.is == it->second;
+    it = same ? std::next(it) : st.settled.erase(it);
+  }
 
   json::array restored, reported, new_fights, paused_items, notes;
   const std::string link = "/domoguard";
@@ -331,6 +360,7 @@ Result<std::string> Service::handle_hold(const std::string& type, const std::str
     for (const auto& d : mine) {
       HoldState::Key k{d.want.action.kind, d.want.action.target, d.want.action.param};
       if (st.fights.count(k)) continue;
+      if (auto s = st.settled.find(k); s != st.settled.end() && s->second == d.is) continue;
       auto& times = st.attempts[k];
       while (!times.empty() && now - times.front() >= kHoldWindowS) times.pop_front();
       if (static_cast<int>(times.size()) >= kHoldAttempts) {
@@ -368,12 +398,18 @@ Result<std::string> Service::handle_hold(const std::string& type, const std::str
     // event not yet seen) was not fought over.
     std::vector<policy::Drift> changed;
     for (const auto& step : r->steps)
-      for (const auto& d : to_restore)
-        if (step.outcome != policy::StepOutcome::unchanged && step.action.kind == d.want.action.kind &&
-            step.action.target == d.want.action.target && step.action.param == d.want.action.param) {
-          changed.push_back(d);
-          st.attempts[{d.want.action.kind, d.want.action.target, d.want.action.param}].push_back(now);
+      for (const auto& d : to_restore) {
+        if (step.action.kind != d.want.action.kind || step.action.target != d.want.action.target ||
+            step.action.param != d.want.action.param)
+          continue;
+        HoldState::Key k{d.want.action.kind, d.want.action.target, d.want.action.param};
+        if (step.outcome == policy::StepOutcome::unchanged) {
+          st.settled[k] = d.is;
+          continue;
         }
+        changed.push_back(d);
+        st.attempts[k].push_back(now);
+      }
     if (r->ok) {
       if (!opts_.live) {
         if (auto rec = record(audit::run_audit(*home_), source_); !rec) return rec.error();

@@ -33,6 +33,9 @@ struct HoldState {
   std::map<Key, Fight> fights;                  // targets DomoGuard stopped putting back
   std::map<Key, int64_t> last_drift;            // when each target was last seen drifting
   std::set<std::string> told;                   // drift already reported (key and value), told once
+  // Targets the hub says already have the wanted value although the home read shows another (a
+  // put-back found nothing to write): not drift until the home shows something else.
+  std::map<Key, std::string> settled;
   std::string last_restore;                     // JSON of the last drift put back ("" = none yet)
 };
 

@@ -416,6 +416,8 @@ std::string Service::handle(const std::string& request) {
     if (!opts_.db_path.empty())
       if (auto logged = app::log_plan(opts_.db_path, plan, *r, target.has_value(), person); !logged)
         return error("internal", logged.error().key, logged.error().message);
+    if (by_journal && r->ok)
+      if (auto held = undo_holds_locked(plan.kind, person); !held) return error("internal", held.error().key, held.error().message);
     // The demo home changed in memory: audit it again so the answer and later reads show it.
     if (!opts_.live && r->ok) {
       auto again = audit::run_audit(*home_);

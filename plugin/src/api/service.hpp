@@ -75,6 +75,8 @@ class Service {
   Result<std::string> handle_hold(const std::string& type, const std::string& request, const std::string& lang);
   Result<bool> set_hold_policies(const std::string& request, const std::string& person);
   std::string hold_policies_json() const;
+  // A mode switched off: what was put back on its behalf is undone too (where nobody changed it since).
+  Result<bool> undo_holds_locked(const std::string& mode, const std::string& person);
   policy::HoldPolicy hold_policy_locked(policy::HoldMode mode) const;
   int64_t hold_paused_until_locked(policy::HoldMode mode) const;
   int64_t hold_now() const;
