@@ -143,8 +143,10 @@ def test_child_lock_turned_off_at_the_device_and_by_a_user_is_put_back(
     put_back = daemon.wait_line(rf"put back child_safe: {child_lock} \(journal (\d+)\)", since=mark, timeout=10)
     assert wait_for(lambda: state(home, child_lock) == "on", timeout=10)
     print(f"\n[hold] child lock off at the device -> on again in {time.monotonic() - t0:.2f} s")
-    note = notifications(home)["domoguard_hold_child_safe"]
-    assert "Kitchen plug" in note["message"] and "without a Home Assistant user" in note["message"], note
+    # The notification follows the log line: wait for it (and for it to be this change's).
+    note = wait_for(lambda: notifications(home).get("domoguard_hold_child_safe"), timeout=10)
+    assert note and "Kitchen plug" in note["message"] and "without a Home Assistant user" in note["message"], note
+    dismiss(home, "domoguard_hold_child_safe")
     journal_id = int(put_back.group(1))
     entry = [e for e in daemon.api("domoguard/journal") if e["journal_id"] == journal_id]
     assert entry and entry[0]["kind"] == "hold" and entry[0]["state"] == "applied", entry
@@ -157,8 +159,8 @@ def test_child_lock_turned_off_at_the_device_and_by_a_user_is_put_back(
     daemon.wait_line(rf"put back child_safe: {child_lock} \(journal \d+\)", since=mark, timeout=10)
     assert wait_for(lambda: state(home, child_lock) == "on", timeout=10)
     print(f"[hold] child lock off by {SITTER['name']} -> on again in {time.monotonic() - t0:.2f} s")
-    note = notifications(home)["domoguard_hold_child_safe"]
-    assert SITTER["name"] in note["message"], note["message"]
+    note = wait_for(lambda: notifications(home).get("domoguard_hold_child_safe"), timeout=10)
+    assert note and SITTER["name"] in note["message"], note
 
     status = daemon.api("domoguard/hold")
     assert status["last_restore"]["items"][0]["target"] == child_lock
@@ -230,7 +232,7 @@ def test_something_that_keeps_undoing_the_child_lock_is_not_fought_forever(
         status = daemon.api("domoguard/hold")
         assert [f["target"] for f in status["fights"]] == [child_lock]
         assert status["findings"][0]["rule"] == "DG-HOLD-001"
-        assert f"domoguard_hold_fight_{child_lock}" in notifications(home)
+        assert wait_for(lambda: f"domoguard_hold_fight_{child_lock}" in notifications(home), timeout=10)
     finally:
         stop.set()
         flipper.join(timeout=10)
@@ -252,7 +254,7 @@ def test_a_level_in_tell_me_mode_reports_drift_and_changes_nothing(daemon: hf.Do
             ws.call("homeassistant/expose_entity", assistants=[step["param"]], entity_ids=[step["target"]],
                     should_expose=True)
         daemon.wait_line(rf"drift told \(level\): {step['target']}", since=mark, timeout=10)
-        assert "domoguard_hold_drift_level" in notifications(home)
+        assert wait_for(lambda: "domoguard_hold_drift_level" in notifications(home), timeout=10)
         time.sleep(2)
         assert exposed(home, step["target"], step["param"])  # changed nothing
         drift = daemon.api("domoguard/hold")["drift"]
