@@ -125,10 +125,26 @@ TEST_CASE("child-safe mode holds: a child lock turned off is put back, journalle
   status = f.call(R"({"type":"domoguard/hold"})");
   CHECK(status.at("last_restore").at("journal_id").as_int64() == restored.at("journal_id").as_int64());
 
-  // Switching child-safe mode off still undoes the mode's own plan, not the put-back.
+  // Switching child-safe mode off undoes the mode's own plan (not only the latest put-back), and
+  // with it what was put back on its behalf: nothing is held any more, the lock is as it was.
   auto off = f.call(R"({"type":"domoguard/apply","selector":["--child-safe","off"]})");
   CHECK(off.at("ok").as_bool());
   CHECK_FALSE(mode(f.call(R"({"type":"domoguard/hold"})"), "child_safe")->at("in_force").as_bool());
+  CHECK(f.call(R"({"type":"domoguard/hold"})").at("last_restore").is_null());
+  CHECK(f.call(R"({"type":"domoguard/hold/check"})").at("drift").as_array().empty());
+  auto demo = app::load_demo();
+  REQUIRE(demo);
+  std::string kettle_before;
+  for (const auto& e : demo->entities)
+    if (e.entity_id == "switch.kettle_plug_child_lock") kettle_before = e.state.value_or("");
+  const auto plan_after_off = f.call(R"({"type":"domoguard/plan","selector":["--child-safe","on"]})");
+  bool kettle_planned = false;
+  for (const auto& a : plan_after_off.at("actions").as_array())
+    if (a.at("target").as_string() == "switch.kettle_plug_child_lock") {
+      kettle_planned = true;
+      CHECK(a.at("before").as_string() == kettle_before);
+    }
+  CHECK(kettle_planned == (kettle_before != "on"));
 
   auto log = store::EventLog::open((f.dir / "dg.db").string());
   REQUIRE(log);
