@@ -172,6 +172,7 @@ TEST_CASE("something that keeps undoing a setting is fought a few times, then re
   REQUIRE(status.at("fights").as_array().size() == 1);
   REQUIRE(status.at("findings").as_array().size() == 1);
   CHECK(status.at("findings").as_array()[0].at("rule").as_string() == "DG-HOLD-001");
+  CHECK(status.at("findings").as_array()[0].at("clauses") == json::array{"7.1.5", "7.1.6", "7.2.12"});
   CHECK(status.at("findings").as_array()[0].at("subject").at("id").as_string() == "switch.kettle_plug_child_lock");
 
   // Once the fight has been quiet for the whole window, the mode holds that target again.

@@ -253,10 +253,16 @@ Result<std::string> Service::handle_hold(const std::string& type, const std::str
       fights.push_back(json::object{{"mode", f.mode}, {"kind", std::get<0>(k)}, {"target", std::get<1>(k)},
                                     {"param", std::get<2>(k)}, {"entity_name", f.name}, {"attempts", f.attempts},
                                     {"since", time_text(f.since)}});
-      // The fight is a finding of its own: a setting the household chose does not hold (7.1.6, 7.2.12).
+      // The fight is a finding of its own: a setting the household chose does not hold. It serves
+      // the clause of the mode that does not hold, and 7.2.12 (what changed the home is recorded).
+      json::array clauses = f.mode == "child_safe"        ? json::array{"7.1.5", "7.1.6"}
+                            : f.mode == "scenario"        ? json::array{"7.1.7"}
+                            : f.mode == "privacy_default" ? json::array{"7.3.2"}
+                                                          : json::array{"7.1.2", "7.1.3"};
+      clauses.emplace_back("7.2.12");
       findings.push_back(json::object{
           {"rule", "DG-HOLD-001"},
-          {"clauses", json::array{"7.1.5", "7.1.6", "7.2.12"}},
+          {"clauses", std::move(clauses)},
           {"severity", "medium"},
           {"subject", json::object{{"kind", "entity"}, {"id", std::get<1>(k)}, {"name", f.name}}},
           {"evidence", json::object{{"mode", f.mode}, {"attempts", f.attempts}, {"window_s", kHoldWindowS}}},
