@@ -222,6 +222,11 @@ Result<std::string> Service::handle_hold(const std::string& type, const std::str
   const auto desired = policy::desired_state(**data, *home_, in_force);
   const auto drift = policy::compare(*home_, desired);
 
+  // A target the hub already has at the wanted value (see HoldState::settled) is not reported.
+  auto settled = [&](const policy::Drift& d) {
+    auto it = st.settled.find({d.want.action.kind, d.want.action.target, d.want.action.param});
+    return it != st.settled.end() && it->second == d.is;
+  };
   auto item_json = [&](const policy::Drift& d, const std::string& by) {
     return json::object{{"mode", policy::to_string(d.want.mode)},
                         {"name", d.want.name},
@@ -270,7 +275,8 @@ Result<std::string> Service::handle_hold(const std::string& type, const std::str
                                                       {"mode", msg.text("hold.mode." + f.mode)},
                                                       {"count", std::to_string(f.attempts)}})}});
     }
-    for (const auto& d : drift) now_drift.push_back(item_json(d, ""));
+    for (const auto& d : drift)
+      if (!settled(d)) now_drift.push_back(item_json(d, ""));
     return json::serialize(json::object{{"modes", std::move(modes)},
                                         {"drift", std::move(now_drift)},
                                         {"last_restore", st.last_restore.empty() ? json::value(nullptr) : json::parse(st.last_restore)},
@@ -448,7 +454,8 @@ Result<std::string> Service::handle_hold(const std::string& type, const std::str
   for (auto it = st.told.begin(); it != st.told.end();) it = told_now.count(*it) ? std::next(it) : st.told.erase(it);
 
   json::array all;
-  for (const auto& d : drift) all.push_back(item_json(d, changed_by[d.want.action.target]));
+  for (const auto& d : drift)
+    if (!settled(d)) all.push_back(item_json(d, changed_by[d.want.action.target]));
   return json::serialize(json::object{{"drift", std::move(all)},
                                       {"restored", std::move(restored)},
                                       {"reported", std::move(reported)},
