@@ -145,7 +145,7 @@ def test_child_lock_turned_off_at_the_device_and_by_a_user_is_put_back(
     print(f"\n[hold] child lock off at the device -> on again in {time.monotonic() - t0:.2f} s")
     # The notification follows the log line: wait for it (and for it to be this change's).
     note = wait_for(lambda: notifications(home).get("domoguard_hold_child_safe"), timeout=10)
-    assert note and "Kitchen plug" in note["message"] and "without a Home Assistant user" in note["message"], note
+    assert note and "Kitchen plug" in note["message"] and "did not say by whom" in note["message"], note
     dismiss(home, "domoguard_hold_child_safe")
     journal_id = int(put_back.group(1))
     entry = [e for e in daemon.api("domoguard/journal") if e["journal_id"] == journal_id]
