@@ -148,7 +148,7 @@ def test_quality_scale_is_honest() -> None:
 
 def test_websocket_verbs_are_the_core_api() -> None:
     assert set(VERBS) == {"status", "audit", "device", "catalog", "explain", "history", "journal", "plan", "apply",
-                          "undo", "notice", "notice/ack", "settings", "settings/set"}
+                          "undo", "notice", "notice/ack", "settings", "settings/set", "hold", "hold/pause"}
 
 
 def test_brand_images_are_shipped() -> None:
