@@ -396,9 +396,26 @@ Result<std::string> Service::handle_hold(const std::string& type, const std::str
       to_restore.push_back(d);
     }
     if (to_restore.empty()) continue;
-    const auto plan = policy::restore_plan(mode, to_restore);
     auto port = opts_.port(*home_);
     if (!port) return port.error();
+    // The home held here can lag the hub (its events not yet seen): what the hub already has at
+    // the wanted value needs no plan, and the home is told so.
+    {
+      std::vector<policy::Drift> needed;
+      policy::ModelPort held(*home_);
+      for (const auto& d : to_restore) {
+        auto now_value = (*port)->read(d.want.action);
+        if (now_value && *now_value == d.want.action.after) {
+          st.settled[{d.want.action.kind, d.want.action.target, d.want.action.param}] = d.is;
+          if (opts_.live) (void)held.write(d.want.action, d.want.action.after);
+          continue;
+        }
+        needed.push_back(d);
+      }
+      to_restore = std::move(needed);
+    }
+    if (to_restore.empty()) continue;
+    const auto plan = policy::restore_plan(mode, to_restore);
     policy::ApplyOptions aopts;
     aopts.hub = hub;
     aopts.actor = "domoguard";
