@@ -7,3 +7,5 @@ int cmd_report(int argc, char** argv);
 // Accepted risks: `accept SOURCE KEY --reason ... [--until DATE]` (or --withdraw) and `accepted SOURCE`.
 int cmd_accept(int argc, char** argv);
 int cmd_accepted(int argc, char** argv);
+// `domoguard hold`: which modes hold; pause, resume, or choose "put it back" / "tell me" (cmd_hold.cpp).
+int cmd_hold(int argc, char** argv);

@@ -581,6 +581,7 @@ int run(int argc, char** argv) {
   if (verb == "report") return cmd_report(argc, argv);
   if (verb == "accept") return cmd_accept(argc, argv);
   if (verb == "accepted") return cmd_accepted(argc, argv);
+  if (verb == "hold") return cmd_hold(argc, argv);
   Args args;
   if (auto err = parse(argc, argv, 2, args)) return fail(*err + "; see `domoguard " + verb + " --help`");
   locale::Messages msg(args.value("--lang").value_or(env_lang()));

@@ -8,6 +8,7 @@
 
 #include "app/events.hpp"
 #include "app/source.hpp"
+#include "guard.hpp"
 #include "audit/classify.hpp"
 #include "hub/ha/live_mirror.hpp"
 #include "locale/messages.hpp"
@@ -93,6 +94,10 @@ bool Watcher::session(const std::atomic<bool>& stop) {
       if (!r) log_(LogLevel::warning, "notification failed: " + r.error().message);
     }
   }
+  // Modes that hold: drift that happened while disconnected is compared now, then after each change.
+  Guard guard(service_, opts_.lang, opts_.notify,
+              [this](bool warning, const std::string& s) { log_(warning ? LogLevel::warning : LogLevel::info, s); });
+  guard.after_change(mirror, {});
   std::map<std::string, clock_type::time_point> to_notify;  // new device -> when to notify
   while (!stop.load()) {
     // New devices: tell the household once their entities have arrived. At the top of each turn,
@@ -117,6 +122,7 @@ bool Watcher::session(const std::atomic<bool>& stop) {
       return false;
     }
     if (!change->has_value()) {
+      guard.tick(mirror);
       if (auto beat = mirror.keepalive(opts_.heartbeat_s); !beat) {
         log_(LogLevel::warning, "heartbeat failed: " + beat.error().message);
         return false;
@@ -137,6 +143,7 @@ bool Watcher::session(const std::atomic<bool>& stop) {
       log_(LogLevel::error, "storing the audit failed: " + delta.error().message);
       continue;
     }
+    guard.after_change(mirror, what.changed_by);
     if (!what.registry && delta->new_findings.empty() && delta->resolved_keys.empty()) {
       known = std::move(now_known);
       continue;

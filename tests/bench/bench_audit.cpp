@@ -12,6 +12,7 @@
 #include "audit/classify.hpp"
 #include "audit/engine.hpp"
 #include "hub/ha/adapter.hpp"
+#include "policy/desired.hpp"
 
 namespace json = boost::json;
 using clock_type = std::chrono::steady_clock;
@@ -290,5 +291,20 @@ int main(int argc, char** argv) {
   }
   const double per = std::chrono::duration<double, std::micro>(clock_type::now() - t0).count() / reps;
   std::printf("re-audit of one device:      %8.1f µs mean over %d devices (target <= 1000 µs)\n", per, reps);
+
+  // Modes that hold: child-safe mode in force, the check each change in the daemon runs.
+  {
+    auto data = domoguard::policy::policy_data();
+    auto copy = kept;
+    domoguard::audit::classify(copy);
+    const auto plan = domoguard::policy::plan_child_safe(**data, copy);
+    const std::vector<domoguard::policy::InForce> in_force{{domoguard::policy::HoldMode::child_safe, 1, plan.selector, plan.actions}};
+    size_t drift = 0;
+    const double hold_ms = median_of(runs, [&] {
+      const auto desired = domoguard::policy::desired_state(**data, copy, in_force);
+      drift = domoguard::policy::compare(copy, desired).size();
+    });
+    std::printf("child-safe hold check:       %8.1f ms (desired state + compare, median, %zu drift)\n", hold_ms, drift);
+  }
   return sink == 0 ? 1 : 0;
 }

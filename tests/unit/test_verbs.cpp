@@ -55,7 +55,7 @@ TEST_CASE("every verb of the table is answered, and nothing else is", "[api][ver
     CHECK((o.at("caller").as_string() == "admin" || o.at("caller").as_string() == "anyone"));
     for (const auto& p : o.at("params").as_array()) {
       const auto t = p.at("type").as_string();
-      CHECK((t == "string" || t == "integer" || t == "boolean" || t == "string_list"));
+      CHECK((t == "string" || t == "integer" || t == "boolean" || t == "string_list" || t == "object"));
     }
   }
 }

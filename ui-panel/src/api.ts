@@ -173,6 +173,24 @@ export interface Settings {
   privacy_default: { on: boolean };
 }
 
+/** A value that departs from a mode in force (domoguard/hold). */
+export interface HoldItem {
+  mode: string;
+  target: string;
+  entity_name: string;
+  message: string;
+  changed_by: string | null;
+  at: string;
+}
+
+/** Modes that hold: which do, any pause, the last drift put back, what DomoGuard stopped fighting. */
+export interface HoldStatus {
+  modes: { mode: string; title: string; in_force: boolean; policy: "restore" | "notify"; paused_until: string | null; holding: boolean }[];
+  drift: HoldItem[];
+  last_restore: { mode: string; journal_id: number; ok: boolean; at: string; items: HoldItem[] } | null;
+  fights: { mode: string; target: string; entity_name: string; attempts: number; since: string }[];
+}
+
 export interface Destination {
   kind: string;
   domain: string;
@@ -253,6 +271,7 @@ export class Api {
   audit() { return this.call<Audit>("audit"); }
   catalog() { return this.call<Catalog>("catalog"); }
   settings() { return this.call<Settings>("settings"); }
+  hold() { return this.call<HoldStatus>("hold"); }
   setPrivacyDefault(on: boolean) { return this.call<Settings>("settings/set", { privacy_default: on, ...this.who() }); }
   plan(selector: string[]) { return this.call<Plan>("plan", { selector }); }
   /** Accepts a finding or a group (RULE|kind:*) as a risk until a date ("" = in 90 days). */

@@ -5,7 +5,7 @@
 //   title: Front door                             # optional
 //   panel_path: /domoguard                        # optional, where the panel is
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from "lit";
-import { Api, type DeviceNotice, type HomeNotice, type Status } from "./api";
+import { Api, type DeviceNotice, type HoldStatus, type HomeNotice, type Status } from "./api";
 import { languageOf, makeLocalize, type Localize } from "./i18n";
 import { bounded } from "./model";
 import { theme } from "./styles";
@@ -62,6 +62,8 @@ export class DomoguardNoticeCard extends LitElement {
   config?: NoticeCardConfig;
   status?: Status;
   notice?: HomeNotice | DeviceNotice;
+  /** Modes that hold (the home card only; absent from a DomoGuard without domoguard/hold). */
+  hold?: HoldStatus;
   error = "";
   message = "";
   private api?: Api;
@@ -111,9 +113,14 @@ export class DomoguardNoticeCard extends LitElement {
     api.user = this.hass?.user?.name;
     try {
       const id = this.config?.device_id;
-      const [status, notice] = await Promise.all([api.status(), id ? api.deviceNotice(id) : api.homeNotice()]);
+      const [status, notice, hold] = await Promise.all([
+        api.status(),
+        id ? api.deviceNotice(id) : api.homeNotice(),
+        id ? Promise.resolve(undefined) : api.hold().catch(() => undefined),
+      ]);
       this.status = status;
       this.notice = notice;
+      this.hold = hold && Array.isArray(hold.modes) && Array.isArray(hold.fights) ? hold : undefined;
       this.error = "";
       this.loadedAt = Date.now();
     } catch (e) {
@@ -145,6 +152,23 @@ export class DomoguardNoticeCard extends LitElement {
     window.dispatchEvent(new CustomEvent("location-changed", { detail: { replace: false } }));
   }
 
+  /** One line each: the modes holding, those paused, and settings DomoGuard stopped putting back. */
+  private renderHold(): TemplateResult | typeof nothing {
+    const h = this.hold;
+    if (!h) return nothing;
+    const t = this.t;
+    const holding = h.modes.filter((m) => m.in_force && !m.paused_until).map((m) => m.title);
+    const paused = h.modes.filter((m) => m.in_force && m.paused_until).map((m) => m.title);
+    if (!holding.length && !paused.length && !h.fights.length) return nothing;
+    return html`<div class="hold" data-testid="card-hold">
+      ${holding.length ? html`<p>${t("card.hold.holding", { modes: bounded(holding.join(", "), 200) })}</p>` : nothing}
+      ${paused.length ? html`<p class="muted">${t("card.hold.paused", { modes: bounded(paused.join(", "), 200) })}</p>` : nothing}
+      ${h.fights.length
+        ? html`<p><strong>${t("card.hold.fight", { names: bounded(h.fights.map((f) => f.entity_name).join(", "), 200) })}</strong></p>`
+        : nothing}
+    </div>`;
+  }
+
   protected override render(): TemplateResult {
     const t = this.t;
     const n = this.notice;
@@ -162,6 +186,7 @@ export class DomoguardNoticeCard extends LitElement {
           : nothing}
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.renderHold()}
       ${!n && !this.error ? html`<p class="muted">${t("card.loading")}</p>` : nothing}
       ${n
         ? html`

@@ -1,5 +1,5 @@
 // What the views need from the panel that hosts them.
-import type { Api, Audit, AuditRecord, Catalog, HomeNotice, JournalEntry, Settings } from "./api";
+import type { Api, Audit, AuditRecord, Catalog, HoldStatus, HomeNotice, JournalEntry, Settings } from "./api";
 import type { Localize } from "./i18n";
 
 /** A change the household is about to make: previewed first, applied only when confirmed. */
@@ -13,6 +13,8 @@ export interface PanelData {
   audit?: Audit;
   settings?: Settings;
   settingsMissing?: boolean;
+  /** Modes that hold (absent from a DomoGuard without domoguard/hold). */
+  hold?: HoldStatus;
   journal?: JournalEntry[];
   history?: AuditRecord[];
   /** Why the journal or the audit history could not be read (shown instead of "nothing yet"). */

@@ -137,13 +137,14 @@ export class DomoguardPanel extends LitElement implements ViewHost {
     const api = this.api;
     api.lang = this.language;
     const soft = <T>(p: Promise<T>) => p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
-    const [audit, settings, journal, history, homeNotice, catalog] = await Promise.all([
+    const [audit, settings, journal, history, homeNotice, catalog, hold] = await Promise.all([
       soft(api.audit()),
       soft(api.settings()),
       soft(api.journal()),
       soft(api.history()),
       soft(api.homeNotice()),
       this.data.catalog ? Promise.resolve({ ok: true as const, v: this.data.catalog }) : soft(api.catalog()),
+      soft(api.hold()),
     ]);
     if (seq !== this.loadSeq) return;
     if (!audit.ok) {
@@ -167,6 +168,7 @@ export class DomoguardPanel extends LitElement implements ViewHost {
       historyError: history.ok ? undefined : this.t("panel.error.failed", { message: bounded(errorMessage(history.e, this.t), 300) }),
       homeNotice: homeNotice.ok ? homeNotice.v : undefined,
       catalog: catalog.ok ? catalog.v : undefined,
+      hold: hold.ok ? hold.v : undefined,
     };
     this.clauses = new Map((this.data.catalog?.clauses ?? []).map((c) => [c.id, c.title]));
     this.notices.reset();

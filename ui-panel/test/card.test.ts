@@ -117,3 +117,38 @@ describe("notice card on a dashboard left open", () => {
     card.remove();
   });
 });
+
+describe("notice card and modes that hold", () => {
+  it("says which modes hold, which are paused, and what DomoGuard stopped putting back", async () => {
+    const notice = { title: "Privacy in this home", version: "v1", devices: [], destinations: [], lines: [], acknowledgement: { needs_ack: false, user: "Sam", at: "" } };
+    const hold = {
+      modes: [
+        { mode: "child_safe", title: "child-safe mode", in_force: true, policy: "restore", paused_until: null, holding: true },
+        { mode: "scenario", title: "the scenario", in_force: true, policy: "notify", paused_until: "2026-12-04T23:30:00Z", holding: false },
+        { mode: "level", title: "the security level", in_force: false, policy: "notify", paused_until: null, holding: false },
+      ],
+      drift: [],
+      last_restore: null,
+      fights: [{ mode: "child_safe", target: "switch.x", entity_name: "<img src=x onerror=alert(1)>", attempts: 3, since: "" }],
+    };
+    const hass = {
+      language: "en",
+      locale: { language: "en" },
+      user: { name: "Sam" },
+      callWS: async (msg: { type: string }) =>
+        msg.type === "domoguard/status" ? { ready: true, version: "1", score: 64 } : msg.type === "domoguard/hold" ? hold : notice,
+    };
+    const card = document.createElement("domoguard-notice-card") as HTMLElement & { setConfig(c: unknown): void; hass: unknown; updateComplete: Promise<unknown> };
+    card.setConfig({ type: "custom:domoguard-notice-card" });
+    card.hass = hass;
+    document.body.append(card);
+    for (let i = 0; i < 4; i++) await new Promise((r) => setTimeout(r, 5)).then(() => card.updateComplete);
+    const box = card.shadowRoot!.querySelector('[data-testid="card-hold"]')!;
+    const lines = [...box.querySelectorAll("p")].map((p) => p.textContent!.trim());
+    expect(lines[0]).toBe("Holding: child-safe mode");
+    expect(lines[1]).toBe("Paused: the scenario");
+    expect(lines[2]).toContain("<img src=x onerror=alert(1)>");  // a hub name stays text
+    expect(box.querySelector("img")).toBeNull();
+    card.remove();
+  });
+});

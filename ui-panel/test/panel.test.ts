@@ -156,3 +156,41 @@ describe("the history when the journal cannot be read", () => {
     el.remove();
   });
 });
+
+describe("modes that hold", () => {
+  it("shows which modes hold, a pause, the last change put back and a fight", async () => {
+    const h = {
+      ...hass,
+      language: "en",
+      locale: { language: "en" },
+      callWS: async (msg: { type: string }) => {
+        if (msg.type === "domoguard/hold")
+          return {
+            modes: [
+              { mode: "child_safe", title: "child-safe mode", in_force: true, policy: "restore", paused_until: null, holding: true },
+              { mode: "scenario", title: "the scenario", in_force: true, policy: "notify", paused_until: "2026-12-04T23:30:00Z", holding: false },
+              { mode: "level", title: "the security level", in_force: false, policy: "notify", paused_until: null, holding: false },
+            ],
+            drift: [],
+            last_restore: { mode: "child_safe", journal_id: 7, ok: true, at: "2026-12-04T23:00:00Z",
+              items: [{ mode: "child_safe", target: "switch.kettle_child_lock", entity_name: "Kettle Child lock",
+                message: "Turn the child lock on: Kettle <b>Child lock</b>", changed_by: "Sam", at: "2026-12-04T23:00:00Z" }] },
+            fights: [{ mode: "child_safe", target: "switch.kettle_child_lock", entity_name: "Kettle Child lock", attempts: 3, since: "2026-12-04T23:01:00Z" }],
+          };
+        return hass.callWS(msg);
+      },
+    };
+    const el = await mount({ hass: h, narrow: false, route: { prefix: "/domoguard", path: "/protection" } });
+    const box = el.shadowRoot!.querySelector('[data-testid="holding"]')!;
+    expect(box).not.toBeNull();
+    const items = [...box.querySelectorAll("li")].map((li) => li.textContent!.trim());
+    expect(items[0]).toBe("child-safe mode: changes are put back");
+    expect(items[1]).toContain("the scenario: paused until");
+    expect(items).toHaveLength(2);  // the level is not in force
+    const last = box.querySelector('[data-testid="hold-last"]')!;
+    expect(last.textContent).toContain("Turn the child lock on: Kettle <b>Child lock</b>");  // a hub name stays text
+    expect(last.querySelector("b")).toBeNull();
+    expect(box.querySelector('[data-testid="hold-fight"]')!.textContent).toContain("Kettle Child lock keeps being changed");
+    el.remove();
+  });
+});

@@ -288,6 +288,8 @@ std::string Service::handle(const std::string& request) {
       {"recover", &Service::verb_recover},   {"verbs", &Service::verb_verbs},
       {"accept", &Service::verb_accept},     {"accept/withdraw", &Service::verb_accept},
       {"accepted", &Service::verb_accept},
+      {"hold", &Service::verb_hold},         {"hold/check", &Service::verb_hold},
+      {"hold/pause", &Service::verb_hold},
   };
   const std::string_view prefix = "domoguard/";
   const VerbSpec* spec = type.rfind(prefix, 0) == 0 ? find_verb(std::string_view(type).substr(prefix.size())) : nullptr;
@@ -320,6 +322,19 @@ Service::Answer Service::verb_accept(const Call& call) {
   }
   if (call.type != "domoguard/accepted") ++audit_seq_;   // front ends polling the status read the audit again
   return done(std::move(*r));
+}
+
+// hold, hold/check, hold/pause: modes that hold (api/hold.cpp).
+Service::Answer Service::verb_hold(const Call& call) {
+  std::string lang = opts_.lang;
+  if (auto* l = call.req.if_contains("lang"); l && l->is_string() && l->as_string().size() < 16) lang = std::string(l->as_string());
+  auto r = handle_hold(call.type, json::serialize(call.req), lang);
+  if (!r) {
+    const auto code = r.error().code;
+    return fail(code == ErrorCode::bad_input ? "invalid_format" : code == ErrorCode::unreachable ? "unreachable" : "internal",
+                r.error().key, r.error().message);
+  }
+  return done(parse_json(*r));
 }
 
 Service::Answer Service::verb_catalog(const Call& call) {
@@ -381,11 +396,15 @@ Service::Answer Service::verb_settings(const Call& call) {
   const std::string hub = app::home_key(*home_, source_);
   if (type == "domoguard/settings/set") {
     auto* pd = req.if_contains("privacy_default");
-    if (!pd || !pd->is_bool()) return fail("invalid_format", "error.api.settings", "Give privacy_default as true or false");
+    const bool hold = req.contains("hold");
+    if ((!pd && !hold) || (pd && !pd->is_bool()))
+      return fail("invalid_format", "error.api.settings", "Give privacy_default as true or false");
     std::string person;
     if (auto* u = req.if_contains("user"); u && u->is_string() && u->as_string().size() <= 200) person = std::string(u->as_string());
-    const std::string value = pd->as_bool() ? "on" : "off";
-    if (privacy_default_locked() != pd->as_bool()) {
+    if (hold)
+      if (auto r = set_hold_policies(json::serialize(req), person); !r) return fail("invalid_format", r.error().key, r.error().message);
+    const std::string value = pd && pd->as_bool() ? "on" : "off";
+    if (pd && privacy_default_locked() != pd->as_bool()) {
       if (auto st = settings_->set(hub, "privacy_default", value); !st) return fail("internal", st.error().key, st.error().message);
       if (!opts_.db_path.empty())
         if (auto logged = app::log_setting(opts_.db_path, "privacy_default", value, person); !logged)
@@ -448,6 +467,7 @@ Service::Answer Service::verb_settings(const Call& call) {
                          {"scenario_journal_id", scenario_journal},
                          {"child_safe", json::object{{"on", !child->empty()}, {"journal_id", child_journal}}},
                          {"privacy_default", json::object{{"on", privacy_default_locked()}}},
+                         {"hold", parse_json(hold_policies_json())},
                          {"can_apply", static_cast<bool>(opts_.port)}});
 }
 
@@ -536,6 +556,9 @@ Service::Answer Service::verb_change(const Call& call) {
   }
   if (!r) return fail("unreachable", r.error().key, r.error().message);
   const auto& res = r->result;
+  // A mode switched off: what was put back on its behalf is undone too (where nobody changed it since).
+  if (by_journal && res.ok)
+    if (auto held = undo_holds_locked(plan.kind, person); !held) return fail("internal", held.error().key, held.error().message);
   if (!r->recovered.empty() || res.ok)
     if (auto again = reaudit_after(res); !again) return fail("internal", again.error().key, again.error().message);
   json::array steps;

@@ -14,6 +14,7 @@
 #include "audit/engine.hpp"
 #include "model/home.hpp"
 #include "policy/apply.hpp"
+#include "policy/desired.hpp"
 #include "store/history.hpp"
 #include "store/journal.hpp"
 #include "store/notices.hpp"
@@ -34,6 +35,8 @@ struct ServiceOptions {
                               // otherwise the service re-audits its own home after a change
   bool privacy_default = true;  // the host's default for privacy by default on new devices, until the
                                 // household switches it (domoguard/settings/set, kept per home)
+  std::function<int64_t()> clock;  // seconds since the epoch, for pauses and the fight window of modes
+                                   // that hold; unset = the system clock
 };
 
 // What changed in one (re-)audit, for notifications.
@@ -99,6 +102,17 @@ class Service {
   Answer verb_recover(const Call& c);
   Answer verb_verbs(const Call& c);
   Answer verb_accept(const Call& c);     // accept, accept/withdraw, accepted
+  Answer verb_hold(const Call& c);       // hold, hold/check, hold/pause
+
+  // Modes that hold (api/hold.cpp); callers hold m_.
+  Result<std::string> handle_hold(const std::string& type, const std::string& request, const std::string& lang);
+  Result<bool> set_hold_policies(const std::string& request, const std::string& person);
+  std::string hold_policies_json() const;
+  // A mode switched off: what was put back on its behalf is undone too (where nobody changed it since).
+  Result<bool> undo_holds_locked(const std::string& mode, const std::string& person);
+  policy::HoldPolicy hold_policy_locked(policy::HoldMode mode) const;
+  int64_t hold_paused_until_locked(policy::HoldMode mode) const;
+  int64_t hold_now() const;
 
   mutable std::mutex m_;
   ServiceOptions opts_;
@@ -116,6 +130,7 @@ class Service {
   audit::AuditResult result_;
   std::string source_;
   std::string audited_at_;
+  std::shared_ptr<struct HoldState> hold_;    // what the hold checks remember between calls
 };
 
 // The maximum size of one request; larger ones are refused unread.

@@ -12,6 +12,7 @@ std::string_view to_string(ParamType t) {
     case ParamType::integer: return "integer";
     case ParamType::boolean: return "boolean";
     case ParamType::string_list: return "string_list";
+    case ParamType::object: return "object";
   }
   return "string";
 }
@@ -50,11 +51,24 @@ const std::vector<VerbSpec>& verb_table() {
        "as notice", true, false},
       {"settings", Caller::anyone, {}, "{levels, categories, scenarios, scenario, scenario_journal_id, child_safe, privacy_default, can_apply}"},
       {"settings/set", Caller::admin,
-       {{"privacy_default", P::boolean, true, "privacy by default for new devices"}, {"user", P::string, false, "who asks"}},
+       {{"privacy_default", P::boolean, false, "privacy by default for new devices"},
+        {"hold", P::object, false, "per mode (child_safe, scenario, level, privacy_default): restore or notify"},
+        {"user", P::string, false, "who asks"}},
        "as settings", true, true},
       // Hosts roll back a plan a crash cut off, once at start (before serving changes).
       {"recover", Caller::admin, {}, "{recovered: [journal ids], message}", false, true, true},
       {"verbs", Caller::anyone, {}, "this table"},
+      // Modes that hold: which hold, pauses, the last drift put back, fights.
+      {"hold", Caller::anyone, {}, "{modes, pauses, last_restore, fights}"},
+      {"hold/pause", Caller::admin,
+       {{"mode", P::string, true, "child_safe, scenario, level or privacy_default"},
+        {"seconds", P::integer, true, "how long, 0-86400 (0 ends a pause)"},
+        {"user", P::string, false, "who asks"}},
+       "as hold", true, false},
+      // Hosts compare the home with the modes in force after each change they see.
+      {"hold/check", Caller::admin,
+       {{"changed_by", P::object, false, "entity id -> the person HA says changed it"}},
+       "{restored, told, notifications}", false, true, true},
       // Accepted risks change what the household decided: administrators only.
       {"accept", Caller::admin,
        {{"key", P::string, true, "a finding key or a group id (RULE|kind:*)"},

@@ -11,7 +11,7 @@
 namespace domoguard::api {
 
 enum class Caller { anyone, admin };           // anyone = any signed-in person; admin = the hub's admins
-enum class ParamType { string, integer, boolean, string_list };
+enum class ParamType { string, integer, boolean, string_list, object };
 
 std::string_view to_string(Caller c);
 std::string_view to_string(ParamType t);

@@ -41,7 +41,10 @@ inline constexpr const char* kEventKinds[] = {"audit",           "finding_new", 
                                               "plan_recovered",
                                               "profile_applied", "mode_switched",       "notice_acknowledged",
                                               "key_trusted",     "key_removed",         "database_set_aside",
-                                              "risk_accepted",   "risk_acceptance_withdrawn",              "risk_acceptance_ended"};
+                                              "risk_accepted",   "risk_acceptance_withdrawn",              "risk_acceptance_ended",
+                                              // modes that hold: drift told, a fight given up, a pause
+                                              "hold_drift",      "hold_fight",          "hold_paused",
+                                              "hold_resumed"};
 bool is_event_kind(const std::string& kind);
 
 // The actor stored for changes DomoGuard makes on its own.

@@ -61,6 +61,32 @@ function toggle(host: ViewHost, id: string, title: string, description: string, 
   </div>`;
 }
 
+/** Which modes hold, any pause, the last drift put back and what DomoGuard stopped fighting over. */
+export function renderHolding(host: ViewHost): TemplateResult | typeof nothing {
+  const t = host.t;
+  const h = host.data.hold;
+  if (!h) return nothing;
+  const inForce = h.modes.filter((m) => m.in_force);
+  const last = h.last_restore;
+  return html`<div class="holding" data-testid="holding">
+    <h3>${t("panel.hold.heading")}</h3>
+    ${inForce.length === 0 ? html`<p class="muted">${t("panel.hold.none")}</p>` : nothing}
+    <ul>
+      ${inForce.map(
+        (m) => html`<li data-mode=${m.mode}>${m.paused_until
+          ? t("panel.hold.paused", { mode: m.title, until: host.formatTime(m.paused_until) })
+          : t(m.policy === "restore" ? "panel.hold.restore" : "panel.hold.notify", { mode: m.title })}</li>`,
+      )}
+    </ul>
+    ${last && last.items.length
+      ? html`<p class="muted" data-testid="hold-last">${t("panel.hold.last", { what: last.items.map((i) => i.message).join("; "), when: host.formatTime(last.at) })}</p>`
+      : nothing}
+    ${h.fights.map(
+      (f) => html`<p data-testid="hold-fight"><strong>${t("panel.hold.fight", { name: f.entity_name, count: f.attempts })}</strong></p>`,
+    )}
+  </div>`;
+}
+
 export function renderProtection(host: ViewHost): TemplateResult {
   const t = host.t;
   const s = host.data.settings ?? settingsFromLocale(t);
@@ -88,6 +114,7 @@ export function renderProtection(host: ViewHost): TemplateResult {
       ${toggle(host, "privacy-default", t("panel.protection.privacy_default"), t("panel.protection.privacy_default_help"), s.privacy_default.on, () =>
         host.propose({ kind: "privacy_default", on: !s.privacy_default.on }),
       )}
+      ${renderHolding(host)}
     </section>
     <section class="card" aria-labelledby="scenario-heading">
       <h2 id="scenario-heading">${t("panel.protection.scenario")}</h2>

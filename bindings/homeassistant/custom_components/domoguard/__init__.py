@@ -18,6 +18,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import CONF_LANGUAGE, DB_FILE, DOMAIN, LANGUAGE_AUTO, LANGUAGES
 from .coordinator import DomoGuardConfigEntry, DomoGuardCoordinator, DomoGuardRuntimeData
 from .frontend import async_register_frontend, async_unregister_frontend
+from .guard import async_setup_guard
 from .port import HaPort
 from .services import async_setup_services
 from .websocket_api import async_register_websocket_commands
@@ -66,6 +67,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DomoGuardConfigEntry) ->
         raise
     entry.runtime_data = DomoGuardRuntimeData(core=core, coordinator=coordinator, lang=lang)
     coordinator.async_start_listening()
+    entry.async_on_unload(async_setup_guard(hass, coordinator))
 
     await async_register_frontend(hass)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

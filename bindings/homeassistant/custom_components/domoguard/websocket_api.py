@@ -51,7 +51,16 @@ VERBS: dict[str, tuple[dict[Any, Any], bool, bool, bool]] = {
         False, True, False,
     ),
     "settings": ({}, False, False, False),
-    "settings/set": ({probatio.Required("privacy_default"): bool}, True, True, True),
+    "settings/set": (
+        {
+            probatio.Optional("privacy_default"): bool,
+            # Modes that hold: "restore" (put it back) or "notify" (tell me), per mode.
+            probatio.Optional("hold"): {
+                probatio.In(["child_safe", "scenario", "level", "privacy_default"]): probatio.In(["restore", "notify"])
+            },
+        },
+        True, True, True,
+    ),
     # Accepting a risk is a decision about the home: admins only, with their name, audited again after.
     "accept": (
         {
@@ -63,6 +72,14 @@ VERBS: dict[str, tuple[dict[Any, Any], bool, bool, bool]] = {
     ),
     "accept/withdraw": ({probatio.Required("key"): _TEXT}, True, True, True),
     "accepted": ({probatio.Optional("all"): bool}, True, False, False),
+    "hold": ({}, False, False, False),
+    "hold/pause": (
+        {
+            probatio.Required("mode"): probatio.In(["child_safe", "scenario", "level", "privacy_default"]),
+            probatio.Required("seconds"): probatio.All(int, probatio.Range(min=0, max=86400)),
+        },
+        True, True, False,
+    ),
 }
 
 

@@ -90,6 +90,7 @@ Result<model::Home> LiveMirror::start() {
   if (!replies) return replies.error();
   cache_ = std::move(*replies);
   pending_states_.clear();
+  pending_by_.clear();
   next_poll_ = clock::now() + std::chrono::milliseconds(poll_ms_);
   return home();
 }
@@ -164,11 +165,19 @@ Result<std::optional<std::pair<model::Home, HomeChange>>> LiveMirror::next_chang
     const auto* data = o.if_contains("data");
     if (!data || !data->is_object()) continue;
     const auto& d = data->as_object();
+    // Who asked for it: HA puts the user of a service call or UI action in the event's context, and
+    // keeps an entity's service-call context for the state it writes in the next seconds (a device
+    // confirming the command).
+    std::string user;
+    if (const auto* ctx = o.if_contains("context"); ctx && ctx->is_object()) user = str(ctx->as_object(), "user_id");
+    if (user.size() > 64) user.clear();
     if (type == "state_changed") {
       const auto eid = str(d, "entity_id");
       if (eid.empty()) continue;
       const auto* ns = d.if_contains("new_state");
       pending_states_[eid] = ns ? json::serialize(*ns) : "null";
+      if (user.empty()) pending_by_.erase(eid);
+      else pending_by_[eid] = user;
       if (fired > 0 && (states_fired_ == 0 || fired < states_fired_)) states_fired_ = fired;
       if (pending_states_.size() == 1)
         states_due_ = std::max(now, states_applied_ + std::chrono::milliseconds(state_delay_ms_));
@@ -183,6 +192,7 @@ Result<std::optional<std::pair<model::Home, HomeChange>>> LiveMirror::next_chang
     } else if (type == "entity_registry_updated") {
       entities_changed = true;
       changed_entities.insert(str(d, "entity_id"));
+      if (!user.empty()) change.changed_by[str(d, "entity_id")] = user;
       if (auto old = str(d, "old_entity_id"); !old.empty()) changed_entities.insert(old);
     } else if (type == "area_registry_updated") {
       change.everything = true;
@@ -228,7 +238,9 @@ Result<std::optional<std::pair<model::Home, HomeChange>>> LiveMirror::next_chang
       }
     }
     for (const auto& [eid, st] : pending_states_) changed_entities.insert(eid);
+    for (auto& [eid, user] : pending_by_) change.changed_by[eid] = std::move(user);
     pending_states_.clear();
+    pending_by_.clear();
     states_applied_ = clock::now();
     states_fired_ = 0;
   }

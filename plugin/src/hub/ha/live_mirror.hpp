@@ -24,6 +24,9 @@ struct HomeChange {
   bool everything = false;         // a change that touches every device (areas): audit all
   bool registry = false;           // a registry changed (not only states)
   double first_fired = 0;          // hub time (seconds since the epoch) of its earliest event; 0 unknown
+  // Entity id -> the hub user whose action changed it (the event's context), where the hub said:
+  // a change at the device or by an automation carries none.
+  std::map<std::string, std::string> changed_by;
 };
 
 class LiveMirror {
@@ -62,6 +65,7 @@ class LiveMirror {
   // Re-reads cmd; true when its reply changed.
   Result<bool> refresh(const std::string& cmd);
   std::map<std::string, std::string> pending_states_;  // entity_id -> new state JSON ("null": removed)
+  std::map<std::string, std::string> pending_by_;      // entity_id -> user id of the pending state's change
   clock::time_point states_due_{}, states_applied_{}, last_beat_ = clock::now();
   double states_fired_ = 0;
 };
