@@ -97,7 +97,11 @@ def test_audit_commands_match_the_demo_replies():
     commands = Core.audit_commands()
     assert commands[0] == "get_config"
     assert len(commands) == len(set(commands))
-    assert {command_of(f) for f in DEMO.glob("*.json")} == set(commands)
+    demo = {command_of(f) for f in DEMO.glob("*.json")}
+    assert demo <= set(commands)
+    # The demo home was captured from replies of a hub that does not answer http/config (HA before
+    # 2026.1, or a user who is not an administrator): DomoGuard reads it when it is there.
+    assert set(commands) - demo == {"http/config"}
 
 
 def test_dict_port_satisfies_the_protocol():
