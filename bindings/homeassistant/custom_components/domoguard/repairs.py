@@ -13,7 +13,7 @@ from typing import Any
 
 import probatio
 
-from homeassistant.helpers import selector
+from homeassistant.helpers import issue_registry as ir, selector
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.core import HomeAssistant
@@ -41,8 +41,9 @@ def preview_text(plan: dict[str, Any]) -> str:
 
 
 class FindingRepairFlow(RepairsFlow):
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, issue_id: str = "") -> None:
         self._key = key
+        self._issue_id = issue_id
         self._title = ""
 
     async def async_step_init(self, user_input: dict[str, str] | None = None) -> RepairsFlowResult:
@@ -51,7 +52,17 @@ class FindingRepairFlow(RepairsFlow):
             return self.async_abort(reason="not_loaded")
         reply = await coordinator.async_handle({"type": "domoguard/plan", "selector": ["--fix", self._key]})
         can_fix = bool(reply.get("success") and (reply.get("result") or {}).get("actions"))
-        return self.async_show_menu(step_id="init", menu_options=["confirm", "accept"] if can_fix else ["accept"])
+        # A fixable issue has no description of its own (hassfest): the menu says why it matters, with the
+        # placeholders the issue was raised with (already escaped for markdown by the coordinator).
+        issue = ir.async_get(self.hass).async_get_issue(DOMAIN, self._issue_id) if self._issue_id else None
+        placeholders = {k: str(v) for k, v in ((issue.translation_placeholders or {}) if issue else {}).items()}
+        for name in ("why", "remedy", "rule", "clauses"):
+            placeholders.setdefault(name, "")
+        return self.async_show_menu(
+            step_id="init",
+            menu_options=["confirm", "accept"] if can_fix else ["accept"],
+            description_placeholders=placeholders,
+        )
 
     async def async_step_accept(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """Accept the risk: a reason (required) and the last day it holds (default in 90 days, at most a year)."""
@@ -123,4 +134,4 @@ class FindingRepairFlow(RepairsFlow):
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
-    return FindingRepairFlow(str((data or {}).get("key", "")))
+    return FindingRepairFlow(str((data or {}).get("key", "")), issue_id)
