@@ -197,7 +197,9 @@ void Watcher::notify_new_device(hub::ha::LiveMirror& mirror, const locale::Messa
   std::string name = device_id;
   if (auto* r = status.as_object().if_contains("result"); r && r->is_object())
     if (auto* n = r->as_object().at("device").as_object().if_contains("name"); n && n->is_string()) name = std::string(n->as_string());
-  std::string message = msg.text("notify.new_device.message", {{"name", markdown_escape(name)},
+  // "1 finding", not "1 findings".
+  std::string message = msg.text(findings.size() == 1 ? "notify.new_device.message_one" : "notify.new_device.message",
+                                 {{"name", markdown_escape(name)},
                                                                {"count", std::to_string(findings.size())},
                                                                {"link", opts_.panel_link}});
   if (!private_changes.empty()) {

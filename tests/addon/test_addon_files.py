@@ -118,7 +118,7 @@ def test_no_build_yaml_and_the_dockerfile_shape() -> None:
     build_stage, rest = docker.split("\nFROM --platform=$BUILDPLATFORM node:20-bookworm-slim AS panel\n")
     panel_stage, runtime_stage = rest.split(f"\nFROM {base}\n")
     for pkg in ("g++", "cmake", "ninja-build", "libboost-json1.81-dev", "libssl-dev", "libsqlitecpp-dev",
-                "libsqlite3-dev", "libwebsockets-dev", "zlib1g-dev"):
+                "libsqlite3-dev", "libwebsockets-dev", "zlib1g-dev", "libyaml-cpp-dev"):
         assert re.search(rf"(?<![\w.-]){re.escape(pkg)}(?![\w.-])", build_stage), pkg
     assert "apk " not in docker
     assert "npm ci" in panel_stage and "vite build" in panel_stage

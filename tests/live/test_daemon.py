@@ -123,7 +123,10 @@ def test_new_device_is_audited_and_the_household_notified(daemon: hf.Domoguardd,
     note = notes.get(f"domoguard_new_device_{dev_id}")
     assert note is not None, sorted(notes)
     assert note["message"].startswith(f"New device paired: {NEW_NAME} — {count} finding")
-    assert "(/domoguard)" in note["message"]  # the link to the panel
+    # The link opens the panel that is really there: this daemon serves it (not HA's /domoguard, which
+    # only the integration adds).
+    assert f"](http://127.0.0.1:{daemon.port}/)" in note["message"], note["message"]
+    assert "1 findings" not in note["message"]
     assert "DomoGuard" in note["title"]
     # One notification per new device, not one per re-audit.
     assert sum(1 for n in notes.values() if NEW_NAME in n["message"]) == 1

@@ -92,7 +92,7 @@ def test_zigbee2mqtt_permit_join_left_open(cli: Cli, home: LiveHome) -> None:
     assert len(mine) == 1, findings(report, "DG-RAD-001")
     assert mine[0]["severity"] == "high"
     assert mine[0]["remediation"]["kind"] == "action"
-    assert mine[0]["remediation"]["actions"] == [{"kind": "turn_off", "target": entity_id, "after": "off"}]
+    assert mine[0]["remediation"]["actions"] == [{"kind": "switch", "target": entity_id, "after": "off"}]
     home.broker.publish("zigbee2mqtt/bridge/info", json.dumps({"permit_join": False, "version": "2.6.3"}))
     home.wait_state(entity_id, "off")
     report = live_audit(cli, home)

@@ -398,7 +398,7 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
         findings = (reply.get("result") or {}).get("findings") or []
         link = f"/{PANEL_URL_PATH}"
         message = self.messages.text(
-            "notify.new_device.message",
+            "notify.new_device.message_one" if len(findings) == 1 else "notify.new_device.message",
             name=markdown_text(device.get("name") or device_id),
             count=str(len(findings)),
             link=link,
