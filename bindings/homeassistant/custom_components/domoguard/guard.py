@@ -8,6 +8,7 @@ household gets a persistent notification naming who changed it, where HA's event
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,8 @@ from homeassistant.components import persistent_notification
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
+
+from domoguard import DomoGuardError
 
 from .const import LOGGER
 
@@ -32,6 +35,15 @@ class HoldGuard:
         self.coordinator = coordinator
         self.changed_by: dict[str, str] = {}
         self._checking = False
+        self._stopped = False
+        self._task: asyncio.Task[Any] | None = None
+
+    @callback
+    def async_stop(self) -> None:
+        """The entry unloads: no check starts any more, and one under way is cancelled (the core closes)."""
+        self._stopped = True
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
 
     @callback
     def async_record(self, event: Event) -> None:
@@ -47,15 +59,21 @@ class HoldGuard:
 
     @callback
     def async_refreshed(self) -> None:
-        if self.coordinator.data is None or self._checking:
+        if self.coordinator.data is None or self._checking or self._stopped:
             return
-        self.hass.async_create_task(self.async_check(), eager_start=False)
+        self._task = self.hass.async_create_task(self.async_check(), eager_start=False)
 
     async def async_check(self) -> dict[str, Any] | None:
+        if self._stopped:
+            return None
         self._checking = True
         try:
             changed_by, self.changed_by = self.changed_by, {}
             reply = await self.coordinator.async_handle({"type": "domoguard/hold/check", "changed_by": changed_by})
+        except DomoGuardError as err:
+            # The entry unloaded (and closed the core) while the check waited for the executor.
+            LOGGER.debug("mode check not done: %s", err)
+            return None
         finally:
             self._checking = False
         if not reply.get("success"):
@@ -86,5 +104,6 @@ def async_setup_guard(hass: HomeAssistant, coordinator: DomoGuardCoordinator) ->
     def stop() -> None:
         for unsub in unsubs:
             unsub()
+        guard.async_stop()
 
     return stop
