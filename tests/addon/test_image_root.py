@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -124,8 +125,16 @@ def test_the_image_starts_as_the_supervisor_starts_it(image_root: Path, facts: d
         assert d.argv[d.argv.index("--panel-dir") + 1] == "/usr/share/domoguard/panel"
         assert Path(f"/proc/{d.pid}/root").resolve() == image_root.resolve()
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        with opener.open(f"http://127.0.0.1:{d.port}/healthz", timeout=10) as r:
-            assert json.loads(r.read())["result"]["ready"] is True
+        # /healthz answers from the status the daemon's worker refreshes each second (so it answers even
+        # while a plan runs): right after the first audit it may still say "not ready" for that second.
+        ready = False
+        for _ in range(50):
+            with opener.open(f"http://127.0.0.1:{d.port}/healthz", timeout=10) as r:
+                ready = json.loads(r.read())["result"]["ready"] is True
+            if ready:
+                break
+            time.sleep(0.1)
+        assert ready
         with opener.open(f"http://127.0.0.1:{d.port}/panel/domoguard-panel.js", timeout=10) as r:
             served = r.read()
         assert served == (image_root / "usr/share/domoguard/panel/domoguard-panel.js").read_bytes()
