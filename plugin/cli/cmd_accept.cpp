@@ -9,6 +9,7 @@
 #include "app/source.hpp"
 #include "audit/engine.hpp"
 #include "cli_words.hpp"
+#include "commands.hpp"
 #include "commands_report.hpp"
 #include "hub/ha/live.hpp"
 #include "locale/messages.hpp"
@@ -28,7 +29,7 @@ int fail(const Error& e, const locale::Messages& msg) {
   // Refusals with a catalogue text are said in the reader's language.
   std::string said = e.describe();
   if (e.key.rfind("error.accept.", 0) == 0 && msg.has(e.key)) said = msg.text(e.key, e.placeholders);
-  return fail(said, e.code == ErrorCode::unreachable ? 3 : e.code == ErrorCode::bad_input ? 2 : 4);
+  return fail(said, cli::exit_code(e));
 }
 
 struct Loaded {

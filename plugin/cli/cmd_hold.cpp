@@ -6,6 +6,7 @@
 #include "api/service.hpp"
 #include "app/source.hpp"
 #include "cli_words.hpp"
+#include "commands.hpp"
 #include "commands_report.hpp"
 #include "hub/ha/adapter.hpp"
 #include "hub/ha/live.hpp"
@@ -22,7 +23,7 @@ int fail(const std::string& m, int code = 2) {
   std::cerr << "domoguard: " << m << "\n";
   return code;
 }
-int fail(const Error& e) { return fail(e.describe(), e.code == ErrorCode::unreachable ? 3 : e.code == ErrorCode::bad_input ? 2 : 4); }
+int fail(const Error& e) { return fail(e.describe(), cli::exit_code(e)); }
 
 std::optional<int64_t> number(const std::string& s) {
   if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
