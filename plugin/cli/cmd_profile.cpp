@@ -353,7 +353,7 @@ int apply(const cli::Words& w, const locale::Messages& msg) {
     hub = std::move(*h);
     auto replies = hub->fetch_replies();
     if (!replies) return fail(replies.error(), msg);
-    auto parsed = hub::ha::from_replies(*replies, label);
+    auto parsed = hub::ha::from_replies(*replies, label, model::SourceKind::live);
     if (!parsed) return fail(parsed.error(), msg);
     home = std::move(*parsed);
     home.source = label;

@@ -219,7 +219,7 @@ hub::ha::LiveOptions live_options(const Args& args, std::string token) {
 Result<bool> refresh_live(Target& t) {
   auto replies = t.live->fetch_replies();
   if (!replies) return replies.error();
-  auto home = hub::ha::from_replies(*replies, t.label);
+  auto home = hub::ha::from_replies(*replies, t.label, model::SourceKind::live);
   if (!home) return home.error();
   t.home = std::move(*home);
   t.home.source = t.label;

@@ -234,3 +234,72 @@ TEST_CASE("'tell me' reports drift once, with a notification, and changes nothin
   CHECK_FALSE(bad.at("success").as_bool());
   CHECK(bad.at("error").at("key").as_string() == "error.api.hold_policy");
 }
+
+TEST_CASE("a fight is an audit finding while it stands and goes when it is resolved", "[hold][api][rules]") {
+  HoldFixture f;
+  auto hold_findings = [&] {
+    std::vector<json::object> out;
+    const auto audit = f.call(R"({"type":"domoguard/audit"})");
+    for (const auto& x : audit.at("findings").as_array())
+      if (x.as_object().at("rule").as_string() == "DG-HOLD-001") out.push_back(x.as_object());
+    return out;
+  };
+  auto not_run = [&](const std::string& rule) {
+    const auto audit = f.call(R"({"type":"domoguard/audit"})");
+    for (const auto& x : audit.at("not_run").as_array())
+      if (x.as_object().at("rule").as_string() == rule) return true;
+    return false;
+  };
+  // A host that holds modes runs the rule (nothing to report yet).
+  CHECK_FALSE(not_run("DG-HOLD-001"));
+  CHECK(hold_findings().empty());
+  REQUIRE(f.call(R"({"type":"domoguard/apply","selector":["--child-safe","on"]})").at("ok").as_bool());
+  for (int i = 0; i <= api::kHoldAttempts; ++i) {
+    f.now += 2;
+    f.someone_changes([](model::Home& h) { child_lock(h, "off"); });
+    f.call(R"({"type":"domoguard/hold/check"})");
+  }
+  auto found = hold_findings();
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].at("subject").at("id").as_string() == "switch.kettle_plug_child_lock");
+  CHECK(found[0].at("severity").as_string() == "medium");
+  CHECK(found[0].at("clauses") == json::array{"7.1.5", "7.1.6", "7.1.7", "7.3.2", "7.2.12"});
+  CHECK(found[0].at("evidence").at("attempts").as_string() == std::to_string(api::kHoldAttempts));
+  CHECK(found[0].at("evidence").at("mode").as_string() == "child_safe");
+  CHECK(std::string(found[0].at("why").as_string()).find("3 times within 5 minutes") != std::string::npos);
+  // The home changes again (a registry event): the fight stays in the audit.
+  f.now += 10;
+  f.someone_changes([](model::Home& h) { child_lock(h, "off"); });
+  f.call(R"({"type":"domoguard/hold/check"})");
+  CHECK(hold_findings().size() == 1);
+
+  // Resolved: the household set it back and it stayed so for the whole window.
+  f.now += 10;
+  f.someone_changes([](model::Home&) {});
+  f.call(R"({"type":"domoguard/hold/check"})");
+  CHECK(hold_findings().size() == 1);  // not yet: quiet for a whole window first
+  f.now += api::kHoldWindowS + 1;
+  f.call(R"({"type":"domoguard/hold/check"})");
+  CHECK(hold_findings().empty());
+  CHECK(f.call(R"({"type":"domoguard/hold"})").at("fights").as_array().empty());
+}
+
+TEST_CASE("pausing a mode ends its fight in the audit at once", "[hold][api][rules]") {
+  HoldFixture f;
+  REQUIRE(f.call(R"({"type":"domoguard/apply","selector":["--child-safe","on"]})").at("ok").as_bool());
+  for (int i = 0; i <= api::kHoldAttempts; ++i) {
+    f.now += 2;
+    f.someone_changes([](model::Home& h) { child_lock(h, "off"); });
+    f.call(R"({"type":"domoguard/hold/check"})");
+  }
+  auto count = [&] {
+    int n = 0;
+    const auto audit = f.call(R"({"type":"domoguard/audit"})");
+    for (const auto& x : audit.at("findings").as_array())
+      n += x.as_object().at("rule").as_string() == "DG-HOLD-001";
+    return n;
+  };
+  REQUIRE(count() == 1);
+  f.call(R"({"type":"domoguard/hold/pause","mode":"child_safe","seconds":600})");
+  CHECK(count() == 0);
+}

@@ -212,7 +212,8 @@ nb::dict load_replies(const Core& self, nb::dict replies, const std::string& ori
   Result<api::AuditDelta> delta = Error{};
   {
     nb::gil_scoped_release nogil;
-    auto home = hub::ha::from_replies(input, origin);
+    // The integration hands over what the running hub answered: a live source.
+    auto home = hub::ha::from_replies(input, origin, model::SourceKind::live);
     input.clear();
     if (home) delta = service->set_home(std::move(*home), origin);
     else delta = home.error();

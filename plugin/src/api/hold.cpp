@@ -87,6 +87,30 @@ json::object log_details(const json::object& item) {
 
 }  // namespace
 
+void Service::hold_into_home_locked() {
+  if (!home_) return;
+  home_->hold_fights.clear();
+  if (hold_)
+    for (const auto& [k, f] : hold_->fights)
+      home_->hold_fights.push_back(
+          model::HoldFight{std::get<1>(k), f.name, f.mode, f.attempts, static_cast<int>(kHoldWindowS), time_text(f.since)});
+  home_->mark_present(model::Part::hold);
+}
+
+Result<bool> Service::hold_reaudit_locked() {
+  if (!home_) return true;
+  const auto before = home_->hold_fights.size();
+  std::set<std::string> had;
+  for (const auto& f : home_->hold_fights) had.insert(f.entity_id + "|" + f.mode);
+  hold_into_home_locked();
+  std::set<std::string> has;
+  for (const auto& f : home_->hold_fights) has.insert(f.entity_id + "|" + f.mode);
+  if (before == home_->hold_fights.size() && had == has) return true;
+  // The fight appears in (or leaves) the audit every front end shows, at once.
+  if (auto rec = record(audit::run_audit(*home_), source_); !rec) return rec.error();
+  return true;
+}
+
 int64_t Service::hold_now() const {
   if (opts_.clock) return opts_.clock();
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -185,6 +209,7 @@ Result<std::string> Service::handle_hold(const std::string& type, const std::str
     for (auto it = st.fights.begin(); it != st.fights.end();)
       it = it->second.mode == policy::to_string(*mode) ? st.fights.erase(it) : std::next(it);
     st.attempts.clear();
+    if (auto re = hold_reaudit_locked(); !re) return re.error();
     if (auto logged = log_event(opts_.db_path, until ? "hold_paused" : "hold_resumed", person, policy::to_string(*mode),
                                 json::object{{"until", until ? json::value(time_text(until)) : json::value(nullptr)},
                                              {"seconds", s->as_int64()}});
@@ -467,6 +492,8 @@ Result<std::string> Service::handle_hold(const std::string& type, const std::str
   }
   // Drift told about and since gone may be told again when it comes back.
   for (auto it = st.told.begin(); it != st.told.end();) it = told_now.count(*it) ? std::next(it) : st.told.erase(it);
+  // A fight that began or ended here shows in the audit now, not at the next change of the home.
+  if (auto re = hold_reaudit_locked(); !re) return re.error();
 
   json::array all;
   for (const auto& d : drift)

@@ -174,6 +174,7 @@ Result<AuditDelta> Service::record(audit::AuditResult result, const std::string&
 Result<AuditDelta> Service::set_home(model::Home home, const std::string& source) {
   std::lock_guard lock(m_);
   home_ = std::make_unique<model::Home>(std::move(home));
+  hold_into_home_locked();
   auto result = audit::run_audit(*home_);
   return record(std::move(result), source);
 }
@@ -182,9 +183,11 @@ Result<AuditDelta> Service::update_home(model::Home home, const std::vector<std:
   std::lock_guard lock(m_);
   if (!home_) {
     home_ = std::make_unique<model::Home>(std::move(home));
+    hold_into_home_locked();
     return record(audit::run_audit(*home_), source_);
   }
   home_ = std::make_unique<model::Home>(std::move(home));
+  hold_into_home_locked();
   audit::classify(*home_);
   const std::set<std::string> changed_set(changed.begin(), changed.end());
   audit::AuditResult r;
@@ -199,14 +202,14 @@ Result<AuditDelta> Service::update_home(model::Home home, const std::vector<std:
     std::vector<audit::Finding> out;
     if (rule.device_check) {
       if (audit::can_run(rule, *home_, &why)) ++r.rules_run;
-      else r.not_run.push_back({std::string(rule.id), why, ""});
+      else r.not_run.push_back({std::string(rule.id), why, "", home_->source_kind});
       continue;
     }
     if (audit::run_rule(rule, *home_, out, &why)) {
       ++r.rules_run;
       for (auto& f : out) r.findings.push_back(std::move(f));
     } else {
-      r.not_run.push_back({std::string(rule.id), why, ""});
+      r.not_run.push_back({std::string(rule.id), why, "", home_->source_kind});
     }
   }
   // Device-level findings from home rules for unchanged devices may now be duplicated: keep one.

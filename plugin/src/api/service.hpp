@@ -113,6 +113,10 @@ class Service {
   policy::HoldPolicy hold_policy_locked(policy::HoldMode mode) const;
   int64_t hold_paused_until_locked(policy::HoldMode mode) const;
   int64_t hold_now() const;
+  // Puts the settings DomoGuard stopped fighting over into the home (Part::hold), where DG-HOLD-001
+  // reads them; re-audits when asked and they changed since the home last had them.
+  void hold_into_home_locked();
+  Result<bool> hold_reaudit_locked();
 
   mutable std::mutex m_;
   ServiceOptions opts_;

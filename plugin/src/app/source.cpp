@@ -17,7 +17,7 @@ Result<model::Home> load_demo() {
   }
   if (replies.empty())
     return Error{ErrorCode::internal, "error.demo.missing", "The demo home is not built into this binary", "", ""};
-  auto home = hub::ha::from_replies(replies, "demo");
+  auto home = hub::ha::from_replies(replies, "demo", model::SourceKind::demo);
   if (home) home->source = "demo";
   return home;
 }

@@ -53,7 +53,9 @@ bool missing_need(const RuleDef& rule, const Home& home, std::string* why, std::
     if (part) *part = model::to_string(p);
     if (why) {
       auto it = home.missing.find(p);
+      // Only a host that holds modes keeps their record; any other audit cannot know of a fight.
       *why = it != home.missing.end() && !it->second.empty() ? it->second
+             : p == model::Part::hold                         ? std::string("notrun.hold.not_holding")
                                                               : std::string("notrun.missing.") + model::to_string(p);
     }
     return true;
@@ -92,7 +94,7 @@ AuditResult run_audit(Home& home, const AuditOptions& opts) {
       continue;
     std::string why, part;
     if (missing_need(rule, home, &why, &part)) {
-      r.not_run.push_back({std::string(rule.id), why, part});
+      r.not_run.push_back({std::string(rule.id), why, part, home.source_kind});
       continue;
     }
     run_rule(rule, home, r.findings);

@@ -12,6 +12,9 @@ struct NotRun {
   std::string rule;
   std::string reason;   // a message key, alone or packed with its values (locale::later); say it with locale::say
   std::string part;     // the data part that was missing, where that is the reason
+  // What the home was read from: a reason the source gave none of ("notrun.missing.<part>") is
+  // said in that source's terms, with what would let the rule run (see report::not_run_reason).
+  model::SourceKind source = model::SourceKind::unknown;
 };
 
 struct DeviceScore {

@@ -140,6 +140,19 @@ const char* to_string(Part p) {
     case Part::tokens: return "tokens";
     case Part::sign_ins: return "sign_ins";
     case Part::dashboard_resources: return "dashboard_resources";
+    case Part::hold: return "hold";
+  }
+  return "unknown";
+}
+
+const char* to_string(SourceKind k) {
+  switch (k) {
+    case SourceKind::unknown: return "unknown";
+    case SourceKind::live: return "live";
+    case SourceKind::config_folder: return "config_folder";
+    case SourceKind::replies_folder: return "replies_folder";
+    case SourceKind::backup: return "backup";
+    case SourceKind::demo: return "demo";
   }
   return "unknown";
 }

@@ -288,6 +288,22 @@ enum class Part {
   hub_config, analytics, cloud, http, automations, deleted_devices, radio_security,
   auth_providers, recorder,
   apps, tokens, sign_ins, dashboard_resources,
+  hold,   // DomoGuard's own record of the modes it holds: only a host that holds them has it
+};
+
+// What kind of source a home was read from: a not-run reason says what that source lacks and
+// what would let the rule run (--url for a folder or backup, an admin token for a live hub, ...).
+enum class SourceKind { unknown, live, config_folder, replies_folder, backup, demo };
+
+// A setting DomoGuard stopped putting back because something keeps undoing it (modes that hold):
+// filled by the host that holds the modes, from its own state (not the hub).
+struct HoldFight {
+  std::string entity_id;
+  std::string name;
+  std::string mode;       // child_safe, scenario, level, privacy_default
+  int attempts = 0;       // put-backs within the window before DomoGuard stopped
+  int window_s = 0;
+  std::string since;      // ISO 8601 UTC
 };
 
 struct Home {
@@ -307,6 +323,8 @@ struct Home {
   std::map<Part, std::string> missing;   // part -> why it could not be read (message key or text)
   std::vector<Part> present;
   std::string source;                    // describes where the snapshot came from
+  SourceKind source_kind = SourceKind::unknown;
+  std::vector<HoldFight> hold_fights;    // present (Part::hold) only where a host holds modes
   // DomoGuard's own state, filled from its store (not the hub): a child-safe plan has been set up.
   Flag child_safe_plan;
 
@@ -331,6 +349,7 @@ const char* to_string(Tier);
 const char* to_string(IotClass);
 const char* to_string(AreaKind);
 const char* to_string(Part);
+const char* to_string(SourceKind);
 bool is_cloud(IotClass c);
 
 }  // namespace domoguard::model

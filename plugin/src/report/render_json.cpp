@@ -15,6 +15,15 @@ std::string finding_title(const Finding& f, const locale::Messages& msg) {
 }
 
 std::string not_run_reason(const audit::NotRun& n, const locale::Messages& msg) {
+  // A part the source said nothing about is said in the terms of that source (a live hub, a config
+  // folder, a backup, saved replies, the demo home), with what would let the rule run.
+  constexpr std::string_view generic = "notrun.missing.";
+  if (n.source != model::SourceKind::unknown && n.reason.starts_with(generic)) {
+    const std::string part = n.reason.substr(generic.size());
+    const std::string what = msg.text_or_empty("notrun.part." + part);
+    if (!what.empty())
+      return msg.text(std::string("notrun.absent.") + model::to_string(n.source), {{"what", what}});
+  }
   // Message keys, alone or with their placeholder values (locale::later).
   return locale::say(n.reason, msg);
 }

@@ -27,10 +27,11 @@ std::vector<RuleDef> login();        // DG-LOG: login paths and who uses them (7
 std::vector<RuleDef> tokens();       // DG-TOK: long-lived access tokens (7.2.16, 7.2.19)
 std::vector<RuleDef> radio();        // DG-RAD: radio networks open to joining, replayable codes (7.2.10, 6.2.4)
 std::vector<RuleDef> web();          // DG-WEB: dashboard resources loaded into admins' sessions (7.2.23)
+std::vector<RuleDef> hold();         // DG-HOLD: modes that hold, and settings something keeps undoing (7.1.5-7.1.7, 7.3.2)
 
 inline std::vector<Family> families() {
   return {updates, vulnerable, accounts, hub, network, supply, inventory, voice, camera, children, failsafe, privacy, automation,
-          apps, login, tokens, radio, web};
+          apps, login, tokens, radio, web, hold};
 }
 
 }  // namespace domoguard::audit::rules

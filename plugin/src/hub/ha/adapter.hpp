@@ -18,8 +18,11 @@ namespace domoguard::hub::ha {
 using Replies = std::map<std::string, std::string>;
 
 // Builds a Home from WebSocket replies. `origin` names where they came from, for error messages
-// (a folder path, "demo", a URL). Missing commands degrade to parts reported missing with a reason.
-Result<model::Home> from_replies(const Replies& replies, const std::string& origin);
+// (a folder path, "demo", a URL); `kind` what they are (a saved folder, the demo home, a live hub),
+// so that a missing command is reported in that source's terms. Missing commands degrade to parts
+// reported missing with a reason.
+Result<model::Home> from_replies(const Replies& replies, const std::string& origin,
+                                 model::SourceKind kind = model::SourceKind::replies_folder);
 
 // Loads a snapshot from disk, detecting its kind:
 //  - an HA config folder (has .storage/), or the .storage folder itself;

@@ -152,7 +152,9 @@ Result<bool> apply_yaml_config(const ConfigFiles& files, const std::string& orig
     }
     home.mark_present(Part::automations);
   } else {
-    home.mark_missing(Part::automations, "notrun.config.automations_absent");
+    home.mark_missing(Part::automations, home.source_kind == model::SourceKind::backup
+                                             ? "notrun.config.automations_absent_backup"
+                                             : "notrun.config.automations_absent");
   }
 
   // http: HA up to 2025.12 reads it from YAML at every start; 2026.1+ migrates it into
@@ -215,8 +217,10 @@ Result<bool> apply_yaml_config(const ConfigFiles& files, const std::string& orig
     home.hub.recorder_keep_days = rec.purge_keep_days;
     home.mark_present(Part::recorder);
   } else {
-    home.mark_missing(Part::auth_providers, "notrun.config.no_configuration_yaml");
-    home.mark_missing(Part::recorder, "notrun.config.no_configuration_yaml");
+    const char* why = home.source_kind == model::SourceKind::backup ? "notrun.config.no_configuration_yaml_backup"
+                                                                    : "notrun.config.no_configuration_yaml";
+    home.mark_missing(Part::auth_providers, why);
+    home.mark_missing(Part::recorder, why);
   }
   return true;
 #endif

@@ -326,7 +326,7 @@ Result<model::Home> load_live(const LiveOptions& opts) {
   if (!hub) return hub.error();
   auto replies = (*hub)->fetch_replies();
   if (!replies) return replies.error();
-  auto home = from_replies(*replies, opts.url);
+  auto home = from_replies(*replies, opts.url, model::SourceKind::live);
   if (home) {
     home->source = opts.url;
     home->taken_at = util::now_utc();   // a live hub is described as it is now

@@ -96,7 +96,7 @@ Result<model::Home> LiveMirror::start() {
 }
 
 Result<model::Home> LiveMirror::home() const {
-  auto h = from_replies(cache_, origin_);
+  auto h = from_replies(cache_, origin_, model::SourceKind::live);
   if (h) h->taken_at = util::now_utc();   // a live hub is described as it is now
   return h;
 }
@@ -265,7 +265,7 @@ Result<std::optional<std::pair<model::Home, HomeChange>>> LiveMirror::next_chang
     if (auto r = refresh("automation/config"); !r) return r.error();
   if (users_changed)
     if (auto r = refresh("auth/current_user"); !r) return r.error();
-  auto updated = from_replies(cache_, origin_);
+  auto updated = from_replies(cache_, origin_, model::SourceKind::live);
   if (!updated) return updated.error();
   // Entities name their device.
   for (const auto& e : updated->entities)

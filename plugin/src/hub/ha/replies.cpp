@@ -67,7 +67,13 @@ Result<std::optional<Reply>> get(const Replies& replies, const std::string& orig
     return Result<std::optional<Reply>>(std::optional<Reply>());
   };
   auto it = replies.find(command);
-  if (it == replies.end()) return missing(locale::later("notrun.reply.absent", {{"command", command}}));
+  // Absent means something else per source: not saved in a folder, not in the demo home, and from a
+  // live hub an answer refused (a token without administrator rights) or a command it does not offer.
+  if (it == replies.end())
+    return missing(locale::later(home.source_kind == model::SourceKind::live   ? "notrun.reply.absent_live"
+                                 : home.source_kind == model::SourceKind::demo ? "notrun.reply.absent_demo"
+                                                                               : "notrun.reply.absent",
+                                 {{"command", command}}));
   // One arena per reply, sized to the text: the parsed tree is built and freed without per-node
   // heap traffic, which dominated the cost of reading a large home.
   Reply r;
@@ -103,9 +109,10 @@ void each_object(const json::value* v, F&& f) {
 
 }  // namespace
 
-Result<model::Home> from_replies(const Replies& replies, const std::string& origin) {
+Result<model::Home> from_replies(const Replies& replies, const std::string& origin, model::SourceKind kind) {
   model::Home home;
   home.source = util::clean_text(origin, 1024);
+  home.source_kind = kind;
 #define DG_GET(var, cmd, ...)                                  \
   auto var##_r = get(replies, origin, cmd, home, __VA_ARGS__); \
   if (!var##_r) return var##_r.error();                        \
@@ -214,7 +221,8 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
       each_object(r->result, [&](const json::object& o) { home.devices.push_back(parse_device(o, false)); });
       home.mark_present(Part::devices);
     }
-    home.mark_missing(Part::deleted_devices, "notrun.ws.deleted_devices");
+    home.mark_missing(Part::deleted_devices, home.source_kind == model::SourceKind::demo ? "notrun.ws.deleted_devices_demo"
+                                                                                      : "notrun.ws.deleted_devices");
   }
   {
     DG_GET(r, "config/entity_registry/list", {Part::entities});
@@ -359,7 +367,8 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
     } else if (r) {
       home.mark_missing(Part::tokens, locale::later("notrun.reply.absent", {{"command", "auth/current_user"}}));
     }
-    home.mark_missing(Part::sign_ins, "notrun.ws.sign_ins");
+    home.mark_missing(Part::sign_ins, home.source_kind == model::SourceKind::demo ? "notrun.ws.sign_ins_demo"
+                                                                               : "notrun.ws.sign_ins");
   }
   {
     DG_GET(r, "lovelace/resources", {Part::dashboard_resources});
@@ -379,6 +388,8 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
                                         [](const model::Integration& i) { return i.domain == "hassio"; });
     if (it == replies.end() && home.has(Part::integrations) && !supervised) {
       home.mark_missing(Part::apps, "notrun.apps.no_supervisor");
+    } else if (it == replies.end() && home.source_kind == model::SourceKind::live) {
+      home.mark_missing(Part::apps, "notrun.apps.live_refused");
     } else {
       DG_GET(r, "supervisor/api", {Part::apps});
       if (r && r->result->is_array()) {

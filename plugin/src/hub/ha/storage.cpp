@@ -35,7 +35,10 @@ Result<std::optional<Store>> read_store(const ConfigFiles& files, const std::str
     return Result<std::optional<Store>>(std::optional<Store>());
   };
   auto it = files.find(".storage/" + key);
-  if (it == files.end()) return missing(locale::later("notrun.storage.absent", {{"file", ".storage/" + key}}));
+  if (it == files.end())
+    return missing(locale::later(home.source_kind == model::SourceKind::backup ? "notrun.storage.absent_backup"
+                                                                               : "notrun.storage.absent",
+                                 {{"file", ".storage/" + key}}));
   auto parsed = parse_json(it->second, origin + "/.storage/" + key);
   if (!parsed) return parsed.error();
   Store s;
@@ -65,6 +68,8 @@ std::string trim_copy(std::string_view s) {
 Result<model::Home> from_config_files(const ConfigFiles& files, const std::string& origin) {
   model::Home home;
   home.source = util::clean_text(origin, 1024);
+  // load() marks what it read from a backup archive with the backup's date.
+  home.source_kind = files.count("backup.date") ? model::SourceKind::backup : model::SourceKind::config_folder;
 
   if (auto it = files.find(".HA_VERSION"); it != files.end()) home.hub.version = trim_copy(it->second);
   if (auto r = read_store(files, origin, "core.uuid", {1}, home, {}); !r) return r.error();
@@ -335,7 +340,10 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
     // HA writes the file when the first resource is added: no file, no resources (unless YAML mode).
     home.mark_present(Part::dashboard_resources);
   } else {
-    home.mark_missing(Part::dashboard_resources, locale::later("notrun.storage.absent", {{"file", ".storage/lovelace_resources"}}));
+    home.mark_missing(Part::dashboard_resources,
+                      locale::later(home.source_kind == model::SourceKind::backup ? "notrun.storage.absent_backup"
+                                                                                  : "notrun.storage.absent",
+                                    {{"file", ".storage/lovelace_resources"}}));
   }
 
   // Apps: a backup carries each app's metadata (apps/<slug>/addon.json, gathered by load()); a
@@ -379,7 +387,8 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
       }
     }
   } else {
-    home.mark_missing(Part::http, "notrun.config.http_yaml");
+    home.mark_missing(Part::http, home.source_kind == model::SourceKind::backup ? "notrun.config.http_yaml_backup"
+                                                                                : "notrun.config.http_yaml");
   }
   if (auto y = apply_yaml_config(files, origin, http_from_store, home); !y) return y.error();
   if (has_zwave_devices(home))
