@@ -204,6 +204,9 @@ try {
     assert.ok((await page.locator('[data-testid=since-last]').innerText()).length > 0, 'what changed since the last audit');
     // Clause titles in plain words, from the catalogue.
     assert.ok((await page.locator(`.urgent li.group`).first().locator('.clauses').first().innerText()).includes('7.1.2'));
+    // Why the first step has its severity: the catalogue's reviewed reason, under a label.
+    const sevWhy = await page.locator('.urgent li.group').first().locator('[data-testid=severity-reason]').first().innerText();
+    assert.match(sevWhy, /^Why “[A-Z]+”: \S/, 'the reason for the severity is shown');
     assert.deepEqual(page.dialogs, []);
     assert.deepEqual(page.errors, []);
     await page.screenshot({ path: path.join(SHOTS, 'overview-light.png') });

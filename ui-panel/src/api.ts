@@ -243,9 +243,17 @@ export interface CatalogClause {
   coverage: string;
 }
 
+/** A rule as the catalogue lists it; the panel uses why it has its usual severity. */
+export interface CatalogRule {
+  id: string;
+  severity?: string;
+  severity_reason?: string;
+}
+
 export interface Catalog {
   standard: string;
   clauses: CatalogClause[];
+  rules?: CatalogRule[];
 }
 
 export class Api {

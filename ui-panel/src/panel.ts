@@ -171,6 +171,7 @@ export class DomoguardPanel extends LitElement implements ViewHost {
       hold: hold.ok ? hold.v : undefined,
     };
     this.clauses = new Map((this.data.catalog?.clauses ?? []).map((c) => [c.id, c.title]));
+    this.severityReasons = new Map((this.data.catalog?.rules ?? []).map((r) => [r.id, r.severity_reason ?? ""]));
     this.notices.reset();
     this.requestUpdate();
     if (this.data.homeNotice) void this.notices.loadAll(this.data.homeNotice);
@@ -195,6 +196,11 @@ export class DomoguardPanel extends LitElement implements ViewHost {
   private clauses = new Map<string, string>();
   clauseTitle(id: string): string {
     return this.clauses.get(id) ?? "";
+  }
+
+  private severityReasons = new Map<string, string>();
+  severityReason(rule: string): string {
+    return this.severityReasons.get(rule) ?? "";
   }
 
   formatTime(iso: string | undefined): string {

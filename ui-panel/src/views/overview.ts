@@ -31,6 +31,19 @@ export function severityChip(host: ViewHost, severity: string): TemplateResult {
   return html`<span class="chip sev-${severity}">${host.t(`severity.${severity}`, undefined, severity)}</span>`;
 }
 
+/**
+ * Why a finding has its severity, from the catalogue's reviewed reasons. The label is in the panel's
+ * language; the reason is the catalogue's own English text, marked as such for screen readers.
+ */
+function severityWhy(host: ViewHost, rule: string, severity: string): TemplateResult | typeof nothing {
+  const reason = host.severityReason(rule);
+  if (!reason) return nothing;
+  const label = host.t("panel.finding.severity_why", { severity: host.t(`severity.${severity}`, undefined, severity) });
+  return html`<p class="severity-why muted" data-testid="severity-reason">
+    ${label} <span lang=${host.language.startsWith("en") ? nothing : "en"}>${bounded(reason, 600)}</span>
+  </p>`;
+}
+
 function findingItem(host: ViewHost, f: Finding, isNew: boolean, showSubject = false): TemplateResult {
   const t = host.t;
   const clauses = f.clauses.map((c) => ({ id: c, title: host.clauseTitle(c) }));
@@ -41,6 +54,7 @@ function findingItem(host: ViewHost, f: Finding, isNew: boolean, showSubject = f
     </div>
     ${showSubject ? html`<div class="muted wrap">${bounded(f.subject.name)}</div>` : nothing}
     <p class="why">${bounded(f.why, 1200)}</p>
+    ${severityWhy(host, f.rule, f.severity)}
     <p class="clauses muted">
       ${t("panel.finding.serves")}
       ${clauses.map(
@@ -135,7 +149,7 @@ function groupBody(host: ViewHost, g: FindingGroup, members: Finding[], fresh: S
     return html`<ul class="findings">${findingItem(host, members[0], fresh.has(g.keys[0]), true)}</ul>${acceptForm(host, g)}`;
   const first = members[0];
   return html`<div class="finding">
-    ${first ? html`<p class="why">${bounded(first.why, 1200)}</p>${clausesLine(host, first)}` : nothing}
+    ${first ? html`<p class="why">${bounded(first.why, 1200)}</p>${severityWhy(host, g.rule, g.severity)}${clausesLine(host, first)}` : nothing}
     <div class="remedy">
       <p class="wrap">${bounded(g.fix.message, 1200)}</p>
       ${g.plan
