@@ -1,6 +1,7 @@
 // domoguardd: the daemon the Home Assistant add-on ("app") runs. It watches the hub, re-audits what
 // changes, keeps the history, and serves the panel and the domoguard/* API on one port.
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <malloc.h>
 #include <cstdlib>
@@ -209,6 +210,23 @@ int main(int argc, char** argv) {
       if (!live_for_port) return Error{ErrorCode::unreachable, "error.api.no_hub", "Not connected to a hub", "", ""};
       return hub::ha::connect_port(*live_for_port);
     };
+  }
+  // For the tests of modes that hold only: DOMOGUARD_TEST_CLOCK_FILE=PATH moves the clock of pauses
+  // and of the fight window on by the whole seconds written in PATH (re-read at each use; 0 or no
+  // file = the system clock), so a test can let a pause or a window pass without waiting for it.
+  if (const char* f = std::getenv("DOMOGUARD_TEST_CLOCK_FILE"); f && *f) {
+    const std::string clock_file = f;
+    sopts.clock = [clock_file]() -> int64_t {
+      int64_t offset = 0;
+      if (std::FILE* in = std::fopen(clock_file.c_str(), "r")) {
+        long long v = 0;
+        if (std::fscanf(in, "%lld", &v) == 1 && v >= 0 && v <= 366LL * 24 * 3600) offset = v;
+        std::fclose(in);
+      }
+      return static_cast<int64_t>(std::time(nullptr)) + offset;
+    };
+    log_at(daemon::LogLevel::warning, "test clock in use (DOMOGUARD_TEST_CLOCK_FILE): pauses and the fight window follow the offset in " +
+                clock_file);
   }
   auto service = api::Service::create(sopts);
   if (!service) {

@@ -3,15 +3,17 @@
 Child-safe mode on; the Kitchen plug's child lock turned off at the device (an MQTT state) and by a
 non-admin user through HA's service comes back on, as a journalled plan, with a notification that
 names the user; the front door lock given back to Assist through HA's WebSocket API is taken off it
-again; a level in "tell me" mode reports drift and changes nothing; a pause lets a change stand
-until it ends by itself; something that keeps switching the child lock off through HA's service is
-fought only a few times, then reported. The plug is played by test_apply_live's responder (it confirms commands).
+again; a level in "tell me" mode reports drift and changes nothing; a one-minute pause lets a change
+stand until it ends by itself (the daemon's clock moved on by the test, DOMOGUARD_TEST_CLOCK_FILE); a
+real HA automation that switches the child lock off whenever it goes on is fought only a few times,
+then reported as DG-HOLD-001, in the hold status and in the audit, until the fight is over. The plug is
+played by test_apply_live's responder (it confirms commands).
 """
 
 from __future__ import annotations
 
 import json
-import threading
+import re
 import time
 from pathlib import Path
 
@@ -24,6 +26,8 @@ CHILD_LOCK_UID = f"{PLUG}_child_lock_zigbee2mqtt"
 LOCK_UID = "doorlock_44e1c2_lock"
 PLUG_TOPIC = "zigbee2mqtt/Kitchen plug"
 SITTER = {"name": "Sitter Sam", "username": "sitter", "password": "sitter-test-password-7"}
+ROGUE_ID = "domoguard_test_rogue_child_lock"
+FIGHT_WINDOW_S = 300  # api::kHoldWindowS
 
 
 def wait_for(predicate, timeout: float = 20.0, step: float = 0.05):
@@ -75,8 +79,18 @@ def plug(home: LiveHome):
 def daemon(daemon_binary: Path, home: LiveHome, workdir: Path, sitter: dict, plug: PlugResponder):
     # The sitter exists before the daemon reads the users, as in a home where they were set up earlier.
     db = workdir / "hold.db"
-    with hf.Domoguardd(daemon_binary, home.ha.ws_url, home.token_file, db, notify=True) as d:
+    clock = workdir / "hold-clock"
+    clock.write_text("0\n")
+    with hf.Domoguardd(daemon_binary, home.ha.ws_url, home.token_file, db, notify=True,
+                       env={"DOMOGUARD_TEST_CLOCK_FILE": str(clock)}) as d:
+        d.clock_file = clock
         yield d
+
+
+def advance_clock(daemon: hf.Domoguardd, seconds: int) -> None:
+    """Moves the daemon's clock of pauses and fight windows on (its test hook), instead of waiting."""
+    offset = int(daemon.clock_file.read_text().strip() or 0) + seconds
+    daemon.clock_file.write_text(f"{offset}\n")
 
 
 def state(home: LiveHome, entity_id: str) -> str:
@@ -183,59 +197,101 @@ def test_lock_given_back_to_assist_is_taken_off_again(daemon: hf.Domoguardd, hom
 
 def test_a_paused_mode_lets_the_change_stand_until_the_pause_ends(
         daemon: hf.Domoguardd, home: LiveHome, plug: PlugResponder, child_safe: dict) -> None:
+    # "Let the sitter turn it off for a minute": the minute passes on the daemon's test clock.
     child_lock = home.entity_id(CHILD_LOCK_UID)
-    paused = daemon.api("domoguard/hold/pause", mode="child_safe", seconds=6, user="Alex")
+    paused = daemon.api("domoguard/hold/pause", mode="child_safe", seconds=60, user="Alex")
     assert paused["paused_until"]
     mark = daemon.mark()
     device_sets_child_lock(home, plug, "UNLOCK")
     assert wait_for(lambda: state(home, child_lock) == "off", timeout=5)
-    time.sleep(2)
+    time.sleep(6)  # more than one of the daemon's periodic checks (every 5 s) within the pause
     assert state(home, child_lock) == "off"  # the pause lets it stand
     assert not daemon.api("domoguard/hold")["modes"][0]["holding"]
-    # The pause ends by itself, and the mode holds again.
+    assert not any(re.search(rf"put back child_safe: {child_lock}", line) for line in daemon.lines[mark:])
+    # The pause ends by itself (no resume), and the mode holds again at the next periodic check.
+    advance_clock(daemon, 61)
     daemon.wait_line(rf"put back child_safe: {child_lock}", since=mark, timeout=20)
     assert wait_for(lambda: state(home, child_lock) == "on", timeout=10)
     assert daemon.api("domoguard/hold")["modes"][0]["holding"]
     dismiss(home, "domoguard_hold_child_safe")
 
 
-def test_something_that_keeps_undoing_the_child_lock_is_not_fought_forever(
+def save_rogue_automation(home: LiveHome, child_lock: str) -> None:
+    """A real automation, saved through HA's automation editor API (config/automation/config/<id>:
+    written to automations.yaml and reloaded): whenever the child lock goes on, it turns it off."""
+    body = {"id": ROGUE_ID, "alias": "Rogue child lock (DomoGuard test)", "description": "",
+            "triggers": [{"trigger": "state", "entity_id": child_lock, "to": "on"}],
+            "conditions": [],
+            "actions": [{"action": "switch.turn_off", "target": {"entity_id": child_lock}}],
+            "mode": "queued"}
+    st, reply = home.ha.http("POST", f"/api/config/automation/config/{ROGUE_ID}", body)
+    assert st == 200, reply
+
+
+def rogue_entity(home: LiveHome) -> str | None:
+    st, states = home.ha.http("GET", "/api/states")
+    assert st == 200
+    for s in states:
+        if s["entity_id"].startswith("automation.") and s["attributes"].get("id") == ROGUE_ID:
+            return s["entity_id"]
+    return None
+
+
+def audit_fights(daemon: hf.Domoguardd) -> list[dict]:
+    return [f for f in daemon.api("domoguard/audit")["findings"] if f["rule"] == "DG-HOLD-001"]
+
+
+def test_an_automation_that_keeps_undoing_the_child_lock_is_not_fought_forever(
         daemon: hf.Domoguardd, home: LiveHome, plug: PlugResponder, child_safe: dict) -> None:
-    # Plays a rogue automation: switches the child lock off through HA's service every second (the
-    # shared test HA loads no automations.yaml, so the loop runs here and counts its own calls).
     child_lock = home.entity_id(CHILD_LOCK_UID)
-    lock_commands_before = plug.commands.count('{"child_lock": "LOCK"}')
-    stop = threading.Event()
-    calls = 0
-
-    def flip() -> None:
-        nonlocal calls
-        with home.ha.ws() as ws:
-            while not stop.is_set():
-                ws.call("call_service", domain="switch", service="turn_off", service_data={"entity_id": child_lock})
-                calls += 1
-                stop.wait(1.0)
-
-    mark = daemon.mark()
-    flipper = threading.Thread(target=flip, daemon=True)
-    flipper.start()
+    lock_before = plug.commands.count('{"child_lock": "LOCK"}')
+    unlock_before = plug.commands.count('{"child_lock": "UNLOCK"}')
+    assert not audit_fights(daemon)
     try:
+        save_rogue_automation(home, child_lock)
+        assert wait_for(lambda: (e := rogue_entity(home)) and state(home, e) == "on", timeout=20), rogue_entity(home)
+        mark = daemon.mark()
+        # Someone turns the lock off once; DomoGuard puts it back, the automation turns it off again, ...
+        device_sets_child_lock(home, plug, "UNLOCK")
         fight = daemon.wait_line(rf"stopped putting back {child_lock} after (\d+) attempts", since=mark, timeout=60)
         attempts = int(fight.group(1))
-        at_fight = plug.commands.count('{"child_lock": "LOCK"}') - lock_commands_before
-        time.sleep(6)  # the flipper keeps going; DomoGuard does not
-        put_back = plug.commands.count('{"child_lock": "LOCK"}') - lock_commands_before
-        print(f"\n[hold] fight: {calls} turn_off calls, {put_back} put-back command(s) reached the plug, "
-              f"stopped after {attempts} attempts")
+        at_fight = plug.commands.count('{"child_lock": "LOCK"}') - lock_before
+        off_at_fight = plug.commands.count('{"child_lock": "UNLOCK"}') - unlock_before
+        time.sleep(6)  # a periodic check and more: DomoGuard does not start again, so neither does the automation
+        put_back = plug.commands.count('{"child_lock": "LOCK"}') - lock_before
+        turned_off = plug.commands.count('{"child_lock": "UNLOCK"}') - unlock_before
+        print(f"\n[hold] automation fight: {put_back} put-back command(s), {turned_off} turn-off command(s) "
+              f"(the automation's, and any roll-back); stopped after {attempts} attempts")
         assert attempts == 3
-        assert put_back == at_fight <= attempts
+        assert put_back == at_fight == attempts
+        # No endless loop: nothing more reaches the plug once DomoGuard stopped.
+        assert turned_off == off_at_fight and attempts <= turned_off <= 2 * attempts
+        assert state(home, child_lock) == "off"
         status = daemon.api("domoguard/hold")
         assert [f["target"] for f in status["fights"]] == [child_lock]
         assert status["findings"][0]["rule"] == "DG-HOLD-001"
         assert wait_for(lambda: f"domoguard_hold_fight_{child_lock}" in notifications(home), timeout=10)
+        # The fight is a finding of the audit every front end shows, while it stands.
+        found = wait_for(lambda: audit_fights(daemon), timeout=10)
+        assert found and found[0]["subject"]["id"] == child_lock, found
+        assert found[0]["severity"] == "medium" and "7.2.12" in found[0]["clauses"]
+        assert found[0]["evidence"]["attempts"] == "3"
+
+        # Over: the automation is removed, the household turns the lock back on, and once that has
+        # held for the whole window (the test moves the daemon's clock on) the finding goes.
+        st, reply = home.ha.http("DELETE", f"/api/config/automation/config/{ROGUE_ID}")
+        assert st == 200, reply
+        assert wait_for(lambda: rogue_entity(home) is None, timeout=20)
+        with home.ha.ws() as ws:
+            ws.call("call_service", domain="switch", service="turn_on", service_data={"entity_id": child_lock})
+        assert wait_for(lambda: state(home, child_lock) == "on", timeout=10)
+        time.sleep(1)  # the daemon has seen it
+        assert audit_fights(daemon), "still there until the window has passed"
+        advance_clock(daemon, FIGHT_WINDOW_S + 1)
+        assert wait_for(lambda: not audit_fights(daemon), timeout=20), audit_fights(daemon)
+        assert daemon.api("domoguard/hold")["fights"] == []
     finally:
-        stop.set()
-        flipper.join(timeout=10)
+        home.ha.http("DELETE", f"/api/config/automation/config/{ROGUE_ID}")
         plug.wait_idle()
         dismiss(home, f"domoguard_hold_fight_{child_lock}", "domoguard_hold_child_safe")
 
