@@ -299,3 +299,16 @@ TEST_CASE("report: 53 coverage rows, fixed findings from the history, notices ac
   for (size_t p = table.find("<tr><td>"); p != std::string::npos && p < table.find("</table>"); p = table.find("<tr><td>", p + 1)) ++rows;
   CHECK(rows == 53);
 }
+
+TEST_CASE("the HTML report lists the checks that could not run, in the source's terms", "[report][not_run]") {
+  auto d = gather({});
+  const auto html = render(d, "html");
+  const auto at = html.find("<section id=\"not-run\">");
+  REQUIRE(at != std::string::npos);
+  const auto section = html.substr(at, html.find("</section>", at) - at);
+  CHECK(section.find("Checks that could not run (" + std::to_string(d.result.not_run.size()) + ")") != std::string::npos);
+  CHECK(section.find("The demo home does not include http/config.") != std::string::npos);
+  CHECK(section.find("<code>DG-HUB-003</code> <code>DG-HUB-005</code>") != std::string::npos);
+  CHECK(section.find("<code>DG-HOLD-001</code>") != std::string::npos);
+  CHECK(section.find("snapshot") == std::string::npos);
+}

@@ -174,6 +174,27 @@ std::string report_html(const ReportData& d, const locale::Messages& msg) {
   }
   o += "</tbody></table>\n</section>\n";
 
+  // Checks that could not run, one line per reason: an assessor sees what was not looked at, why,
+  // and what would let it run.
+  if (!d.result.not_run.empty()) {
+    std::map<std::string, std::vector<std::string>> by_reason;
+    std::vector<std::string> order;
+    for (const auto& n : d.result.not_run) {
+      auto reason = not_run_reason(n, msg);
+      if (!by_reason.count(reason)) order.push_back(reason);
+      by_reason[reason].push_back(n.rule);
+    }
+    o += "<section id=\"not-run\"><h2>" +
+         e(msg.text("report.section.not_run", {{"count", std::to_string(d.result.not_run.size())}})) + "</h2>\n";
+    o += "<table id=\"not-run-table\">" + th({msg.text("report.col.reason"), msg.text("report.col.rules")}) + "<tbody>\n";
+    for (const auto& reason : order) {
+      std::string rules;
+      for (const auto& r : by_reason[reason]) rules += (rules.empty() ? "" : " ") + std::string("<code>") + e(r) + "</code>";
+      o += "<tr><td>" + e(reason) + "</td><td>" + rules + "</td></tr>\n";
+    }
+    o += "</tbody></table>\n</section>\n";
+  }
+
   // Devices and their findings.
   std::map<std::string, std::vector<const audit::Finding*>> by_device;
   std::vector<const audit::Finding*> home_level;
