@@ -3,6 +3,7 @@
 
 #include "catalog/catalog.hpp"
 #include "locale/messages.hpp"
+#include "report/render.hpp"
 
 using namespace domoguard;
 
@@ -86,4 +87,17 @@ TEST_CASE("every rule says why it has its severity, and the reason was written f
     CHECK(it->second.severity == audit::to_string(r.severity));
   }
   CHECK(c->severity.size() == audit::all_rules().size());
+}
+
+TEST_CASE("explain says every rule of no subject in particular, placeholders and all", "[catalog][explain]") {
+  auto c = domoguard::catalog::load();
+  REQUIRE(c);
+  for (const auto* lang : {"en", "de", "fr", "es", "nl"}) {
+    const domoguard::locale::Messages msg(lang);
+    for (const auto& rule : domoguard::audit::all_rules()) {
+      const auto text = domoguard::report::explain(rule, *c, msg);
+      INFO(lang << " " << rule.id << ":\n" << text);
+      CHECK(text.find('{') == std::string::npos);  // no "{count}" left unsaid
+    }
+  }
 }

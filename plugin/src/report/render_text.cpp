@@ -215,11 +215,18 @@ std::string catalog_table(const catalog::Catalog& c, const locale::Messages& msg
   return o.str();
 }
 
+// A rule's text said of no subject in particular: every placeholder ({name}, {count}, ...) reads "…".
+static std::string any_subject(const locale::Messages& msg, const std::string& key) {
+  locale::Placeholders ph;
+  for (const auto& name : locale::placeholders_in(msg.text_or_empty(key))) ph.emplace_back(name, "…");
+  return msg.text_or_empty(key, ph);
+}
+
 std::string explain(const audit::RuleDef& rule, const catalog::Catalog& c, const locale::Messages& msg) {
   const std::string id(rule.id);
   std::ostringstream o;
-  o << id << ": " << msg.text("rule." + id + ".title", {{"name", "…"}}) << "\n\n";
-  if (auto why = msg.text_or_empty("rule." + id + ".why", {{"name", "…"}}); !why.empty()) o << why << "\n\n";
+  o << id << ": " << any_subject(msg, "rule." + id + ".title") << "\n\n";
+  if (auto why = any_subject(msg, "rule." + id + ".why"); !why.empty()) o << why << "\n\n";
   o << msg.text("cli.explain.clauses") << "\n";
   for (auto cl : rule.clauses) {
     const std::string cid(cl);
@@ -241,7 +248,7 @@ std::string explain(const audit::RuleDef& rule, const catalog::Catalog& c, const
   o << msg.text("cli.explain.needs") << " ";
   for (size_t i = 0; i < rule.needs.size(); ++i) o << (i ? ", " : "") << model::to_string(rule.needs[i]);
   o << "\n";
-  if (auto fix = msg.text_or_empty("rule." + id + ".fix"); !fix.empty()) o << "\n" << msg.text("cli.explain.fix") << " " << fix << "\n";
+  if (auto fix = any_subject(msg, "rule." + id + ".fix"); !fix.empty()) o << "\n" << msg.text("cli.explain.fix") << " " << fix << "\n";
   return o.str();
 }
 
