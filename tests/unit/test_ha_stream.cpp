@@ -185,7 +185,7 @@ TEST_CASE("states read as a stream merge as the tree-based reading does", "[adap
   const auto& a = streamed.entities[0];
   CHECK(a.attributes.count("access_token") == 0);
   CHECK(a.attributes.count("entity_picture") == 0);
-  CHECK(a.attributes.at("t") == "21.5");
+  CHECK(a.attributes.at("t") == "2.15E1");   // numbers as Boost.JSON writes them, as before
   CHECK(a.supported_features == 44);
 }
 
