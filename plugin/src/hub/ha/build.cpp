@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "hub/ha/adapter.hpp"
 #include "util/text.hpp"
@@ -153,8 +154,19 @@ std::string_view tolower_view(std::string& buf, std::string_view s) {
 
 // Camera access tokens (also inside entity_picture URLs) and similar values grant access; never copied.
 bool secret_attribute(std::string_view key) {
-  for (std::string_view bad : {"token", "password", "secret", "api_key"})
-    if (key.find(bad) != std::string_view::npos) return true;
+  // One pass over the key (every attribute of every state is asked): a word can only start at
+  // one of its first letters.
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    std::string_view bad;
+    switch (key[i]) {
+      case 't': bad = "token"; break;
+      case 'p': bad = "password"; break;
+      case 's': bad = "secret"; break;
+      case 'a': bad = "api_key"; break;
+      default: continue;
+    }
+    if (key.compare(i, bad.size(), bad) == 0) return true;
+  }
   return key == "entity_picture" || key == "code" || key == "stream_source";
 }
 
@@ -736,6 +748,14 @@ void fold_same_devices(model::Home& home) {
       if (auto mac = trailing_mac(id); !mac.empty()) link("m\x1f" + mac);
     }
   }
+  std::unordered_map<size_t, std::vector<size_t>> groups;
+  bool any_fold = false;
+  for (size_t i = 0; i < n; ++i) {
+    auto& g = groups[root(i)];
+    g.push_back(i);
+    any_fold = any_fold || g.size() > 1;
+  }
+  if (!any_fold) return;
   // Entities per device, to pick the entry that says what the device is.
   std::unordered_map<std::string, std::pair<int, int>> weight;   // id -> (own entities, tracker entities)
   for (const auto& e : home.entities) {
@@ -743,8 +763,6 @@ void fold_same_devices(model::Home& home) {
     auto& w = weight[e.device_id];
     (e.domain == "device_tracker" ? w.second : w.first)++;
   }
-  std::unordered_map<size_t, std::vector<size_t>> groups;
-  for (size_t i = 0; i < n; ++i) groups[root(i)].push_back(i);
   std::unordered_map<std::string, std::string> moved;   // folded id -> kept id
   std::vector<bool> drop(n, false);
   for (auto& [r, members] : groups) {
@@ -986,11 +1004,12 @@ void merge_state_records(std::vector<StateRecord>& states, model::Home& home) {
 }
 
 void apply_exposure_defaults(model::Home& home) {
-  static const std::set<std::string> domains = {"climate", "cover", "fan", "humidifier", "light", "lock",
-                                                "scene", "script", "switch", "vacuum", "water_heater"};
-  static const std::set<std::string> binary = {"door", "garage_door", "lock", "motion", "opening", "presence", "window"};
-  static const std::set<std::string> sensor = {"aqi", "co", "co2", "humidity", "pm10", "pm25", "temperature",
-                                               "volatile_organic_compounds"};
+  static const std::unordered_set<std::string_view> domains = {"climate", "cover", "fan", "humidifier", "light", "lock",
+                                                               "scene", "script", "switch", "vacuum", "water_heater"};
+  static const std::unordered_set<std::string_view> binary = {"door", "garage_door", "lock", "motion", "opening",
+                                                              "presence", "window"};
+  static const std::unordered_set<std::string_view> sensor = {"aqi", "co", "co2", "humidity", "pm10", "pm25",
+                                                              "temperature", "volatile_organic_compounds"};
   // HA stores an assistant's "expose new entities" only once someone changes it; until then its
   // default applies: on for HA's own assistant, off for the others (DEFAULT_EXPOSED_ASSISTANT in
   // components/homeassistant/exposed_entities.py). The default is a fact, and marked as one.
@@ -1003,13 +1022,16 @@ void apply_exposure_defaults(model::Home& home) {
     if (it != home.hub.expose_new.end()) return it->second;
     return false;
   };
+  const bool new_conversation = expose_new("conversation"), new_alexa = expose_new("cloud.alexa"),
+             new_google = expose_new("cloud.google_assistant");
   for (auto& e : home.entities) {
+    if (e.exposure.conversation && e.exposure.alexa && e.exposure.google) continue;
     bool by_default = !(e.in_registry && (!e.entity_category.empty() || e.hidden)) &&
                       (domains.count(e.domain) || (e.domain == "binary_sensor" && binary.count(e.device_class)) ||
                        (e.domain == "sensor" && sensor.count(e.device_class)));
-    if (!e.exposure.conversation) e.exposure.conversation = expose_new("conversation") && by_default;
-    if (!e.exposure.alexa) e.exposure.alexa = expose_new("cloud.alexa") && by_default;
-    if (!e.exposure.google) e.exposure.google = expose_new("cloud.google_assistant") && by_default;
+    if (!e.exposure.conversation) e.exposure.conversation = new_conversation && by_default;
+    if (!e.exposure.alexa) e.exposure.alexa = new_alexa && by_default;
+    if (!e.exposure.google) e.exposure.google = new_google && by_default;
   }
 }
 
