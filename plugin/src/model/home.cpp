@@ -43,6 +43,11 @@ void Home::index() {
   entry_ix_.clear();
   domain_ix_.clear();
   entity_ix_.clear();
+  device_ix_.reserve(devices.size());
+  area_ix_.reserve(areas.size());
+  entry_ix_.reserve(integrations.size());
+  domain_ix_.reserve(integrations.size());
+  entity_ix_.reserve(entities.size());
   for (size_t i = 0; i < devices.size(); ++i) {
     device_ix_.emplace(devices[i].id, i);
     devices[i].entities.clear();

@@ -726,36 +726,50 @@ void fold_same_devices(model::Home& home) {
     return i;
   };
   std::unordered_map<std::string, size_t> first;
-  auto lower = [](std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
+  first.reserve(n * 3);
+  std::string key;   // one buffer for every key; a key is copied only when it is new
+  auto append_lower = [&](const std::string& s) {
+    for (char c : s) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   };
   for (size_t i = 0; i < n; ++i) {
     const auto& d = devs[i];
     if (d.child_device || d.service) continue;   // child devices are parts of their parent, never copies
-    auto link = [&](std::string key) {
-      auto [it, fresh] = first.emplace(std::move(key), i);
+    auto link = [&] {
+      auto [it, fresh] = first.try_emplace(key, i);
       if (!fresh) parent[root(i)] = root(it->second);
     };
     for (const auto& [type, value] : d.connections) {
-      if (!value.empty()) link("c\x1f" + lower(type) + "\x1f" + lower(value));
-      if (auto mac = trailing_mac(value); !mac.empty()) link("m\x1f" + mac);
+      if (!value.empty()) {
+        key.assign("c\x1f");
+        append_lower(type);
+        key += '\x1f';
+        append_lower(value);
+        link();
+      }
+      if (auto mac = trailing_mac(value); !mac.empty()) {
+        key.assign("m\x1f").append(mac);
+        link();
+      }
     }
     // The same radio seen by several integrations (govee_ble's connection, ble_monitor's and
     // ibeacon's identifiers) is one device.
     for (const auto& [domain, id] : d.identifiers) {
-      if (!id.empty()) link("i\x1f" + domain + "\x1f" + id);
-      if (auto mac = trailing_mac(id); !mac.empty()) link("m\x1f" + mac);
+      if (!id.empty()) {
+        key.assign("i\x1f").append(domain).append(1, '\x1f').append(id);
+        link();
+      }
+      if (auto mac = trailing_mac(id); !mac.empty()) {
+        key.assign("m\x1f").append(mac);
+        link();
+      }
     }
   }
-  std::unordered_map<size_t, std::vector<size_t>> groups;
+  // A group of two or more has a member that is not its root; most homes have none.
   bool any_fold = false;
-  for (size_t i = 0; i < n; ++i) {
-    auto& g = groups[root(i)];
-    g.push_back(i);
-    any_fold = any_fold || g.size() > 1;
-  }
+  for (size_t i = 0; i < n && !any_fold; ++i) any_fold = root(i) != i;
   if (!any_fold) return;
+  std::unordered_map<size_t, std::vector<size_t>> groups;
+  for (size_t i = 0; i < n; ++i) groups[root(i)].push_back(i);
   // Entities per device, to pick the entry that says what the device is.
   std::unordered_map<std::string, std::pair<int, int>> weight;   // id -> (own entities, tracker entities)
   for (const auto& e : home.entities) {
