@@ -404,7 +404,7 @@ void classify_device(const Home& home, Device& d) {
 }
 
 void classify(Home& home) {
-  home.index();
+  if (!home.index_current()) home.index();
   for (auto& e : home.entities) compute_traits(e);
   for (auto& a : home.areas)
     if (a.kind == AreaKind::normal) a.kind = area_kind_from_name(a.name + " " + a.id);

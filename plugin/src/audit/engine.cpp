@@ -162,16 +162,22 @@ void score(const Home& home, AuditResult& r) {
   for (const auto& d : home.devices) {
     if (d.disabled) continue;
     DeviceScore s{d.id, d.name, d.area_id, d.type, d.tier, std::max(0, 100 - penalty[d.id])};
-    const double w = d.tier == Tier::critical ? 3 : d.tier == Tier::sensitive ? 2 : 1;
+    const double w = tier_weight(d.tier);
     weighted += w * s.score;
     weights += w;
     r.devices.push_back(std::move(s));
   }
+  r.score = home_score(weighted, weights, hub_penalty, any_critical);
+}
+
+double tier_weight(Tier t) { return t == Tier::critical ? 3 : t == Tier::sensitive ? 2 : 1; }
+
+int home_score(double weighted, double weights, int hub_penalty, bool any_critical) {
   const double device_part = weights > 0 ? weighted / weights : 100.0;
   const double hub_part = std::max(0, 100 - hub_penalty);
   int total = static_cast<int>(std::lround(0.6 * device_part + 0.4 * hub_part));
   if (any_critical) total = std::min(total, 40);
-  r.score = std::clamp(total, 0, 100);
+  return std::clamp(total, 0, 100);
 }
 
 void redact(Evidence& evidence) {

@@ -54,6 +54,10 @@ bool can_run(const RuleDef& rule, const model::Home& home, std::string* why = nu
 // Scoring (see README "Scores"): per device from its findings, the home from devices and home-level findings.
 int severity_penalty(Severity s);
 void score(const model::Home& home, AuditResult& result);
+// score()'s parts: a device's weight by tier, and the home's score from the weighted device scores,
+// the penalty of home-level findings and whether any finding is critical.
+double tier_weight(model::Tier tier);
+int home_score(double weighted, double weights, int hub_penalty, bool any_critical);
 
 // Drops or masks evidence values that identify people or hardware (MACs, serials, IPs, e-mail).
 void redact(Evidence& evidence);

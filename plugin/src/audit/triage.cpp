@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace domoguard::audit {
@@ -10,15 +12,52 @@ std::string group_id(const Finding& f) { return f.rule + "|" + f.subject.kind + 
 
 namespace {
 
-// The home's score with the findings in `gone` (indices) resolved.
-int score_without(const model::Home& home, const AuditResult& result, const std::vector<char>& gone) {
-  AuditResult r;
-  r.findings.reserve(result.findings.size());
-  for (size_t i = 0; i < result.findings.size(); ++i)
-    if (!gone[i]) r.findings.push_back(result.findings[i]);
-  score(home, r);
-  return r.score;
-}
+// The home's score with some findings resolved, as score() computes it, without copying findings:
+// triage asks it once per group and again per group for each first step.
+class Scorer {
+ public:
+  Scorer(const model::Home& home, const std::vector<Finding>& fs) : home_(home), fs_(fs) {
+    std::unordered_map<std::string_view, int> slot;
+    device_slot_.reserve(home.devices.size());
+    for (const auto& d : home.devices)
+      device_slot_.push_back(slot.try_emplace(d.id, static_cast<int>(slot.size())).first->second);
+    slots_ = slot.size();
+    finding_slot_.reserve(fs.size());
+    for (const auto& f : fs) {
+      auto it = f.device_id.empty() ? slot.end() : slot.find(f.device_id);
+      finding_slot_.push_back(f.device_id.empty() ? kHub : it == slot.end() ? kElsewhere : it->second);
+    }
+  }
+  // `gone` marks the findings (by index) taken as resolved.
+  int operator()(const std::vector<char>& gone) {
+    penalty_.assign(slots_, 0);
+    int hub_penalty = 0;
+    bool any_critical = false;
+    for (size_t i = 0; i < fs_.size(); ++i) {
+      if (gone[i]) continue;
+      any_critical |= fs_[i].severity == Severity::critical;
+      const int p = severity_penalty(fs_[i].severity);
+      if (finding_slot_[i] == kHub) hub_penalty += p;
+      else if (finding_slot_[i] >= 0) penalty_[static_cast<size_t>(finding_slot_[i])] += p;
+    }
+    double weighted = 0, weights = 0;
+    for (size_t i = 0; i < home_.devices.size(); ++i) {
+      const auto& d = home_.devices[i];
+      if (d.disabled) continue;
+      const double w = tier_weight(d.tier);
+      weighted += w * std::max(0, 100 - penalty_[static_cast<size_t>(device_slot_[i])]);
+      weights += w;
+    }
+    return home_score(weighted, weights, hub_penalty, any_critical);
+  }
+
+ private:
+  static constexpr int kHub = -1, kElsewhere = -2;   // a home-level finding; a device not in the home
+  const model::Home& home_;
+  const std::vector<Finding>& fs_;
+  std::vector<int> device_slot_, finding_slot_, penalty_;
+  size_t slots_ = 0;
+};
 
 }  // namespace
 
@@ -55,9 +94,10 @@ Triage triage(const model::Home& home, const AuditResult& result, const TriageOp
   // What each group is worth alone.
   // Accepted findings still count in the score (README "Accepted risks"): they are never "gone".
   std::vector<char> gone(fs.size(), 0);
+  Scorer score_without(home, fs);
   for (auto& g : t.groups) {
     for (size_t i : g.members) gone[i] = 1;
-    g.score_after = score_without(home, result, gone);
+    g.score_after = score_without(gone);
     for (size_t i : g.members) gone[i] = 0;
   }
 
@@ -72,7 +112,7 @@ Triage triage(const model::Home& home, const AuditResult& result, const TriageOp
       const auto& g = t.groups[gi];
       if (taken[gi] || g.severity == Severity::info) continue;
       for (size_t i : g.members) gone[i] = 1;
-      const int s = score_without(home, result, gone);
+      const int s = score_without(gone);
       for (size_t i : g.members) gone[i] = 0;
       if (best < 0) {
         best = static_cast<long>(gi);

@@ -30,12 +30,24 @@ const Integration* Home::integration(const std::string& id) const { return looku
 const Integration* Home::integration_by_domain(const std::string& d) const { return lookup(domain_ix_, integrations, d); }
 const Entity* Home::entity(const std::string& id) const { return lookup(entity_ix_, entities, id); }
 
+Home::IndexStamp Home::stamp() const {
+  return {devices.data(), entities.data(), areas.data(), integrations.data(),
+          devices.size(), entities.size(), areas.size(), integrations.size()};
+}
+
+bool Home::index_current() const { return indexed_ && *indexed_ == stamp(); }
+
 void Home::index() {
   device_ix_.clear();
   area_ix_.clear();
   entry_ix_.clear();
   domain_ix_.clear();
   entity_ix_.clear();
+  device_ix_.reserve(devices.size());
+  area_ix_.reserve(areas.size());
+  entry_ix_.reserve(integrations.size());
+  domain_ix_.reserve(integrations.size());
+  entity_ix_.reserve(entities.size());
   for (size_t i = 0; i < devices.size(); ++i) {
     device_ix_.emplace(devices[i].id, i);
     devices[i].entities.clear();
@@ -58,6 +70,7 @@ void Home::index() {
       if (auto* in = integration(d.config_entry_ids.front())) d.primary_domain = in->domain;
     if (d.primary_domain.empty() && !d.identifiers.empty()) d.primary_domain = d.identifiers.front().first;
   }
+  indexed_ = stamp();
 }
 
 const char* to_string(DeviceType t) {

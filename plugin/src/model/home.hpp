@@ -339,9 +339,24 @@ struct Home {
   const Integration* integration_by_domain(const std::string& domain) const;
   const Entity* entity(const std::string& entity_id) const;
   void index();
+  // The lookups were built for the lists as they are now: none of devices, entities, areas or
+  // integrations was replaced, grown or shrunk since index(). Whoever edits an id in place calls
+  // index() again; classify() builds the index only when it is not current, so a home that its
+  // adapter just indexed is not indexed twice.
+  bool index_current() const;
 
  private:
+  struct IndexStamp {
+    const void* devices = nullptr;
+    const void* entities = nullptr;
+    const void* areas = nullptr;
+    const void* integrations = nullptr;
+    size_t n_devices = 0, n_entities = 0, n_areas = 0, n_integrations = 0;
+    bool operator==(const IndexStamp&) const = default;
+  };
+  IndexStamp stamp() const;
   std::unordered_map<std::string, size_t> device_ix_, area_ix_, entry_ix_, domain_ix_, entity_ix_;
+  std::optional<IndexStamp> indexed_;
 };
 
 const char* to_string(DeviceType);

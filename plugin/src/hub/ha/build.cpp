@@ -1,11 +1,14 @@
 #include "hub/ha/build.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstring>
 #include <ctime>
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "hub/ha/adapter.hpp"
 #include "util/text.hpp"
@@ -151,12 +154,476 @@ std::string_view tolower_view(std::string& buf, std::string_view s) {
 
 // Camera access tokens (also inside entity_picture URLs) and similar values grant access; never copied.
 bool secret_attribute(std::string_view key) {
-  for (std::string_view bad : {"token", "password", "secret", "api_key"})
-    if (key.find(bad) != std::string_view::npos) return true;
+  // One pass over the key (every attribute of every state is asked): a word can only start at
+  // one of its first letters.
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    std::string_view bad;
+    switch (key[i]) {
+      case 't': bad = "token"; break;
+      case 'p': bad = "password"; break;
+      case 's': bad = "secret"; break;
+      case 'a': bad = "api_key"; break;
+      default: continue;
+    }
+    if (key.compare(i, bad.size(), bad) == 0) return true;
+  }
   return key == "entity_picture" || key == "code" || key == "stream_source";
 }
 
 }  // namespace
+
+namespace {
+
+// One field of an item as the builders read it, from a JSON tree or from the stream: its kind and,
+// for strings, its characters. The builders below give the same answers as the json_util getters.
+struct Field {
+  bool present = false;
+  Scalar::Kind kind = Scalar::Kind::null_;
+  std::string str;
+  bool b = false;
+  std::int64_t i = 0;
+  std::uint64_t u = 0;
+  double d = 0;
+
+  void set(const Scalar& v) {
+    present = true;
+    kind = v.kind;
+    if (kind == Scalar::Kind::string) str.assign(v.str.data(), v.str.size());
+    b = v.b;
+    i = v.i;
+    u = v.u;
+    d = v.d;
+  }
+  void set(const json::value* v) {
+    present = v != nullptr;
+    if (!v) return;
+    switch (v->kind()) {
+      case json::kind::null: kind = Scalar::Kind::null_; break;
+      case json::kind::bool_: kind = Scalar::Kind::boolean, b = v->get_bool(); break;
+      case json::kind::int64: kind = Scalar::Kind::int64, i = v->get_int64(); break;
+      case json::kind::uint64: kind = Scalar::Kind::uint64, u = v->get_uint64(); break;
+      case json::kind::double_: kind = Scalar::Kind::double_, d = v->get_double(); break;
+      case json::kind::string: kind = Scalar::Kind::string, str.assign(v->get_string().data(), v->get_string().size()); break;
+      case json::kind::array: kind = Scalar::Kind::array; break;
+      case json::kind::object: kind = Scalar::Kind::object; break;
+    }
+  }
+  bool is_string() const { return present && kind == Scalar::Kind::string; }
+};
+
+std::string text(const Field& f) { return f.is_string() ? util::clean_text(f.str, max_text_chars) : std::string(); }
+bool is_set(const Field& f) { return f.present && f.kind != Scalar::Kind::null_; }
+std::optional<std::int64_t> integer(const Field& f) {
+  if (!f.present) return std::nullopt;
+  if (f.kind == Scalar::Kind::int64) return f.i;
+  if (f.kind == Scalar::Kind::uint64 && f.u <= static_cast<std::uint64_t>(INT64_MAX)) return static_cast<std::int64_t>(f.u);
+  if (f.kind == Scalar::Kind::double_ && f.d >= -9.0e18 && f.d <= 9.0e18) return static_cast<std::int64_t>(f.d);
+  return std::nullopt;
+}
+std::optional<std::string> scalar_text(const Field& f) {
+  if (!f.present) return std::nullopt;
+  switch (f.kind) {
+    case Scalar::Kind::string: return text(f);
+    case Scalar::Kind::boolean: return std::string(f.b ? "true" : "false");
+    case Scalar::Kind::int64: return std::to_string(f.i);
+    case Scalar::Kind::uint64: return std::to_string(f.u);
+    case Scalar::Kind::double_: return util::clean_text(json::serialize(json::value(f.d)), max_text_chars);
+    default: return std::nullopt;
+  }
+}
+
+// The position of a key in a list of names, found from its length and its first and last letters
+// (most keys of an item are none of the names, and are turned away here without a comparison).
+class KeyTable {
+ public:
+  template <std::size_t N>
+  explicit KeyTable(const std::string_view (&names)[N]) : names_(names), n_(N) {
+    for (auto& b : buckets_) b.fill(-1);
+    for (std::size_t i = 0; i < N; ++i) {
+      auto& b = buckets_[hash(names[i])];
+      std::size_t j = 0;
+      while (j < b.size() && b[j] >= 0) ++j;
+      if (j == b.size()) crowded_ = true;
+      else b[j] = static_cast<std::int8_t>(i);
+    }
+  }
+  int find(std::string_view key) const {
+    if (key.empty()) return -1;
+    if (crowded_) {
+      for (std::size_t i = 0; i < n_; ++i)
+        if (names_[i] == key) return static_cast<int>(i);
+      return -1;
+    }
+    for (std::int8_t i : buckets_[hash(key)]) {
+      if (i < 0) return -1;
+      const auto& n = names_[static_cast<std::size_t>(i)];
+      if (n.size() == key.size() && std::memcmp(n.data(), key.data(), key.size()) == 0) return i;
+    }
+    return -1;
+  }
+
+ private:
+  static std::size_t hash(std::string_view k) {
+    if (k.empty()) return 0;
+    return (k.size() * 7 + static_cast<unsigned char>(k.front()) * 3 + static_cast<unsigned char>(k.back())) & 63;
+  }
+  const std::string_view* names_;
+  std::size_t n_;
+  std::array<std::array<std::int8_t, 3>, 64> buckets_{};
+  bool crowded_ = false;   // more names share a bucket than it holds: every lookup scans the list
+};
+
+// --- Entity registry entries ---
+
+enum EntityKey : int {
+  ek_entity_id, ek_unique_id, ek_platform, ek_config_entry_id, ek_device_id, ek_area_id, ek_original_name, ek_name,
+  ek_device_class, ek_original_device_class, ek_translation_key, ek_entity_category, ek_disabled_by, ek_hidden_by,
+  ek_supported_features, ek_options,
+};
+constexpr std::string_view entity_keys[] = {
+    "entity_id", "unique_id", "platform", "config_entry_id", "device_id", "area_id", "original_name", "name",
+    "device_class", "original_device_class", "translation_key", "entity_category", "disabled_by", "hidden_by",
+    "supported_features", "options"};
+constexpr int entity_fields = ek_options;
+const KeyTable entity_table(entity_keys);
+// Inside "options": the assistants (should_expose), then the domains that keep a default code.
+constexpr std::string_view option_keys[] = {"conversation", "cloud.alexa", "cloud.google_assistant", "lock",
+                                            "alarm_control_panel"};
+constexpr int assistants = 3;
+const KeyTable option_table(option_keys);
+
+struct EntityFields {
+  Field f[entity_fields];
+  bool options = false;                  // "options" is an object
+  model::Flag expose[assistants];        // per assistant: its should_expose
+  bool code[2] = {false, false};         // lock, alarm_control_panel: a default code is stored
+  void clear() {
+    for (auto& x : f) x.present = false;
+    clear_options(false);
+  }
+  void clear_options(bool is_object) {
+    options = is_object;
+    for (auto& x : expose) x.reset();
+    code[0] = code[1] = false;
+  }
+};
+
+bool stored_code(const Field& c) {
+  return c.present && ((c.kind == Scalar::Kind::string && !c.str.empty()) || c.kind == Scalar::Kind::int64 ||
+                       c.kind == Scalar::Kind::uint64 || c.kind == Scalar::Kind::double_);
+}
+
+model::Entity build_entity(const EntityFields& x) {
+  model::Entity e;
+  e.entity_id = text(x.f[ek_entity_id]);
+  e.domain = domain_of(e.entity_id);
+  e.unique_id = text(x.f[ek_unique_id]);
+  e.platform = text(x.f[ek_platform]);
+  e.config_entry_id = text(x.f[ek_config_entry_id]);
+  e.device_id = text(x.f[ek_device_id]);
+  e.area_id = text(x.f[ek_area_id]);
+  e.original_name = text(x.f[ek_original_name]);
+  e.name = text(x.f[ek_name]);
+  if (e.name.empty()) e.name = e.original_name;
+  e.device_class = text(x.f[ek_device_class]);
+  if (e.device_class.empty()) e.device_class = text(x.f[ek_original_device_class]);
+  e.translation_key = text(x.f[ek_translation_key]);
+  e.entity_category = text(x.f[ek_entity_category]);
+  e.disabled = is_set(x.f[ek_disabled_by]);
+  e.hidden = is_set(x.f[ek_hidden_by]);
+  e.supported_features = integer(x.f[ek_supported_features]).value_or(0);
+  if (x.options) {
+    e.exposure.conversation = x.expose[0];
+    e.exposure.alexa = x.expose[1];
+    e.exposure.google = x.expose[2];
+    // Only the fact that a code is stored; the code itself is never copied.
+    if (x.code[0] || x.code[1]) e.has_default_code = true;
+  }
+  return e;
+}
+
+class EntityReader final : public ItemVisitor {
+ public:
+  explicit EntityReader(std::vector<model::Entity>& out) : out_(out) {}
+  void restart() override { out_.clear(); }
+  void begin_item() override { x_.clear(); }
+  void end_item() override { out_.push_back(build_entity(x_)); }
+  int key(std::size_t depth, const int* path, std::string_view k) override {
+    if (depth == 1) return entity_table.find(k);
+    if (path[0] != ek_options || !x_.options) return -1;
+    if (depth == 2) return option_table.find(k);
+    if (depth == 3 && opt_object_) return k == (path[1] < assistants ? "should_expose" : "default_code") ? 0 : -1;
+    return -1;
+  }
+  void value(std::size_t depth, const int* path, const Scalar& v) override {
+    if (depth == 1) {
+      if (path[0] < entity_fields) x_.f[path[0]].set(v);
+      else if (path[0] == ek_options) x_.clear_options(v.kind == Scalar::Kind::object);
+      return;
+    }
+    if (path[0] != ek_options || !x_.options) return;
+    const int which = path[1];
+    if (depth == 2) {
+      // The last value of a key counts, as in a parsed tree.
+      opt_object_ = v.kind == Scalar::Kind::object;
+      if (which < assistants) x_.expose[which].reset();
+      else x_.code[which - assistants] = false;
+    } else if (depth == 3 && opt_object_) {
+      if (which < assistants) {
+        x_.expose[which] = v.kind == Scalar::Kind::boolean ? model::Flag(v.b) : std::nullopt;
+      } else {
+        code_.set(v);
+        x_.code[which - assistants] = stored_code(code_);
+      }
+    }
+  }
+
+ private:
+  std::vector<model::Entity>& out_;
+  EntityFields x_;
+  Field code_;
+  bool opt_object_ = false;   // the option being read is an object
+};
+
+// --- Device registry entries ---
+
+enum DeviceKey : int {
+  dk_id, dk_name_by_user, dk_name, dk_manufacturer, dk_model, dk_model_id, dk_sw_version, dk_hw_version,
+  dk_serial_number, dk_area_id, dk_primary_config_entry, dk_config_entry_id, dk_via_device_id, dk_parent_device_id,
+  dk_configuration_url, dk_disabled_by, dk_entry_type, dk_config_entries, dk_connections, dk_identifiers,
+};
+constexpr std::string_view device_keys[] = {
+    "id", "name_by_user", "name", "manufacturer", "model", "model_id", "sw_version", "hw_version",
+    "serial_number", "area_id", "primary_config_entry", "config_entry_id", "via_device_id", "parent_device_id",
+    "configuration_url", "disabled_by", "entry_type", "config_entries", "connections", "identifiers"};
+constexpr int device_fields = dk_config_entries;
+const KeyTable device_table(device_keys);
+// Config entries kept from the list: push_unique keeps 256, and two more may come before the list.
+constexpr std::size_t max_listed_entries = 258;
+constexpr std::size_t max_pairs = 64;
+
+struct DeviceFields {
+  Field f[device_fields];
+  std::vector<std::string> entries;   // config_entries: cleaned, unique, non-empty, in order
+  std::vector<std::pair<std::string, std::string>> connections, identifiers;
+  void clear() {
+    for (auto& x : f) x.present = false;
+    entries.clear();
+    connections.clear();
+    identifiers.clear();
+  }
+  void add_entry(std::string e) {
+    if (e.empty() || entries.size() >= max_listed_entries) return;
+    if (std::find(entries.begin(), entries.end(), e) == entries.end()) entries.push_back(std::move(e));
+  }
+};
+
+model::Device build_device(DeviceFields& x, bool child) {
+  model::Device d;
+  d.id = text(x.f[dk_id]);
+  d.name = text(x.f[dk_name_by_user]);
+  if (d.name.empty()) d.name = text(x.f[dk_name]);
+  d.manufacturer = text(x.f[dk_manufacturer]);
+  d.model = text(x.f[dk_model]);
+  d.model_id = text(x.f[dk_model_id]);
+  d.sw_version = text(x.f[dk_sw_version]);
+  d.hw_version = text(x.f[dk_hw_version]);
+  d.serial_number = text(x.f[dk_serial_number]);
+  d.area_id = text(x.f[dk_area_id]);
+  // Major 3 (2026.8+) has one config entry; major 1 and older WS replies list several.
+  // The entry that created the device comes first (it names its primary integration); entries that
+  // only attached an entity through a shared connection (a router's tracker) follow.
+  push_unique(d.config_entry_ids, text(x.f[dk_primary_config_entry]));
+  push_unique(d.config_entry_ids, text(x.f[dk_config_entry_id]));
+  for (auto& e : x.entries) push_unique(d.config_entry_ids, std::move(e));
+  d.via_device_id = text(x.f[dk_via_device_id]);
+  d.parent_device_id = text(x.f[dk_parent_device_id]);
+  d.configuration_url = text(x.f[dk_configuration_url]);
+  d.connections = std::move(x.connections);
+  d.identifiers = std::move(x.identifiers);
+  d.disabled = is_set(x.f[dk_disabled_by]);
+  d.service = x.f[dk_entry_type].is_string() && x.f[dk_entry_type].str == "service";
+  d.child_device = child || !d.parent_device_id.empty();
+  return d;
+}
+
+class DeviceReader final : public ItemVisitor {
+ public:
+  explicit DeviceReader(std::vector<model::Device>& out) : out_(out) {}
+  void restart() override { out_.clear(); }
+  void begin_item() override { x_.clear(); }
+  void end_item() override { out_.push_back(build_device(x_, false)); }
+  int key(std::size_t depth, const int*, std::string_view k) override { return depth == 1 ? device_table.find(k) : -1; }
+  void value(std::size_t depth, const int* path, const Scalar& v) override {
+    const int which = path[0];
+    if (depth == 1) {
+      if (which < device_fields) {
+        x_.f[which].set(v);
+      } else {
+        // The last value of a key counts, as in a parsed tree.
+        list_ = v.kind == Scalar::Kind::array;
+        if (which == dk_config_entries) x_.entries.clear();
+        else pairs_of(which).clear();
+      }
+      return;
+    }
+    if (!list_) return;
+    if (which == dk_config_entries) {
+      if (depth == 2) {
+        scratch_.set(v);
+        x_.add_entry(text(scratch_));
+      }
+    } else if (depth == 2) {
+      pair_ = v.kind == Scalar::Kind::array;
+      first_.clear();
+      second_.clear();
+    } else if (depth == 3 && pair_ && path[2] < 2) {
+      scratch_.set(v);
+      (path[2] == 0 ? first_ : second_) = text(scratch_);
+    }
+  }
+  void end(std::size_t depth, const int* path, std::size_t n) override {
+    if (depth != 2 || !list_ || !pair_ || path[0] == dk_config_entries) return;
+    auto& out = pairs_of(path[0]);
+    if (n == 2 && out.size() < max_pairs) out.emplace_back(std::move(first_), std::move(second_));
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>>& pairs_of(int which) {
+    return which == dk_connections ? x_.connections : x_.identifiers;
+  }
+  std::vector<model::Device>& out_;
+  DeviceFields x_;
+  Field scratch_;
+  bool list_ = false;   // the list being read (config_entries, connections, identifiers) is an array
+  bool pair_ = false;   // the element being read is an array
+  std::string first_, second_;
+};
+
+// --- States ---
+
+enum StateKey : int { sk_entity_id, sk_state, sk_attributes };
+constexpr std::string_view state_keys[] = {"entity_id", "state", "attributes"};
+const KeyTable state_table(state_keys);
+
+struct Attribute {
+  std::string key;   // as written (secret_attribute reads it raw)
+  Field value;
+};
+
+class StateReader final : public ItemVisitor {
+ public:
+  explicit StateReader(std::vector<StateRecord>& out) : out_(out) {}
+  void restart() override { out_.clear(); }
+  void begin_item() override {
+    id_.present = state_.present = false;
+    attributes_ = false;
+    n_ = 0;
+    where_.clear();
+  }
+  void end_item() override {
+    StateRecord r;
+    r.entity_id = text(id_);
+    if (r.entity_id.find('.') == std::string::npos) return;
+    if (state_.present) r.state = scalar_text(state_).value_or("");
+    r.has_attributes = attributes_;
+    if (attributes_) {
+      r.attributes.reserve(n_);
+      for (std::size_t i = 0; i < n_; ++i) {
+        const auto& a = attrs_[i];
+        if (a.key == "supported_features") r.supported_features = integer(a.value);
+        else if (a.key == "device_class") r.device_class = text(a.value);
+        else if (a.key == "friendly_name") r.friendly_name = text(a.value);
+        if (secret_attribute(a.key)) continue;
+        if (auto t = scalar_text(a.value)) r.attributes.emplace_back(util::clean_text(a.key, max_text_chars), std::move(*t));
+      }
+    }
+    out_.push_back(std::move(r));
+  }
+  int key(std::size_t depth, const int* path, std::string_view k) override {
+    if (depth == 1) return state_table.find(k);
+    if (depth != 2 || path[0] != sk_attributes || !attributes_) return -1;
+    return static_cast<int>(slot(k));
+  }
+  void value(std::size_t depth, const int* path, const Scalar& v) override {
+    if (depth == 1) {
+      if (path[0] == sk_entity_id) id_.set(v);
+      else if (path[0] == sk_state) state_.set(v);
+      else {
+        // The last "attributes" counts, as in a parsed tree.
+        attributes_ = v.kind == Scalar::Kind::object;
+        n_ = 0;
+        where_.clear();
+      }
+    } else if (depth == 2 && path[0] == sk_attributes && attributes_) {
+      attrs_[static_cast<std::size_t>(path[1])].value.set(v);
+    }
+  }
+
+ private:
+  // The attribute's place: a repeated key keeps its first place and takes the last value, as
+  // Boost.JSON builds an object.
+  std::size_t slot(std::string_view k) {
+    constexpr std::size_t linear = 16;
+    if (n_ <= linear) {
+      for (std::size_t i = 0; i < n_; ++i)
+        if (attrs_[i].key == k) return i;
+    } else if (auto it = where_.find(std::string(k)); it != where_.end()) {
+      return it->second;
+    }
+    if (n_ == attrs_.size()) attrs_.emplace_back();
+    attrs_[n_].key.assign(k.data(), k.size());
+    attrs_[n_].value.present = false;
+    if (n_ == linear)
+      for (std::size_t i = 0; i < n_; ++i) where_.emplace(attrs_[i].key, i);
+    if (n_ >= linear) where_.emplace(attrs_[n_].key, n_);
+    return n_++;
+  }
+
+  std::vector<StateRecord>& out_;
+  Field id_, state_;
+  bool attributes_ = false;   // "attributes" is an object
+  std::vector<Attribute> attrs_;   // reused from item to item; the first n_ are this item's
+  std::size_t n_ = 0;
+  std::unordered_map<std::string, std::size_t> where_;   // key -> place, once an item has many
+};
+
+// Adds one state to the home (entity found by `ix`, or added when it is not in the registry).
+void apply_state_to(StateRecord& s, model::Entity& e);
+
+// `ix` holds views of the entities' ids: the caller reserves room for every entity a state may add,
+// so that no id moves.
+void apply_state(StateRecord& s, model::Home& home, std::unordered_map<std::string_view, std::size_t>& ix) {
+  auto it = ix.find(s.entity_id);
+  if (it == ix.end()) {
+    if (home.entities.size() >= max_items) return;
+    model::Entity e;
+    e.entity_id = s.entity_id;
+    e.domain = domain_of(s.entity_id);
+    e.in_registry = false;
+    home.entities.push_back(std::move(e));
+    it = ix.emplace(home.entities.back().entity_id, home.entities.size() - 1).first;
+  }
+  apply_state_to(s, home.entities[it->second]);
+}
+
+void apply_state_to(StateRecord& s, model::Entity& e) {
+  e.state = std::move(s.state);
+  if (!s.has_attributes) return;
+  for (auto& [k, v] : s.attributes) {
+    if (e.attributes.size() >= 128) break;
+    e.attributes.insert_or_assign(std::move(k), std::move(v));
+  }
+  if (s.supported_features) e.supported_features = *s.supported_features;
+  if (e.device_class.empty()) e.device_class = std::move(s.device_class);
+  if (e.name.empty()) e.name = std::move(s.friendly_name);
+}
+
+}  // namespace
+
+std::unique_ptr<ItemVisitor> entity_reader(std::vector<model::Entity>& out) { return std::make_unique<EntityReader>(out); }
+std::unique_ptr<ItemVisitor> device_reader(std::vector<model::Device>& out) { return std::make_unique<DeviceReader>(out); }
+std::unique_ptr<ItemVisitor> state_reader(std::vector<StateRecord>& out) { return std::make_unique<StateReader>(out); }
 
 void apply_http_settings(const json::object& conf, std::string_view origin, model::Home& home) {
   auto& h = home.hub.http;
@@ -196,33 +663,13 @@ void apply_http_settings(const json::object& conf, std::string_view origin, mode
 }
 
 model::Device parse_device(const json::object& o, bool child) {
-  model::Device d;
-  d.id = str(o, "id");
-  d.name = str(o, "name_by_user");
-  if (d.name.empty()) d.name = str(o, "name");
-  d.manufacturer = str(o, "manufacturer");
-  d.model = str(o, "model");
-  d.model_id = str(o, "model_id");
-  d.sw_version = str(o, "sw_version");
-  d.hw_version = str(o, "hw_version");
-  d.serial_number = str(o, "serial_number");
-  d.area_id = str(o, "area_id");
-  // Major 3 (2026.8+) has one config entry; major 1 and older WS replies list several.
-  // The entry that created the device comes first (it names its primary integration); entries that
-  // only attached an entity through a shared connection (a router's tracker) follow.
-  push_unique(d.config_entry_ids, str(o, "primary_config_entry"));
-  push_unique(d.config_entry_ids, str(o, "config_entry_id"));
+  DeviceFields x;
+  for (int k = 0; k < device_fields; ++k) x.f[k].set(o.if_contains(device_keys[k]));
   if (const auto* a = arr(o, "config_entries"))
-    for (const auto& e : *a) push_unique(d.config_entry_ids, text(e));
-  d.via_device_id = str(o, "via_device_id");
-  d.parent_device_id = str(o, "parent_device_id");
-  d.configuration_url = str(o, "configuration_url");
-  pairs(o, "connections", d.connections);
-  pairs(o, "identifiers", d.identifiers);
-  d.disabled = is_set(o, "disabled_by");
-  d.service = raw(o, "entry_type") == "service";
-  d.child_device = child || !d.parent_device_id.empty();
-  return d;
+    for (const auto& e : *a) x.add_entry(text(e));
+  pairs(o, "connections", x.connections);
+  pairs(o, "identifiers", x.identifiers);
+  return build_device(x, child);
 }
 
 model::DeletedDevice parse_deleted_device(const json::object& o) {
@@ -279,28 +726,50 @@ void fold_same_devices(model::Home& home) {
     return i;
   };
   std::unordered_map<std::string, size_t> first;
-  auto lower = [](std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
+  first.reserve(n * 3);
+  std::string key;   // one buffer for every key; a key is copied only when it is new
+  auto append_lower = [&](const std::string& s) {
+    for (char c : s) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   };
   for (size_t i = 0; i < n; ++i) {
     const auto& d = devs[i];
     if (d.child_device || d.service) continue;   // child devices are parts of their parent, never copies
-    auto link = [&](std::string key) {
-      auto [it, fresh] = first.emplace(std::move(key), i);
+    auto link = [&] {
+      auto [it, fresh] = first.try_emplace(key, i);
       if (!fresh) parent[root(i)] = root(it->second);
     };
     for (const auto& [type, value] : d.connections) {
-      if (!value.empty()) link("c\x1f" + lower(type) + "\x1f" + lower(value));
-      if (auto mac = trailing_mac(value); !mac.empty()) link("m\x1f" + mac);
+      if (!value.empty()) {
+        key.assign("c\x1f");
+        append_lower(type);
+        key += '\x1f';
+        append_lower(value);
+        link();
+      }
+      if (auto mac = trailing_mac(value); !mac.empty()) {
+        key.assign("m\x1f").append(mac);
+        link();
+      }
     }
     // The same radio seen by several integrations (govee_ble's connection, ble_monitor's and
     // ibeacon's identifiers) is one device.
     for (const auto& [domain, id] : d.identifiers) {
-      if (!id.empty()) link("i\x1f" + domain + "\x1f" + id);
-      if (auto mac = trailing_mac(id); !mac.empty()) link("m\x1f" + mac);
+      if (!id.empty()) {
+        key.assign("i\x1f").append(domain).append(1, '\x1f').append(id);
+        link();
+      }
+      if (auto mac = trailing_mac(id); !mac.empty()) {
+        key.assign("m\x1f").append(mac);
+        link();
+      }
     }
   }
+  // A group of two or more has a member that is not its root; most homes have none.
+  bool any_fold = false;
+  for (size_t i = 0; i < n && !any_fold; ++i) any_fold = root(i) != i;
+  if (!any_fold) return;
+  std::unordered_map<size_t, std::vector<size_t>> groups;
+  for (size_t i = 0; i < n; ++i) groups[root(i)].push_back(i);
   // Entities per device, to pick the entry that says what the device is.
   std::unordered_map<std::string, std::pair<int, int>> weight;   // id -> (own entities, tracker entities)
   for (const auto& e : home.entities) {
@@ -308,8 +777,6 @@ void fold_same_devices(model::Home& home) {
     auto& w = weight[e.device_id];
     (e.domain == "device_tracker" ? w.second : w.first)++;
   }
-  std::unordered_map<size_t, std::vector<size_t>> groups;
-  for (size_t i = 0; i < n; ++i) groups[root(i)].push_back(i);
   std::unordered_map<std::string, std::string> moved;   // folded id -> kept id
   std::vector<bool> drop(n, false);
   for (auto& [r, members] : groups) {
@@ -351,40 +818,20 @@ void fold_same_devices(model::Home& home) {
 }
 
 model::Entity parse_entity(const json::object& o) {
-  model::Entity e;
-  e.entity_id = str(o, "entity_id");
-  e.domain = domain_of(e.entity_id);
-  e.unique_id = str(o, "unique_id");
-  e.platform = str(o, "platform");
-  e.config_entry_id = str(o, "config_entry_id");
-  e.device_id = str(o, "device_id");
-  e.area_id = str(o, "area_id");
-  e.original_name = str(o, "original_name");
-  e.name = str(o, "name");
-  if (e.name.empty()) e.name = e.original_name;
-  e.device_class = str(o, "device_class");
-  if (e.device_class.empty()) e.device_class = str(o, "original_device_class");
-  e.translation_key = str(o, "translation_key");
-  e.entity_category = str(o, "entity_category");
-  e.disabled = is_set(o, "disabled_by");
-  e.hidden = is_set(o, "hidden_by");
-  e.supported_features = integer(o, "supported_features").value_or(0);
+  EntityFields x;
+  for (int k = 0; k < entity_fields; ++k) x.f[k].set(o.if_contains(entity_keys[k]));
   if (const auto* opts = obj(o, "options")) {
-    auto expose = [&](std::string_view assistant) -> model::Flag {
-      if (const auto* a = obj(*opts, assistant)) return boolean(*a, "should_expose");
-      return std::nullopt;
-    };
-    e.exposure.conversation = expose("conversation");
-    e.exposure.alexa = expose("cloud.alexa");
-    e.exposure.google = expose("cloud.google_assistant");
-    // Only the fact that a code is stored; the code itself is never copied.
-    for (const char* dom : {"lock", "alarm_control_panel"})
-      if (const auto* d = obj(*opts, dom)) {
-        const auto* c = d->if_contains("default_code");
-        if (c && ((c->is_string() && !c->get_string().empty()) || c->is_number())) e.has_default_code = true;
+    x.options = true;
+    for (int k = 0; k < assistants; ++k)
+      if (const auto* a = obj(*opts, option_keys[k])) x.expose[k] = boolean(*a, "should_expose");
+    for (int k = 0; k < 2; ++k)
+      if (const auto* d = obj(*opts, option_keys[assistants + k])) {
+        Field c;
+        c.set(d->if_contains("default_code"));
+        x.code[k] = stored_code(c);
       }
   }
-  return e;
+  return build_entity(x);
 }
 
 model::Area parse_area(const json::object& o) {
@@ -515,47 +962,68 @@ model::Automation parse_automation(const json::object& c) {
 }
 
 void merge_states(const json::array& states, model::Home& home) {
-  std::unordered_map<std::string, std::size_t> ix;
+  home.entities.reserve(std::min(max_items, home.entities.size() + states.size()));
+  std::unordered_map<std::string_view, std::size_t> ix;
+  ix.reserve(home.entities.capacity());
   for (std::size_t i = 0; i < home.entities.size(); ++i) ix.emplace(home.entities[i].entity_id, i);
   std::size_t n = 0;
   for (const auto& sv : states) {
     if (++n > max_items) break;
     const auto* s = sv.if_object();
     if (!s) continue;
-    std::string id = str(*s, "entity_id");
-    if (id.find('.') == std::string::npos) continue;
-    auto it = ix.find(id);
-    if (it == ix.end()) {
-      if (home.entities.size() >= max_items) continue;
+    StateRecord r;
+    r.entity_id = str(*s, "entity_id");
+    if (r.entity_id.find('.') == std::string::npos) continue;
+    if (const auto* st = s->if_contains("state")) r.state = scalar_text(*st).value_or("");
+    if (const auto* attrs = obj(*s, "attributes")) {
+      r.has_attributes = true;
+      for (const auto& kv : *attrs) {
+        if (secret_attribute(kv.key())) continue;
+        if (auto t = scalar_text(kv.value()))
+          r.attributes.emplace_back(util::clean_text(std::string_view(kv.key().data(), kv.key().size()), max_text_chars), std::move(*t));
+      }
+      r.supported_features = integer(*attrs, "supported_features");
+      r.device_class = str(*attrs, "device_class");
+      r.friendly_name = str(*attrs, "friendly_name");
+    }
+    apply_state(r, home, ix);
+  }
+}
+
+void merge_state_records(std::vector<StateRecord>& states, model::Home& home) {
+  // First where each state goes, so that room is made once for the entities states add (growing
+  // the list as they come would move every entity, and hold the list twice for a moment).
+  constexpr std::size_t none = SIZE_MAX;
+  std::unordered_map<std::string_view, std::size_t> ix;   // views of ids in home.entities and in states
+  ix.reserve(home.entities.size() + states.size());
+  for (std::size_t i = 0; i < home.entities.size(); ++i) ix.emplace(home.entities[i].entity_id, i);
+  std::vector<std::size_t> target(states.size(), none);
+  std::size_t next = home.entities.size();
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    if (auto it = ix.find(states[i].entity_id); it != ix.end()) target[i] = it->second;
+    else if (next < max_items) target[i] = ix.emplace(states[i].entity_id, next++).first->second;
+  }
+  home.entities.reserve(next);
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    if (target[i] == none) continue;
+    if (target[i] == home.entities.size()) {   // the first state of an entity outside the registry
       model::Entity e;
-      e.entity_id = id;
-      e.domain = domain_of(id);
+      e.entity_id = states[i].entity_id;
+      e.domain = domain_of(e.entity_id);
       e.in_registry = false;
-      it = ix.emplace(id, home.entities.size()).first;
       home.entities.push_back(std::move(e));
     }
-    auto& e = home.entities[it->second];
-    if (const auto* st = s->if_contains("state")) e.state = scalar_text(*st).value_or("");
-    else e.state = "";
-    if (const auto* attrs = obj(*s, "attributes")) {
-      for (const auto& kv : *attrs) {
-        if (e.attributes.size() >= 128) break;
-        if (secret_attribute(kv.key())) continue;
-        if (auto t = scalar_text(kv.value())) e.attributes[util::clean_text(std::string_view(kv.key().data(), kv.key().size()), max_text_chars)] = *t;
-      }
-      if (auto f = integer(*attrs, "supported_features")) e.supported_features = *f;
-      if (e.device_class.empty()) e.device_class = str(*attrs, "device_class");
-      if (e.name.empty()) e.name = str(*attrs, "friendly_name");
-    }
+    apply_state_to(states[i], home.entities[target[i]]);
   }
 }
 
 void apply_exposure_defaults(model::Home& home) {
-  static const std::set<std::string> domains = {"climate", "cover", "fan", "humidifier", "light", "lock",
-                                                "scene", "script", "switch", "vacuum", "water_heater"};
-  static const std::set<std::string> binary = {"door", "garage_door", "lock", "motion", "opening", "presence", "window"};
-  static const std::set<std::string> sensor = {"aqi", "co", "co2", "humidity", "pm10", "pm25", "temperature",
-                                               "volatile_organic_compounds"};
+  static const std::unordered_set<std::string_view> domains = {"climate", "cover", "fan", "humidifier", "light", "lock",
+                                                               "scene", "script", "switch", "vacuum", "water_heater"};
+  static const std::unordered_set<std::string_view> binary = {"door", "garage_door", "lock", "motion", "opening",
+                                                              "presence", "window"};
+  static const std::unordered_set<std::string_view> sensor = {"aqi", "co", "co2", "humidity", "pm10", "pm25",
+                                                              "temperature", "volatile_organic_compounds"};
   // HA stores an assistant's "expose new entities" only once someone changes it; until then its
   // default applies: on for HA's own assistant, off for the others (DEFAULT_EXPOSED_ASSISTANT in
   // components/homeassistant/exposed_entities.py). The default is a fact, and marked as one.
@@ -568,13 +1036,16 @@ void apply_exposure_defaults(model::Home& home) {
     if (it != home.hub.expose_new.end()) return it->second;
     return false;
   };
+  const bool new_conversation = expose_new("conversation"), new_alexa = expose_new("cloud.alexa"),
+             new_google = expose_new("cloud.google_assistant");
   for (auto& e : home.entities) {
+    if (e.exposure.conversation && e.exposure.alexa && e.exposure.google) continue;
     bool by_default = !(e.in_registry && (!e.entity_category.empty() || e.hidden)) &&
                       (domains.count(e.domain) || (e.domain == "binary_sensor" && binary.count(e.device_class)) ||
                        (e.domain == "sensor" && sensor.count(e.device_class)));
-    if (!e.exposure.conversation) e.exposure.conversation = expose_new("conversation") && by_default;
-    if (!e.exposure.alexa) e.exposure.alexa = expose_new("cloud.alexa") && by_default;
-    if (!e.exposure.google) e.exposure.google = expose_new("cloud.google_assistant") && by_default;
+    if (!e.exposure.conversation) e.exposure.conversation = new_conversation && by_default;
+    if (!e.exposure.alexa) e.exposure.alexa = new_alexa && by_default;
+    if (!e.exposure.google) e.exposure.google = new_google && by_default;
   }
 }
 

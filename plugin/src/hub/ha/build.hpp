@@ -2,9 +2,14 @@
 // registry shapes appear in .storage files and in WebSocket replies, with small differences handled here.
 #pragma once
 
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "hub/ha/json_stream.hpp"
 #include "hub/ha/json_util.hpp"
 #include "model/home.hpp"
 
@@ -25,6 +30,24 @@ std::string host_kind(std::string_view host);
 model::Automation parse_automation(const json::object& config);
 // Adds get_states results: state, scalar attributes, names; entities without registry entry are added.
 void merge_states(const json::array& states, model::Home& home);
+
+// One get_states result as merge_states reads it, without the JSON around it.
+struct StateRecord {
+  std::string entity_id;                                    // cleaned; always holds a "."
+  std::string state;                                        // "" when absent or not a scalar
+  bool has_attributes = false;                              // "attributes" is an object
+  std::vector<std::pair<std::string, std::string>> attributes;   // cleaned key, value as text; no secrets
+  std::optional<std::int64_t> supported_features;
+  std::string device_class, friendly_name;
+};
+void merge_state_records(std::vector<StateRecord>& states, model::Home& home);
+
+// The large list replies read item by item straight into the model (json_stream.hpp), with the
+// meaning of parse_entity, parse_device and merge_states. Each appends to `out` (emptied when the
+// reply turns out to repeat its result).
+std::unique_ptr<ItemVisitor> entity_reader(std::vector<model::Entity>& out);
+std::unique_ptr<ItemVisitor> device_reader(std::vector<model::Device>& out);
+std::unique_ptr<ItemVisitor> state_reader(std::vector<StateRecord>& out);
 // Fills per-entity exposure left unset with HA's defaults for new entities.
 void apply_exposure_defaults(model::Home& home);
 // Z-Wave security classes from zwave_js/network_status result(s).

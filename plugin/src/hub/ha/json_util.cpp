@@ -5,25 +5,29 @@
 
 namespace domoguard::hub::ha::detail {
 
+Error malformed_json(const std::string& file, std::string where, const std::string& what) {
+  Error e;
+  e.code = ErrorCode::bad_input;
+  e.key = "error.json.malformed";
+  e.message = "Malformed JSON: " + what;
+  e.file = file;
+  e.where = std::move(where);
+  e.placeholders = {{"file", file}, {"where", e.where}};
+  return e;
+}
+
+Error json_too_large(const std::string& file) {
+  Error e;
+  e.code = ErrorCode::bad_input;
+  e.key = "error.file.too_large";
+  e.message = "The file is larger than the " + std::to_string(max_file_bytes >> 20) + " MiB limit";
+  e.file = file;
+  return e;
+}
+
 Result<json::value> parse_json(std::string_view text, const std::string& file, json::storage_ptr sp) {
-  auto fail = [&](std::size_t at, const std::string& what) {
-    Error e;
-    e.code = ErrorCode::bad_input;
-    e.key = "error.json.malformed";
-    e.message = "Malformed JSON: " + what;
-    e.file = file;
-    e.where = util::line_column(text, at);
-    e.placeholders = {{"file", file}, {"where", e.where}};
-    return e;
-  };
-  if (text.size() > max_file_bytes) {
-    Error e;
-    e.code = ErrorCode::bad_input;
-    e.key = "error.file.too_large";
-    e.message = "The file is larger than the " + std::to_string(max_file_bytes >> 20) + " MiB limit";
-    e.file = file;
-    return e;
-  }
+  auto fail = [&](std::size_t at, const std::string& what) { return malformed_json(file, util::line_column(text, at), what); };
+  if (text.size() > max_file_bytes) return json_too_large(file);
   json::parse_options opt;
   opt.max_depth = max_json_depth;
   json::stream_parser p({}, opt);

@@ -18,6 +18,9 @@ namespace json = boost::json;
 // `sp` is where the value's memory comes from (a monotonic resource makes big replies cheap to
 // build and free); the default heap when empty.
 Result<json::value> parse_json(std::string_view text, const std::string& file, json::storage_ptr sp = {});
+// parse_json's errors: malformed JSON at `where` ("line L, column C"), and a file over max_file_bytes.
+Error malformed_json(const std::string& file, std::string where, const std::string& what);
+Error json_too_large(const std::string& file);
 
 const json::value* find(const json::value* v, std::string_view key);
 const json::object* as_object(const json::value* v);

@@ -1,5 +1,7 @@
 #include "hub/ha/live.hpp"
 
+#include "hub/ha/json_stream.hpp"
+
 #include "util/clock.hpp"
 
 #include <sys/stat.h>
@@ -141,30 +143,31 @@ Result<std::string> LiveHub::wait_result(int id) {
     auto msg = ws_->receive(static_cast<int>(left));
     if (!msg) return msg.error();
     if (!msg->has_value()) continue;
-    boost::system::error_code ec;
-    auto v = json::parse(**msg, ec);
-    if (ec || !v.is_object()) continue;
-    auto& o = v.as_object();
-    const auto type = str_field(o, "type");
-    auto* idv = o.if_contains("id");
-    const int mid = idv && idv->is_int64() ? static_cast<int>(idv->as_int64()) : -1;
+    // Read without a tree: a registry reply is megabytes, and its tree many times that.
+    auto env = detail::read_envelope(**msg);
+    if (!env) continue;
+    const auto& type = env->type;
+    const int mid = env->id ? static_cast<int>(*env->id) : -1;
     if (type == "event") {
-      if (pending_events_.size() < 10000)
-        if (auto* ev = o.if_contains("event")) pending_events_.push_back(json::serialize(*ev));
+      boost::system::error_code ec;
+      auto v = json::parse(**msg, ec);
+      if (pending_events_.size() < 10000 && !ec && v.is_object())
+        if (auto* ev = v.as_object().if_contains("event")) pending_events_.push_back(json::serialize(*ev));
       continue;
     }
     if (type == "pong" && mid == id) return std::string("null");
     if (type != "result" || mid != id) continue;
-    auto* ok = o.if_contains("success");
-    if (ok && ok->is_bool() && ok->as_bool()) {
-      auto* r = o.if_contains("result");
-      return r ? json::serialize(*r) : std::string("null");
+    if (env->success) {
+      if (!env->has_result) return std::string("null");
+      // The result's own bytes, cut out of the message in place.
+      std::string& text = **msg;
+      text.erase(env->result_begin + env->result_size);
+      text.erase(0, env->result_begin);
+      if (text.capacity() > text.size() + text.size() / 4 + 4096) text.shrink_to_fit();   // kept by the mirror
+      return std::move(text);
     }
-    std::string code, message;
-    if (auto* e = o.if_contains("error"); e && e->is_object()) {
-      code = str_field(e->as_object(), "code");
-      message = str_field(e->as_object(), "message");
-    }
+    const std::string& code = env->error_code;
+    const std::string& message = env->error_message;
     Error err = ha_error("error.ha.command", "Home Assistant answered " + code + ": " + message);
     err.placeholders = {{"code", code}};
     return err;

@@ -1,4 +1,6 @@
 #include "hub/ha/live_mirror.hpp"
+
+#include "hub/ha/json_stream.hpp"
 #include "util/clock.hpp"
 
 #include <boost/json.hpp>
@@ -210,32 +212,31 @@ Result<std::optional<std::pair<model::Home, HomeChange>>> LiveMirror::next_chang
     if (states_fired_ > 0 && (change.first_fired == 0 || states_fired_ < change.first_fired))
       change.first_fired = states_fired_;
     // Patch the cached get_states reply; a refetch below (entity changes) supersedes it.
-    if (!entities_changed) {
-      boost::system::error_code ec;
-      auto states = json::parse(cache_["get_states"], ec);
-      if (!ec && states.is_array()) {
-        auto& arr = states.as_array();
-        std::set<std::string> present;
-        json::array patched;
-        patched.reserve(arr.size() + pending_states_.size());
-        for (auto& st : arr) {
-          const auto eid = st.is_object() ? str(st.as_object(), "entity_id") : std::string();
-          present.insert(eid);
-          auto it = pending_states_.find(eid);
-          if (it == pending_states_.end()) {
-            patched.push_back(std::move(st));
-          } else {
-            auto nv = json::parse(it->second, ec);
-            if (!ec && nv.is_object()) patched.push_back(std::move(nv));
-          }
-        }
-        for (const auto& [eid, text] : pending_states_) {
-          if (present.count(eid)) continue;
-          auto nv = json::parse(text, ec);
-          if (!ec && nv.is_object()) patched.push_back(std::move(nv));
-        }
-        cache_["get_states"] = json::serialize(patched);
+    // The reply is spliced as text: a tree of every state would be many times its size.
+    std::vector<detail::ArrayElement> elements;
+    if (!entities_changed && detail::split_array(cache_["get_states"], "entity_id", elements)) {
+      const std::string& old = cache_["get_states"];
+      std::size_t size = old.size() + 2;
+      for (const auto& [eid, text] : pending_states_) size += text.size() + 1;
+      std::string patched;
+      patched.reserve(size);
+      patched += '[';
+      auto add = [&](std::string_view element) {
+        if (patched.size() > 1) patched += ',';
+        patched.append(element);
+      };
+      auto is_object = [](const std::string& text) { return detail::read_envelope(text).has_value(); };
+      std::set<std::string> present;
+      for (const auto& e : elements) {
+        present.insert(e.key_value);
+        auto it = pending_states_.find(e.key_value);
+        if (it == pending_states_.end()) add(std::string_view(old).substr(e.begin, e.size));
+        else if (is_object(it->second)) add(it->second);
       }
+      for (const auto& [eid, text] : pending_states_)
+        if (!present.count(eid) && is_object(text)) add(text);
+      patched += ']';
+      cache_["get_states"] = std::move(patched);
     }
     for (const auto& [eid, st] : pending_states_) changed_entities.insert(eid);
     for (auto& [eid, user] : pending_by_) change.changed_by[eid] = std::move(user);

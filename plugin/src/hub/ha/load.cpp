@@ -1,12 +1,20 @@
 // Snapshot detection and reading: config folders, .storage folders, reply folders and backup archives.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <cstring>
 #include <optional>
 #include <set>
 
 #include "hub/ha/adapter.hpp"
 #include "hub/ha/json_util.hpp"
+#include "hub/ha/reply_source.hpp"
 #include "archive/tar.hpp"
 #include "hub/ha/surface.hpp"
 #include "hub/ha/yaml.hpp"
@@ -160,20 +168,82 @@ Result<ConfigFiles> read_config_folder(const fs::path& root, bool storage_only) 
   return files;
 }
 
-Result<Replies> read_replies_folder(const fs::path& root) {
-  Replies replies;
-  std::error_code ec;
-  for (const auto& cmd : audit_commands()) {
-    for (const fs::path& p : {root / reply_file_name(cmd), root / (cmd + ".json")}) {
-      if (!fs::is_regular_file(p, ec)) continue;
-      auto c = read_file(p);
-      if (!c) return c.error();
-      replies[cmd] = std::move(*c);
-      break;
+// A folder of replies read one file at a time: the sizes are checked before anything is read, as
+// when the folder is read whole, and only the reply being read is held.
+class FolderSource final : public detail::ReplySource {
+ public:
+  static Result<std::unique_ptr<FolderSource>> open(const fs::path& root) {
+    std::unique_ptr<FolderSource> s(new FolderSource());
+    std::error_code ec;
+    for (const auto& cmd : audit_commands()) {
+      for (const fs::path& p : {root / reply_file_name(cmd), root / (cmd + ".json")}) {
+        if (!fs::is_regular_file(p, ec)) continue;
+        auto size = fs::file_size(p, ec);
+        if (!ec && size > max_file_bytes)
+          return bad("error.file.too_large", "The file is larger than the " + std::to_string(max_file_bytes >> 20) + " MiB limit",
+                     p.string());
+        s->files_.emplace(cmd, p);
+        break;
+      }
     }
+    return s;
   }
-  return replies;
-}
+  bool empty() const { return files_.empty(); }
+  bool has(const std::string& command) const override { return files_.count(command) > 0; }
+  Result<std::optional<std::string_view>> text(const std::string& command) override {
+    auto it = files_.find(command);
+    if (it == files_.end()) return std::optional<std::string_view>();
+    if (command != current_) {
+      current_.clear();
+      buffer_.reset();   // the previous reply is released before the next is read
+      size_ = 0;
+      if (auto e = read_whole(it->second)) return *e;
+      current_ = command;
+    }
+    return std::optional<std::string_view>(std::string_view(buffer_.get(), size_));
+  }
+
+ private:
+  FolderSource() = default;
+  // The file in one read into a buffer of its size (not zero-filled first, unlike a string).
+  std::optional<Error> read_whole(const fs::path& p) {
+    auto io_error = [&] {
+      Error e = bad("error.file.read", "Could not read the file", p.string());
+      e.code = ErrorCode::io;
+      return e;
+    };
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return io_error();
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || st.st_size < 0) {
+      ::close(fd);
+      return io_error();
+    }
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size > max_file_bytes) {
+      ::close(fd);
+      return bad("error.file.too_large", "The file is larger than the " + std::to_string(max_file_bytes >> 20) + " MiB limit",
+                 p.string());
+    }
+    buffer_.reset(new char[size ? size : 1]);
+    std::size_t got = 0;
+    while (got < size) {
+      const ssize_t n = ::read(fd, buffer_.get() + got, size - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (got != size) return io_error();
+    size_ = got;
+    return std::nullopt;
+  }
+
+  std::map<std::string, fs::path> files_;
+  std::string current_;
+  std::unique_ptr<char[]> buffer_;
+  std::size_t size_ = 0;
+};
 
 constexpr std::uint64_t max_decompressed = 64ull << 30;
 
@@ -360,14 +430,14 @@ Result<model::Home> load(const std::string& path) {
       if (!files) return files.error();
       return from_config_files(*files, path);
     }
-    auto replies = read_replies_folder(p);
+    auto replies = FolderSource::open(p);
     if (!replies) return replies.error();
-    if (replies->empty())
+    if ((*replies)->empty())
       return bad("error.snapshot.unknown",
                  "This folder is not a Home Assistant snapshot: no .storage folder and no saved WebSocket replies "
                  "(such as config__device_registry__list.json).",
                  path);
-    return from_replies(*replies, path);
+    return detail::from_source(**replies, path);
   }
   if (fs::is_regular_file(p, ec)) {
     auto src = archive::file_source(path);

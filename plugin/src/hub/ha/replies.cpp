@@ -8,6 +8,7 @@
 #include "hub/ha/adapter.hpp"
 #include "locale/messages.hpp"
 #include "hub/ha/build.hpp"
+#include "hub/ha/reply_source.hpp"
 #include "hub/ha/surface.hpp"
 #include "util/text.hpp"
 
@@ -52,6 +53,15 @@ std::string reply_file_name(const std::string& command) {
 
 namespace {
 
+// Absent means something else per source: not saved in a folder, not in the demo home, and from a
+// live hub an answer refused (a token without administrator rights) or a command it does not offer.
+std::string absent_reason(const model::Home& home, const std::string& command) {
+  return locale::later(home.source_kind == model::SourceKind::live   ? "notrun.reply.absent_live"
+                       : home.source_kind == model::SourceKind::demo ? "notrun.reply.absent_demo"
+                                                                     : "notrun.reply.absent",
+                       {{"command", command}});
+}
+
 struct Reply {
   std::unique_ptr<json::monotonic_resource> memory;  // declared first: outlives doc
   std::unique_ptr<json::value> doc;   // stable address: `result` points into it
@@ -60,25 +70,20 @@ struct Reply {
 
 // Parses the reply for `command`: Error for malformed JSON; nullopt (parts marked missing) when the
 // command was not saved or HA answered with an error.
-Result<std::optional<Reply>> get(const Replies& replies, const std::string& origin, const std::string& command,
+Result<std::optional<Reply>> get(ReplySource& replies, const std::string& origin, const std::string& command,
                                  model::Home& home, std::initializer_list<Part> parts) {
   auto missing = [&](const std::string& why) {
     for (Part p : parts) home.mark_missing(p, why);
     return Result<std::optional<Reply>>(std::optional<Reply>());
   };
-  auto it = replies.find(command);
-  // Absent means something else per source: not saved in a folder, not in the demo home, and from a
-  // live hub an answer refused (a token without administrator rights) or a command it does not offer.
-  if (it == replies.end())
-    return missing(locale::later(home.source_kind == model::SourceKind::live   ? "notrun.reply.absent_live"
-                                 : home.source_kind == model::SourceKind::demo ? "notrun.reply.absent_demo"
-                                                                               : "notrun.reply.absent",
-                                 {{"command", command}}));
+  auto text = replies.text(command);
+  if (!text) return text.error();
+  if (!*text) return missing(absent_reason(home, command));
   // One arena per reply, sized to the text: the parsed tree is built and freed without per-node
   // heap traffic, which dominated the cost of reading a large home.
   Reply r;
-  r.memory = std::make_unique<json::monotonic_resource>(std::max<size_t>(4096, it->second.size() * 2));
-  auto parsed = parse_json(it->second, origin + "/" + reply_file_name(command), json::storage_ptr(r.memory.get()));
+  r.memory = std::make_unique<json::monotonic_resource>(std::max<size_t>(4096, (*text)->size() * 2));
+  auto parsed = parse_json(**text, origin + "/" + reply_file_name(command), json::storage_ptr(r.memory.get()));
   if (!parsed) return parsed.error();
   r.doc = std::make_unique<json::value>(std::move(*parsed));
   r.result = r.doc.get();
@@ -96,6 +101,27 @@ Result<std::optional<Reply>> get(const Replies& replies, const std::string& orig
   return std::optional<Reply>(std::move(r));
 }
 
+// Reads the list reply for `command` item by item into `visitor` (no tree of the whole reply):
+// Error for malformed JSON; nullopt (parts marked missing) as get() says; otherwise whether the
+// result was a list.
+Result<std::optional<bool>> get_list(ReplySource& replies, const std::string& origin, const std::string& command,
+                                     model::Home& home, std::initializer_list<Part> parts, ItemVisitor& visitor) {
+  auto missing = [&](const std::string& why) {
+    for (Part p : parts) home.mark_missing(p, why);
+    return Result<std::optional<bool>>(std::optional<bool>());
+  };
+  auto text = replies.text(command);
+  if (!text) return text.error();
+  if (!*text) return missing(absent_reason(home, command));
+  auto read = read_list(**text, origin + "/" + reply_file_name(command), visitor);
+  if (!read) return read.error();
+  if (read->refused)
+    return missing(read->detail.empty() ? locale::later("notrun.reply.refused", {{"command", command}})
+                                        : locale::later("notrun.reply.refused_because", {{"command", command}, {"detail", read->detail}}));
+  if (read->no_result) return missing(locale::later("notrun.reply.no_result", {{"command", command}}));
+  return std::optional<bool>(read->is_array);
+}
+
 template <class F>
 void each_object(const json::value* v, F&& f) {
   const auto* a = as_array(v);
@@ -109,7 +135,30 @@ void each_object(const json::value* v, F&& f) {
 
 }  // namespace
 
+namespace {
+
+class MapSource final : public ReplySource {
+ public:
+  explicit MapSource(const Replies& replies) : replies_(replies) {}
+  bool has(const std::string& command) const override { return replies_.count(command) > 0; }
+  Result<std::optional<std::string_view>> text(const std::string& command) override {
+    auto it = replies_.find(command);
+    if (it == replies_.end()) return std::optional<std::string_view>();
+    return std::optional<std::string_view>(it->second);
+  }
+
+ private:
+  const Replies& replies_;
+};
+
+}  // namespace
+
 Result<model::Home> from_replies(const Replies& replies, const std::string& origin, model::SourceKind kind) {
+  MapSource source(replies);
+  return detail::from_source(source, origin, kind);
+}
+
+Result<model::Home> detail::from_source(ReplySource& replies, const std::string& origin, model::SourceKind kind) {
   model::Home home;
   home.source = util::clean_text(origin, 1024);
   home.source_kind = kind;
@@ -215,31 +264,45 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
       home.mark_present(Part::areas);
     }
   }
+  // The three large lists are read item by item, straight into the model.
+#define DG_LIST(var, cmd, parts, visitor)                                 \
+  auto var##_r = get_list(replies, origin, cmd, home, parts, visitor); \
+  if (!var##_r) return var##_r.error();                                \
+  auto& var = *var##_r;
   {
-    DG_GET(r, "config/device_registry/list", {Part::devices});
+    std::vector<model::Device> devices;
+    auto visitor = device_reader(devices);
+    DG_LIST(r, "config/device_registry/list", {Part::devices}, *visitor);
     if (r) {
-      each_object(r->result, [&](const json::object& o) { home.devices.push_back(parse_device(o, false)); });
+      if (*r) home.devices = std::move(devices);
       home.mark_present(Part::devices);
     }
     home.mark_missing(Part::deleted_devices, home.source_kind == model::SourceKind::demo ? "notrun.ws.deleted_devices_demo"
                                                                                       : "notrun.ws.deleted_devices");
   }
   {
-    DG_GET(r, "config/entity_registry/list", {Part::entities});
+    std::vector<model::Entity> entities;
+    if (auto text = replies.text("config/entity_registry/list"); text && *text)
+      entities.reserve(std::min(max_items, (*text)->size() / 256));   // HA writes 300+ bytes an entry
+    auto visitor = entity_reader(entities);
+    DG_LIST(r, "config/entity_registry/list", {Part::entities}, *visitor);
     if (r) {
-      each_object(r->result, [&](const json::object& o) { home.entities.push_back(parse_entity(o)); });
+      if (*r) home.entities = std::move(entities);
       home.mark_present(Part::entities);
     }
   }
   {
-    DG_GET(r, "get_states", {Part::states});
-    if (r && r->result->is_array()) {
-      merge_states(r->result->get_array(), home);
+    std::vector<StateRecord> states;
+    auto visitor = state_reader(states);
+    DG_LIST(r, "get_states", {Part::states}, *visitor);
+    if (r && *r) {
+      merge_state_records(states, home);
       home.mark_present(Part::states);
     } else if (r) {
       home.mark_missing(Part::states, locale::later("notrun.reply.not_list", {{"command", "get_states"}}));
     }
   }
+#undef DG_LIST
 
   {
     DG_GET(r, "homeassistant/expose_new_entities/get", {});
@@ -263,10 +326,11 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
     if (r) {
       const auto* ex = as_object(find(r->result, "exposed_entities"));
       if (ex) {
-        std::unordered_map<std::string, std::size_t> ix;
+        std::unordered_map<std::string_view, std::size_t> ix;
+        ix.reserve(home.entities.size());
         for (std::size_t i = 0; i < home.entities.size(); ++i) ix.emplace(home.entities[i].entity_id, i);
         for (const auto& kv : *ex) {
-          auto it = ix.find(std::string(kv.key()));
+          auto it = ix.find(std::string_view(kv.key().data(), kv.key().size()));
           const auto* s = kv.value().if_object();
           if (it == ix.end() || !s) continue;
           auto& e = home.entities[it->second];
@@ -383,12 +447,11 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
   {
     // DomoGuard's convention: "supervisor/api" holds the array of /addons/<slug>/info results
     // (one supervisor/api call per app); {"addons": [...]} from /addons alone lacks the security facts.
-    auto it = replies.find("supervisor/api");
     const bool supervised = std::any_of(home.integrations.begin(), home.integrations.end(),
                                         [](const model::Integration& i) { return i.domain == "hassio"; });
-    if (it == replies.end() && home.has(Part::integrations) && !supervised) {
+    if (!replies.has("supervisor/api") && home.has(Part::integrations) && !supervised) {
       home.mark_missing(Part::apps, "notrun.apps.no_supervisor");
-    } else if (it == replies.end() && home.source_kind == model::SourceKind::live) {
+    } else if (!replies.has("supervisor/api") && home.source_kind == model::SourceKind::live) {
       home.mark_missing(Part::apps, "notrun.apps.live_refused");
     } else {
       DG_GET(r, "supervisor/api", {Part::apps});
