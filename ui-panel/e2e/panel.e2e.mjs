@@ -431,6 +431,10 @@ try {
     const first = auditDe.groups.find((g) => g.id === auditDe.first_steps[0].group);
     await page.locator('.urgent li.group strong', { hasText: first.title }).first().waitFor();
     assert.equal(await page.locator('.urgent .chip').first().innerText(), de['severity.critical'] ?? en['severity.critical']);
+    // Why it has its severity, in German too: the catalogue is asked again in the new language.
+    const reasonDe = de[`rule.${first.rule}.severity_reason`];
+    assert.ok(reasonDe && reasonDe !== en[`rule.${first.rule}.severity_reason`], 'the reason is translated');
+    await page.locator('.urgent li.group [data-testid=severity-reason]', { hasText: reasonDe }).first().waitFor();
     // Without hass, the standalone selector switches the language.
     const p2 = await openPage(demo.url);
     await p2.locator('[data-testid=language]').selectOption('de');

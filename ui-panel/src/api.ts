@@ -243,7 +243,7 @@ export interface CatalogClause {
   coverage: string;
 }
 
-/** A rule as the catalogue lists it; the panel uses why it has its usual severity. */
+/** A rule as the catalogue lists it; the panel uses why it has its usual severity (in the request's language). */
 export interface CatalogRule {
   id: string;
   severity?: string;

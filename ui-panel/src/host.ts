@@ -41,7 +41,7 @@ export interface ViewHost {
   /** Re-renders the panel after a view changed its own state. */
   requestUpdate(): void;
   clauseTitle(id: string): string;
-  /** Why the rule has its usual severity (the catalogue's reviewed reason, in English), or "". */
+  /** Why the rule has its usual severity (the catalogue's reviewed reason, in the panel's language), or "". */
   severityReason(rule: string): string;
   formatTime(iso: string | undefined): string;
 }

@@ -135,7 +135,8 @@ export class DomoguardPanel extends LitElement implements ViewHost {
   async reload(): Promise<void> {
     const seq = ++this.loadSeq;
     const api = this.api;
-    api.lang = this.language;
+    const lang = this.language;
+    api.lang = lang;
     const soft = <T>(p: Promise<T>) => p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
     const [audit, settings, journal, history, homeNotice, catalog, hold] = await Promise.all([
       soft(api.audit()),
@@ -143,7 +144,8 @@ export class DomoguardPanel extends LitElement implements ViewHost {
       soft(api.journal()),
       soft(api.history()),
       soft(api.homeNotice()),
-      this.data.catalog ? Promise.resolve({ ok: true as const, v: this.data.catalog }) : soft(api.catalog()),
+      // The catalogue's titles and reasons are in the language asked for: asked again when it changes.
+      this.data.catalog && this.catalogLang === lang ? Promise.resolve({ ok: true as const, v: this.data.catalog }) : soft(api.catalog()),
       soft(api.hold()),
     ]);
     if (seq !== this.loadSeq) return;
@@ -170,6 +172,7 @@ export class DomoguardPanel extends LitElement implements ViewHost {
       catalog: catalog.ok ? catalog.v : undefined,
       hold: hold.ok ? hold.v : undefined,
     };
+    this.catalogLang = catalog.ok ? lang : "";
     this.clauses = new Map((this.data.catalog?.clauses ?? []).map((c) => [c.id, c.title]));
     this.severityReasons = new Map((this.data.catalog?.rules ?? []).map((r) => [r.id, r.severity_reason ?? ""]));
     this.notices.reset();
@@ -193,6 +196,7 @@ export class DomoguardPanel extends LitElement implements ViewHost {
     }
   }
 
+  private catalogLang = "";
   private clauses = new Map<string, string>();
   clauseTitle(id: string): string {
     return this.clauses.get(id) ?? "";

@@ -1,5 +1,5 @@
 // Why a finding has its severity: the catalogue's reviewed reason, shown in the finding and in its
-// group, under a label in the household's language.
+// group, label and reason both in the household's language.
 import { describe, expect, it } from "vitest";
 import "../src/main";
 
@@ -23,9 +23,15 @@ const other = {
   remediation: { kind: "guidance", message: "Note the maker." },
   device_id: "l1",
 };
-const REASON = "Children can start an appliance while the lock is off.";
+// The catalogue answers in the language it is asked for, as the core does.
+const REASONS: Record<string, string> = {
+  en: "A child can start or open an appliance that can hurt them.",
+  de: "Ein Kind kann ein Gerät starten oder öffnen, an dem es sich verletzen kann.",
+  fr: "Un enfant peut mettre en marche ou ouvrir un appareil qui peut le blesser.",
+};
+const catalogAsked: string[] = [];
 
-function answers(type: string): unknown {
+function answers(type: string, lang: string): unknown {
   switch (type) {
     case "domoguard/audit":
       return {
@@ -48,8 +54,9 @@ function answers(type: string): unknown {
         first_screen: { listed: ["DG-CHI-001|device:*", "DG-INV-001|device:l1"], items: 2, hidden_groups: 0, hidden_findings: 0 },
       };
     case "domoguard/catalog":
+      catalogAsked.push(lang);
       // DG-INV-001 has no reason in this catalogue: nothing is shown for it.
-      return { standard: "x", clauses: [], rules: [{ id: "DG-CHI-001", severity: "medium", severity_reason: REASON }] };
+      return { standard: "x", clauses: [], rules: [{ id: "DG-CHI-001", severity: "medium", severity_reason: REASONS[lang] ?? REASONS.en }] };
     case "domoguard/journal":
     case "domoguard/history":
       return [];
@@ -58,14 +65,25 @@ function answers(type: string): unknown {
   }
 }
 
-async function mount(language: string) {
-  const el = document.createElement("domoguard-panel") as HTMLElement & { hass: unknown; updateComplete: Promise<unknown> };
-  el.hass = { language, locale: { language }, user: { name: "Alex" }, callWS: async (m: { type: string }) => answers(m.type) };
-  document.body.append(el);
+const hassIn = (language: string) => ({
+  language,
+  locale: { language },
+  user: { name: "Alex" },
+  callWS: async (m: { type: string; lang: string }) => answers(m.type, m.lang),
+});
+
+async function settle(el: { updateComplete: Promise<unknown> }) {
   for (let i = 0; i < 6; i++) {
     await new Promise((r) => setTimeout(r, 5));
     await el.updateComplete;
   }
+}
+
+async function mount(language: string) {
+  const el = document.createElement("domoguard-panel") as HTMLElement & { hass: unknown; updateComplete: Promise<unknown> };
+  el.hass = hassIn(language);
+  document.body.append(el);
+  await settle(el);
   return el;
 }
 
@@ -81,19 +99,35 @@ describe("why a finding has its severity", () => {
     expect(root.querySelectorAll("details.by-area [data-testid=severity-reason]").length).toBe(2);
     for (const p of shown) {
       expect(p.textContent).toContain("Warum „MITTEL“:");
-      expect(p.textContent).toContain(REASON);
-      // the reason itself is the catalogue's English text, marked so
-      expect(p.querySelector("span")!.getAttribute("lang")).toBe("en");
+      expect(p.textContent).toContain(REASONS.de);
+      expect(p.textContent).not.toContain(REASONS.en);
+      // the reason is in the panel's language, so it needs no language mark of its own
+      expect(p.querySelector("span")!.hasAttribute("lang")).toBe(false);
     }
     expect(root.querySelector('li.group[data-rule="DG-INV-001"] [data-testid=severity-reason]')).toBeNull();
     el.remove();
   });
 
-  it("needs no language mark when the panel speaks English", async () => {
+  it("is in English when the panel speaks English", async () => {
     const el = await mount("en");
     const p = el.shadowRoot!.querySelector('li.group[data-rule="DG-CHI-001"] [data-testid=severity-reason]')!;
     expect(p.textContent).toContain("Why “MEDIUM”:");
+    expect(p.textContent).toContain(REASONS.en);
     expect(p.querySelector("span")!.hasAttribute("lang")).toBe(false);
+    el.remove();
+  });
+
+  it("follows the household when the language changes: the catalogue is asked again", async () => {
+    catalogAsked.length = 0;
+    const el = await mount("de");
+    const reason = () => el.shadowRoot!.querySelector('li.group[data-rule="DG-CHI-001"] [data-testid=severity-reason]')!.textContent;
+    expect(reason()).toContain(REASONS.de);
+    el.hass = hassIn("fr");
+    await settle(el);
+    expect(reason()).toContain("Pourquoi « MOYENNE » :");
+    expect(reason()).toContain(REASONS.fr);
+    expect(reason()).not.toContain(REASONS.de);
+    expect(catalogAsked).toEqual(["de", "fr"]);
     el.remove();
   });
 });

@@ -14,11 +14,6 @@ const Clause* Catalog::find(const std::string& id) const {
   return it == clauses.end() ? nullptr : &*it;
 }
 
-std::string Catalog::severity_reason(const std::string& rule) const {
-  auto it = severity.find(rule);
-  return it == severity.end() ? std::string() : it->second.reason;
-}
-
 namespace {
 std::string str(const json::object& o, std::string_view k) {
   auto* v = o.if_contains(k);
@@ -63,16 +58,16 @@ Result<Catalog> load() {
     for (auto id : rule.clauses)
       for (auto& cl : c->clauses)
         if (cl.id == id) cl.rules.emplace_back(rule.id);
-  // The reviewed reason for each rule's severity.
+  // Each rule's reviewed usual severity (the reason for it is in the locales).
   const std::string sev_origin = "manifests/catalog/severity.json";
   auto sev = resources::get(sev_origin);
-  if (!sev) return Error{ErrorCode::internal, "error.catalog.missing", "The severity reasons are not built in", sev_origin, ""};
+  if (!sev) return Error{ErrorCode::internal, "error.catalog.missing", "The reviewed severities are not built in", sev_origin, ""};
   boost::system::error_code ec;
   json::value v = json::parse(*sev, ec);
   if (ec || !v.is_object() || !v.as_object().if_contains("rules") || !v.as_object().at("rules").is_object())
-    return Error{ErrorCode::internal, "error.catalog.malformed", "The severity reasons are not valid JSON", sev_origin, ""};
+    return Error{ErrorCode::internal, "error.catalog.malformed", "The reviewed severities are not valid JSON", sev_origin, ""};
   for (const auto& [id, entry] : v.as_object().at("rules").as_object())
-    if (entry.is_object()) c->severity[std::string(id)] = {str(entry.as_object(), "severity"), str(entry.as_object(), "reason")};
+    if (entry.is_object()) c->severity[std::string(id)] = str(entry.as_object(), "severity");
   return c;
 }
 

@@ -24,19 +24,15 @@ struct EtsiProvision {
   std::string title;
 };
 
-// Why a rule has its usual severity (manifests/catalog/severity.json), in English.
-struct SeverityReason {
-  std::string severity;   // must equal the rule table's severity
-  std::string reason;
-};
 
 struct Catalog {
   std::string standard;
   std::vector<Clause> clauses;
   std::vector<EtsiProvision> etsi;
-  std::map<std::string, SeverityReason> severity;   // by rule id
+  // Each rule's reviewed usual severity (manifests/catalog/severity.json), by rule id; it must equal
+  // the rule table's. Why it has that severity is a message: rule.<id>.severity_reason in locales/.
+  std::map<std::string, std::string> severity;
   const Clause* find(const std::string& id) const;
-  std::string severity_reason(const std::string& rule) const;
 };
 
 // The embedded catalogue with every rule attached to the clauses it cites.

@@ -221,7 +221,7 @@ std::string catalog_json(const catalog::Catalog& c, const locale::Messages& msg)
   json::array rules, clauses, etsi;
   for (const auto& r : audit::all_rules()) {
     auto o = rule_json(r, msg);
-    o["severity_reason"] = c.severity_reason(std::string(r.id));
+    o["severity_reason"] = msg.text_or_empty("rule." + std::string(r.id) + ".severity_reason");
     rules.push_back(std::move(o));
   }
   for (const auto& cl : c.clauses) {

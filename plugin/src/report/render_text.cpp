@@ -244,7 +244,7 @@ std::string explain(const audit::RuleDef& rule, const catalog::Catalog& c, const
                   {"source", msg.text(std::string("risk_source.") + audit::to_string(rule.risk_source))},
                   {"severity", msg.text(std::string("report.severity.") + audit::to_string(rule.severity))}})
     << "\n";
-  if (auto reason = c.severity_reason(id); !reason.empty()) o << "  " << reason << "\n";
+  if (auto reason = msg.text_or_empty("rule." + id + ".severity_reason"); !reason.empty()) o << "  " << reason << "\n";
   o << msg.text("cli.explain.needs") << " ";
   for (size_t i = 0; i < rule.needs.size(); ++i) o << (i ? ", " : "") << model::to_string(rule.needs[i]);
   o << "\n";

@@ -32,15 +32,15 @@ export function severityChip(host: ViewHost, severity: string): TemplateResult {
 }
 
 /**
- * Why a finding has its severity, from the catalogue's reviewed reasons. The label is in the panel's
- * language; the reason is the catalogue's own English text, marked as such for screen readers.
+ * Why a finding has its severity, from the catalogue's reviewed reasons: label and reason both in the
+ * panel's language (the catalogue is asked for in that language).
  */
 function severityWhy(host: ViewHost, rule: string, severity: string): TemplateResult | typeof nothing {
   const reason = host.severityReason(rule);
   if (!reason) return nothing;
   const label = host.t("panel.finding.severity_why", { severity: host.t(`severity.${severity}`, undefined, severity) });
   return html`<p class="severity-why muted" data-testid="severity-reason">
-    ${label} <span lang=${host.language.startsWith("en") ? nothing : "en"}>${bounded(reason, 600)}</span>
+    ${label} <span>${bounded(reason, 600)}</span>
   </p>`;
 }
 
