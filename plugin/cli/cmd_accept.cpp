@@ -2,7 +2,6 @@
 // with its reason and an end date (app/accept), kept beside the audit history.
 #include <boost/json.hpp>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 
 #include "app/accept.hpp"
@@ -11,7 +10,7 @@
 #include "cli_words.hpp"
 #include "commands.hpp"
 #include "commands_report.hpp"
-#include "hub/ha/live.hpp"
+#include "source.hpp"
 #include "locale/messages.hpp"
 #include "report/render.hpp"
 #include "store/history.hpp"
@@ -30,47 +29,6 @@ int fail(const Error& e, const locale::Messages& msg) {
   std::string said = e.describe();
   if (e.key.rfind("error.accept.", 0) == 0 && msg.has(e.key)) said = msg.text(e.key, e.placeholders);
   return fail(said, cli::exit_code(e));
-}
-
-struct Loaded {
-  model::Home home;
-  std::string label;
-};
-
-// The SOURCE forms of `audit`: --demo, --url with --token-file, or one path. `skip` positionals are
-// the verb's own (the finding key).
-Result<Loaded> load(const cli::Words& w, size_t own) {
-  Loaded out;
-  Result<model::Home> home = Error{};
-  const size_t paths = w.positional.size() - std::min(own, w.positional.size());
-  if (w.flag("--demo")) {
-    if (paths) return Error{ErrorCode::bad_input, "error.cli.usage", "give either --demo or a SOURCE path, not both", "", ""};
-    home = app::load_demo();
-    out.label = "demo";
-  } else if (w.value("--url")) {
-    if (paths) return Error{ErrorCode::bad_input, "error.cli.usage", "give either --url or a SOURCE path, not both", "", ""};
-    auto token = hub::ha::read_token(w.value("--token-file").value_or(""));
-    if (!token) return token.error();
-    hub::ha::LiveOptions live;
-    live.url = *w.value("--url");
-    live.token = std::move(*token);
-    live.ca_file = w.value("--ca-file").value_or("");
-    live.allow_insecure = w.flag("--allow-insecure");
-    home = hub::ha::load_live(live);
-    out.label = live.url;
-  } else {
-    if (paths != 1)
-      return Error{ErrorCode::bad_input, "error.cli.usage",
-                   "give one SOURCE (a config folder, a replies folder or a backup tar), --demo, or --url URL --token-file FILE", "", ""};
-    out.label = w.positional.front();
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(out.label, ec);
-    if (!ec) out.label = abs.lexically_normal().string();
-    home = app::load_path(w.positional.front());
-  }
-  if (!home) return home.error();
-  out.home = std::move(*home);
-  return out;
 }
 
 std::string who(const cli::Words& w) {
@@ -94,9 +52,9 @@ int cmd_accept(int argc, char** argv) {
   }
   if (w.positional.empty()) return fail("accept needs a finding KEY (RULE|kind:id) or a group (RULE|kind:*); see `domoguard accept --help`");
   const std::string key = w.positional.back();
-  cli::Words source = w;
-  source.positional.pop_back();
-  auto loaded = load(source, 0);
+  std::vector<std::string> rest = w.positional;
+  rest.pop_back();
+  auto loaded = cli::load_source(w, rest, {"accept"});
   if (!loaded) return fail(loaded.error(), msg);
   auto result = audit::run_audit(loaded->home);
   const std::string db = w.value("--db").value_or(store::History::default_path());
@@ -126,7 +84,7 @@ int cmd_accepted(int argc, char** argv) {
   }
   const std::string format = w.value("--format").value_or("table");
   if (format != "table" && format != "json") return fail("--format must be table or json (got \"" + format + "\")");
-  auto loaded = load(w, 0);
+  auto loaded = cli::load_source(w, w.positional, {"accepted"});
   if (!loaded) return fail(loaded.error(), msg);
   auto result = audit::run_audit(loaded->home);
   const std::string db = w.value("--db").value_or(store::History::default_path());

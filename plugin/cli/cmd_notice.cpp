@@ -7,6 +7,7 @@
 #include "app/source.hpp"
 #include "audit/classify.hpp"
 #include "cli_words.hpp"
+#include "source.hpp"
 #include "commands_report.hpp"
 #include "locale/messages.hpp"
 #include "notice/notice.hpp"
@@ -56,26 +57,21 @@ int cmd_notice(int argc, char** argv) {
 
   // DEVICE comes first; without --demo the last word is the SOURCE.
   std::string device_arg = w.value("--device").value_or("");
-  std::string source_label;
-  Result<model::Home> home = Error{};
   auto pos = w.positional;
-  if (w.flag("--demo")) {
-    home = app::load_demo();
-    source_label = "demo";
-  } else {
+  std::vector<std::string> rest;
+  if (!w.flag("--demo")) {
     if (pos.empty()) return fail("notice needs a SOURCE (a config folder, a replies folder or a backup tar) or --demo");
-    source_label = pos.back();
+    rest.push_back(pos.back());
     pos.pop_back();
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(source_label, ec);
-    home = app::load_path(source_label);
-    if (!ec) source_label = abs.lexically_normal().string();
   }
+  auto loaded = cli::load_source(w, rest, {"notice", false, true, false});
   if (!pos.empty()) {
     if (pos.size() > 1 || !device_arg.empty()) return fail("give at most one DEVICE");
     device_arg = pos.front();
   }
-  if (!home) return fail(home.error());
+  if (!loaded) return fail(loaded.error());
+  const std::string source_label = loaded->label;
+  model::Home* home = &loaded->home;
   audit::classify(*home);
   auto vendors = notice::load_vendors();
   if (!vendors) return fail(vendors.error());

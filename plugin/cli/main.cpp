@@ -24,6 +24,7 @@
 #include "app/source.hpp"
 #include "commands.hpp"
 #include "commands_report.hpp"
+#include "source.hpp"
 #include "audit/engine.hpp"
 #include "audit/enough.hpp"
 #include "catalog/catalog.hpp"
@@ -97,34 +98,10 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
     fail_on = s;
   }
 
-  Result<model::Home> home = Error{};
-  std::string source_label;
-  if (args.flag("--demo")) {
-    if (!args.positional.empty()) return fail("give either --demo or a SOURCE path, not both");
-    home = app::load_demo();
-    source_label = "demo";
-  } else if (args.value("--url")) {
-    if (!args.positional.empty()) return fail("give either --url or a SOURCE path, not both");
-    auto token = hub::ha::read_token(args.value("--token-file").value_or(""));
-    if (!token) return fail(token.error());
-    hub::ha::LiveOptions live;
-    live.url = *args.value("--url");
-    live.token = std::move(*token);
-    live.ca_file = args.value("--ca-file").value_or("");
-    live.allow_insecure = args.flag("--allow-insecure");
-    home = hub::ha::load_live(live);
-    source_label = live.url;
-  } else {
-    if (args.positional.size() != 1)
-      return fail("audit needs one SOURCE (a config folder, a replies folder or a backup tar) or --demo; see "
-                  "`domoguard audit --help`");
-    source_label = args.positional.front();
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(source_label, ec);
-    if (!ec) source_label = abs.lexically_normal().string();
-    home = app::load_path(args.positional.front());
-  }
-  if (!home) return fail(home.error());
+  auto source = cli::load_source(args, args.positional, {"audit"});
+  if (!source) return fail(source.error());
+  model::Home* home = &source->home;
+  const std::string& source_label = source->label;
 
   auto result = audit::run_audit(*home);
 
@@ -197,71 +174,18 @@ int cmd_explain(const Args& args, const locale::Messages& msg) {
 // ---- plan / apply / undo ----------------------------------------------------------------------
 
 // The home a plan is made against, and (for apply/undo) the hub port that changes it.
-struct Target {
-  model::Home home;
-  std::string label;                      // source as given
+struct Target : cli::Source {
   std::string hub_key;                    // journal scope
-  std::unique_ptr<hub::ha::LiveHub> live; // --url
   std::unique_ptr<policy::HubPort> port;  // --url or --demo
-  bool demo = false;
 };
 
-hub::ha::LiveOptions live_options(const Args& args, std::string token) {
-  hub::ha::LiveOptions live;
-  live.url = *args.value("--url");
-  live.token = std::move(token);
-  live.ca_file = args.value("--ca-file").value_or("");
-  live.allow_insecure = args.flag("--allow-insecure");
-  return live;
-}
-
-// Reads the live hub's current state into t.home.
-Result<bool> refresh_live(Target& t) {
-  auto replies = t.live->fetch_replies();
-  if (!replies) return replies.error();
-  auto home = hub::ha::from_replies(*replies, t.label);
-  if (!home) return home.error();
-  t.home = std::move(*home);
-  t.home.source = t.label;
-  t.hub_key = app::home_key(t.home, t.label);
-  return true;
-}
-
 // `acting`: apply/undo need a hub to change (live or demo), plan also reads snapshots.
-Result<Target> open_target(const Args& args, bool acting, size_t max_positional) {
+Result<Target> open_target(const Args& args, const std::string& verb, bool acting, const std::vector<std::string>& rest) {
+  auto s = cli::load_source(args, rest, {verb, acting, !acting, true});
+  if (!s) return s.error();
   Target t;
-  const size_t extra = args.positional.size();
-  if (args.flag("--demo")) {
-    if (extra > max_positional) return Error{ErrorCode::bad_input, "error.cli.usage", "give either --demo or a SOURCE, not both", "", ""};
-    auto home = app::load_demo();
-    if (!home) return home.error();
-    t.home = std::move(*home);
-    t.label = "demo";
-    t.hub_key = "demo";
-    t.demo = true;
-  } else if (args.value("--url")) {
-    if (extra > max_positional) return Error{ErrorCode::bad_input, "error.cli.usage", "give either --url or a SOURCE, not both", "", ""};
-    auto token = hub::ha::read_token(args.value("--token-file").value_or(""));
-    if (!token) return token.error();
-    auto opts = live_options(args, std::move(*token));
-    t.label = opts.url;
-    auto hub = hub::ha::LiveHub::connect(opts);
-    if (!hub) return hub.error();
-    t.live = std::move(*hub);
-    auto r = refresh_live(t);
-    if (!r) return r.error();
-  } else {
-    if (acting)
-      return Error{ErrorCode::bad_input, "error.cli.needs_hub",
-                   "apply and undo change a running hub: give --url URL --token-file FILE (or --demo to try it)", "", ""};
-    if (args.positional.size() != 1)
-      return Error{ErrorCode::bad_input, "error.cli.usage", "plan needs one SOURCE, --url URL --token-file FILE, or --demo", "", ""};
-    auto home = app::load_path(args.positional.front());
-    if (!home) return home.error();
-    t.home = std::move(*home);
-    t.label = args.positional.front();
-    t.hub_key = app::home_key(t.home, t.label);
-  }
+  static_cast<cli::Source&>(t) = std::move(*s);
+  t.hub_key = t.demo ? "demo" : app::home_key(t.home, t.label);
   return t;
 }
 
@@ -372,8 +296,9 @@ Result<std::vector<int64_t>> recover_first(Target& t, api::Changes& changes, con
   if (!rec->empty()) {
     std::cerr << "domoguard: " << api::recovered_text(*rec, msg) << "\n";
     if (t.live) {
-      auto r = refresh_live(t);
+      auto r = cli::refresh_live(t);
       if (!r) return r.error();
+      t.hub_key = app::home_key(t.home, t.label);
     }
   }
   return rec;
@@ -454,10 +379,10 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
   if (format != "table" && format != "json") return fail("--format must be table or json");
   const bool acting = verb != "plan";
   std::optional<std::string> undo_ref;  // undo [PLAN_ID]
-  size_t max_positional = 0;
+  std::vector<std::string> rest = args.positional;  // the SOURCE path, once the verb's own words are taken
   if (verb == "undo" && !args.positional.empty()) {
     undo_ref = args.positional.front();
-    max_positional = 1;
+    rest.erase(rest.begin());
   }
   if (verb == "undo" && args.positional.size() > 1) return fail("undo takes at most one PLAN_ID; see `domoguard undo --help`");
 
@@ -478,7 +403,7 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
     return fail("undo takes a PLAN_ID, not a selector; `domoguard apply --child-safe off` undoes child-safe mode");
   }
 
-  auto target = open_target(args, acting, max_positional);
+  auto target = open_target(args, verb, acting, rest);
   if (!target) return fail(target.error());
   Target& t = *target;
   if (acting) attach_port(t);
