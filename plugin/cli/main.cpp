@@ -25,6 +25,7 @@
 #include "commands.hpp"
 #include "commands_report.hpp"
 #include "source.hpp"
+#include "surface.hpp"
 #include "audit/engine.hpp"
 #include "audit/enough.hpp"
 #include "catalog/catalog.hpp"
@@ -45,6 +46,7 @@
 namespace {
 
 using namespace domoguard;
+namespace json = boost::json;
 
 // Command-line words: positional arguments and --options (with or without a value).
 using Args = cli::Words;
@@ -100,47 +102,49 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
 
   auto source = cli::load_source(args, args.positional, {"audit"});
   if (!source) return fail(source.error());
-  model::Home* home = &source->home;
-  const std::string& source_label = source->label;
-
-  auto result = audit::run_audit(*home);
-
-  std::optional<store::Diff> diff;
-  std::vector<store::Acceptance> accepted;
   // An audit with nothing to judge is not kept: its score would read as a pass in the history.
-  if (!args.flag("--no-history") && audit::enough_to_score(*home)) {
-    const auto db_path = args.value("--db").value_or(store::History::default_path());
-    auto db = store::History::open(db_path);
-    if (!db) return fail(db.error());
-    // The audit and its event-log entries in one transaction.
-    auto logged = app::record_audit(**db, db_path, app::home_key(*home, source_label), source_label, result);
-    if (!logged) return fail(logged.error());
-    if (args.flag("--since-last")) diff = std::move(logged->diff);
-    // Accepted risks still holding (ended ones are logged as they end).
-    auto holding = app::review(db_path, app::home_key(*home, source_label), result.findings, util::now_utc());
-    if (!holding) return fail(holding.error());
-    accepted = std::move(*holding);
-  } else if (args.flag("--since-last")) {
-    return fail("--since-last needs the audit history; drop --no-history");
+  const bool scored = audit::enough_to_score(source->home);
+  const bool keep = !args.flag("--no-history") && scored;
+  if (args.flag("--since-last") && !keep) return fail("--since-last needs the audit history; drop --no-history");
+  // --all: the table lists every group (the JSON and SARIF keep the first screen's grouping).
+  const bool all = format == "table" && args.flag("--all");
+  auto reply = cli::call_verb(keep ? args.value("--db").value_or(store::History::default_path()) : "", msg,
+                         std::move(source->home), source->label,
+                         json::object{{"type", "domoguard/audit"}, {"all", all}});
+  if (!reply) return fail(reply.error());
+  auto& doc = reply->as_object();
+  // The reply's own since_last is the panel's; the CLI prints the history's (--since-last) as it always has.
+  json::object since = doc["since_last"].as_object();
+  doc.erase("since_last");
+  doc.erase("audited_at");
+  if (args.flag("--since-last")) {
+    json::object s{{"has_previous", since["has_previous"]}};
+    if (since["has_previous"].as_bool()) {
+      s["previous_audit"] = since["previous_audit"];
+      s["previous_at"] = since["previous_at"];
+      s["previous_score"] = since["previous_score"];
+      s["new"] = since["new"];
+      s["resolved"] = since["resolved_findings"];
+    }
+    doc["since_last"] = std::move(s);
   }
-
-  report::AuditView view{*home, result, msg, diff ? &*diff : nullptr};
-  view.all = args.flag("--all");
-  view.accepted = std::move(accepted);
+  const std::string audit_doc = json::serialize(doc) + "\n";
   std::string text;
-  if (format == "json") text = report::audit_json(view);
-  else if (format == "sarif") text = report::audit_sarif(view);
+  if (format == "json") text = audit_doc;
+  else if (format == "sarif") text = report::audit_sarif(audit_doc, msg);
   else {
     const bool color = !args.flag("--no-color") && !args.value("--output") && isatty(STDOUT_FILENO) &&
                        std::getenv("NO_COLOR") == nullptr;
-    text = report::audit_table(view, color);
+    text = report::audit_table(audit_doc, msg, color, all);
   }
   if (!write_out(args, text)) return fail("cannot write the output", 4);
 
-  if (!audit::enough_to_score(*home)) return cli::kExitUnscored;
+  if (!scored) return cli::kExitUnscored;
   if (fail_on)
-    for (const auto& f : result.findings)
-      if (f.severity >= *fail_on) return 1;
+    for (const auto& f : doc["findings"].as_array()) {
+      audit::Severity s = audit::Severity::info;
+      if (audit::parse_severity(std::string(f.at("severity").as_string()), s) && s >= *fail_on) return 1;
+    }
   return 0;
 }
 

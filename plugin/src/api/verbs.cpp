@@ -77,7 +77,7 @@ const std::vector<VerbSpec>& verb_table() {
          {"audit_id", F::integer, false, true}, {"findings", F::integer, false, true}, {"devices", F::integer, false, true},
          {"hub_version", F::string, false, true}, {"audited_at", F::string, false, true}, {"source", F::string, false, true}}}},
       // The audit is a map of the home's weak points: for admins only, as only admins change anything.
-      {"audit", Caller::admin, {},
+      {"audit", Caller::admin, {{"all", P::boolean, false, "every group, information included, none held back for the first screen"}},
        {"the audit document (as `domoguard audit --format json`) with audited_at and since_last",
         {{"hub", F::object}, {"score", F::integer, true}, {"scored", F::boolean}, {"summary", F::object}, {"rules_run", F::integer},
          {"areas", F::object_list}, {"devices", F::object_list}, {"findings", F::object_list}, {"not_run", F::object_list},
