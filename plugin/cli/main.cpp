@@ -28,7 +28,6 @@
 #include "surface.hpp"
 #include "audit/engine.hpp"
 #include "audit/enough.hpp"
-#include "catalog/catalog.hpp"
 #include "hub/ha/live.hpp"
 #include "hub/ha/live_port.hpp"
 #include "locale/messages.hpp"
@@ -148,6 +147,13 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
   return 0;
 }
 
+// Verbs that need no home (catalog, explain): a service without one answers them.
+Result<json::value> call_homeless(json::object request, const locale::Messages& msg) {
+  auto service = api::Service::create({"", msg.lang()});
+  if (!service) return service.error();
+  return cli::call(**service, std::move(request), msg);
+}
+
 int cmd_catalog(const Args& args, const locale::Messages& msg) {
   if (args.flag("--help")) {
     std::cout << msg.text("cli.help.catalog");
@@ -155,10 +161,10 @@ int cmd_catalog(const Args& args, const locale::Messages& msg) {
   }
   const std::string format = args.value("--format").value_or("table");
   if (format != "table" && format != "json") return fail("--format must be table or json");
-  auto c = catalog::load();
+  auto c = call_homeless({{"type", "domoguard/catalog"}}, msg);
   if (!c) return fail(c.error());
-  if (!write_out(args, format == "json" ? report::catalog_json(*c, msg) : report::catalog_table(*c, msg)))
-    return fail("cannot write the output", 4);
+  const std::string doc = json::serialize(*c) + "\n";
+  if (!write_out(args, format == "json" ? doc : report::catalog_table(doc, msg))) return fail("cannot write the output", 4);
   return 0;
 }
 
@@ -167,11 +173,11 @@ int cmd_explain(const Args& args, const locale::Messages& msg) {
     std::cout << msg.text("cli.help.explain");
     return args.flag("--help") ? 0 : 2;
   }
-  const auto* rule = audit::find_rule(args.positional.front());
-  if (!rule) return fail("no rule named \"" + report::terminal_safe(args.positional.front()) + "\"; `domoguard catalog` lists them");
-  auto c = catalog::load();
-  if (!c) return fail(c.error());
-  std::cout << report::explain(*rule, *c, msg);
+  auto r = call_homeless({{"type", "domoguard/explain"}, {"rule", args.positional.front()}}, msg);
+  if (!r && r.error().key == "error.api.unknown_rule")
+    return fail("no rule named \"" + report::terminal_safe(args.positional.front()) + "\"; `domoguard catalog` lists them");
+  if (!r) return fail(r.error());
+  std::cout << std::string_view(r->at("text").as_string());
   return 0;
 }
 

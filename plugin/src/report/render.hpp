@@ -36,7 +36,7 @@ std::string audit_sarif(const std::string& audit_doc, const locale::Messages& ms
 std::string audit_table(const std::string& audit_doc, const locale::Messages& msg, bool color, bool all = false);
 
 std::string catalog_json(const catalog::Catalog& c, const locale::Messages& msg);
-std::string catalog_table(const catalog::Catalog& c, const locale::Messages& msg);
+std::string catalog_table(const std::string& catalog_doc, const locale::Messages& msg);   // renders catalog_json's document
 std::string explain(const audit::RuleDef& rule, const catalog::Catalog& c, const locale::Messages& msg);
 
 // Text safe for a terminal: control characters (C0, C1, bidi overrides) removed, length bounded.

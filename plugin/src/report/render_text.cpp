@@ -265,18 +265,25 @@ std::string audit_table(const std::string& audit_doc, const locale::Messages& ms
   return o.str();
 }
 
-std::string catalog_table(const catalog::Catalog& c, const locale::Messages& msg) {
+// The catalogue document (catalog_json, the domoguard/catalog reply) for a person.
+std::string catalog_table(const std::string& catalog_doc, const locale::Messages& msg) {
+  boost::system::error_code ec;
+  const json::value parsed = json::parse(catalog_doc, ec);
+  if (ec || !parsed.is_object()) return {};
+  const auto& doc = parsed.as_object();
   std::ostringstream o;
-  o << msg.text("cli.catalog.heading", {{"rules", std::to_string(audit::all_rules().size())},
-                                        {"clauses", std::to_string(c.clauses.size())}})
+  o << msg.text("cli.catalog.heading", {{"rules", std::to_string(arr(doc, "rules").size())},
+                                        {"clauses", std::to_string(arr(doc, "clauses").size())}})
     << "\n\n";
-  for (const auto& cl : c.clauses) {
-    o << cl.id << "  " << msg.text("clause." + cl.id + ".title") << "\n      ";
-    if (!cl.rules.empty()) {
-      for (size_t i = 0; i < cl.rules.size(); ++i) o << (i ? ", " : "") << cl.rules[i];
+  for (const auto& x : arr(doc, "clauses")) {
+    const auto& cl = x.as_object();
+    o << str(cl, "id") << "  " << str(cl, "title") << "\n      ";
+    const auto& rules = arr(cl, "rules");
+    if (!rules.empty()) {
+      for (size_t i = 0; i < rules.size(); ++i) o << (i ? ", " : "") << rules[i].as_string().c_str();
     } else {
-      o << msg.text("coverage." + (cl.coverage.empty() ? std::string("guidance") : cl.coverage));
-      if (auto reason = msg.text_or_empty("clause." + cl.id + ".reason"); !reason.empty()) o << ": " << reason;
+      o << msg.text("coverage." + (str(cl, "coverage").empty() ? std::string("guidance") : str(cl, "coverage")));
+      if (auto reason = str(cl, "reason"); !reason.empty()) o << ": " << reason;
     }
     o << "\n";
   }
