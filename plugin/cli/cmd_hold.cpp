@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "commands_report.hpp"
 #include "source.hpp"
+#include "surface.hpp"
 #include "locale/messages.hpp"
 #include "report/render.hpp"
 #include "store/history.hpp"
@@ -76,14 +77,11 @@ int cmd_hold(int argc, char** argv) {
   model::Home home = std::move(source->home);
   const std::string label = source->label;
 
-  api::ServiceOptions so;
-  so.db_path = w.value("--db").value_or(store::History::default_path());
-  so.lang = msg.lang();
-  auto service = api::Service::create(so);
+  // Reading or pausing the modes is not an audit: nothing is added to the history.
+  auto service = cli::open_service(w.value("--db").value_or(store::History::default_path()), msg, std::move(home), label, false);
   if (!service) return fail(service.error());
-  if (auto r = (*service)->set_home(std::move(home), label); !r) return fail(r.error());
 
-  json::object req{{"lang", msg.lang()}};
+  json::object req;
   if (auto u = w.value("--user")) req["user"] = *u;
   if (action == "pause" || action == "resume") {
     req["type"] = "domoguard/hold/pause";
@@ -93,13 +91,11 @@ int cmd_hold(int argc, char** argv) {
     req["type"] = "domoguard/settings/set";
     req["hold"] = json::object{{mode, policy_name}};
   }
-  if (req.contains("type")) {
-    auto reply = json::parse((*service)->handle(json::serialize(req))).as_object();
-    if (!reply.at("success").as_bool()) return fail(std::string(reply.at("error").at("message").as_string()));
-  }
-  auto status = json::parse((*service)->handle(json::serialize(json::object{{"type", "domoguard/hold"}, {"lang", msg.lang()}}))).as_object();
-  if (!status.at("success").as_bool()) return fail(std::string(status.at("error").at("message").as_string()), 4);
-  const auto& s = status.at("result").as_object();
+  if (req.contains("type"))
+    if (auto r = cli::call(**service, req, msg); !r) return fail(r.error().message);
+  auto status = cli::call(**service, {{"type", "domoguard/hold"}}, msg);
+  if (!status) return fail(status.error().message, 4);
+  const auto& s = status->as_object();
   if (format == "json") {
     std::cout << json::serialize(s) << "\n";
     return 0;

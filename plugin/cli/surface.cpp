@@ -5,9 +5,10 @@ namespace domoguard::cli {
 namespace json = boost::json;
 
 Result<std::unique_ptr<api::Service>> open_service(const std::string& db_path, const locale::Messages& msg, model::Home home,
-                                                   const std::string& label) {
+                                                   const std::string& label, bool keep_audit) {
   api::ServiceOptions so;
   so.db_path = db_path;
+  so.keep_audits = keep_audit;
   so.lang = msg.lang();
   auto service = api::Service::create(so);
   if (!service) return service.error();
@@ -29,8 +30,8 @@ Result<json::value> call(api::Service& service, json::object request, const loca
 }
 
 Result<json::value> call_verb(const std::string& db_path, const locale::Messages& msg, model::Home home,
-                              const std::string& label, json::object request) {
-  auto service = open_service(db_path, msg, std::move(home), label);
+                              const std::string& label, json::object request, bool keep_audit) {
+  auto service = open_service(db_path, msg, std::move(home), label, keep_audit);
   if (!service) return service.error();
   return call(**service, std::move(request), msg);
 }

@@ -14,9 +14,10 @@
 
 namespace domoguard::cli {
 
-// A service holding one home (audited once, and recorded when db_path is given; "" keeps nothing).
+// A service holding one home, audited once; the audit is added to the history at db_path when
+// keep_audit (the audit command), not by commands that only read or decide. db_path "" keeps nothing.
 Result<std::unique_ptr<api::Service>> open_service(const std::string& db_path, const locale::Messages& msg, model::Home home,
-                                                   const std::string& label);
+                                                   const std::string& label, bool keep_audit);
 
 // Sends one request ("lang" added) and returns its result; a refusal comes back as an Error whose
 // code the CLI turns into its exit code (invalid_format, not_found: bad input; unreachable; the rest: storage).
@@ -24,6 +25,6 @@ Result<boost::json::value> call(api::Service& service, boost::json::object reque
 
 // open_service, then call.
 Result<boost::json::value> call_verb(const std::string& db_path, const locale::Messages& msg, model::Home home,
-                                     const std::string& label, boost::json::object request);
+                                     const std::string& label, boost::json::object request, bool keep_audit = true);
 
 }  // namespace domoguard::cli

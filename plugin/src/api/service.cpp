@@ -159,7 +159,7 @@ Result<AuditDelta> Service::record(audit::AuditResult result, const std::string&
   for (const auto& f : result_.findings)
     if (!after.count(f.key()))
       since.resolved.push_back({f.key(), f.rule, audit::to_string(f.severity), f.subject.kind, f.subject.id, f.subject.name});
-  if (history_) {
+  if (history_ && opts_.keep_audits) {
     // The audit and its event-log entries in one transaction.
     auto logged = app::record_audit(*history_, opts_.db_path, app::home_key(*home_, source), source, result);
     if (!logged) return logged.error();

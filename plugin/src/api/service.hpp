@@ -37,6 +37,8 @@ struct ServiceOptions {
                                 // household switches it (domoguard/settings/set, kept per home)
   std::function<int64_t()> clock;  // seconds since the epoch, for pauses and the fight window of modes
                                    // that hold; unset = the system clock
+  bool keep_audits = true;    // false: audits are not added to the history (a command that only
+                              // reads or decides, such as the CLI's accept or notice)
 };
 
 // What changed in one (re-)audit, for notifications.
