@@ -688,31 +688,33 @@ Service::Answer Service::verb_notice(const Call& call) {
       return fail("internal", logged.error().key, logged.error().message);
   }
   json::object out = dn ? notice::to_json(*dn, msg) : notice::to_json(*hn, msg);
-  json::object ack{{"needs_ack", true}};
-  if (notices_) {
-    auto latest = notices_->latest(key, subject);
-    if (!latest) return fail("internal", latest.error().key, latest.error().message);
-    if (*latest) {
-      const auto& a = **latest;
-      ack = json::object{{"needs_ack", a.version != version}, {"user", a.user}, {"at", a.acked_at}, {"version", a.version}};
+  // Whether the version shown is acknowledged, and by whom last (a host without a store: never).
+  auto ack_of = [&](const std::string& subj, std::string_view shown) -> Result<json::object> {
+    if (notices_) {
+      auto latest = notices_->latest(key, subj);
+      if (!latest) return latest.error();
+      if (*latest) {
+        const auto& a = **latest;
+        return json::object{{"acknowledged", a.version == shown}, {"needs_ack", a.version != shown},
+                            {"user", a.user}, {"at", a.acked_at}, {"version", a.version}};
+      }
     }
-  }
-  out["acknowledgement"] = std::move(ack);
+    return json::object{{"acknowledged", false}, {"needs_ack", true}};
+  };
+  auto ack = ack_of(subject, version);
+  if (!ack) return fail("internal", ack.error().key, ack.error().message);
+  out["acknowledgement"] = std::move(*ack);
   // The home notice lists the devices' notices: say for each whether its current version is acknowledged.
-  if (hn && notices_)
+  if (hn)
     if (auto* devs = out.if_contains("devices"); devs && devs->is_array())
       for (auto& d : devs->as_array()) {
         auto& o = d.as_object();
         const auto* id = o.if_contains("device_id");
         const auto* ver = o.if_contains("version");
         if (!id || !id->is_string() || !ver || !ver->is_string()) continue;
-        auto latest = notices_->latest(key, std::string(id->as_string()));
-        if (!latest) return fail("internal", latest.error().key, latest.error().message);
-        json::object a{{"needs_ack", true}};
-        if (*latest)
-          a = json::object{{"needs_ack", (*latest)->version != ver->as_string()}, {"user", (*latest)->user},
-                           {"at", (*latest)->acked_at}, {"version", (*latest)->version}};
-        o["acknowledgement"] = std::move(a);
+        auto a = ack_of(std::string(id->as_string()), ver->as_string());
+        if (!a) return fail("internal", a.error().key, a.error().message);
+        o["acknowledgement"] = std::move(*a);
       }
   return done(std::move(out));
 }
