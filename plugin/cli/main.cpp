@@ -182,6 +182,13 @@ int cmd_explain(const Args& args, const locale::Messages& msg) {
 }
 
 // ---- plan / apply / undo ----------------------------------------------------------------------
+// These share the one apply path (api::Changes: journal first, verify, roll back, recover an
+// interrupted plan) but not yet Service::handle: the CLI applies exactly the plan a person reviewed
+// (--plan FILE, a plan printed by `plan --format json`), undoes by plan id as well as by journal
+// id, takes --verify-timeout, and asks between the preview and the change; the plan/apply/undo
+// verbs have no parameters for these, and compiling again inside apply could change what was
+// reviewed. Through the surface they need apply to take a plan (checked against its id), undo a
+// plan id, and the ApplyOptions as parameters.
 
 // The home a plan is made against, and (for apply/undo) the hub port that changes it.
 struct Target : cli::Source {
