@@ -2,7 +2,6 @@
 // with its reason and an end date (app/accept), kept beside the audit history.
 #include <boost/json.hpp>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 
 #include "app/accept.hpp"
@@ -11,13 +10,15 @@
 #include "cli_words.hpp"
 #include "commands.hpp"
 #include "commands_report.hpp"
-#include "hub/ha/live.hpp"
+#include "source.hpp"
+#include "surface.hpp"
 #include "locale/messages.hpp"
 #include "report/render.hpp"
 #include "store/history.hpp"
 #include "util/clock.hpp"
 
 using namespace domoguard;
+namespace json = boost::json;
 
 namespace {
 
@@ -30,47 +31,6 @@ int fail(const Error& e, const locale::Messages& msg) {
   std::string said = e.describe();
   if (e.key.rfind("error.accept.", 0) == 0 && msg.has(e.key)) said = msg.text(e.key, e.placeholders);
   return fail(said, cli::exit_code(e));
-}
-
-struct Loaded {
-  model::Home home;
-  std::string label;
-};
-
-// The SOURCE forms of `audit`: --demo, --url with --token-file, or one path. `skip` positionals are
-// the verb's own (the finding key).
-Result<Loaded> load(const cli::Words& w, size_t own) {
-  Loaded out;
-  Result<model::Home> home = Error{};
-  const size_t paths = w.positional.size() - std::min(own, w.positional.size());
-  if (w.flag("--demo")) {
-    if (paths) return Error{ErrorCode::bad_input, "error.cli.usage", "give either --demo or a SOURCE path, not both", "", ""};
-    home = app::load_demo();
-    out.label = "demo";
-  } else if (w.value("--url")) {
-    if (paths) return Error{ErrorCode::bad_input, "error.cli.usage", "give either --url or a SOURCE path, not both", "", ""};
-    auto token = hub::ha::read_token(w.value("--token-file").value_or(""));
-    if (!token) return token.error();
-    hub::ha::LiveOptions live;
-    live.url = *w.value("--url");
-    live.token = std::move(*token);
-    live.ca_file = w.value("--ca-file").value_or("");
-    live.allow_insecure = w.flag("--allow-insecure");
-    home = hub::ha::load_live(live);
-    out.label = live.url;
-  } else {
-    if (paths != 1)
-      return Error{ErrorCode::bad_input, "error.cli.usage",
-                   "give one SOURCE (a config folder, a replies folder or a backup tar), --demo, or --url URL --token-file FILE", "", ""};
-    out.label = w.positional.front();
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(out.label, ec);
-    if (!ec) out.label = abs.lexically_normal().string();
-    home = app::load_path(w.positional.front());
-  }
-  if (!home) return home.error();
-  out.home = std::move(*home);
-  return out;
 }
 
 std::string who(const cli::Words& w) {
@@ -94,25 +54,31 @@ int cmd_accept(int argc, char** argv) {
   }
   if (w.positional.empty()) return fail("accept needs a finding KEY (RULE|kind:id) or a group (RULE|kind:*); see `domoguard accept --help`");
   const std::string key = w.positional.back();
-  cli::Words source = w;
-  source.positional.pop_back();
-  auto loaded = load(source, 0);
+  std::vector<std::string> rest = w.positional;
+  rest.pop_back();
+  auto loaded = cli::load_source(w, rest, {"accept"});
   if (!loaded) return fail(loaded.error(), msg);
-  auto result = audit::run_audit(loaded->home);
-  const std::string db = w.value("--db").value_or(store::History::default_path());
-  const std::string home_key = app::home_key(loaded->home, loaded->label);
-  const std::string now = util::now_utc();
+  json::object req{{"key", key}, {"user", who(w)}};
   if (w.flag("--withdraw")) {
-    auto n = app::withdraw(db, home_key, key, who(w), now);
-    if (!n) return fail(n.error(), msg);
-    std::cout << msg.text("cli.accept.withdrawn", {{"count", std::to_string(*n)}}) << "\n";
-    return 0;
+    req["type"] = "domoguard/accept/withdraw";
+  } else {
+    if (!w.value("--reason"))
+      return fail(Error{ErrorCode::bad_input, "error.accept.no_reason", "Say why the risk is accepted (--reason)", "", ""}, msg);
+    req["type"] = "domoguard/accept";
+    req["reason"] = *w.value("--reason");
+    if (auto until = w.value("--until")) req["until"] = *until;
   }
-  if (!w.value("--reason")) return fail(Error{ErrorCode::bad_input, "error.accept.no_reason", "Say why the risk is accepted (--reason)", "", ""}, msg);
-  app::AcceptRequest req{home_key, key, *w.value("--reason"), w.value("--until").value_or(""), who(w), now};
-  auto done = app::accept(db, req, result.findings);
-  if (!done) return fail(done.error(), msg);
-  std::cout << msg.text("cli.accept.done", {{"until", done->front().until}, {"count", std::to_string(done->size())}}) << "\n";
+  auto done = cli::call_verb(w.value("--db").value_or(store::History::default_path()), msg, std::move(loaded->home),
+                             loaded->label, std::move(req), false);
+  // The service says its refusals in the reader's language already.
+  if (!done) return fail(done.error().message, cli::exit_code(done.error()));
+  const auto& o = done->as_object();
+  if (w.flag("--withdraw"))
+    std::cout << msg.text("cli.accept.withdrawn", {{"count", std::to_string(o.at("withdrawn").as_int64())}}) << "\n";
+  else
+    std::cout << msg.text("cli.accept.done", {{"until", std::string(o.at("until").as_string())},
+                                              {"count", std::to_string(o.at("accepted").as_array().size())}})
+              << "\n";
   return 0;
 }
 
@@ -126,36 +92,31 @@ int cmd_accepted(int argc, char** argv) {
   }
   const std::string format = w.value("--format").value_or("table");
   if (format != "table" && format != "json") return fail("--format must be table or json (got \"" + format + "\")");
-  auto loaded = load(w, 0);
+  auto loaded = cli::load_source(w, w.positional, {"accepted"});
   if (!loaded) return fail(loaded.error(), msg);
-  auto result = audit::run_audit(loaded->home);
-  const std::string db = w.value("--db").value_or(store::History::default_path());
-  const std::string home_key = app::home_key(loaded->home, loaded->label);
+  const std::string hub_name = loaded->home.hub.name;
   // Reading the list is also when decisions past their date end (and are logged as ended).
-  auto holding = app::review(db, home_key, result.findings, util::now_utc());
-  if (!holding) return fail(holding.error(), msg);
-  auto st = store::Acceptances::open(db);
-  if (!st) return fail(st.error(), msg);
-  auto rows = w.flag("--all") ? (*st)->all(home_key) : (*st)->active(home_key);
-  if (!rows) return fail(rows.error(), msg);
+  auto rows = cli::call_verb(w.value("--db").value_or(store::History::default_path()), msg, std::move(loaded->home),
+                             loaded->label, {{"type", "domoguard/accepted"}, {"all", w.flag("--all")}}, false);
+  if (!rows) return fail(rows.error().message, cli::exit_code(rows.error()));
   if (format == "json") {
-    boost::json::array out;
-    for (const auto& a : *rows)
-      out.push_back(boost::json::object{{"key", a.key}, {"state", a.state}, {"reason", a.reason}, {"by", a.actor},
-                                        {"accepted_at", a.accepted_at}, {"until", a.until}, {"ended_at", a.ended_at}});
-    std::cout << boost::json::serialize(out) << "\n";
+    std::cout << json::serialize(*rows) << "\n";
     return 0;
   }
-  std::cout << msg.text("cli.accepted.heading", {{"name", report::terminal_safe(loaded->home.hub.name)}}) << "\n";
-  if (rows->empty()) std::cout << msg.text("cli.accepted.none") << "\n";
-  for (const auto& a : *rows)
+  std::cout << msg.text("cli.accepted.heading", {{"name", report::terminal_safe(hub_name)}}) << "\n";
+  const auto& list = rows->as_array();
+  if (list.empty()) std::cout << msg.text("cli.accepted.none") << "\n";
+  for (const auto& row : list) {
+    const auto& a = row.as_object();
+    auto f = [&](const char* k) { return std::string(a.at(k).as_string()); };
     std::cout << "  "
-              << msg.text("cli.accepted.row", {{"state", msg.text("accept.state." + a.state)},
-                                               {"key", report::terminal_safe(a.key)},
-                                               {"actor", report::terminal_safe(a.actor, 60)},
-                                               {"accepted_at", a.accepted_at},
-                                               {"until", a.until},
-                                               {"reason", report::terminal_safe(a.reason, 300)}})
+              << msg.text("cli.accepted.row", {{"state", msg.text("accept.state." + f("state"))},
+                                               {"key", report::terminal_safe(f("key"))},
+                                               {"actor", report::terminal_safe(f("by"), 60)},
+                                               {"accepted_at", f("accepted_at")},
+                                               {"until", f("until")},
+                                               {"reason", report::terminal_safe(f("reason"), 300)}})
               << "\n";
+  }
   return 0;
 }

@@ -8,8 +8,8 @@
 #include "cli_words.hpp"
 #include "commands.hpp"
 #include "commands_report.hpp"
-#include "hub/ha/adapter.hpp"
-#include "hub/ha/live.hpp"
+#include "source.hpp"
+#include "surface.hpp"
 #include "locale/messages.hpp"
 #include "report/render.hpp"
 #include "store/history.hpp"
@@ -46,8 +46,6 @@ int cmd_hold(int argc, char** argv) {
   const std::string format = w.value("--format").value_or("table");
   if (format != "table" && format != "json") return fail("--format must be table or json");
   auto pos = w.positional;
-  const bool demo = w.flag("--demo"), live = w.value("--url").has_value();
-  if (demo && live) return fail("give --demo or --url, not both");
 
   // What to do: status (default), pause MODE, resume MODE, set MODE restore|notify; then the SOURCE.
   std::string action = "status", mode, policy_name;
@@ -74,45 +72,16 @@ int cmd_hold(int argc, char** argv) {
     seconds = m ? *n * 60 : *n;
   }
 
-  model::Home home;
-  std::string label;
-  if (demo || live) {
-    if (!pos.empty()) return fail("unexpected \"" + report::terminal_safe(pos.front()) + "\"; see `domoguard hold --help`");
-  } else if (pos.size() != 1) {
-    return fail("hold needs one SOURCE, --demo or --url URL --token-file FILE; see `domoguard hold --help`");
-  }
-  if (demo) {
-    auto h = app::load_demo();
-    if (!h) return fail(h.error());
-    home = std::move(*h);
-    label = "demo";
-  } else if (live) {
-    auto token = hub::ha::read_token(w.value("--token-file").value_or(""));
-    if (!token) return fail(token.error());
-    hub::ha::LiveOptions opts;
-    opts.url = *w.value("--url");
-    opts.token = std::move(*token);
-    opts.ca_file = w.value("--ca-file").value_or("");
-    opts.allow_insecure = w.flag("--allow-insecure");
-    label = opts.url;
-    auto h = hub::ha::load_live(opts);
-    if (!h) return fail(h.error());
-    home = std::move(*h);
-  } else {
-    label = pos.front();
-    auto h = app::load_path(label);
-    if (!h) return fail(h.error());
-    home = std::move(*h);
-  }
+  auto source = cli::load_source(w, pos, {"hold"});
+  if (!source) return fail(source.error());
+  model::Home home = std::move(source->home);
+  const std::string label = source->label;
 
-  api::ServiceOptions so;
-  so.db_path = w.value("--db").value_or(store::History::default_path());
-  so.lang = msg.lang();
-  auto service = api::Service::create(so);
+  // Reading or pausing the modes is not an audit: nothing is added to the history.
+  auto service = cli::open_service(w.value("--db").value_or(store::History::default_path()), msg, std::move(home), label, false);
   if (!service) return fail(service.error());
-  if (auto r = (*service)->set_home(std::move(home), label); !r) return fail(r.error());
 
-  json::object req{{"lang", msg.lang()}};
+  json::object req;
   if (auto u = w.value("--user")) req["user"] = *u;
   if (action == "pause" || action == "resume") {
     req["type"] = "domoguard/hold/pause";
@@ -122,13 +91,11 @@ int cmd_hold(int argc, char** argv) {
     req["type"] = "domoguard/settings/set";
     req["hold"] = json::object{{mode, policy_name}};
   }
-  if (req.contains("type")) {
-    auto reply = json::parse((*service)->handle(json::serialize(req))).as_object();
-    if (!reply.at("success").as_bool()) return fail(std::string(reply.at("error").at("message").as_string()));
-  }
-  auto status = json::parse((*service)->handle(json::serialize(json::object{{"type", "domoguard/hold"}, {"lang", msg.lang()}}))).as_object();
-  if (!status.at("success").as_bool()) return fail(std::string(status.at("error").at("message").as_string()), 4);
-  const auto& s = status.at("result").as_object();
+  if (req.contains("type"))
+    if (auto r = cli::call(**service, req, msg); !r) return fail(r.error().message);
+  auto status = cli::call(**service, {{"type", "domoguard/hold"}}, msg);
+  if (!status) return fail(status.error().message, 4);
+  const auto& s = status->as_object();
   if (format == "json") {
     std::cout << json::serialize(s) << "\n";
     return 0;

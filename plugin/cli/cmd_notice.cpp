@@ -7,6 +7,8 @@
 #include "app/source.hpp"
 #include "audit/classify.hpp"
 #include "cli_words.hpp"
+#include "source.hpp"
+#include "surface.hpp"
 #include "commands_report.hpp"
 #include "locale/messages.hpp"
 #include "notice/notice.hpp"
@@ -26,17 +28,13 @@ int fail(const std::string& m, int code = 2) {
 }
 int fail(const Error& e) { return fail(e.describe(), e.code == ErrorCode::bad_input ? 2 : 4); }
 
-// The acknowledgement status of one notice, as one localised line.
-std::string ack_line(const std::optional<store::NoticeAck>& latest, const std::string& version, const locale::Messages& msg) {
-  if (!latest) return msg.text("notice.ack.needed");
-  const locale::Placeholders ph{{"user", report::terminal_safe(latest->user, 60)}, {"at", latest->acked_at}};
-  return msg.text(latest->version == version ? "notice.ack.done" : "notice.ack.outdated", ph);
-}
-
-json::value ack_json(const std::optional<store::NoticeAck>& latest, const std::string& version) {
-  if (!latest) return json::object{{"acknowledged", false}, {"needs_ack", true}};
-  return json::object{{"acknowledged", latest->version == version}, {"needs_ack", latest->version != version},
-                      {"user", latest->user}, {"at", latest->acked_at}, {"version", latest->version}};
+// The acknowledgement status of one notice (the reply's "acknowledgement"), as one localised line.
+std::string ack_line(const json::object& ack, const locale::Messages& msg) {
+  auto* user = ack.if_contains("user");
+  if (!user || !user->is_string()) return msg.text("notice.ack.needed");
+  const locale::Placeholders ph{{"user", report::terminal_safe(std::string(user->as_string()), 60)},
+                                {"at", std::string(ack.at("at").as_string())}};
+  return msg.text(ack.at("acknowledged").as_bool() ? "notice.ack.done" : "notice.ack.outdated", ph);
 }
 
 }  // namespace
@@ -56,95 +54,73 @@ int cmd_notice(int argc, char** argv) {
 
   // DEVICE comes first; without --demo the last word is the SOURCE.
   std::string device_arg = w.value("--device").value_or("");
-  std::string source_label;
-  Result<model::Home> home = Error{};
   auto pos = w.positional;
-  if (w.flag("--demo")) {
-    home = app::load_demo();
-    source_label = "demo";
-  } else {
+  std::vector<std::string> rest;
+  if (!w.flag("--demo")) {
     if (pos.empty()) return fail("notice needs a SOURCE (a config folder, a replies folder or a backup tar) or --demo");
-    source_label = pos.back();
+    rest.push_back(pos.back());
     pos.pop_back();
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(source_label, ec);
-    home = app::load_path(source_label);
-    if (!ec) source_label = abs.lexically_normal().string();
   }
+  auto loaded = cli::load_source(w, rest, {"notice", false, true, false});
   if (!pos.empty()) {
     if (pos.size() > 1 || !device_arg.empty()) return fail("give at most one DEVICE");
     device_arg = pos.front();
   }
-  if (!home) return fail(home.error());
+  if (!loaded) return fail(loaded.error());
+  model::Home* home = &loaded->home;
   audit::classify(*home);
-  auto vendors = notice::load_vendors();
-  if (!vendors) return fail(vendors.error());
-  const std::string home_key = app::home_key(*home, source_label);
-
-  std::optional<notice::DeviceNotice> dn;
-  std::optional<notice::HomeNotice> hn;
+  // The CLI names a device by id or by name; the verb takes its id.
+  std::string device_id;
   if (!device_arg.empty()) {
     const auto* dev = notice::find_device(*home, device_arg);
     if (!dev) return fail("no single device with id or name \"" + report::terminal_safe(device_arg) + "\"");
-    dn = notice::device_notice(*home, *dev, *vendors);
-  } else {
-    hn = notice::home_notice(*home, *vendors);
+    device_id = dev->id;
   }
-  const std::string subject = dn ? dn->device_id : "home";
-  const std::string version = dn ? dn->version : hn->version;
-
   const std::string db_path = w.value("--db").value_or(store::History::default_path());
-  std::unique_ptr<store::Notices> acks;
   std::error_code ec;
-  if (w.flag("--ack") || std::filesystem::exists(db_path, ec)) {
-    auto opened = store::Notices::open(db_path);
-    if (!opened) return fail(opened.error());
-    acks = std::move(*opened);
-  }
+  // Reading a notice creates no database; acknowledging one keeps it.
+  const bool keep = w.flag("--ack") || std::filesystem::exists(db_path, ec);
+  if (!w.flag("--ack") && w.value("--user")) return fail("--user goes with --ack");
+  auto service = cli::open_service(keep ? db_path : "", msg, std::move(*home), loaded->label, false);
+  if (!service) return fail(service.error());
+  json::object req{{"type", "domoguard/notice"}};
+  if (!device_id.empty()) req["device_id"] = device_id;
+  auto shown = cli::call(**service, req, msg);
+  if (!shown) return fail(shown.error());
   if (w.flag("--ack")) {
     const auto user = w.value("--user").value_or("");
     if (user.empty()) return fail("--ack needs --user NAME (who read the notice)");
-    auto id = acks->acknowledge(home_key, subject, version, user);
-    if (!id) return fail(id.error());
-    if (auto logged = app::log_notice_ack(db_path, subject, version, user); !logged) return fail(logged.error());
-  } else if (w.value("--user")) {
-    return fail("--user goes with --ack");
+    req["type"] = "domoguard/notice/ack";
+    req["version"] = shown->at("version");
+    req["user"] = user;
+    shown = cli::call(**service, req, msg);
+    if (!shown) return fail(shown.error());
   }
-  auto latest_of = [&](const std::string& subj) -> std::optional<store::NoticeAck> {
-    if (!acks) return std::nullopt;
-    auto l = acks->latest(home_key, subj);
-    return l ? *l : std::nullopt;
-  };
-
+  const auto& n = shown->as_object();
   if (format == "json") {
-    json::object out = dn ? notice::to_json(*dn, msg) : notice::to_json(*hn, msg);
-    out["acknowledgement"] = ack_json(latest_of(subject), version);
-    if (hn) {
-      auto& devs = out["devices"].as_array();
-      for (size_t i = 0; i < devs.size(); ++i)
-        devs[i].as_object()["acknowledgement"] = ack_json(latest_of(hn->devices[i].device_id), hn->devices[i].version);
-    }
-    std::cout << json::serialize(out) << "\n";
+    std::cout << json::serialize(n) << "\n";
     return 0;
   }
+  auto text = [&](const json::object& o, const char* k) {
+    auto* v = o.if_contains(k);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
   // Hub-supplied names are untrusted: every line is made terminal-safe on its own.
-  const std::string text = dn ? notice::text(*dn, msg) : notice::text(*hn, msg);
-  for (size_t start = 0; start < text.size();) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    std::cout << report::terminal_safe(text.substr(start, nl - start), 4096) << "\n";
-    start = nl + 1;
-  }
-  std::cout << "  " << ack_line(latest_of(subject), version, msg) << "\n";
+  std::cout << report::terminal_safe(text(n, "title"), 4096) << "\n";
+  for (const auto& l : n.at("lines").as_array()) std::cout << report::terminal_safe("  " + text(l.as_object(), "text"), 4096) << "\n";
+  const std::string version = text(n, "version");
+  std::cout << report::terminal_safe("  " + msg.text("notice.version", {{"version", version.substr(0, 12)}}), 4096) << "\n";
+  std::cout << "  " << ack_line(n.at("acknowledgement").as_object(), msg) << "\n";
   if (w.flag("--ack")) std::cout << msg.text("notice.ack.stored", {{"version", version.substr(0, 12)}, {"user", report::terminal_safe(*w.value("--user"), 60)}}) << "\n";
-  if (hn) {
+  if (const auto* devices = n.if_contains("devices")) {
     std::cout << "\n" << msg.text("notice.list.title") << "\n";
-    for (const auto& n : hn->devices) {
+    for (const auto& x : devices->as_array()) {
+      const auto& d = x.as_object();
       std::string senses;
-      for (const auto& s : n.senses) senses += (senses.empty() ? "" : ", ") + msg.text("notice.sense_name." + s);
-      auto l = latest_of(n.device_id);
-      std::cout << "  " << report::terminal_safe(n.device_name, 40) << " — " << (senses.empty() ? "-" : senses) << " — "
-                << msg.text("notice.path." + n.data_path) << " — " << ack_line(l, n.version, msg) << "\n";
+      for (const auto& sense : d.at("senses").as_array())
+        senses += (senses.empty() ? "" : ", ") + msg.text("notice.sense_name." + std::string(sense.as_string()));
+      std::cout << "  " << report::terminal_safe(text(d, "name"), 40) << " — " << (senses.empty() ? "-" : senses) << " — "
+                << msg.text("notice.path." + text(d, "data_path")) << " — " << ack_line(d.at("acknowledgement").as_object(), msg) << "\n";
     }
   }
   return 0;

@@ -1,11 +1,11 @@
 // `domoguard report`: the installer's and supervisor's report as HTML, JSON or SARIF, with
 // identifiers pseudonymised unless --no-pseudonymise is given (7.2.18, 7.3.12, 7.3.13).
-#include <filesystem>
 #include <iostream>
 
 #include "app/report_data.hpp"
 #include "app/source.hpp"
 #include "cli_words.hpp"
+#include "source.hpp"
 #include "audit/enough.hpp"
 #include "commands.hpp"
 #include "commands_report.hpp"
@@ -40,27 +40,15 @@ int cmd_report(int argc, char** argv) {
     return fail("--pseudonym-key and --no-pseudonymise contradict each other");
 
   app::ReportOptions opts;
-  Result<model::Home> home = Error{};
-  if (w.flag("--demo")) {
-    if (!w.positional.empty()) return fail("give either --demo or a SOURCE path, not both");
-    home = app::load_demo();
-    opts.source_label = "demo";
-  } else {
-    if (w.positional.size() != 1)
-      return fail("report needs one SOURCE (a config folder, a replies folder or a backup tar) or --demo");
-    opts.source_label = w.positional.front();
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(opts.source_label, ec);
-    if (!ec) opts.source_label = abs.lexically_normal().string();
-    home = app::load_path(w.positional.front());
-  }
+  auto home = cli::load_source(w, w.positional, {"report", false, true, false});
   if (!home) return fail(home.error());
+  opts.source_label = home->label;
   opts.pseudonymise = !w.flag("--no-pseudonymise");
   opts.key_file = w.value("--pseudonym-key").value_or("");
   opts.db_path = w.value("--db").value_or(store::History::default_path());
   opts.lang = msg.lang();
 
-  auto data = app::gather_report(std::move(*home), opts);
+  auto data = app::gather_report(std::move(home->home), opts);
   if (!data) return fail(data.error());
   const std::string text = format == "html" ? report::report_html(*data, msg)
                            : format == "json" ? report::report_json(*data, msg)

@@ -24,9 +24,10 @@
 #include "app/source.hpp"
 #include "commands.hpp"
 #include "commands_report.hpp"
+#include "source.hpp"
+#include "surface.hpp"
 #include "audit/engine.hpp"
 #include "audit/enough.hpp"
-#include "catalog/catalog.hpp"
 #include "hub/ha/live.hpp"
 #include "hub/ha/live_port.hpp"
 #include "locale/messages.hpp"
@@ -44,6 +45,7 @@
 namespace {
 
 using namespace domoguard;
+namespace json = boost::json;
 
 // Command-line words: positional arguments and --options (with or without a value).
 using Args = cli::Words;
@@ -97,74 +99,59 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
     fail_on = s;
   }
 
-  Result<model::Home> home = Error{};
-  std::string source_label;
-  if (args.flag("--demo")) {
-    if (!args.positional.empty()) return fail("give either --demo or a SOURCE path, not both");
-    home = app::load_demo();
-    source_label = "demo";
-  } else if (args.value("--url")) {
-    if (!args.positional.empty()) return fail("give either --url or a SOURCE path, not both");
-    auto token = hub::ha::read_token(args.value("--token-file").value_or(""));
-    if (!token) return fail(token.error());
-    hub::ha::LiveOptions live;
-    live.url = *args.value("--url");
-    live.token = std::move(*token);
-    live.ca_file = args.value("--ca-file").value_or("");
-    live.allow_insecure = args.flag("--allow-insecure");
-    home = hub::ha::load_live(live);
-    source_label = live.url;
-  } else {
-    if (args.positional.size() != 1)
-      return fail("audit needs one SOURCE (a config folder, a replies folder or a backup tar) or --demo; see "
-                  "`domoguard audit --help`");
-    source_label = args.positional.front();
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(source_label, ec);
-    if (!ec) source_label = abs.lexically_normal().string();
-    home = app::load_path(args.positional.front());
-  }
-  if (!home) return fail(home.error());
-
-  auto result = audit::run_audit(*home);
-
-  std::optional<store::Diff> diff;
-  std::vector<store::Acceptance> accepted;
+  auto source = cli::load_source(args, args.positional, {"audit"});
+  if (!source) return fail(source.error());
   // An audit with nothing to judge is not kept: its score would read as a pass in the history.
-  if (!args.flag("--no-history") && audit::enough_to_score(*home)) {
-    const auto db_path = args.value("--db").value_or(store::History::default_path());
-    auto db = store::History::open(db_path);
-    if (!db) return fail(db.error());
-    // The audit and its event-log entries in one transaction.
-    auto logged = app::record_audit(**db, db_path, app::home_key(*home, source_label), source_label, result);
-    if (!logged) return fail(logged.error());
-    if (args.flag("--since-last")) diff = std::move(logged->diff);
-    // Accepted risks still holding (ended ones are logged as they end).
-    auto holding = app::review(db_path, app::home_key(*home, source_label), result.findings, util::now_utc());
-    if (!holding) return fail(holding.error());
-    accepted = std::move(*holding);
-  } else if (args.flag("--since-last")) {
-    return fail("--since-last needs the audit history; drop --no-history");
+  const bool scored = audit::enough_to_score(source->home);
+  const bool keep = !args.flag("--no-history") && scored;
+  if (args.flag("--since-last") && !keep) return fail("--since-last needs the audit history; drop --no-history");
+  // --all: the table lists every group (the JSON and SARIF keep the first screen's grouping).
+  const bool all = format == "table" && args.flag("--all");
+  auto reply = cli::call_verb(keep ? args.value("--db").value_or(store::History::default_path()) : "", msg,
+                         std::move(source->home), source->label,
+                         json::object{{"type", "domoguard/audit"}, {"all", all}});
+  if (!reply) return fail(reply.error());
+  auto& doc = reply->as_object();
+  // The reply's own since_last is the panel's; the CLI prints the history's (--since-last) as it always has.
+  json::object since = doc["since_last"].as_object();
+  doc.erase("since_last");
+  doc.erase("audited_at");
+  if (args.flag("--since-last")) {
+    json::object s{{"has_previous", since["has_previous"]}};
+    if (since["has_previous"].as_bool()) {
+      s["previous_audit"] = since["previous_audit"];
+      s["previous_at"] = since["previous_at"];
+      s["previous_score"] = since["previous_score"];
+      s["new"] = since["new"];
+      s["resolved"] = since["resolved_findings"];
+    }
+    doc["since_last"] = std::move(s);
   }
-
-  report::AuditView view{*home, result, msg, diff ? &*diff : nullptr};
-  view.all = args.flag("--all");
-  view.accepted = std::move(accepted);
+  const std::string audit_doc = json::serialize(doc) + "\n";
   std::string text;
-  if (format == "json") text = report::audit_json(view);
-  else if (format == "sarif") text = report::audit_sarif(view);
+  if (format == "json") text = audit_doc;
+  else if (format == "sarif") text = report::audit_sarif(audit_doc, msg);
   else {
     const bool color = !args.flag("--no-color") && !args.value("--output") && isatty(STDOUT_FILENO) &&
                        std::getenv("NO_COLOR") == nullptr;
-    text = report::audit_table(view, color);
+    text = report::audit_table(audit_doc, msg, color, all);
   }
   if (!write_out(args, text)) return fail("cannot write the output", 4);
 
-  if (!audit::enough_to_score(*home)) return cli::kExitUnscored;
+  if (!scored) return cli::kExitUnscored;
   if (fail_on)
-    for (const auto& f : result.findings)
-      if (f.severity >= *fail_on) return 1;
+    for (const auto& f : doc["findings"].as_array()) {
+      audit::Severity s = audit::Severity::info;
+      if (audit::parse_severity(std::string(f.at("severity").as_string()), s) && s >= *fail_on) return 1;
+    }
   return 0;
+}
+
+// Verbs that need no home (catalog, explain): a service without one answers them.
+Result<json::value> call_homeless(json::object request, const locale::Messages& msg) {
+  auto service = api::Service::create({"", msg.lang()});
+  if (!service) return service.error();
+  return cli::call(**service, std::move(request), msg);
 }
 
 int cmd_catalog(const Args& args, const locale::Messages& msg) {
@@ -174,10 +161,10 @@ int cmd_catalog(const Args& args, const locale::Messages& msg) {
   }
   const std::string format = args.value("--format").value_or("table");
   if (format != "table" && format != "json") return fail("--format must be table or json");
-  auto c = catalog::load();
+  auto c = call_homeless({{"type", "domoguard/catalog"}}, msg);
   if (!c) return fail(c.error());
-  if (!write_out(args, format == "json" ? report::catalog_json(*c, msg) : report::catalog_table(*c, msg)))
-    return fail("cannot write the output", 4);
+  const std::string doc = json::serialize(*c) + "\n";
+  if (!write_out(args, format == "json" ? doc : report::catalog_table(doc, msg))) return fail("cannot write the output", 4);
   return 0;
 }
 
@@ -186,82 +173,36 @@ int cmd_explain(const Args& args, const locale::Messages& msg) {
     std::cout << msg.text("cli.help.explain");
     return args.flag("--help") ? 0 : 2;
   }
-  const auto* rule = audit::find_rule(args.positional.front());
-  if (!rule) return fail("no rule named \"" + report::terminal_safe(args.positional.front()) + "\"; `domoguard catalog` lists them");
-  auto c = catalog::load();
-  if (!c) return fail(c.error());
-  std::cout << report::explain(*rule, *c, msg);
+  auto r = call_homeless({{"type", "domoguard/explain"}, {"rule", args.positional.front()}}, msg);
+  if (!r && r.error().key == "error.api.unknown_rule")
+    return fail("no rule named \"" + report::terminal_safe(args.positional.front()) + "\"; `domoguard catalog` lists them");
+  if (!r) return fail(r.error());
+  std::cout << std::string_view(r->at("text").as_string());
   return 0;
 }
 
 // ---- plan / apply / undo ----------------------------------------------------------------------
+// These share the one apply path (api::Changes: journal first, verify, roll back, recover an
+// interrupted plan) but not yet Service::handle: the CLI applies exactly the plan a person reviewed
+// (--plan FILE, a plan printed by `plan --format json`), undoes by plan id as well as by journal
+// id, takes --verify-timeout, and asks between the preview and the change; the plan/apply/undo
+// verbs have no parameters for these, and compiling again inside apply could change what was
+// reviewed. Through the surface they need apply to take a plan (checked against its id), undo a
+// plan id, and the ApplyOptions as parameters.
 
 // The home a plan is made against, and (for apply/undo) the hub port that changes it.
-struct Target {
-  model::Home home;
-  std::string label;                      // source as given
+struct Target : cli::Source {
   std::string hub_key;                    // journal scope
-  std::unique_ptr<hub::ha::LiveHub> live; // --url
   std::unique_ptr<policy::HubPort> port;  // --url or --demo
-  bool demo = false;
 };
 
-hub::ha::LiveOptions live_options(const Args& args, std::string token) {
-  hub::ha::LiveOptions live;
-  live.url = *args.value("--url");
-  live.token = std::move(token);
-  live.ca_file = args.value("--ca-file").value_or("");
-  live.allow_insecure = args.flag("--allow-insecure");
-  return live;
-}
-
-// Reads the live hub's current state into t.home.
-Result<bool> refresh_live(Target& t) {
-  auto replies = t.live->fetch_replies();
-  if (!replies) return replies.error();
-  auto home = hub::ha::from_replies(*replies, t.label, model::SourceKind::live);
-  if (!home) return home.error();
-  t.home = std::move(*home);
-  t.home.source = t.label;
-  t.hub_key = app::home_key(t.home, t.label);
-  return true;
-}
-
 // `acting`: apply/undo need a hub to change (live or demo), plan also reads snapshots.
-Result<Target> open_target(const Args& args, bool acting, size_t max_positional) {
+Result<Target> open_target(const Args& args, const std::string& verb, bool acting, const std::vector<std::string>& rest) {
+  auto s = cli::load_source(args, rest, {verb, acting, !acting, true});
+  if (!s) return s.error();
   Target t;
-  const size_t extra = args.positional.size();
-  if (args.flag("--demo")) {
-    if (extra > max_positional) return Error{ErrorCode::bad_input, "error.cli.usage", "give either --demo or a SOURCE, not both", "", ""};
-    auto home = app::load_demo();
-    if (!home) return home.error();
-    t.home = std::move(*home);
-    t.label = "demo";
-    t.hub_key = "demo";
-    t.demo = true;
-  } else if (args.value("--url")) {
-    if (extra > max_positional) return Error{ErrorCode::bad_input, "error.cli.usage", "give either --url or a SOURCE, not both", "", ""};
-    auto token = hub::ha::read_token(args.value("--token-file").value_or(""));
-    if (!token) return token.error();
-    auto opts = live_options(args, std::move(*token));
-    t.label = opts.url;
-    auto hub = hub::ha::LiveHub::connect(opts);
-    if (!hub) return hub.error();
-    t.live = std::move(*hub);
-    auto r = refresh_live(t);
-    if (!r) return r.error();
-  } else {
-    if (acting)
-      return Error{ErrorCode::bad_input, "error.cli.needs_hub",
-                   "apply and undo change a running hub: give --url URL --token-file FILE (or --demo to try it)", "", ""};
-    if (args.positional.size() != 1)
-      return Error{ErrorCode::bad_input, "error.cli.usage", "plan needs one SOURCE, --url URL --token-file FILE, or --demo", "", ""};
-    auto home = app::load_path(args.positional.front());
-    if (!home) return home.error();
-    t.home = std::move(*home);
-    t.label = args.positional.front();
-    t.hub_key = app::home_key(t.home, t.label);
-  }
+  static_cast<cli::Source&>(t) = std::move(*s);
+  t.hub_key = t.demo ? "demo" : app::home_key(t.home, t.label);
   return t;
 }
 
@@ -372,8 +313,9 @@ Result<std::vector<int64_t>> recover_first(Target& t, api::Changes& changes, con
   if (!rec->empty()) {
     std::cerr << "domoguard: " << api::recovered_text(*rec, msg) << "\n";
     if (t.live) {
-      auto r = refresh_live(t);
+      auto r = cli::refresh_live(t);
       if (!r) return r.error();
+      t.hub_key = app::home_key(t.home, t.label);
     }
   }
   return rec;
@@ -454,10 +396,10 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
   if (format != "table" && format != "json") return fail("--format must be table or json");
   const bool acting = verb != "plan";
   std::optional<std::string> undo_ref;  // undo [PLAN_ID]
-  size_t max_positional = 0;
+  std::vector<std::string> rest = args.positional;  // the SOURCE path, once the verb's own words are taken
   if (verb == "undo" && !args.positional.empty()) {
     undo_ref = args.positional.front();
-    max_positional = 1;
+    rest.erase(rest.begin());
   }
   if (verb == "undo" && args.positional.size() > 1) return fail("undo takes at most one PLAN_ID; see `domoguard undo --help`");
 
@@ -478,7 +420,7 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
     return fail("undo takes a PLAN_ID, not a selector; `domoguard apply --child-safe off` undoes child-safe mode");
   }
 
-  auto target = open_target(args, acting, max_positional);
+  auto target = open_target(args, verb, acting, rest);
   if (!target) return fail(target.error());
   Target& t = *target;
   if (acting) attach_port(t);

@@ -274,3 +274,57 @@ TEST_CASE("a risk accepted from the CLI survives restarts, shows apart, and is i
   CHECK(shown.out.find("risk_accepted") != std::string::npos);
   CHECK(shown.out.find("risk_acceptance_withdrawn") != std::string::npos);
 }
+
+TEST_CASE("a relative SOURCE path names the same home in audit, accept and hold", "[cli][source]") {
+  // A hub without an id is kept under its source: the folder made absolute, whichever verb read it
+  // and whatever the working folder was.
+  const fs::path home = scratch() / "rel" / "home-without-id";
+  fs::remove_all(home);
+  fs::create_directories(home.parent_path());
+  fs::copy(fs::path(DG_SOURCE_DIR) / "tests/fixtures/ha/config-v3", home, fs::copy_options::recursive);
+  fs::remove(home / ".storage" / "core.uuid");
+  const std::string db = (scratch() / "rel.db").string();
+  fs::remove(db);
+  const std::string bin = std::string(DG_BINARY_DIR) + "/bin/domoguard ";
+  auto in_folder = [&](const std::string& args) {
+    Run r;
+    const std::string cmd = "cd '" + home.parent_path().string() + "' && " + bin + args + " --db '" + db + "' 2>&1";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+    const int status = ::pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+  };
+  auto audited = in_folder("audit home-without-id --format json");
+  INFO(audited.out);
+  REQUIRE(audited.code == 0);
+  const auto doc = json::parse(audited.out);
+  const auto& first = doc.at("findings").as_array().at(0).as_object();
+  const std::string key = std::string(first.at("rule").as_string()) + "|" + std::string(first.at("subject").at("kind").as_string()) +
+                          ":" + std::string(first.at("subject").at("id").as_string());
+  auto accepted = in_folder("accept home-without-id '" + key + "' --reason 'We know' --by Alex");
+  INFO(accepted.out);
+  REQUIRE(accepted.code == 0);
+  auto held = in_folder("hold set child_safe notify home-without-id");
+  INFO(held.out);
+  REQUIRE(held.code == 0);
+
+  // Read back through the absolute path: the same home each time.
+  const std::string abs = "'" + home.string() + "'";
+  auto again = in_folder("audit " + abs + " --format json --since-last");
+  REQUIRE(again.code == 0);
+  CHECK(json::parse(again.out).at("since_last").at("has_previous").as_bool());
+  auto list = in_folder("accepted " + abs + " --format json");
+  REQUIRE(list.code == 0);
+  CHECK(json::parse(list.out).as_array().size() == 1);
+  auto hold = in_folder("hold " + abs + " --format json");
+  REQUIRE(hold.code == 0);
+  std::string policy;
+  const auto modes = json::parse(hold.out).at("modes");
+  for (const auto& m : modes.as_array())
+    if (m.at("mode").as_string() == "child_safe") policy = std::string(m.at("policy").as_string());
+  CHECK(policy == "notify");
+}

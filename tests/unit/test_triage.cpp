@@ -81,7 +81,7 @@ void check_home(model::Home& home, size_t min_findings) {
   // The table without --all holds the same items; with --all, every finding's subject appears.
   locale::Messages msg("en");
   report::AuditView view{home, result, msg, nullptr};
-  const auto table = report::audit_table(view, false);
+  const auto table = report::audit_table(report::audit_json(view), msg, false);
   CHECK(table_items(table) == t.first_screen_items());
   CHECK(table_items(table) <= 25);
 
@@ -177,7 +177,7 @@ TEST_CASE("SARIF and the HTML report keep every finding and add the groups and f
   auto result = audit::run_audit(home);
   locale::Messages msg("en");
   report::AuditView view{home, result, msg, nullptr};
-  auto sarif = json::parse(report::audit_sarif(view)).as_object();
+  auto sarif = json::parse(report::audit_sarif(report::audit_json(view), msg)).as_object();
   auto& run = sarif["runs"].as_array()[0].as_object();
   const auto& results = run["results"].as_array();
   CHECK(results.size() == result.findings.size());

@@ -1,5 +1,6 @@
 #include "api/accept_verbs.hpp"
 
+#include "api/service.hpp"
 #include "app/accept.hpp"
 
 namespace domoguard::api {
@@ -49,7 +50,9 @@ Result<json::value> accept_verb(const std::string& type, const json::object& req
     if (!n) return n.error();
     return json::value(json::object{{"withdrawn", *n}});
   }
-  app::AcceptRequest r{ctx.home_key, key, text(req, "reason", 4096), text(req, "until", 32), user, ctx.now};
+  // The reason and the date as given (the request is bounded): app::accept refuses a reason too
+  // long or a date it cannot read, rather than this taking either for "none given".
+  app::AcceptRequest r{ctx.home_key, key, text(req, "reason", max_request_bytes), text(req, "until", max_request_bytes), user, ctx.now};
   auto done = app::accept(ctx.db_path, r, *ctx.findings);
   if (!done) return done.error();
   json::array keys;

@@ -146,27 +146,31 @@ Result<AuditDelta> Service::record(audit::AuditResult result, const std::string&
   for (const auto& k : before)
     if (!after.count(k)) d.resolved_keys.push_back(k);
   d.score = result.score;
-  std::optional<int> previous;
-  if (home_) previous = result_.score;
-  since_new_.clear();
-  for (const auto& f : d.new_findings) since_new_.push_back(f.key());
-  since_resolved_ = d.resolved_keys;
-  if (history_) {
+  // Since the audit before, in this process (a host without a history)...
+  audit::Diff since;
+  if (audit_seq_ > 0) {
+    since.has_previous = true;
+    since.previous.id = audit_seq_;
+    since.previous.created_at = audited_at_;
+    since.previous.score = result_.score;
+    since.previous.findings = static_cast<int>(result_.findings.size());
+  }
+  for (const auto& f : d.new_findings) since.new_keys.push_back(f.key());
+  for (const auto& f : result_.findings)
+    if (!after.count(f.key()))
+      since.resolved.push_back({f.key(), f.rule, audit::to_string(f.severity), f.subject.kind, f.subject.id, f.subject.name});
+  if (history_ && opts_.keep_audits) {
     // The audit and its event-log entries in one transaction.
     auto logged = app::record_audit(*history_, opts_.db_path, app::home_key(*home_, source), source, result);
     if (!logged) return logged.error();
     d.audit_id = logged->id;
-    const auto* diff = &logged->diff;
-    // The stored history knows the audit before this one even across restarts: prefer it.
-    previous = diff->has_previous ? std::optional<int>(diff->previous.score) : std::nullopt;
-    since_new_ = diff->new_keys;
-    since_resolved_.clear();
-    for (const auto& r : diff->resolved) since_resolved_.push_back(r.key);
+    // ...but the stored history knows the audit before this one even across restarts: prefer it.
+    since = std::move(logged->diff);
   }
   result_ = std::move(result);
   source_ = source;
   audited_at_ = util::now_utc();
-  previous_score_ = previous;
+  since_ = std::move(since);
   ++audit_seq_;
   return d;
 }
@@ -380,15 +384,37 @@ Service::Answer Service::verb_audit(const Call& call) {
   auto accepted = holding({opts_.db_path, app::home_key(*home_, source_), &result_.findings, util::now_utc()});
   if (!accepted) return fail("internal", accepted.error().key, accepted.error().message);
   view.accepted = std::move(*accepted);
+  // all: every group, information included, none held back for the first screen (`audit --all`).
+  std::optional<audit::Triage> every;
+  if (auto* all = call.req.if_contains("all"); all && all->is_bool() && all->as_bool()) {
+    audit::TriageOptions topts;
+    topts.include_info = true;
+    topts.budget = static_cast<size_t>(-1);
+    every = report::view_triage(view, topts);
+    view.triage = &*every;
+  }
   auto doc = parse_json(report::audit_json(view));
   doc.as_object()["audited_at"] = audited_at_;
-  json::array added, gone;
-  for (const auto& k : since_new_) added.emplace_back(k);
-  for (const auto& k : since_resolved_) gone.emplace_back(k);
-  doc.as_object()["since_last"] = json::object{
-      {"previous_score", previous_score_ ? json::value(*previous_score_) : json::value(nullptr)},
-      {"new", std::move(added)},
-      {"resolved", std::move(gone)}};
+  // What changed since the audit before: the keys (for the panel), and for front ends that list
+  // them (the CLI's --since-last) when that audit was and the resolved findings themselves.
+  json::array added, gone, gone_findings;
+  for (const auto& k : since_.new_keys) added.emplace_back(k);
+  for (const auto& r : since_.resolved) {
+    gone.emplace_back(r.key);
+    gone_findings.push_back(json::object{{"rule", r.rule},
+                                         {"severity", r.severity},
+                                         {"subject", json::object{{"kind", r.subject_kind}, {"id", r.subject_id}, {"name", r.subject_name}}}});
+  }
+  json::object since{{"has_previous", since_.has_previous}};
+  if (since_.has_previous) {
+    since["previous_audit"] = since_.previous.id;
+    since["previous_at"] = since_.previous.created_at;
+  }
+  since["previous_score"] = since_.has_previous ? json::value(since_.previous.score) : json::value(nullptr);
+  since["new"] = std::move(added);
+  since["resolved"] = std::move(gone);
+  since["resolved_findings"] = std::move(gone_findings);
+  doc.as_object()["since_last"] = std::move(since);
   return done(std::move(doc));
 }
 
@@ -665,31 +691,33 @@ Service::Answer Service::verb_notice(const Call& call) {
       return fail("internal", logged.error().key, logged.error().message);
   }
   json::object out = dn ? notice::to_json(*dn, msg) : notice::to_json(*hn, msg);
-  json::object ack{{"needs_ack", true}};
-  if (notices_) {
-    auto latest = notices_->latest(key, subject);
-    if (!latest) return fail("internal", latest.error().key, latest.error().message);
-    if (*latest) {
-      const auto& a = **latest;
-      ack = json::object{{"needs_ack", a.version != version}, {"user", a.user}, {"at", a.acked_at}, {"version", a.version}};
+  // Whether the version shown is acknowledged, and by whom last (a host without a store: never).
+  auto ack_of = [&](const std::string& subj, std::string_view shown) -> Result<json::object> {
+    if (notices_) {
+      auto latest = notices_->latest(key, subj);
+      if (!latest) return latest.error();
+      if (*latest) {
+        const auto& a = **latest;
+        return json::object{{"acknowledged", a.version == shown}, {"needs_ack", a.version != shown},
+                            {"user", a.user}, {"at", a.acked_at}, {"version", a.version}};
+      }
     }
-  }
-  out["acknowledgement"] = std::move(ack);
+    return json::object{{"acknowledged", false}, {"needs_ack", true}};
+  };
+  auto ack = ack_of(subject, version);
+  if (!ack) return fail("internal", ack.error().key, ack.error().message);
+  out["acknowledgement"] = std::move(*ack);
   // The home notice lists the devices' notices: say for each whether its current version is acknowledged.
-  if (hn && notices_)
+  if (hn)
     if (auto* devs = out.if_contains("devices"); devs && devs->is_array())
       for (auto& d : devs->as_array()) {
         auto& o = d.as_object();
         const auto* id = o.if_contains("device_id");
         const auto* ver = o.if_contains("version");
         if (!id || !id->is_string() || !ver || !ver->is_string()) continue;
-        auto latest = notices_->latest(key, std::string(id->as_string()));
-        if (!latest) return fail("internal", latest.error().key, latest.error().message);
-        json::object a{{"needs_ack", true}};
-        if (*latest)
-          a = json::object{{"needs_ack", (*latest)->version != ver->as_string()}, {"user", (*latest)->user},
-                           {"at", (*latest)->acked_at}, {"version", (*latest)->version}};
-        o["acknowledgement"] = std::move(a);
+        auto a = ack_of(std::string(id->as_string()), ver->as_string());
+        if (!a) return fail("internal", a.error().key, a.error().message);
+        o["acknowledgement"] = std::move(*a);
       }
   return done(std::move(out));
 }

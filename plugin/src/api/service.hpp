@@ -37,6 +37,8 @@ struct ServiceOptions {
                                 // household switches it (domoguard/settings/set, kept per home)
   std::function<int64_t()> clock;  // seconds since the epoch, for pauses and the fight window of modes
                                    // that hold; unset = the system clock
+  bool keep_audits = true;    // false: audits are not added to the history (a command that only
+                              // reads or decides, such as the CLI's accept or notice)
 };
 
 // What changed in one (re-)audit, for notifications.
@@ -127,8 +129,7 @@ class Service {
   std::unique_ptr<Changes> changes_;          // the one apply/undo/recover path, over journal_
   // What the latest audit changed since the one before it (from the history when kept, which
   // survives restarts; else since the previous audit in memory).
-  std::optional<int> previous_score_;
-  std::vector<std::string> since_new_, since_resolved_;
+  audit::Diff since_;
   int64_t audit_seq_ = 0;                     // counts audits in this process: front ends poll it
   std::unique_ptr<model::Home> home_;
   audit::AuditResult result_;

@@ -29,11 +29,14 @@ struct AuditView {
 audit::Triage view_triage(const AuditView& v, audit::TriageOptions opts = {});
 
 std::string audit_json(const AuditView& v);
-std::string audit_sarif(const AuditView& v);
-std::string audit_table(const AuditView& v, bool color);
+// SARIF and the table render the audit document audit_json makes (the domoguard/audit reply):
+// what a front end received is all they show. `all`: the document was made with every group
+// (TriageOptions include_info, no budget) and the table lists every member too (--all).
+std::string audit_sarif(const std::string& audit_doc, const locale::Messages& msg);
+std::string audit_table(const std::string& audit_doc, const locale::Messages& msg, bool color, bool all = false);
 
 std::string catalog_json(const catalog::Catalog& c, const locale::Messages& msg);
-std::string catalog_table(const catalog::Catalog& c, const locale::Messages& msg);
+std::string catalog_table(const std::string& catalog_doc, const locale::Messages& msg);   // renders catalog_json's document
 std::string explain(const audit::RuleDef& rule, const catalog::Catalog& c, const locale::Messages& msg);
 
 // Text safe for a terminal: control characters (C0, C1, bidi overrides) removed, length bounded.
@@ -47,5 +50,7 @@ std::string join_parts(const model::Home& home);
 std::string group_title(const audit::FindingGroup& g, const audit::AuditResult& r, const locale::Messages& msg);
 // What to do about every member of a group, in words.
 std::string group_fix(const audit::FindingGroup& g, const audit::AuditResult& r, const locale::Messages& msg);
+// A finding's key (audit::Finding::key) from the fields the audit document gives it.
+std::string finding_key(const std::string& rule, const std::string& subject_kind, const std::string& subject_id);
 
 }  // namespace domoguard::report

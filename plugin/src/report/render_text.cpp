@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <boost/json.hpp>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "report/render.hpp"
@@ -66,54 +68,109 @@ std::string join_parts(const model::Home& home) {
   return out;
 }
 
-std::string audit_table(const AuditView& v, bool color) {
-  const auto& msg = v.msg;
-  const auto& r = v.result;
+namespace {
+namespace json = boost::json;
+
+std::string str(const json::object& o, std::string_view k) {
+  auto* v = o.if_contains(k);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+int64_t num(const json::object& o, std::string_view k) {
+  auto* v = o.if_contains(k);
+  return v && v->is_int64() ? v->as_int64() : v && v->is_uint64() ? static_cast<int64_t>(v->as_uint64()) : 0;
+}
+const json::array& arr(const json::object& o, std::string_view k) {
+  static const json::array none;
+  auto* v = o.if_contains(k);
+  return v && v->is_array() ? v->as_array() : none;
+}
+const json::object& obj(const json::object& o, std::string_view k) {
+  static const json::object none;
+  auto* v = o.if_contains(k);
+  return v && v->is_object() ? v->as_object() : none;
+}
+Severity severity_of(const json::object& o) {
+  Severity s = Severity::info;
+  audit::parse_severity(str(o, "severity"), s);
+  return s;
+}
+}  // namespace
+
+std::string finding_key(const std::string& rule, const std::string& subject_kind, const std::string& subject_id) {
+  audit::Finding f;
+  f.rule = rule;
+  f.subject.kind = subject_kind;
+  f.subject.id = subject_id;
+  return f.key();
+}
+
+namespace {
+std::string key_of(const json::object& finding) {
+  const auto& subject = obj(finding, "subject");
+  return report::finding_key(str(finding, "rule"), str(subject, "kind"), str(subject, "id"));
+}
+}  // namespace
+
+// The audit document (audit_json, the domoguard/audit reply) for a person: everything it shows is
+// in the document, so every front end that has the reply can print the same table.
+std::string audit_table(const std::string& audit_doc, const locale::Messages& msg, bool color, bool all) {
+  boost::system::error_code ec;
+  const json::value parsed = json::parse(audit_doc, ec);
+  if (ec || !parsed.is_object()) return {};
+  const auto& doc = parsed.as_object();
+  const auto& hub = obj(doc, "hub");
+  const bool scored = doc.if_contains("scored") && doc.at("scored").is_bool() && doc.at("scored").as_bool();
   std::ostringstream o;
-  const std::string hub_name = terminal_safe(v.home.hub.name.empty() ? "Home Assistant" : v.home.hub.name);
+  const std::string hub_name = terminal_safe(str(hub, "name").empty() ? "Home Assistant" : str(hub, "name"));
   o << bold(msg.text("cli.audit.heading", {{"name", hub_name}}), color) << "\n";
-  if (!v.home.hub.version.empty()) o << msg.text("cli.audit.hub_version", {{"version", terminal_safe(v.home.hub.version)}}) << "\n";
-  if (audit::enough_to_score(v.home)) o << msg.text("cli.audit.score", {{"score", std::to_string(r.score)}}) << "   ";
-  else o << bold(msg.text("cli.audit.unscored", {{"parts", join_parts(v.home)}}), color) << "\n";
-  std::map<Severity, int> counts;
-  for (const auto& f : r.findings) ++counts[f.severity];
-  o << msg.text("cli.audit.counts", {{"critical", std::to_string(counts[Severity::critical])},
-                                     {"high", std::to_string(counts[Severity::high])},
-                                     {"medium", std::to_string(counts[Severity::medium])},
-                                     {"low", std::to_string(counts[Severity::low])},
-                                     {"info", std::to_string(counts[Severity::info])}})
+  if (!str(hub, "version").empty()) o << msg.text("cli.audit.hub_version", {{"version", terminal_safe(str(hub, "version"))}}) << "\n";
+  if (scored) o << msg.text("cli.audit.score", {{"score", std::to_string(num(doc, "score"))}}) << "   ";
+  else o << bold(str(obj(doc, "unscored"), "reason"), color) << "\n";
+  const auto& summary = obj(doc, "summary");
+  o << msg.text("cli.audit.counts", {{"critical", std::to_string(num(summary, "critical"))},
+                                     {"high", std::to_string(num(summary, "high"))},
+                                     {"medium", std::to_string(num(summary, "medium"))},
+                                     {"low", std::to_string(num(summary, "low"))},
+                                     {"info", std::to_string(num(summary, "info"))}})
     << "\n";
   {
     // Disabled devices stay in the inventory (7.2.3): listed, not scored.
     std::string names;
     int disabled = 0;
-    for (const auto& d : v.home.devices)
-      if (d.disabled && ++disabled <= 10) names += (names.empty() ? "" : ", ") + terminal_safe(d.name.empty() ? d.id : d.name, 60);
+    for (const auto& d : arr(doc, "devices")) {
+      const auto& dev = d.as_object();
+      const auto* off = dev.if_contains("disabled");
+      if (off && off->is_bool() && off->as_bool() && ++disabled <= 10)
+        names += (names.empty() ? "" : ", ") + terminal_safe(str(dev, "name").empty() ? str(dev, "id") : str(dev, "name"), 60);
+    }
     if (disabled > 10) names += ", …";
     if (disabled)
       o << msg.text("cli.audit.disabled_devices", {{"count", std::to_string(disabled)}, {"names", names}}) << "\n";
   }
-  if (v.since_last) {
-    if (v.since_last->has_previous)
-      o << msg.text("cli.audit.since_last", {{"new", std::to_string(v.since_last->new_keys.size())},
-                                             {"resolved", std::to_string(v.since_last->resolved.size())},
-                                             {"when", v.since_last->previous.created_at},
-                                             {"score", std::to_string(v.since_last->previous.score)}})
+  if (const auto* since = doc.if_contains("since_last"); since && since->is_object()) {
+    const auto& s = since->as_object();
+    const auto* has = s.if_contains("has_previous");
+    if (has && has->is_bool() && has->as_bool())
+      o << msg.text("cli.audit.since_last", {{"new", std::to_string(arr(s, "new").size())},
+                                             {"resolved", std::to_string(arr(s, "resolved").size())},
+                                             {"when", str(s, "previous_at")},
+                                             {"score", std::to_string(num(s, "previous_score"))}})
         << "\n";
     else
       o << msg.text("cli.audit.since_last_none") << "\n";
   }
 
-  // Grouped (audit/triage): the first steps, then what else fits on one screen; --all lists everything.
-  audit::TriageOptions topts;
-  topts.include_info = v.all;
-  if (v.all) topts.budget = static_cast<size_t>(-1);
-  const auto t = view_triage(v, topts);
-  const size_t member_limit = v.all ? static_cast<size_t>(-1) : 5;
+  // Grouped (audit/triage, in the document): the first steps, then what else fits on one screen;
+  // --all lists everything (the document was made with every group, info findings included).
+  std::map<std::string, const json::object*> findings, areas, groups;
+  for (const auto& f : arr(doc, "findings")) findings[key_of(f.as_object())] = &f.as_object();
+  for (const auto& a : arr(doc, "areas")) areas[str(a.as_object(), "id")] = &a.as_object();
+  for (const auto& g : arr(doc, "groups")) groups[str(g.as_object(), "id")] = &g.as_object();
+  const size_t member_limit = all ? static_cast<size_t>(-1) : 5;
   auto area_name = [&](const std::string& id) -> std::string {
     if (id.empty()) return {};
-    auto* a = v.home.area(id);
-    return a ? terminal_safe(a->name) : terminal_safe(id);
+    auto it = areas.find(id);
+    return it != areas.end() ? terminal_safe(str(*it->second, "name")) : terminal_safe(id);
   };
   auto print_fix = [&](const std::string& fix, bool action, const std::string& indent) {
     if (fix.empty()) return;
@@ -121,94 +178,112 @@ std::string audit_table(const AuditView& v, bool color) {
       << terminal_safe(fix, 300) << "\n";
   };
   // lead: the start of the group's first line (a step's number); indent: the start of the lines under it.
-  auto print_group = [&](const audit::FindingGroup& g, const std::string& lead, const std::string& indent) {
-    const auto& first = r.findings[g.members.front()];
-    o << lead << badge(g.severity, msg, color) << " " << terminal_safe(group_title(g, r, msg), 200) << "  [" << g.rule;
-    if (!first.clauses.empty()) o << ", " << first.clauses.front();
+  auto print_group = [&](const json::object& g, const std::string& lead, const std::string& indent) {
+    const auto& keys = arr(g, "keys");
+    const json::object* first = keys.empty() ? nullptr : findings[std::string(keys.front().as_string())];
+    const auto& fix = obj(g, "fix");
+    const bool fixable = num(fix, "fixable") > 0;
+    o << lead << badge(severity_of(g), msg, color) << " " << terminal_safe(str(g, "title"), 200) << "  [" << str(g, "rule");
+    if (first && !arr(*first, "clauses").empty()) o << ", " << arr(*first, "clauses").front().as_string().c_str();
     o << "]\n";
-    print_fix(group_fix(g, r, msg), g.fixable > 0, indent);
-    if (g.fixable) o << indent << std::string(10, ' ') << msg.text("cli.audit.one_click", {{"command", "domoguard apply SOURCE --fix '" + terminal_safe(g.id) + "'"}}) << "\n";
-    if (g.single()) return;
+    print_fix(str(fix, "message"), fixable, indent);
+    if (fixable) o << indent << std::string(10, ' ') << msg.text("cli.audit.one_click", {{"command", "domoguard apply SOURCE --fix '" + terminal_safe(str(g, "id")) + "'"}}) << "\n";
+    if (keys.size() <= 1) return;
     // The members, gravest first; critical and high ones are always listed.
     size_t shown = 0;
-    for (size_t i : g.members) {
-      const auto& f = r.findings[i];
-      if (shown >= member_limit && f.severity < audit::Severity::high) continue;
+    for (const auto& k : keys) {
+      const json::object* f = findings[std::string(k.as_string())];
+      if (!f) continue;
+      const Severity sev = severity_of(*f);
+      if (shown >= member_limit && sev < audit::Severity::high) continue;
       ++shown;
-      o << indent << "    - " << terminal_safe(f.subject.name.empty() ? f.subject.id : f.subject.name);
-      if (auto area = area_name(f.area_id); !area.empty()) o << " (" << area << ")";
-      if (f.severity != g.severity) o << "  " << msg.text(std::string("severity.") + audit::to_string(f.severity));
+      const auto& subject = obj(*f, "subject");
+      o << indent << "    - " << terminal_safe(str(subject, "name").empty() ? str(subject, "id") : str(subject, "name"));
+      if (auto area = area_name(str(*f, "area_id")); !area.empty()) o << " (" << area << ")";
+      if (sev != severity_of(g)) o << "  " << msg.text(std::string("severity.") + audit::to_string(sev));
       o << "\n";
     }
-    if (shown < g.members.size())
-      o << indent << "      " << msg.text("cli.audit.more_members", {{"count", std::to_string(g.members.size() - shown)}}) << "\n";
+    if (shown < keys.size())
+      o << indent << "      " << msg.text("cli.audit.more_members", {{"count", std::to_string(keys.size() - shown)}}) << "\n";
   };
-  if (!t.steps.empty()) {
+  const auto& steps = arr(doc, "first_steps");
+  std::set<std::string> step_groups;
+  if (!steps.empty()) {
     o << "\n" << bold(msg.text("cli.audit.first_steps"), color) << "\n";
-    for (size_t n = 0; n < t.steps.size(); ++n) {
-      const auto& s = t.steps[n];
+    for (size_t n = 0; n < steps.size(); ++n) {
+      const auto& s = steps[n].as_object();
+      step_groups.insert(str(s, "group"));
       const std::string number = std::to_string(n + 1) + ". ";
-      print_group(t.groups[s.group], "  " + number, std::string(2 + number.size(), ' '));
+      if (auto g = groups.find(str(s, "group")); g != groups.end())
+        print_group(*g->second, "  " + number, std::string(2 + number.size(), ' '));
       // Without enough data there is no score, so no score after either.
-      if (audit::enough_to_score(v.home))
+      if (scored)
         o << std::string(2 + number.size() + 10, ' ')
-          << msg.text("cli.audit.step_score", {{"score", std::to_string(s.score_after)}, {"gain", std::to_string(s.score_gain)}})
+          << msg.text("cli.audit.step_score", {{"score", std::to_string(num(s, "score_after"))}, {"gain", std::to_string(num(s, "score_gain"))}})
           << "\n";
     }
   }
-  std::vector<size_t> rest = t.listed;
-  if (v.all) {
-    rest.clear();
-    std::vector<char> step(t.groups.size(), 0);
-    for (const auto& s : t.steps) step[s.group] = 1;
-    for (size_t gi = 0; gi < t.groups.size(); ++gi)
-      if (!step[gi]) rest.push_back(gi);
+  std::vector<const json::object*> rest;
+  if (all) {
+    for (const auto& g : arr(doc, "groups"))
+      if (!step_groups.count(str(g.as_object(), "id"))) rest.push_back(&g.as_object());
+  } else {
+    for (const auto& id : arr(obj(doc, "first_screen"), "listed"))
+      if (auto g = groups.find(std::string(id.as_string())); g != groups.end()) rest.push_back(g->second);
   }
   if (!rest.empty()) {
     o << "\n" << bold(msg.text("cli.audit.findings_heading", {{"count", std::to_string(rest.size())}}), color) << "\n";
-    for (size_t gi : rest) print_group(t.groups[gi], "  ", "  ");
+    for (const auto* g : rest) print_group(*g, "  ", "  ");
   }
-  if (!v.all && t.hidden_groups)
-    o << "\n" << msg.text("cli.audit.hidden", {{"groups", std::to_string(t.hidden_groups)}, {"findings", std::to_string(t.hidden_findings)}})
+  const auto& screen = obj(doc, "first_screen");
+  if (!all && num(screen, "hidden_groups"))
+    o << "\n" << msg.text("cli.audit.hidden", {{"groups", std::to_string(num(screen, "hidden_groups"))}, {"findings", std::to_string(num(screen, "hidden_findings"))}})
       << "\n";
-  if (!t.accepted.empty()) {
-    o << "\n" << bold(msg.text("cli.audit.accepted", {{"count", std::to_string(t.accepted.size())}}), color) << "\n";
-    for (size_t i : t.accepted) {
-      const auto& f = r.findings[i];
-      o << "  " << badge(f.severity, msg, color) << " " << terminal_safe(finding_title(f, msg), 200) << "  [" << f.rule << "]\n";
-      for (const auto& a : v.accepted)
-        if (a.key == f.key())
-          o << std::string(12, ' ')
-            << msg.text("cli.audit.accepted_item", {{"actor", terminal_safe(a.actor, 60)}, {"until", a.until}, {"reason", terminal_safe(a.reason, 300)}})
-            << "\n";
+  if (const auto& accepted = arr(doc, "accepted"); !accepted.empty()) {
+    o << "\n" << bold(msg.text("cli.audit.accepted", {{"count", std::to_string(accepted.size())}}), color) << "\n";
+    for (const auto& x : accepted) {
+      const auto& a = x.as_object();
+      const std::string key = str(a, "key");
+      o << "  " << badge(severity_of(a), msg, color) << " " << terminal_safe(str(a, "title"), 200) << "  [" << key.substr(0, key.find('|')) << "]\n";
+      if (a.contains("reason"))
+        o << std::string(12, ' ')
+          << msg.text("cli.audit.accepted_item", {{"actor", terminal_safe(str(a, "by"), 60)}, {"until", str(a, "until")}, {"reason", terminal_safe(str(a, "reason"), 300)}})
+          << "\n";
     }
   }
-  if (!r.not_run.empty()) {
-    o << "\n" << bold(msg.text("cli.audit.not_run", {{"count", std::to_string(r.not_run.size())}}), color) << "\n";
+  if (const auto& not_run = arr(doc, "not_run"); !not_run.empty()) {
+    o << "\n" << bold(msg.text("cli.audit.not_run", {{"count", std::to_string(not_run.size())}}), color) << "\n";
     std::map<std::string, std::vector<std::string>> by_reason;
-    for (const auto& n : r.not_run) by_reason[not_run_reason(n, msg)].push_back(n.rule);
+    for (const auto& n : not_run) by_reason[str(n.as_object(), "reason")].push_back(str(n.as_object(), "rule"));
     for (const auto& [reason, rules] : by_reason) {
       o << "  - " << terminal_safe(reason, 300) << " (";
       for (size_t i = 0; i < rules.size(); ++i) o << (i ? ", " : "") << rules[i];
       o << ")\n";
     }
   }
-  o << "\n" << msg.text(r.findings.empty() ? "cli.audit.next_clean" : "cli.audit.next") << "\n";
+  o << "\n" << msg.text(arr(doc, "findings").empty() ? "cli.audit.next_clean" : "cli.audit.next") << "\n";
   return o.str();
 }
 
-std::string catalog_table(const catalog::Catalog& c, const locale::Messages& msg) {
+// The catalogue document (catalog_json, the domoguard/catalog reply) for a person.
+std::string catalog_table(const std::string& catalog_doc, const locale::Messages& msg) {
+  boost::system::error_code ec;
+  const json::value parsed = json::parse(catalog_doc, ec);
+  if (ec || !parsed.is_object()) return {};
+  const auto& doc = parsed.as_object();
   std::ostringstream o;
-  o << msg.text("cli.catalog.heading", {{"rules", std::to_string(audit::all_rules().size())},
-                                        {"clauses", std::to_string(c.clauses.size())}})
+  o << msg.text("cli.catalog.heading", {{"rules", std::to_string(arr(doc, "rules").size())},
+                                        {"clauses", std::to_string(arr(doc, "clauses").size())}})
     << "\n\n";
-  for (const auto& cl : c.clauses) {
-    o << cl.id << "  " << msg.text("clause." + cl.id + ".title") << "\n      ";
-    if (!cl.rules.empty()) {
-      for (size_t i = 0; i < cl.rules.size(); ++i) o << (i ? ", " : "") << cl.rules[i];
+  for (const auto& x : arr(doc, "clauses")) {
+    const auto& cl = x.as_object();
+    o << str(cl, "id") << "  " << str(cl, "title") << "\n      ";
+    const auto& rules = arr(cl, "rules");
+    if (!rules.empty()) {
+      for (size_t i = 0; i < rules.size(); ++i) o << (i ? ", " : "") << rules[i].as_string().c_str();
     } else {
-      o << msg.text("coverage." + (cl.coverage.empty() ? std::string("guidance") : cl.coverage));
-      if (auto reason = msg.text_or_empty("clause." + cl.id + ".reason"); !reason.empty()) o << ": " << reason;
+      o << msg.text("coverage." + (str(cl, "coverage").empty() ? std::string("guidance") : str(cl, "coverage")));
+      if (auto reason = str(cl, "reason"); !reason.empty()) o << ": " << reason;
     }
     o << "\n";
   }

@@ -119,8 +119,9 @@ std::string report_sarif(const ReportData& d, const locale::Messages& msg) {
   for (const auto& a : d.accepted)
     if (a.state == "active") view.accepted.push_back(a);
   boost::system::error_code ec;
-  json::value doc = json::parse(audit_sarif(view), ec);
-  if (ec || !doc.is_object()) return audit_sarif(view);
+  const std::string sarif = audit_sarif(audit_json(view), msg);
+  json::value doc = json::parse(sarif, ec);
+  if (ec || !doc.is_object()) return sarif;
   auto& run = doc.as_object()["runs"].as_array().at(0).as_object();
   auto& props = run["properties"].as_object();
   props["report"] = report_meta(d);

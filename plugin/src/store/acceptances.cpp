@@ -8,7 +8,7 @@ namespace domoguard::store {
 
 struct Acceptances::Impl {
   SQLite::Database db;
-  explicit Impl(const std::string& path) : db(detail::open_private(path)) {}
+  explicit Impl(SQLite::Database d) : db(std::move(d)) {}
 };
 
 namespace {
@@ -64,17 +64,9 @@ Acceptances::Acceptances(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Acceptances::~Acceptances() = default;
 
 Result<std::unique_ptr<Acceptances>> Acceptances::open(const std::string& path) {
-  try {
-    auto impl = std::make_unique<Impl>(path);
-    SQLite::Transaction tx(impl->db);
-    impl->db.exec(kSchema);
-    tx.commit();
-    return std::unique_ptr<Acceptances>(new Acceptances(std::move(impl)));
-  } catch (const std::exception& e) {
-    auto err = detail::db_error(e, "Cannot open the accepted risks");
-    err.file = path;
-    return err;
-  }
+  auto db = detail::open_store(path, kSchema, "Cannot open the accepted risks");  // private, WAL, synced (store/sqlite_file)
+  if (!db) return db.error();
+  return std::unique_ptr<Acceptances>(new Acceptances(std::make_unique<Impl>(std::move(*db))));
 }
 
 Result<int64_t> Acceptances::add(const Acceptance& a) {

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 struct History::Impl {
   SQLite::Database db;
-  explicit Impl(const std::string& path) : db(detail::open_private(path)) {}
+  explicit Impl(SQLite::Database d) : db(std::move(d)) {}
 };
 
 namespace {
@@ -64,24 +64,17 @@ std::string History::default_path() {
 }
 
 Result<std::unique_ptr<History>> History::open(const std::string& path) {
-  try {
-    auto impl = std::make_unique<Impl>(path);  // private, WAL, synced (store/sqlite_file)
-    auto& db = impl->db;
-    const int version = db.execAndGet("PRAGMA user_version").getInt();
+  // Private, WAL, synced (store/sqlite_file); a file from a newer DomoGuard is refused untouched.
+  auto db = detail::open_store(path, kSchema, "Cannot open the history database", [&](SQLite::Database& d) -> std::optional<Error> {
+    const int version = d.execAndGet("PRAGMA user_version").getInt();
     if (version > kSchemaVersion)
       return Error{ErrorCode::io, "error.store.newer",
-                   "The history database was written by a newer DomoGuard (schema " + std::to_string(version) + ")",
-                   path, ""};
-    detail::write_tx(db, [&] {
-      db.exec(kSchema);
-      db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
-    });
-    return std::unique_ptr<History>(new History(std::move(impl)));
-  } catch (const std::exception& e) {
-    auto err = db_error(e, "Cannot open the history database");
-    if (err.file.empty()) err.file = path;
-    return err;
-  }
+                   "The history database was written by a newer DomoGuard (schema " + std::to_string(version) + ")", path, ""};
+    d.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+    return std::nullopt;
+  });
+  if (!db) return db.error();
+  return std::unique_ptr<History>(new History(std::make_unique<Impl>(std::move(*db))));
 }
 
 namespace {

@@ -17,7 +17,7 @@ namespace json = boost::json;
 
 struct Journal::Impl {
   SQLite::Database db;
-  explicit Impl(const std::string& path) : db(detail::open_private(path)) {}
+  explicit Impl(SQLite::Database d) : db(std::move(d)) {}
 };
 
 namespace {
@@ -186,30 +186,21 @@ Journal::Journal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Journal::~Journal() = default;
 
 Result<std::unique_ptr<Journal>> Journal::open(const std::string& path) {
-  try {
-    // Private, WAL, every state change on disk before the hub is touched (store/sqlite_file).
-    auto impl = std::make_unique<Impl>(path);
-    auto& db = impl->db;
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    db.exec(kSchema);
-    SQLite::Statement v(db, "SELECT value FROM journal_meta WHERE key='schema'");
+  // Private, WAL, every state change on disk before the hub is touched (store/sqlite_file).
+  auto db = detail::open_store(path, kSchema, "Cannot open the plan journal", [&](SQLite::Database& d) -> std::optional<Error> {
+    SQLite::Statement v(d, "SELECT value FROM journal_meta WHERE key='schema'");
     if (v.executeStep()) {
       const int version = std::atoi(v.getColumn(0).getText());
       if (version > kJournalSchema)
         return Error{ErrorCode::io, "error.store.newer",
-                     "The plan journal was written by a newer DomoGuard (schema " + std::to_string(version) + ")",
-                     path, ""};
+                     "The plan journal was written by a newer DomoGuard (schema " + std::to_string(version) + ")", path, ""};
     }
     v.reset();
-    db.exec("INSERT OR REPLACE INTO journal_meta(key, value) VALUES ('schema', '" + std::to_string(kJournalSchema) +
-            "')");
-    tx.commit();
-    return std::unique_ptr<Journal>(new Journal(std::move(impl)));
-  } catch (const std::exception& e) {
-    auto err = db_error(e, "Cannot open the plan journal");
-    if (err.file.empty()) err.file = path;
-    return err;
-  }
+    d.exec("INSERT OR REPLACE INTO journal_meta(key, value) VALUES ('schema', '" + std::to_string(kJournalSchema) + "')");
+    return std::nullopt;
+  });
+  if (!db) return db.error();
+  return std::unique_ptr<Journal>(new Journal(std::make_unique<Impl>(std::move(*db))));
 }
 
 Result<int64_t> Journal::begin(const JournalPlan& plan) {

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 struct Notices::Impl {
   SQLite::Database db;
-  explicit Impl(const std::string& path) : db(detail::open_private(path)) {}
+  explicit Impl(SQLite::Database d) : db(std::move(d)) {}
 };
 
 namespace {
@@ -48,18 +48,9 @@ Notices::Notices(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Notices::~Notices() = default;
 
 Result<std::unique_ptr<Notices>> Notices::open(const std::string& path) {
-  try {
-    auto impl = std::make_unique<Impl>(path);  // private, WAL, synced (store/sqlite_file)
-    auto& db = impl->db;
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    db.exec(kSchema);
-    tx.commit();
-    return std::unique_ptr<Notices>(new Notices(std::move(impl)));
-  } catch (const std::exception& e) {
-    auto err = db_error(e, "Cannot open the notice acknowledgements");
-    if (err.file.empty()) err.file = path;
-    return err;
-  }
+  auto db = detail::open_store(path, kSchema, "Cannot open the notice acknowledgements");  // private, WAL, synced (store/sqlite_file)
+  if (!db) return db.error();
+  return std::unique_ptr<Notices>(new Notices(std::make_unique<Impl>(std::move(*db))));
 }
 
 Result<int64_t> Notices::acknowledge(const std::string& home_key, const std::string& subject,

@@ -8,7 +8,7 @@ namespace domoguard::store {
 
 struct Settings::Impl {
   SQLite::Database db;
-  explicit Impl(const std::string& path) : db(detail::open_private(path)) {}
+  explicit Impl(SQLite::Database d) : db(std::move(d)) {}
 };
 
 namespace {
@@ -27,17 +27,9 @@ Settings::Settings(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Settings::~Settings() = default;
 
 Result<std::unique_ptr<Settings>> Settings::open(const std::string& path) {
-  try {
-    auto impl = std::make_unique<Impl>(path);
-    SQLite::Transaction tx(impl->db, SQLite::TransactionBehavior::IMMEDIATE);
-    impl->db.exec(kSchema);
-    tx.commit();
-    return std::unique_ptr<Settings>(new Settings(std::move(impl)));
-  } catch (const std::exception& e) {
-    auto err = detail::db_error(e, "Cannot open the settings");
-    if (err.file.empty()) err.file = path;
-    return err;
-  }
+  auto db = detail::open_store(path, kSchema, "Cannot open the settings");  // private, WAL, synced (store/sqlite_file)
+  if (!db) return db.error();
+  return std::unique_ptr<Settings>(new Settings(std::make_unique<Impl>(std::move(*db))));
 }
 
 Result<std::optional<std::string>> Settings::get(const std::string& home_key, const std::string& name) {

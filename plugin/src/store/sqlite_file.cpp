@@ -175,6 +175,33 @@ void write_tx(SQLite::Database& db, const std::function<void()>& body) {
   }
 }
 
+namespace {
+// Carries a check's refusal out of write_tx, which then rolls the schema back.
+struct Refused : std::exception {
+  explicit Refused(Error e) : error(std::move(e)) {}
+  Error error;
+};
+}  // namespace
+
+Result<SQLite::Database> open_store(const std::string& path, const char* schema, const std::string& what,
+                                    const OpenCheck& check) {
+  try {
+    SQLite::Database db = open_private(path);
+    write_tx(db, [&] {
+      db.exec(schema);
+      if (check)
+        if (auto refused = check(db)) throw Refused(std::move(*refused));
+    });
+    return Result<SQLite::Database>(std::move(db));
+  } catch (const Refused& r) {
+    return r.error;
+  } catch (const std::exception& e) {
+    auto err = db_error(e, what);
+    if (err.file.empty()) err.file = path;
+    return err;
+  }
+}
+
 Error db_error(const std::exception& e, const std::string& what) {
   if (const auto* f = dynamic_cast<const StoreFileError*>(&e))
     return Error{ErrorCode::io, f->key, std::string(f->what()), f->file, "", {{"file", f->file}}};

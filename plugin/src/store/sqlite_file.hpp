@@ -8,6 +8,7 @@
 
 #include <exception>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,5 +39,13 @@ struct StoreFileError : std::runtime_error {
 // so two writers never deadlock into SQLITE_BUSY), retried while another process holds the lock
 // beyond the busy timeout. body commits nothing itself; it returns normally to commit.
 void write_tx(SQLite::Database& db, const std::function<void()>& body);
+
+// What every store's open() does: open_private(path), then its tables created (schema) in one write
+// transaction (write_tx: BEGIN IMMEDIATE, retried while busy). `check`, when given, runs in that
+// transaction after the schema and may refuse the file (a schema from a newer DomoGuard, say): then
+// nothing is committed. Errors say `what` ("Cannot open the plan journal") and name the file.
+using OpenCheck = std::function<std::optional<Error>(SQLite::Database&)>;
+Result<SQLite::Database> open_store(const std::string& path, const char* schema, const std::string& what,
+                                    const OpenCheck& check = {});
 
 }  // namespace domoguard::store::detail

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 struct TrustStore::Impl {
   SQLite::Database db;
-  explicit Impl(const std::string& path) : db(detail::open_private(path)) {}
+  explicit Impl(SQLite::Database d) : db(std::move(d)) {}
 };
 
 namespace {
@@ -44,18 +44,9 @@ TrustStore::TrustStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TrustStore::~TrustStore() = default;
 
 Result<std::unique_ptr<TrustStore>> TrustStore::open(const std::string& path) {
-  try {
-    auto impl = std::make_unique<Impl>(path);  // private, WAL, synced (store/sqlite_file)
-    auto& db = impl->db;
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    db.exec(kSchema);
-    tx.commit();
-    return std::unique_ptr<TrustStore>(new TrustStore(std::move(impl)));
-  } catch (const std::exception& e) {
-    auto err = db_error(e, "Cannot open the trust store");
-    if (err.file.empty()) err.file = path;
-    return err;
-  }
+  auto db = detail::open_store(path, kSchema, "Cannot open the trust store");  // private, WAL, synced (store/sqlite_file)
+  if (!db) return db.error();
+  return std::unique_ptr<TrustStore>(new TrustStore(std::make_unique<Impl>(std::move(*db))));
 }
 
 Result<bool> TrustStore::add(const TrustedKey& key) {

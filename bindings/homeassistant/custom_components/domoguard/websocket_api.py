@@ -30,7 +30,7 @@ _LANG = probatio.All(str, probatio.Length(min=2, max=15))
 # lacks a second factor): only admins read it, as only admins change anything.
 VERBS: dict[str, tuple[dict[Any, Any], bool, bool, bool]] = {
     "status": ({}, False, False, False),
-    "audit": ({}, True, False, False),
+    "audit": ({probatio.Optional("all"): bool}, True, False, False),
     "device": ({probatio.Required("device_id"): _ID}, True, False, False),
     "catalog": ({}, False, False, False),
     "explain": ({probatio.Required("rule"): _ID}, False, False, False),
