@@ -191,10 +191,11 @@ def test_trusted_networks_bypass_login(cli: Cli, home: LiveHome) -> None:
     assert not findings(snap, "DG-LOG-003") and not findings(snap, "DG-LOG-004")
 
 
-def test_daemon_follows_tokens_made_and_revoked(daemon_binary: Path, cli: Cli, home: LiveHome, tmp_path: Path) -> None:
-    """HA fires no event when a long-lived token is made or deleted: the daemon re-reads tokens (and
-    apps, dashboard resources and Thread datasets) on its 10-second poll. Four tokens made while it
-    runs give the account more than three (DG-TOK-002) without a restart; deleted, the finding goes."""
+def test_daemon_follows_tokens_and_dashboard_resources(daemon_binary: Path, cli: Cli, home: LiveHome, tmp_path: Path) -> None:
+    """HA fires no event when a long-lived token is made or deleted, or a dashboard resource added: the
+    daemon re-reads tokens, apps, dashboard resources and Thread datasets on its 10-second poll. Four
+    tokens made while it runs give the account more than three (DG-TOK-002) without a restart;
+    deleted, the finding goes. A resource from a CDN gives DG-WEB-001 the same way, and goes with it."""
     db = tmp_path / "daemon" / "history.db"
 
     def mine(d: hf.Domoguardd, owner: str) -> list[dict]:
@@ -232,4 +233,20 @@ def test_daemon_follows_tokens_made_and_revoked(daemon_binary: Path, cli: Cli, h
         if have <= 3:
             gone = wait(lambda: not mine(d, owner), "the tokens deleted")
             print(f"[live] daemon saw them deleted after {gone:.1f} s")
+
+        # A dashboard resource loaded from a CDN (lovelace/resources/create, storage mode) is as silent.
+        url = "https://cdn.jsdelivr.net/gh/example/domoguard-poll-card@1.0.0/dist/card.js"
+
+        def remote(d: hf.Domoguardd) -> list[dict]:
+            return [f for f in d.api("domoguard/audit")["findings"] if f["rule"] == "DG-WEB-001" and f["evidence"]["url"] == url]
+
+        with home.ha.ws() as ws:
+            res = ws.call("lovelace/resources/create", res_type="module", url=url)
+        try:
+            seen = wait(lambda: len(remote(d)) == 1, "the new dashboard resource")
+            print(f"[live] daemon saw the dashboard resource after {seen:.1f} s")
+        finally:
+            with home.ha.ws() as ws:
+                ws.call("lovelace/resources/delete", resource_id=res["id"])
+        wait(lambda: not remote(d), "the dashboard resource removed")
         assert d.pid == pid  # the same process throughout: no restart
