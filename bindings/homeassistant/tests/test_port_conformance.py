@@ -77,7 +77,7 @@ def supervisor():
     # would otherwise report its preferences to it.
     stand_in = StandInSupervisor()
     with (
-        patch("homeassistant.helpers.hassio.is_hassio", return_value=True),
+        patch("custom_components.domoguard.port.is_hassio", return_value=True),
         patch("homeassistant.components.hassio.get_supervisor_client", return_value=stand_in),
     ):
         yield stand_in

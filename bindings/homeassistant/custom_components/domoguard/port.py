@@ -26,6 +26,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.hassio import is_hassio
 
 from .const import PORT_TIMEOUT
 
@@ -94,8 +95,6 @@ class HaPort:
         return analytics
 
     def _supervisor(self) -> Any:
-        from homeassistant.helpers.hassio import is_hassio  # noqa: PLC0415
-
         if not is_hassio(self._hass):
             raise PortError("this Home Assistant has no Supervisor: apps cannot be changed")
         from homeassistant.components.hassio import get_supervisor_client  # noqa: PLC0415
