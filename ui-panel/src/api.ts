@@ -159,6 +159,8 @@ export interface JournalEntry {
   selector: string;
   state: "pending" | "applying" | "applied" | "failed" | "rolled_back" | "undone";
   created_at: string;
+  /** false when nothing in it can be put back (a revoked access token). */
+  undoable?: boolean;
 }
 
 export interface AuditRecord {

@@ -28,7 +28,7 @@ const std::vector<VerbSpec>& verb_table() {
       {"explain", Caller::anyone, {{"rule", P::string, true, "a rule id, e.g. DG-VOI-001"}}, "{rule, text}"},
       {"history", Caller::admin, {{"limit", P::integer, false, "how many audits, 1-500 (default 20)"}},
        "[{id, created_at, score, findings}]"},
-      {"journal", Caller::admin, {}, "[{journal_id, plan_id, kind, selector, state, created_at}]"},
+      {"journal", Caller::admin, {}, "[{journal_id, plan_id, kind, selector, state, created_at, undoable}]"},
       {"plan", Caller::admin,
        {{"selector", P::string_list, false, "the CLI's selector words, e.g. [\"--level\", \"strict\"]"},
         {"journal_id", P::integer, false, "without a selector: the preview of undoing this entry"}},
