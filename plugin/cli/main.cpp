@@ -292,7 +292,14 @@ std::string result_table(const policy::ApplyResult& r, const locale::Messages& m
     out += "\n";
   }
   if (r.nothing_to_change) out += msg.text("cli.apply.nothing") + "\n";
-  else if (r.ok) out += msg.text("cli.apply.done", {{"journal_id", std::to_string(r.journal_id)}}) + "\n";
+  else if (r.ok) {
+    // Say what undo can do: a revoked token (model::undoable) is not put back.
+    int kept = 0, irreversible = 0;
+    for (const auto& s : r.steps)
+      if (s.outcome == policy::StepOutcome::changed) ++(model::undoable(s.action.kind) ? kept : irreversible);
+    const char* key = irreversible == 0 ? "cli.apply.done" : kept == 0 ? "cli.apply.done_irreversible" : "cli.apply.done_partly";
+    out += msg.text(key, {{"journal_id", std::to_string(r.journal_id)}}) + "\n";
+  }
   else if (r.rolled_back)
     out += msg.text("cli.apply.rolled_back", {{"reason", report::terminal_safe(r.error.message)}}) + "\n";
   else out += msg.text("cli.apply.failed", {{"reason", report::terminal_safe(r.error.message)}}) + "\n";
@@ -359,7 +366,10 @@ Result<policy::Plan> load_plan_file(const std::string& path) {
     act.after = str(a, "after");
     act.rule = str(a, "rule");
     act.message_key = "plan.action.raw";
-    act.placeholders = {{"kind", act.kind}, {"target", act.target}, {"param", act.param}, {"value", act.after}};
+    // A token is named by its id only in the plan's data, never in a text shown to people.
+    act.placeholders = {{"kind", act.kind},
+                        {"target", act.kind == "revoke_token" ? std::string("(a long-lived access token)") : act.target},
+                        {"param", act.param}, {"value", act.after}};
     if (!model::parse_action_kind(act.kind) || act.target.empty())
       return Error{ErrorCode::bad_input, "error.plan.file", "Unknown action kind \"" + act.kind + "\" or no target", path,
                    "action " + std::to_string(n)};

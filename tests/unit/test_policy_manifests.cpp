@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <boost/json.hpp>
@@ -153,7 +154,7 @@ TEST_CASE("every policy text is in the English catalogue", "[policy]") {
     const std::string kind(model::to_string(k));
     if (kind == "select_option") continue;
     keys.push_back(std::string("plan.value.") + kind + "." +
-                   (std::string(kind) == "switch" ? "on" : std::string(kind) == "lock" ? "locked" : "true"));
+                   (kind == "switch" ? "on" : kind == "lock" ? "locked" : kind == "revoke_token" ? "revoked" : "true"));
   }
   for (const auto& k : {"plan.title.level", "plan.title.level_all", "plan.title.child_safe", "plan.title.scenario",
                         "plan.title.privacy_default", "plan.title.fix", "plan.action.select_option",
@@ -209,7 +210,13 @@ TEST_CASE("plans over the demo home are plausible", "[policy]") {
     for (const auto& a : p.actions) {
       INFO(a.kind << " " << a.target << " " << a.param);
       CHECK(policy::parse_action_kind(a.kind).has_value());
-      CHECK((a.target == "hub" || home->entity(a.target) != nullptr));
+      const bool known_token = a.kind == "revoke_token" &&
+                               std::any_of(home->tokens.begin(), home->tokens.end(),
+                                           [&](const model::Token& t) { return model::token_key(t) == a.target; });
+      const bool known_app = a.kind == "set_app_protection" &&
+                             std::any_of(home->apps.begin(), home->apps.end(),
+                                         [&](const model::App& x) { return x.slug == a.target; });
+      CHECK((a.target == "hub" || home->entity(a.target) != nullptr || known_token || known_app));
       CHECK(a.before != a.after);
       CHECK_FALSE(a.message_key.empty());
     }

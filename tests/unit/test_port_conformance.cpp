@@ -34,6 +34,17 @@ model::Home conformance_home() {
   b.entity("select.mode", "d1", "first");
   b.h.hub.expose_new["conversation"] = true;
   b.h.hub.analytics_diagnostics = false;
+  model::App app;
+  app.slug = "a0d7b954_ssh";
+  app.name = "Advanced SSH & Web Terminal";
+  app.protection = false;
+  b.h.apps.push_back(app);
+  model::Token token;
+  token.user_id = "u1";
+  token.created_at = "2025-01-01T00:00:00Z";
+  token.type = "long_lived_access_token";
+  token.client_name = "Old script";
+  b.h.tokens.push_back(token);
   return b.build();
 }
 
@@ -42,6 +53,9 @@ std::string target_of(const std::string& role) {
   if (role == "lock") return "lock.door";
   if (role == "switch") return "switch.plug";
   if (role == "select") return "select.mode";
+  if (role == "app") return "a0d7b954_ssh";
+  if (role == "token") return "u1/2025-01-01T00:00:00Z";
+  if (role == "missing_token") return "u1/2020-01-01T00:00:00Z";
   return "switch.not_here";
 }
 
@@ -85,6 +99,40 @@ TEST_CASE("model port: every action kind applied, read back, rolled back, and re
     kinds.insert(set.kind);
     ++passed;
   }
+  // Kinds no undo can take back: set and read back; undo refuses and the value stays; the way back is refused.
+  int irreversible = 0;
+  for (const auto& sv : doc.at("irreversible").as_array()) {
+    const auto& s = sv.as_object();
+    const auto values = s.at("values").as_array();
+    INFO("irreversible: " << s.at("kind").as_string());
+    model::Home home = conformance_home();
+    policy::ModelPort port(home);
+    auto journal = store::Journal::open(":memory:");
+    REQUIRE(journal);
+    const auto set = action(s, std::string(values[0].as_string()));
+    CHECK_FALSE(model::undoable(set.kind));
+    CHECK(*port.read(set) == values[1].as_string());
+    policy::Plan plan;
+    plan.kind = "test";
+    plan.actions = {set};
+    auto r = policy::apply(plan, port, **journal);
+    REQUIRE(r);
+    CHECK(r->ok);
+    CHECK(*port.read(set) == values[0].as_string());
+    // Nothing to offer as "the latest plan to undo", and undoing it by id says why it cannot.
+    auto latest = (*journal)->latest_undoable("");
+    REQUIRE(latest);
+    CHECK_FALSE(latest->has_value());
+    auto u = policy::undo(r->journal_id, port, **journal);
+    REQUIRE_FALSE(u);
+    CHECK(u.error().key == "error.undo.irreversible");
+    CHECK(*port.read(set) == values[0].as_string());
+    CHECK_FALSE(port.write(set, std::string(values[1].as_string())));
+    kinds.insert(set.kind);
+    ++irreversible;
+  }
+  CHECK(irreversible >= 1);
+
   // Every kind of the typed set has a scenario.
   for (auto k : model::kActionKinds) CHECK(kinds.count(std::string(model::to_string(k))) == 1);
 

@@ -62,6 +62,37 @@ TEST_CASE("DG-TOK-001 flags long-lived tokens unused for 90 days, never session 
   CHECK_FALSE(ran);
 }
 
+TEST_CASE("DG-TOK-001/003 revoke the token in one click, named by owner and creation time", "[rules][tokens][one_click]") {
+  HomeBuilder b;
+  b.user("u1", "Alice", true, true);
+  token(b, "u1", llat, "Stale", "2025-01-01T00:00:00Z", "2026-08-01T00:00:00Z");
+  token(b, "u1", llat, "Ancient", "2024-11-01T00:00:00Z", "2026-11-19T00:00:00Z");
+  // Two tokens made in the same second cannot be told apart without their ids: guidance for those.
+  token(b, "u1", llat, "Twin A", "2025-02-01T00:00:00Z", "");
+  token(b, "u1", llat, "Twin B", "2025-02-01T00:00:00Z", "");
+  auto& home = b.build();
+  for (auto [rule, key] : {std::pair{"DG-TOK-001", "u1/2025-01-01T00:00:00Z"}, std::pair{"DG-TOK-003", "u1/2024-11-01T00:00:00Z"}}) {
+    INFO(rule);
+    auto f = run(rule, home);
+    const audit::Finding* mine = nullptr;
+    for (const auto& x : f)
+      if (x.subject.id == key) mine = &x;
+    REQUIRE(mine);
+    REQUIRE(mine->remediation.kind == audit::Remediation::Kind::action);
+    REQUIRE(mine->remediation.actions.size() == 1);
+    CHECK(mine->remediation.actions[0].kind == model::ActionKind::revoke_token);
+    CHECK(mine->remediation.actions[0].target == key);
+    CHECK(mine->remediation.actions[0].after == "revoked");
+  }
+  int twins = 0;
+  for (const auto& x : run("DG-TOK-001", home))
+    if (x.subject.name.rfind("Twin", 0) == 0) {
+      CHECK(x.remediation.kind == audit::Remediation::Kind::guidance);
+      ++twins;
+    }
+  CHECK(twins >= 1);   // one subject for both (same owner, same second): never a revoke
+}
+
 TEST_CASE("DG-TOK-002/003/004: many, old and remotely used tokens", "[rules][tokens]") {
   HomeBuilder b;
   b.user("u1", "Alice", true);

@@ -112,6 +112,8 @@ export interface PlanAction {
   before: string;
   after: string;
   rule: string;
+  /** false for a change no undo can take back (a revoked access token). */
+  undoable?: boolean;
   message: string;
 }
 
@@ -122,6 +124,8 @@ export interface Plan {
   title: string;
   actions: PlanAction[];
   guidance: { message: string; rule: string; title: string }[];
+  /** Present when some actions cannot be undone: how many, and the warning to show before applying. */
+  irreversible?: { count: number; message: string };
 }
 
 export interface StepResult {
@@ -155,6 +159,8 @@ export interface JournalEntry {
   selector: string;
   state: "pending" | "applying" | "applied" | "failed" | "rolled_back" | "undone";
   created_at: string;
+  /** false when nothing in it can be put back (a revoked access token). */
+  undoable?: boolean;
 }
 
 export interface AuditRecord {

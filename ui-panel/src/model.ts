@@ -149,7 +149,7 @@ export function describeJournal(e: JournalEntry, t: Localize, settings?: Setting
 
 /** True when a journal entry's changes can still be put back from the history. */
 export function canUndo(e: JournalEntry): boolean {
-  return e.state === "applied" && e.kind !== "undo";
+  return e.state === "applied" && e.kind !== "undo" && e.undoable !== false;
 }
 
 /** Keeps a string to at most `max` characters (device names are hub data: bounded before display). */

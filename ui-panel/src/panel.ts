@@ -34,6 +34,11 @@ interface DialogState {
   changed?: boolean;
 }
 
+/** Whether undo could put anything back: a revoked access token (undoable: false) cannot be. */
+function undoable(plan: Plan | undefined): boolean {
+  return !plan || plan.actions.length === 0 || plan.actions.some((a) => a.undoable !== false);
+}
+
 export class DomoguardPanel extends LitElement implements ViewHost {
   static override properties = {
     hass: { attribute: false },
@@ -357,6 +362,9 @@ export class DomoguardPanel extends LitElement implements ViewHost {
               ${plan.actions.map((a) => html`<li class="wrap">${bounded(a.message, 600)}</li>`)}
             </ol>`
         : html`<p data-testid="plan-nothing">${t("panel.plan.nothing")}</p>`}
+      ${plan.irreversible && plan.actions.length
+        ? html`<p class="warning wrap" role="alert" data-testid="plan-irreversible">${bounded(plan.irreversible.message, 600)}</p>`
+        : nothing}
       ${plan.guidance.length
         ? html`<h3>${t("panel.plan.guidance")}</h3>
             <ul class="guidance">
@@ -387,7 +395,7 @@ export class DomoguardPanel extends LitElement implements ViewHost {
             )}
           </ul>`
         : nothing}
-      ${r.ok && r.journal_id ? html`<p class="muted">${t("panel.result.undo_hint")}</p>` : nothing}
+      ${r.ok && r.journal_id && undoable(r.plan) ? html`<p class="muted">${t("panel.result.undo_hint")}</p>` : nothing}
     `;
   }
 
@@ -410,7 +418,7 @@ export class DomoguardPanel extends LitElement implements ViewHost {
             </div>
             <div class="dialog-buttons">
               ${d.phase === "done" || d.phase === "error"
-                ? html`${d.phase === "done" && d.result?.ok && d.result.journal_id && d.req.kind !== "undo"
+                ? html`${d.phase === "done" && d.result?.ok && d.result.journal_id && d.req.kind !== "undo" && undoable(d.result.plan)
                       ? html`<button data-testid="plan-undo" @click=${() => this.undoNow(d)}>${t("panel.history.undo")}</button>`
                       : nothing}
                     <button class="primary" data-testid="plan-close" @click=${this.closeDialog}>${t("panel.plan.close")}</button>`

@@ -74,6 +74,11 @@ export const theme = css`
     opacity: 0.55;
     cursor: default;
   }
+  p.warning {
+    border-left: 4px solid var(--dg-critical);
+    padding: 6px 10px;
+    font-weight: 500;
+  }
   button:focus-visible,
   a:focus-visible,
   input:focus-visible,

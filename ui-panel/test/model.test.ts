@@ -91,6 +91,9 @@ describe("journal entries in plain words", () => {
     expect(canUndo(entry("level", "level=basic", "undone"))).toBe(false);
     expect(canUndo(entry("undo", "undo=1"))).toBe(false);
     expect(canUndo(entry("scenario", "scenario=home", "rolled_back"))).toBe(false);
+    // A plan that only revoked a token has nothing an undo could put back.
+    expect(canUndo({ ...entry("fix", "fix=DG-TOK-001|token:u/2025-01-01T00:00:00Z"), undoable: false })).toBe(false);
+    expect(canUndo({ ...entry("fix", "fix=DG-VOI-001|device:abc"), undoable: true })).toBe(true);
   });
 });
 

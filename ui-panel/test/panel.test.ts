@@ -109,6 +109,38 @@ describe("the panel when things go wrong", () => {
   });
 });
 
+describe("a change that cannot be undone", () => {
+  it("is announced in the preview, and no undo is offered once applied", async () => {
+    const revoke = { kind: "revoke_token", target: "u/2025-01-01T00:00:00Z", param: "", before: "present", after: "revoked", rule: "DG-TOK-001",
+                     undoable: false, message: "Revoke the long-lived access token “Old script” (cannot be undone)" };
+    const plan = { id: "p", kind: "fix", selector: "", title: "Fix", actions: [revoke], guidance: [],
+                   irreversible: { count: 1, message: "Cannot be undone (1): a revoked access token cannot be restored." } };
+    const h = {
+      ...hass,
+      callWS: async (msg: { type: string }) => {
+        if (msg.type === "domoguard/audit")
+          return { hub: { id: "", name: "Home", version: "1" }, score: 77, summary: {}, rules_run: 1, areas: [], devices: [], findings: [], not_run: [], audited_at: "" };
+        if (msg.type === "domoguard/journal" || msg.type === "domoguard/history") return [];
+        if (msg.type === "domoguard/plan") return plan;
+        if (msg.type === "domoguard/apply")
+          return { journal_id: 7, ok: true, rolled_back: false, failed_step: -1, error: "", plan, score: 90,
+                   steps: [{ kind: "revoke_token", target: revoke.target, param: "", before: "present", after: "revoked", outcome: "changed", error: "" }] };
+        return Promise.reject({ code: "unknown_command", message: "no" });
+      },
+    };
+    const el = (await mount({ hass: h, narrow: false, route: { prefix: "/domoguard", path: "" } })) as Panel & { propose(r: unknown): void };
+    el.propose({ kind: "plan", selector: ["--fix", "DG-TOK-001|token:u/2025-01-01T00:00:00Z"] });
+    for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 5)).then(() => el.updateComplete);
+    const warning = el.shadowRoot!.querySelector('[data-testid="plan-irreversible"]');
+    expect(warning?.textContent).toContain("Cannot be undone (1)");
+    (el.shadowRoot!.querySelector('[data-testid="plan-apply"]') as HTMLButtonElement).click();
+    for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 5)).then(() => el.updateComplete);
+    expect(el.shadowRoot!.querySelector('[data-testid="plan-result"]')).not.toBeNull();
+    expect(el.shadowRoot!.querySelector('[data-testid="plan-undo"]')).toBeNull();
+    el.remove();
+  });
+});
+
 describe("the panel while DomoGuard starts", () => {
   it("loads by itself on its next round once DomoGuard has audited the home", async () => {
     let ready = false;

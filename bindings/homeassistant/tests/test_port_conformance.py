@@ -2,16 +2,23 @@
 port runs (tests/fixtures/ports/conformance.json, the same as the in-memory and the live port): each
 action kind set through the port, read back through HA, rolled back and read back; and the changes
 every port must refuse. Targets are real template entities (optimistic, with unique ids), so HA's
-own services, registry and exposure store do the work."""
+own services, registry and exposure store do the work; a long-lived token is made and revoked through
+HA's own auth manager. An app's protection mode goes through the Supervisor client HA's `hassio`
+helper hands out (aiohasupervisor: addons.addon_info / addons.set_addon_security); no Supervisor runs
+here, so a stand-in with the same two calls answers for it."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 
+from homeassistant.auth.models import TOKEN_TYPE_LONG_LIVED_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 
@@ -43,11 +50,41 @@ TEMPLATES = {
     ]
 }
 TARGETS = {"hub": "hub", "lock": "lock.conformance_door", "switch": "switch.conformance_plug",
-           "select": "select.conformance_mode", "missing": "switch.not_here"}
+           "select": "select.conformance_mode", "missing": "switch.not_here", "app": "a0d7b954_ssh"}
+
+
+class StandInSupervisor:
+    """The two calls of aiohasupervisor's SupervisorClient.addons the port makes, over one app."""
+
+    def __init__(self) -> None:
+        self.protected = {"a0d7b954_ssh": False}
+        self.addons = self
+
+    async def addon_info(self, slug: str) -> SimpleNamespace:
+        if slug not in self.protected:
+            raise PortError(f"no app {slug}")
+        return SimpleNamespace(slug=slug, protected=self.protected[slug])
+
+    async def set_addon_security(self, slug: str, options: Any) -> None:
+        if slug not in self.protected:
+            raise PortError(f"no app {slug}")
+        self.protected[slug] = bool(options.protected)
 
 
 @pytest.fixture
-async def port(hass: HomeAssistant) -> HaPort:
+def supervisor():
+    # Only the port is told there is a Supervisor: the analytics integration, also loaded here,
+    # would otherwise report its preferences to it.
+    stand_in = StandInSupervisor()
+    with (
+        patch("custom_components.domoguard.port.is_hassio", return_value=True),
+        patch("homeassistant.components.hassio.get_supervisor_client", return_value=stand_in),
+    ):
+        yield stand_in
+
+
+@pytest.fixture
+async def port(hass: HomeAssistant, supervisor: StandInSupervisor) -> HaPort:
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "template", TEMPLATES)
     assert await async_setup_component(hass, "analytics", {})
@@ -76,14 +113,61 @@ async def test_every_action_kind_set_read_back_and_rolled_back(hass: HomeAssista
             await hass.async_block_till_done()
             assert await hass.async_add_executor_job(port.read, action) == value, (s, value)
         done += 1
-    assert done == len(SCENARIOS["scenarios"]) == 8
+    assert done == len(SCENARIOS["scenarios"]) == 9
     print(f"integration port conformance: {done} scenarios set, read back and rolled back")
 
 
-async def test_changes_every_port_refuses(hass: HomeAssistant, port: HaPort) -> None:
+def _token_key(user_id: str, created: Any) -> str:
+    return f"{user_id}/{created.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
+
+
+async def test_irreversible_kinds_set_and_never_taken_back(hass: HomeAssistant, port: HaPort, hass_admin_user) -> None:
+    """A long-lived token revoked through the port is gone from HA's auth manager; the port refuses to
+    write it back (the core never asks: undo leaves such steps alone)."""
+    done = 0
+    for s in SCENARIOS["irreversible"]:
+        assert s["kind"] == "revoke_token"
+        token = await hass.auth.async_create_refresh_token(
+            hass_admin_user, client_name="Old script", token_type=TOKEN_TYPE_LONG_LIVED_ACCESS_TOKEN,
+            access_token_expiration=timedelta(days=3650))
+        action = {"kind": s["kind"], "target": _token_key(hass_admin_user.id, token.created_at), "param": ""}
+        set_to, back_to = s["values"]
+        assert await hass.async_add_executor_job(port.read, action) == back_to
+        await hass.async_add_executor_job(port.write, action, set_to)
+        assert await hass.async_add_executor_job(port.read, action) == set_to
+        assert hass.auth.async_get_refresh_token(token.id) is None
+        with pytest.raises(PortError):
+            await hass.async_add_executor_job(port.write, action, back_to)
+        done += 1
+    assert done == len(SCENARIOS["irreversible"]) == 1
+
+
+async def test_only_long_lived_tokens_are_revoked(hass: HomeAssistant, port: HaPort, hass_admin_user) -> None:
+    """A sign-in (a person's phone or browser) is never revoked by a plan."""
+    session = await hass.auth.async_create_refresh_token(hass_admin_user, client_id="https://home-assistant.io/iOS")
+    action = {"kind": "revoke_token", "target": _token_key(hass_admin_user.id, session.created_at), "param": ""}
+    assert await hass.async_add_executor_job(port.read, action) == "present"
+    with pytest.raises(PortError):
+        await hass.async_add_executor_job(port.write, action, "revoked")
+    assert hass.auth.async_get_refresh_token(session.id) is not None
+
+
+async def test_app_protection_needs_a_supervisor(hass: HomeAssistant) -> None:
+    """Without the hassio integration the port says so instead of failing somewhere inside."""
+    port = HaPort(hass)
+    action = {"kind": "set_app_protection", "target": "a0d7b954_ssh", "param": ""}
+    with pytest.raises(PortError, match="no Supervisor"):
+        await hass.async_add_executor_job(port.read, action)
+    with pytest.raises(PortError, match="slug"):
+        await hass.async_add_executor_job(port.read, {**action, "target": "../core/restart"})
+
+
+async def test_changes_every_port_refuses(hass: HomeAssistant, port: HaPort, hass_admin_user) -> None:
     refused = 0
     for s in SCENARIOS["refused"]:
+        action = _action(s) if s["role"] != "missing_token" else \
+            {"kind": s["kind"], "target": f"{hass_admin_user.id}/2020-01-01T00:00:00Z", "param": ""}
         with pytest.raises(PortError):
-            await hass.async_add_executor_job(port.write, _action(s), s["value"])
+            await hass.async_add_executor_job(port.write, action, s["value"])
         refused += 1
     print(f"integration port conformance: {refused} refused changes")

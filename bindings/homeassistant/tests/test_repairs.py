@@ -123,3 +123,17 @@ async def test_accepting_from_a_repair_asks_for_the_reason_and_clears_the_issue(
     assert accepted[0]["reason"] == "Only we live here"
     # Still counted: accepting does not move the score.
     assert entry.runtime_data.coordinator.data.audit["score"] == score
+
+
+def test_preview_says_when_a_fix_cannot_be_undone() -> None:
+    """The confirm step of a token revoke tells the person, before they confirm, that it cannot be undone."""
+    from custom_components.domoguard.repairs import preview_text  # noqa: PLC0415
+
+    plan = {"actions": [{"kind": "revoke_token", "message": "Revoke the long-lived access token “Old *script*” (cannot be undone)",
+                         "undoable": False}],
+            "guidance": [],
+            "irreversible": {"count": 1, "message": "Cannot be undone (1): a revoked access token cannot be restored."}}
+    text = preview_text(plan)
+    assert "**Cannot be undone" in text and "revoked access token cannot be restored" in text
+    assert "Old *script*" not in text  # untrusted names stay inert (markdown escaped)
+    assert "Cannot be undone" not in preview_text({"actions": [{"message": "Hide it"}], "guidance": []})

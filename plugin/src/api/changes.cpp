@@ -72,6 +72,16 @@ policy::Plan undo_preview(const store::JournalPlan& jp, const locale::Messages& 
   auto orig = store::Journal::plan_from_json(jp.plan_json);
   for (auto it = jp.steps.rbegin(); it != jp.steps.rend(); ++it) {
     if (it->state != store::StepState::verified && it->state != store::StepState::done) continue;
+    if (!model::undoable(it->kind)) {
+      // policy::undo leaves it alone (a revoked token cannot be made again): say so, do not list it.
+      std::string what = it->kind;
+      if (orig && it->index < static_cast<int>(orig->actions.size())) {
+        const auto& o = orig->actions[it->index];
+        if (!o.message_key.empty() && msg.has(o.message_key)) what = report::plan_text(o.message_key, o.placeholders, msg);
+      }
+      p.guidance.push_back({"plan.undo.irreversible", {{"action", what}}, "", "", ""});
+      continue;
+    }
     policy::PlanAction a;
     a.kind = it->kind;
     a.target = it->target;

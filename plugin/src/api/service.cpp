@@ -4,6 +4,7 @@
 
 #include "util/clock.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <ctime>
@@ -633,9 +634,14 @@ Service::Answer Service::verb_journal(const Call&) {
   auto recent = journal_->recent(50);
   if (!recent) return fail("internal", recent.error().key, recent.error().message);
   json::array arr;
-  for (const auto& jp : *recent)
+  for (const auto& jp : *recent) {
+    // Whether an undo has anything to put back: a revoked token (model::undoable) never is.
+    const bool undoable = std::any_of(jp.steps.begin(), jp.steps.end(), [](const store::JournalStep& st) {
+      return (st.state == store::StepState::verified || st.state == store::StepState::done) && model::undoable(st.kind);
+    });
     arr.push_back(json::object{{"journal_id", jp.id}, {"plan_id", jp.plan_id}, {"kind", jp.kind}, {"selector", jp.selector},
-                               {"state", store::to_string(jp.state)}, {"created_at", jp.created_at}});
+                               {"state", store::to_string(jp.state)}, {"created_at", jp.created_at}, {"undoable", undoable}});
+  }
   return done(std::move(arr));
 }
 

@@ -97,7 +97,7 @@ const std::vector<VerbSpec>& verb_table() {
       {"journal", Caller::admin, {},
        {"the recent plans of the journal, newest first",
         {{"journal_id", F::integer}, {"plan_id", F::string}, {"kind", F::string}, {"selector", F::string}, {"state", F::string},
-         {"created_at", F::string}},
+         {"created_at", F::string}, {"undoable", F::boolean}},
         true}},
       {"plan", Caller::admin,
        {{"selector", P::string_list, false, "the CLI's selector words, e.g. [\"--level\", \"strict\"]"},

@@ -12,8 +12,17 @@ std::string_view to_string(ActionKind kind) {
     case ActionKind::lock: return "lock";
     case ActionKind::select_option: return "select_option";
     case ActionKind::set_analytics: return "set_analytics";
+    case ActionKind::revoke_token: return "revoke_token";
+    case ActionKind::set_app_protection: return "set_app_protection";
   }
   return "";
+}
+
+bool undoable(ActionKind kind) { return kind != ActionKind::revoke_token; }
+
+bool undoable(std::string_view kind_text) {
+  const auto k = parse_action_kind(kind_text);
+  return !k || undoable(*k);
 }
 
 std::optional<ActionKind> parse_action_kind(std::string_view text) {

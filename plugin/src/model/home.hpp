@@ -141,6 +141,10 @@ struct Token {
   Flag last_used_remote;             // last used from an address outside private ranges (the address is not kept)
 };
 
+// How a token is named without its secret, hash or id: its owner and the second it was made
+// ("<user id>/<created at>"). A revoke action targets a token by it.
+inline std::string token_key(const Token& t) { return t.user_id + "/" + t.created_at; }
+
 
 // An app (formerly add-on) as the Supervisor describes it. Options are inspected, never copied.
 struct App {
@@ -161,6 +165,21 @@ struct App {
   std::optional<int> rating;                             // the Supervisor's security rating, 1 (worst) to 8
   std::vector<std::pair<std::string, int>> host_ports;   // container port -> port opened on the host
   Flag password_login;               // a login app (SSH, terminal) set up with a password
+};
+
+// A Thread network the hub holds credentials for (HA's `thread` integration: one dataset per
+// extended PAN id). The adapter compares the network key and PSKc with published defaults and keeps
+// only the answer: no key, PSKc or TLV is ever copied into the model.
+struct ThreadNetwork {
+  std::string id;                    // the dataset's id in the hub's store
+  std::string source;                // who gave it ("Google", "OpenThread Border Router", ...)
+  std::string network_name;
+  std::string ext_pan_id;            // hex, lower case
+  std::string pan_id;                // hex, lower case
+  bool preferred = false;            // the one the hub hands to new Thread devices
+  bool default_key = false;          // the network key is one published as a default
+  bool default_pskc = false;         // the commissioner credential (PSKc) is one published as a default
+  bool default_ids = false;          // network name + extended PAN id of a published default dataset
 };
 
 // A dashboard resource: JavaScript or CSS the browser loads into every dashboard.
@@ -287,7 +306,7 @@ enum class Part {
   devices, entities, areas, states, integrations, manifests, users, mfa, exposure,
   hub_config, analytics, cloud, http, automations, deleted_devices, radio_security,
   auth_providers, recorder,
-  apps, tokens, sign_ins, dashboard_resources,
+  apps, tokens, sign_ins, dashboard_resources, thread,
   hold,   // DomoGuard's own record of the modes it holds: only a host that holds them has it
 };
 
@@ -318,6 +337,7 @@ struct Home {
   std::vector<Token> tokens;
   std::vector<App> apps;
   std::vector<DashboardResource> dashboard_resources;
+  std::vector<ThreadNetwork> thread_networks;
   // The moment the snapshot describes (ISO 8601 UTC): ages (of tokens, ...) are measured from it.
   std::string taken_at;
   std::map<Part, std::string> missing;   // part -> why it could not be read (message key or text)

@@ -34,7 +34,8 @@ PlanAction action_of(const JournalStep& s) {
 }
 
 std::string describe(const PlanAction& a) {
-  std::string s = a.kind + " " + a.target;
+  // A token is never named by its id in messages (the journal's step row holds it as the target).
+  std::string s = a.kind + " " + (a.kind == "revoke_token" ? std::string("(a long-lived access token)") : a.target);
   if (!a.param.empty()) s += " (" + a.param + ")";
   return s;
 }
@@ -57,7 +58,8 @@ Error step_error(const PlanAction& a, int index, const Error& cause) {
   Error e = cause;
   e.key = "error.apply.step_failed";
   e.message = "Step " + std::to_string(index + 1) + " (" + describe(a) + " -> " + a.after + ") failed: " + cause.message;
-  e.placeholders = {{"step", std::to_string(index + 1)}, {"kind", a.kind}, {"target", a.target},
+  const std::string target = a.kind == "revoke_token" ? "(a long-lived access token)" : a.target;
+  e.placeholders = {{"step", std::to_string(index + 1)}, {"kind", a.kind}, {"target", target},
                     {"value", a.after}, {"reason", cause.message}};
   if (e.code == ErrorCode::bad_input || e.code == ErrorCode::io) e.code = ErrorCode::internal;
   return e;
@@ -99,6 +101,12 @@ struct Reverter {
   bool revert(int64_t jid, const JournalStep& s) {
     if (hub_gone) return false;
     auto a = action_of(s);
+    if (!model::undoable(a.kind)) {
+      // A revoked token cannot be made again: say so instead of trying.
+      if (!problems.empty()) problems += "; ";
+      problems += describe(a) + " cannot be undone";
+      return false;
+    }
     std::string seen;
     auto w = port.write(a, s.before);
     Result<bool> v = w ? wait_for(port, a, s.before, timeout_ms, seen) : Result<bool>(w.error());
@@ -315,11 +323,22 @@ Result<ApplyResult> undo(int64_t journal_id, HubPort& port, store::Journal& jour
   jp.hub = orig.hub;
   jp.undoes = orig.id;
 
+  // A plan whose every change is irreversible (a revoked token) has nothing an undo could restore.
+  const bool any_undoable = std::any_of(orig.steps.begin(), orig.steps.end(), [](const JournalStep& s) {
+    return (s.state == StepState::verified || s.state == StepState::done) && model::undoable(s.kind);
+  });
+  if (!any_undoable)
+    return Error{ErrorCode::bad_input, "error.undo.irreversible",
+                 "Plan " + std::to_string(orig.id) + " only made changes that cannot be undone (a revoked token cannot be restored)",
+                 "", ""};
+
   std::vector<int> restored;          // indices in the original plan
   std::vector<int> source_index;      // undo step -> original step index
   std::string conflicts;
   for (auto it = orig.steps.rbegin(); it != orig.steps.rend(); ++it) {
     if (it->state != StepState::verified && it->state != StepState::done) continue;
+    // Left as they are and not listed: the plan's preview said these cannot be undone.
+    if (!model::undoable(it->kind)) continue;
     auto a = action_of(*it);
     auto cur = port.read(a);
     if (!cur) return step_error(a, it->index, cur.error());

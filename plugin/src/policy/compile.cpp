@@ -176,12 +176,39 @@ void add_finding(PlanBuilder& b, const Home& h, const Finding& f) {
                "plan.action.set_analytics." + a.after, {{"preference_key", "analytics." + a.target}}, f.rule});
         break;
       }
+      case ActionKind::revoke_token: {
+        // The token is shown by the name it was given.
+        const auto it = std::find_if(h.tokens.begin(), h.tokens.end(),
+                                     [&](const model::Token& t) { return model::token_key(t) == a.target; });
+        if (it == h.tokens.end()) {
+          manual = true;
+          break;
+        }
+        b.add({"revoke_token", a.target, "", "present", "revoked", "plan.action.revoke_token",
+               {{"name", it->client_name.empty() ? f.subject.name : it->client_name}}, f.rule});
+        break;
+      }
+      case ActionKind::set_app_protection: {
+        const auto it = std::find_if(h.apps.begin(), h.apps.end(), [&](const model::App& x) { return x.slug == a.target; });
+        if (it == h.apps.end()) {
+          manual = true;
+          break;
+        }
+        b.add({"set_app_protection", it->slug, "", it->protection ? flag_text(*it->protection) : "", a.after,
+               "plan.action.set_app_protection." + a.after, {{"name", it->name.empty() ? it->slug : it->name}}, f.rule});
+        break;
+      }
     }
   }
   if (manual) b.guide(finding_guidance(f));
 }
 
-void stamp(Plan& p) { p.id = plan_id(p); }
+// Steps that cannot be undone (revoking a token) go last: a reversible step failing before them
+// rolls the plan back whole, and nothing irreversible has happened yet.
+void stamp(Plan& p) {
+  std::stable_partition(p.actions.begin(), p.actions.end(), [](const PlanAction& a) { return model::undoable(a.kind); });
+  p.id = plan_id(p);
+}
 
 
 std::string type_name(const Device* d) { return d ? model::to_string(d->type) : ""; }

@@ -1,5 +1,7 @@
 #include "policy/model_port.hpp"
 
+#include <algorithm>
+
 namespace domoguard::policy {
 
 namespace {
@@ -55,6 +57,18 @@ model::Entity* ModelPort::entity(const std::string& entity_id) {
   return nullptr;
 }
 
+const model::Token* ModelPort::token(const std::string& key) const {
+  for (const auto& t : home_.tokens)
+    if (!t.created_at.empty() && model::token_key(t) == key) return &t;
+  return nullptr;
+}
+
+model::App* ModelPort::app(const std::string& slug) {
+  for (auto& a : home_.apps)
+    if (a.slug == slug) return &a;
+  return nullptr;
+}
+
 Result<std::string> ModelPort::read(const PlanAction& a) {
   const auto kind = parse_action_kind(a.kind);
   if (!kind) return unknown("unknown action kind \"" + a.kind + "\"");
@@ -68,6 +82,15 @@ Result<std::string> ModelPort::read(const PlanAction& a) {
       auto* f = analytics_flag(home_.hub, a.param);
       if (!f) return unknown("unknown analytics preference \"" + a.param + "\"");
       return std::string(text(f->value_or(false)));
+    }
+    case ActionKind::revoke_token:
+      // A token the home does not hold is as good as revoked (like the hub: it cannot be used).
+      return std::string(token(a.target) ? "present" : "revoked");
+    case ActionKind::set_app_protection: {
+      auto* app = this->app(a.target);
+      if (!app) return unknown("no app " + a.target + " in the home");
+      if (!app->protection) return unknown("the protection mode of " + a.target + " is not known");
+      return std::string(text(*app->protection));
     }
     case ActionKind::set_exposure:
     case ActionKind::disable_entity:
@@ -92,7 +115,9 @@ Result<std::string> ModelPort::read(const PlanAction& a) {
       if (!e->state) return unknown("no state known for " + a.target);
       return *e->state;
     case ActionKind::set_expose_new:
-    case ActionKind::set_analytics: break;
+    case ActionKind::set_analytics:
+    case ActionKind::revoke_token:
+    case ActionKind::set_app_protection: break;
   }
   return unknown("unknown action kind \"" + a.kind + "\"");
 }
@@ -112,6 +137,25 @@ Result<bool> ModelPort::write(const PlanAction& a, const std::string& value) {
       if (!f) return unknown("unknown analytics preference \"" + a.param + "\"");
       if (!parse_bool(value, b)) return bad_value(a, value);
       *f = b;
+      return true;
+    }
+    case ActionKind::revoke_token: {
+      // Like the hub: a revoked token cannot be made again, and only long-lived ones are revoked
+      // (revoking a sign-in would sign a person out of their phone, which no rule asks for).
+      if (value != "revoked") return bad_value(a, value);
+      auto it = std::find_if(home_.tokens.begin(), home_.tokens.end(), [&](const model::Token& t) {
+        return !t.created_at.empty() && model::token_key(t) == a.target;
+      });
+      if (it == home_.tokens.end()) return unknown("no such token in the home");
+      if (it->type != "long_lived_access_token") return bad_value(a, value);
+      home_.tokens.erase(it);
+      return true;
+    }
+    case ActionKind::set_app_protection: {
+      auto* app = this->app(a.target);
+      if (!app) return unknown("no app " + a.target + " in the home");
+      if (!parse_bool(value, b)) return bad_value(a, value);
+      app->protection = b;
       return true;
     }
     case ActionKind::set_exposure:
@@ -151,7 +195,9 @@ Result<bool> ModelPort::write(const PlanAction& a, const std::string& value) {
       e->state = value;
       return true;
     case ActionKind::set_expose_new:
-    case ActionKind::set_analytics: break;
+    case ActionKind::set_analytics:
+    case ActionKind::revoke_token:
+    case ActionKind::set_app_protection: break;
   }
   return unknown("unknown action kind \"" + a.kind + "\"");
 }

@@ -15,6 +15,8 @@ class ModelPort : public HubPort {
 
  private:
   model::Entity* entity(const std::string& entity_id);
+  const model::Token* token(const std::string& key) const;  // by model::token_key
+  model::App* app(const std::string& slug);
   model::Home& home_;
 };
 

@@ -1,5 +1,6 @@
 #include "report/render_plan.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "report/render.hpp"
@@ -28,6 +29,12 @@ locale::Placeholders resolve(const policy::Placeholders& ph, const locale::Messa
 // mode off, or opting a device in after privacy by default, restores what the plan changed.
 bool undone_by_journal(const policy::Plan& p) { return p.kind == "child_safe" || p.kind == "privacy_default"; }
 
+// Steps no undo can take back (a revoked token): the preview says so before anyone applies it.
+int irreversible_steps(const policy::Plan& p) {
+  return static_cast<int>(std::count_if(p.actions.begin(), p.actions.end(),
+                                        [](const policy::PlanAction& a) { return !model::undoable(a.kind); }));
+}
+
 }  // namespace
 
 std::string plan_text(const std::string& key, const policy::Placeholders& ph, const locale::Messages& msg) {
@@ -49,6 +56,7 @@ std::string plan_json(const policy::Plan& p, const locale::Messages& msg) {
                                    {"before", a.before},
                                    {"after", a.after},
                                    {"rule", a.rule},
+                                   {"undoable", model::undoable(a.kind)},
                                    {"message", plan_text(a.message_key, a.placeholders, msg)}});
   for (const auto& g : p.guidance) {
     json::object o{{"message", plan_text(g.message_key, g.placeholders, msg)}, {"rule", g.rule}};
@@ -63,6 +71,8 @@ std::string plan_json(const policy::Plan& p, const locale::Messages& msg) {
                  {"actions", std::move(actions)},
                  {"guidance", std::move(guidance)}};
   if (undone_by_journal(p)) o["undo_by"] = "journal";
+  if (const int n = irreversible_steps(p); n > 0)
+    o["irreversible"] = json::object{{"count", n}, {"message", msg.text("plan.irreversible", {{"count", std::to_string(n)}})}};
   return json::serialize(o) + "\n";
 }
 
@@ -85,6 +95,8 @@ std::string plan_table(const policy::Plan& p, const locale::Messages& msg) {
     }
   }
   if (undone_by_journal(p)) out += msg.text("plan.table.undo_by_journal") + "\n";
+  if (const int n = irreversible_steps(p); n > 0)
+    out += terminal_safe(msg.text("plan.irreversible", {{"count", std::to_string(n)}}), 300) + "\n";
   if (!p.id.empty()) out += msg.text("plan.table.id", {{"id", p.id.substr(0, 12)}}) + "\n";
   return out;
 }

@@ -129,9 +129,11 @@ std::vector<JournalPlan> query_plans(SQLite::Database& db, const std::string& wh
   return out;
 }
 
+// Whether an undo has something to restore: a revoked token (model::undoable) is a change no undo
+// can take back, so a plan of only such steps is never offered as "the latest plan to undo".
 bool has_changes(const JournalPlan& p) {
   for (const auto& s : p.steps)
-    if (s.state == StepState::verified || s.state == StepState::done) return true;
+    if ((s.state == StepState::verified || s.state == StepState::done) && model::undoable(s.kind)) return true;
   return false;
 }
 
@@ -289,10 +291,13 @@ Result<bool> Journal::finish_undo(int64_t undo_id, int64_t undone_id, const std:
     u.bind(1, now);
     u.bind(2, undo_id);
     u.exec();
-    SQLite::Statement left(db, "SELECT COUNT(*) FROM plan_steps WHERE plan=? AND state IN ('done','verified')");
+    // Steps that cannot be undone (a revoked token) stay as they are and do not keep the plan open.
+    SQLite::Statement left(db, "SELECT kind FROM plan_steps WHERE plan=? AND state IN ('done','verified')");
     left.bind(1, undone_id);
-    left.executeStep();
-    if (left.getColumn(0).getInt() == 0) {
+    int open_steps = 0;
+    while (left.executeStep())
+      if (model::undoable(left.getColumn(0).getString())) ++open_steps;
+    if (open_steps == 0) {
       SQLite::Statement d(db, "UPDATE plans SET state='undone', finished_at=? WHERE id=?");
       d.bind(1, now);
       d.bind(2, undone_id);

@@ -2,8 +2,13 @@
 
 Mirrors plugin/src/hub/ha/live_port.cpp (the daemon's port over the WebSocket API) action by action,
 with HA's in-process equivalents of those commands: the exposed-entities store, the entity registry,
-services called with blocking=True, and the analytics preferences. Values are the same text
-encodings ("true"/"false", "on"/"off", "locked"/"unlocked", a select option).
+services called with blocking=True, the analytics preferences, the auth manager (revoking a
+long-lived access token: in-process HA can revoke any user's, the WebSocket API only the connected
+user's own) and the Supervisor client (an app's protection mode). Values are the same text encodings
+("true"/"false", "on"/"off", "locked"/"unlocked", a select option, "present"/"revoked").
+
+A revoked token cannot be made again: the core knows that kind as not undoable, shows it in the plan
+and never asks a port to write "present".
 
 The core calls `read`/`write` from the executor thread that runs `Core.handle`; each call runs its
 work on HA's event loop and waits for it (bounded), so registry and service code stays on the loop.
@@ -12,17 +17,23 @@ work on HA's event loop and waits for it (bounded), so registry and service code
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.hassio import is_hassio
 
 from .const import PORT_TIMEOUT
 
 KNOWN_ASSISTANTS = ("conversation", "cloud.alexa", "cloud.google_assistant")
+LONG_LIVED = "long_lived_access_token"
+#: An app slug goes into a Supervisor URL path: nothing that could reach another endpoint.
+_SLUG = re.compile(r"^[a-z0-9_-]{1,64}$")
 
 
 class PortError(HomeAssistantError):
@@ -83,8 +94,33 @@ class HaPort:
             raise PortError("analytics is not loaded")
         return analytics
 
+    def _supervisor(self) -> Any:
+        if not is_hassio(self._hass):
+            raise PortError("this Home Assistant has no Supervisor: apps cannot be changed")
+        from homeassistant.components.hassio import get_supervisor_client  # noqa: PLC0415
+
+        return get_supervisor_client(self._hass)
+
+    async def _tokens(self, key: str) -> list[Any]:
+        """The refresh tokens named by `key`: "<user id>/<created at, UTC, to the second>", as the core
+        names a token (never by the token, its hash or its id)."""
+        user_id, _, created = key.partition("/")
+        if not user_id or not created:
+            raise PortError("not a token")
+        user = await self._hass.auth.async_get_user(user_id)
+        if user is None:
+            return []
+        return [t for t in user.refresh_tokens.values() if _utc_second(t.created_at) == created]
+
     async def _async_read(self, a: dict[str, Any]) -> str:
         kind, target, param = a["kind"], a["target"], a.get("param", "")
+        if kind == "revoke_token":
+            # A token the hub does not hold cannot be used: it reads as revoked.
+            return "present" if await self._tokens(target) else "revoked"
+        if kind == "set_app_protection":
+            _check_slug(target)
+            info = await self._supervisor().addons.addon_info(target)
+            return _text(bool(info.protected))
         if kind == "set_expose_new":
             _check_assistant(param)
             return _text(self._exposed().async_get_expose_new_entities(param))
@@ -115,7 +151,27 @@ class HaPort:
     async def _async_write(self, a: dict[str, Any], value: str) -> None:
         kind, target, param = a["kind"], a["target"], a.get("param", "")
         hass = self._hass
-        if kind == "set_expose_new":
+        if kind == "revoke_token":
+            if value != "revoked":
+                raise PortError(f'"{value}" is not a value for revoke_token: a revoked token cannot be made again')
+            tokens = await self._tokens(target)
+            if not tokens:
+                raise PortError("Home Assistant holds no such token")
+            if len(tokens) > 1:
+                raise PortError("two tokens were made in the same second: revoke the right one from the profile page")
+            token = tokens[0]
+            # Only long-lived tokens: revoking a sign-in would sign a person out, which no rule asks for.
+            if token.token_type != LONG_LIVED:
+                raise PortError("only long-lived access tokens are revoked")
+            hass.auth.async_remove_refresh_token(token)
+        elif kind == "set_app_protection":
+            _check_slug(target)
+            from aiohasupervisor.models import AddonsSecurityOptions  # noqa: PLC0415
+
+            await self._supervisor().addons.set_addon_security(
+                target, AddonsSecurityOptions(protected=_parse_bool(a, value))
+            )
+        elif kind == "set_expose_new":
             _check_assistant(param)
             self._exposed().async_set_expose_new_entities(param, _parse_bool(a, value))
         elif kind == "set_analytics":
@@ -166,8 +222,28 @@ class HaPort:
 
 #: The action kinds this port carries out; a test checks it against the core's ACTION_KINDS.
 HANDLED_KINDS = frozenset(
-    {"set_exposure", "set_expose_new", "disable_entity", "hide_entity", "switch", "lock", "select_option", "set_analytics"}
+    {
+        "set_exposure",
+        "set_expose_new",
+        "disable_entity",
+        "hide_entity",
+        "switch",
+        "lock",
+        "select_option",
+        "set_analytics",
+        "revoke_token",
+        "set_app_protection",
+    }
 )
+
+
+def _utc_second(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _check_slug(slug: str) -> None:
+    if not _SLUG.match(slug):
+        raise PortError("not an app slug")
 
 
 def _check_assistant(name: str) -> None:

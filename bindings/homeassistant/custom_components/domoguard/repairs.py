@@ -37,6 +37,9 @@ def preview_text(plan: dict[str, Any]) -> str:
     lines += [f"- {markdown_text(g.get('message', '') if isinstance(g, dict) else g)}" for g in plan.get("guidance") or []]
     if len(lines) > MAX_PREVIEW_LINES:
         lines = [*lines[:MAX_PREVIEW_LINES], "- …"]
+    # A change no undo can take back (a revoked access token) is said before anyone confirms.
+    if isinstance(irreversible := plan.get("irreversible"), dict) and irreversible.get("message"):
+        lines.append(f"\n**{markdown_text(irreversible['message'])}**")
     return "\n".join(lines) or "-"
 
 

@@ -73,7 +73,8 @@ void protection_off(const Home& h, Sink& out) {
     if (a.full_access) f.evidence.emplace_back("full_access", "true");
     if (a.docker_api) f.evidence.emplace_back("docker_api", "true");
     if (a.host_pid) f.evidence.emplace_back("host_pid", "true");
-    f.remediation = guidance("rule.DG-APP-001.fix");
+    // One click through the Supervisor (POST /addons/<slug>/security), undone the same way.
+    f.remediation = action("rule.DG-APP-001.fix", {{model::ActionKind::set_app_protection, a.slug, "true"}});
     out.add(std::move(f));
   }
 }

@@ -3,7 +3,7 @@
 // or infrared command can be recorded once and replayed by anyone. ISO/IEC 27403 7.2.10 (security in
 // connecting varied devices), 6.2.4 (networks as a source of risk), 7.2.3 (asset management: only
 // devices the household added); ETSI EN 303 645 5.5-1 (communication secured with cryptography),
-// 5.6-2 (exposure in the initialised state).
+// 5.6-2 (exposure in the initialised state), 5.1-1 (no universal default credentials).
 #include <algorithm>
 
 #include "audit/classify.hpp"
@@ -101,6 +101,53 @@ void replayable_radio(const Home& h, Sink& out) {
   }
 }
 
+// DG-RAD-004: a Thread network runs on credentials published as defaults. The network key encrypts
+// and authenticates every Thread frame: with a published one, anyone in radio range reads the
+// traffic of locks and sensors and can send commands as any node. A published PSKc lets anyone in
+// range (or on the home network, through the border agent) become a commissioner and add devices or
+// read the network key. A default network name with its extended PAN id alone says the network was
+// formed with a tool's defaults and the key was probably kept too. High for a key or PSKc, low for
+// names only. Not one-click: a new network key means re-forming the network and re-pairing devices.
+void thread_default_credentials(const Home& h, Sink& out) {
+  for (const auto& n : h.thread_networks) {
+    if (!n.default_key && !n.default_pskc && !n.default_ids) continue;
+    Finding f;
+    f.severity = n.default_key || n.default_pskc ? Severity::high : Severity::low;
+    f.subject = {"thread_network", n.ext_pan_id, n.network_name.empty() ? n.ext_pan_id : n.network_name};
+    f.placeholders = {{"name", f.subject.name}};
+    f.evidence = {{"network_name", n.network_name}, {"extended_pan_id", n.ext_pan_id}, {"pan_id", n.pan_id},
+                  {"default_network_key", n.default_key ? "true" : "false"},
+                  {"default_pskc", n.default_pskc ? "true" : "false"},
+                  {"default_identifiers", n.default_ids ? "true" : "false"}};
+    if (!n.source.empty()) f.evidence.emplace_back("source", n.source);
+    if (n.preferred) f.evidence.emplace_back("preferred", "true");
+    f.remediation = guidance("rule.DG-RAD-004.fix");
+    out.add(std::move(f));
+  }
+}
+
+// DG-RAD-005: the hub holds credentials for more than one Thread network. HA hands new Thread
+// devices only the preferred one; the others are networks someone once formed (another border
+// router, an old app) whose keys the hub still keeps and whose devices it may not reach. Each extra
+// network is one more key to protect and one more set of devices outside the household's view.
+// Low: an inventory matter (7.2.3), not an open door.
+void thread_several_networks(const Home& h, Sink& out) {
+  if (h.thread_networks.size() < 2) return;
+  Finding f;
+  f.severity = Severity::low;
+  f.subject = hub_subject(h);
+  std::string names;
+  for (const auto& n : h.thread_networks)
+    names += (names.empty() ? "" : ", ") + (n.network_name.empty() ? n.ext_pan_id : n.network_name);
+  const auto preferred = std::count_if(h.thread_networks.begin(), h.thread_networks.end(),
+                                       [](const model::ThreadNetwork& n) { return n.preferred; });
+  f.placeholders = {{"count", std::to_string(h.thread_networks.size())}, {"names", names}};
+  f.evidence = {{"networks", std::to_string(h.thread_networks.size())}, {"names", names},
+                {"preferred", std::to_string(preferred)}};
+  f.remediation = guidance("rule.DG-RAD-005.fix");
+  out.add(std::move(f));
+}
+
 }  // namespace
 
 std::vector<RuleDef> radio() {
@@ -136,6 +183,27 @@ std::vector<RuleDef> radio() {
        .categories = {"access_locks", "hub"},
        .levels = {.recommended = LevelMode::warn, .strict = LevelMode::warn, .strict_reason = "level.reason.physical"},
        .home_check = replayable_radio},
+      {.id = "DG-RAD-004",
+       .clauses = {"7.2.10", "7.2.16", "6.2.4"},
+       .etsi = {"5.1-1", "5.5-1"},
+       .dimension = Dimension::security,
+       .risk_source = RiskSource::network,
+       .severity = Severity::high,
+       .needs = {Part::thread},
+       .categories = {"hub"},
+       .levels = {.basic = LevelMode::warn, .recommended = LevelMode::warn, .strict = LevelMode::warn,
+                  .strict_reason = "level.reason.hub_settings"},
+       .home_check = thread_default_credentials},
+      {.id = "DG-RAD-005",
+       .clauses = {"7.2.3", "7.2.10"},
+       .etsi = {"5.6-1"},
+       .dimension = Dimension::security,
+       .risk_source = RiskSource::network,
+       .severity = Severity::low,
+       .needs = {Part::thread},
+       .categories = {"hub"},
+       .levels = {.recommended = LevelMode::warn, .strict = LevelMode::warn, .strict_reason = "level.reason.hub_settings"},
+       .home_check = thread_several_networks},
   };
 }
 

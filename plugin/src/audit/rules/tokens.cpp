@@ -6,6 +6,9 @@
 //
 // Evidence is counts, dates and the name the token was given: never the token, its hash, its key
 // or its id. The address of the last use is reduced to "inside or outside the home's ranges".
+// The one-click fix of DG-TOK-001/003 revokes the token (model::ActionKind::revoke_token), named as the
+// finding names it (owner and creation time, model::token_key); a revoke cannot be undone and plans say so.
+#include <algorithm>
 #include <map>
 
 #include "audit/rules/families.hpp"
@@ -32,13 +35,23 @@ bool admin_token(const Home& h, const Token& t) {
   return u && (u->owner || u->admin);
 }
 
+// Revoking in one click where owner and creation time name this token alone; otherwise (no creation
+// time, or two tokens of one person made in the same second) the household deletes it by hand.
+Remediation revoke_or_guide(const Home& h, const Token& t, const std::string& key) {
+  if (t.created_at.empty()) return guidance(key);
+  const auto same = std::count_if(h.tokens.begin(), h.tokens.end(),
+                                  [&](const Token& x) { return model::token_key(x) == model::token_key(t); });
+  if (same != 1) return guidance(key);
+  return action(key, {{model::ActionKind::revoke_token, model::token_key(t), "revoked"}});
+}
+
 Finding token_finding(const Home& h, const Token& t, Severity s) {
   const User* u = owner_of(h, t);
   const std::string person = u ? (u->name.empty() ? u->username : u->name) : t.user_id;
   Finding f;
   f.severity = s;
   // The subject names the token by its owner and creation time: stable, and no secret.
-  f.subject = {"token", t.user_id + "/" + t.created_at, t.client_name.empty() ? "(unnamed)" : t.client_name};
+  f.subject = {"token", model::token_key(t), t.client_name.empty() ? "(unnamed)" : t.client_name};
   f.placeholders = {{"name", f.subject.name}, {"user", person}};
   f.evidence = {{"user", person}, {"created", t.created_at.empty() ? "unknown" : t.created_at},
                 {"last_used", t.last_used_at.empty() ? "never" : t.last_used_at}};
@@ -59,7 +72,7 @@ void unused_token(const Home& h, Sink& out) {
     Finding f = token_finding(h, t, admin_token(h, t) ? Severity::high : Severity::medium);
     f.placeholders.emplace_back("days", std::to_string(*idle));
     f.evidence.emplace_back("idle_days", std::to_string(*idle));
-    f.remediation = guidance("rule.DG-TOK-001.fix");
+    f.remediation = revoke_or_guide(h, t, "rule.DG-TOK-001.fix");
     out.add(std::move(f));
   }
 }
@@ -98,7 +111,7 @@ void old_token(const Home& h, Sink& out) {
     Finding f = token_finding(h, t, Severity::low);
     f.placeholders.emplace_back("days", std::to_string(*age));
     f.evidence.emplace_back("age_days", std::to_string(*age));
-    f.remediation = guidance("rule.DG-TOK-003.fix");
+    f.remediation = revoke_or_guide(h, t, "rule.DG-TOK-003.fix");
     out.add(std::move(f));
   }
 }

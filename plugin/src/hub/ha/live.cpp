@@ -255,6 +255,73 @@ Result<std::optional<std::string>> LiveHub::fetch_reply(const std::string& cmd, 
     }
     return Out{json::serialize(configs)};
   }
+  // Apps: the Supervisor's list, then each app's info (its security facts), through HA's
+  // supervisor/api command (components/hassio/websocket_api.py). A home without a Supervisor
+  // answers the first call with an error and the apps are left out.
+  if (cmd == "supervisor/api") {
+    auto list = call("supervisor/api", json::serialize(json::object{{"endpoint", "/addons"}, {"method", "get"}}));
+    if (list) {
+      boost::system::error_code ec;
+      auto v = json::parse(*list, ec);
+      json::array infos;
+      const json::array* apps = nullptr;
+      if (!ec && v.is_object())
+        if (auto* a = v.as_object().if_contains("addons"); a && a->is_array()) apps = &a->as_array();
+      if (apps)
+        for (const auto& a : *apps) {
+          if (!a.is_object() || infos.size() >= 200) continue;
+          const auto slug = str_field(a.as_object(), "slug");
+          if (slug.empty() || slug.find_first_of("/?#.") != std::string::npos) continue;
+          auto info = call("supervisor/api",
+                           json::serialize(json::object{{"endpoint", "/addons/" + slug + "/info"}, {"method", "get"}}));
+          if (info) {
+            auto iv = json::parse(*info, ec);
+            if (!ec) infos.push_back(std::move(iv));
+          } else if (info.error().key != "error.ha.command") {
+            return info.error();
+          }
+        }
+      return apps ? Out{json::serialize(infos)} : Out{};
+    }
+    if (list.error().key != "error.ha.command") return list.error();
+    return Out{};
+  }
+  // Thread networks: the list (components/thread/websocket_api.py `thread/list_datasets`, admin), then
+  // each dataset's TLV (`thread/get_dataset_tlv`), kept as DomoGuard's "thread/get_dataset_tlv" reply:
+  // an array of {"id", "source", "preferred", "tlv"}. The TLVs are read by the adapter, which keeps
+  // no key; a home without the thread integration answers the list with an error.
+  if (cmd == "thread/get_dataset_tlv") {
+    auto list = call("thread/list_datasets", "");
+    if (list) {
+      boost::system::error_code ec;
+      auto v = json::parse(*list, ec);
+      const json::array* sets = nullptr;
+      if (!ec && v.is_object())
+        if (auto* a = v.as_object().if_contains("datasets"); a && a->is_array()) sets = &a->as_array();
+      json::array tlvs;
+      if (sets)
+        for (const auto& d : *sets) {
+          if (!d.is_object() || tlvs.size() >= 100) continue;
+          const auto id = str_field(d.as_object(), "dataset_id");
+          if (id.empty()) continue;
+          auto t = call("thread/get_dataset_tlv", json::serialize(json::object{{"dataset_id", id}}));
+          if (!t) {
+            if (t.error().key != "error.ha.command") return t.error();
+            continue;
+          }
+          auto tv = json::parse(*t, ec);
+          if (ec || !tv.is_object()) continue;
+          const auto* preferred = d.as_object().if_contains("preferred");
+          tlvs.push_back(json::object{{"id", id},
+                                      {"source", str_field(d.as_object(), "source")},
+                                      {"preferred", preferred && preferred->is_bool() && preferred->as_bool()},
+                                      {"tlv", str_field(tv.as_object(), "tlv")}});
+        }
+      return sets ? Out{json::serialize(tlvs)} : Out{};
+    }
+    if (list.error().key != "error.ha.command") return list.error();
+    return Out{};
+  }
   auto r = call(cmd);
   if (r) return Out{std::move(*r)};
   if (r.error().key != "error.ha.command") return r.error();  // the connection broke
@@ -264,7 +331,7 @@ Result<std::optional<std::string>> LiveHub::fetch_reply(const std::string& cmd, 
 Result<Replies> LiveHub::fetch_replies() {
   Replies out;
   for (const auto& cmd : audit_commands()) {
-    if (cmd == "automation/config" || cmd == "zwave_js/network_status" || cmd == "supervisor/api")
+    if (cmd == "automation/config" || cmd == "zwave_js/network_status")
       continue;  // need per-item arguments
     auto r = fetch_reply(cmd);
     if (!r) return r.error();
@@ -289,37 +356,6 @@ Result<Replies> LiveHub::fetch_replies() {
           break;
         }
       }
-  }
-  // Apps: the Supervisor's list, then each app's info (its security facts), through HA's
-  // supervisor/api command (components/hassio/websocket_api.py). A home without a Supervisor
-  // answers the first call with an error and the apps are left out.
-  {
-    auto list = call("supervisor/api", json::serialize(json::object{{"endpoint", "/addons"}, {"method", "get"}}));
-    if (list) {
-      boost::system::error_code ec;
-      auto v = json::parse(*list, ec);
-      json::array infos;
-      const json::array* apps = nullptr;
-      if (!ec && v.is_object())
-        if (auto* a = v.as_object().if_contains("addons"); a && a->is_array()) apps = &a->as_array();
-      if (apps)
-        for (const auto& a : *apps) {
-          if (!a.is_object() || infos.size() >= 200) continue;
-          const auto slug = str_field(a.as_object(), "slug");
-          if (slug.empty() || slug.find_first_of("/?#.") != std::string::npos) continue;
-          auto info = call("supervisor/api",
-                           json::serialize(json::object{{"endpoint", "/addons/" + slug + "/info"}, {"method", "get"}}));
-          if (info) {
-            auto iv = json::parse(*info, ec);
-            if (!ec) infos.push_back(std::move(iv));
-          } else if (info.error().key != "error.ha.command") {
-            return info.error();
-          }
-        }
-      if (apps) out.emplace("supervisor/api", json::serialize(infos));
-    } else if (list.error().key != "error.ha.command") {
-      return list.error();
-    }
   }
   return out;
 }

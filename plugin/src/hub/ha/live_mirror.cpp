@@ -40,10 +40,13 @@ constexpr const char* kEvents[] = {"device_registry_updated", "entity_registry_u
                                    "state_changed", "automation_reloaded", "script_reloaded", "user_added",
                                    "user_updated", "user_removed", "core_config_updated"};
 
-// Facts that change without any event: re-read on a timer and compared.
+// Facts that change without any event: re-read on a timer and compared. Long-lived tokens (made
+// or revoked on a profile page), the Supervisor's apps, dashboard resources and Thread datasets
+// fire no event a client can subscribe to.
 constexpr const char* kPolled[] = {"homeassistant/expose_new_entities/get", "homeassistant/expose_entity/list",
                                    "http/config", "config_entries/get", "cloud/status", "analytics",
-                                   "config/auth/list", "auth/current_user"};
+                                   "config/auth/list", "auth/current_user", "auth/refresh_tokens",
+                                   "lovelace/resources", "supervisor/api", "thread/get_dataset_tlv"};
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "hub/ha/surface.hpp"
+
 namespace domoguard::hub::ha {
 
 namespace json = boost::json;
@@ -41,6 +43,53 @@ std::string domain_of(const std::string& entity_id) { return entity_id.substr(0,
 
 const char* text(bool b) { return b ? "true" : "false"; }
 
+// An app's slug goes into a Supervisor URL path: letters, digits, '_' and '-' only, so a hostile
+// value cannot reach another endpoint.
+bool valid_slug(const std::string& slug) {
+  if (slug.empty() || slug.size() > 64) return false;
+  for (char c : slug)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
+}
+
+}  // namespace
+
+// The connected user's tokens named by `key` ("<user id>/<created at>", model::token_key) from
+// auth/refresh_tokens (components/auth/__init__.py `websocket_refresh_tokens`: the connected user's own
+// tokens only, each with id, type, created_at, is_current), as a JSON array. HA lets a user revoke only
+// their own tokens over this API: a key naming another person is refused, not read as revoked.
+Result<std::string> LivePort::own_tokens(const std::string& key) {
+  const auto slash = key.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == key.size()) return not_found("not a token");
+  auto me = call("auth/current_user", "");
+  if (!me) return me.error();
+  auto mv = parse(*me);
+  if (!mv) return mv.error();
+  auto* uid = mv->is_object() ? mv->as_object().if_contains("id") : nullptr;
+  if (!uid || !uid->is_string() || key.compare(0, slash, uid->as_string().data(), uid->as_string().size()) != 0)
+    return Error{ErrorCode::bad_input, "error.port.other_users_token",
+                 "the token belongs to another person: Home Assistant lets only its owner revoke it (from their profile, "
+                 "or by connecting DomoGuard as them)",
+                 "", ""};
+  auto r = call("auth/refresh_tokens", "");
+  if (!r) return r.error();
+  auto v = parse(*r);
+  if (!v) return v.error();
+  json::array out;
+  if (v->is_array())
+    for (const auto& t : v->as_array())
+      if (t.is_object() && detail::utc_time(t.as_object().if_contains("created_at")) == key.substr(slash + 1))
+        out.push_back(t);
+  return json::serialize(out);
+}
+
+namespace {
+Result<json::array> token_list(const Result<std::string>& text) {
+  if (!text) return text.error();
+  auto v = parse(text.value());
+  if (!v) return v.error();
+  return v->is_array() ? v->as_array() : json::array();
+}
 }  // namespace
 
 Result<std::string> LivePort::call(const std::string& type, const std::string& fields) {
@@ -75,6 +124,22 @@ Result<std::string> LivePort::read(const policy::PlanAction& a) {
   const auto kind = policy::parse_action_kind(a.kind);
   if (!kind) return not_found("unknown action kind \"" + a.kind + "\"");
   switch (*kind) {
+  case ActionKind::revoke_token: {
+    auto t = token_list(own_tokens(a.target));
+    if (!t) return t.error();
+    return std::string(t->empty() ? "revoked" : "present");
+  }
+  case ActionKind::set_app_protection: {
+    if (!valid_slug(a.target)) return not_found("not an app slug");
+    auto r = call("supervisor/api", json::serialize(json::object{{"endpoint", "/addons/" + a.target + "/info"},
+                                                                 {"method", "get"}}));
+    if (!r) return r.error();
+    auto v = parse(*r);
+    if (!v) return v.error();
+    auto* p = v->is_object() ? v->as_object().if_contains("protected") : nullptr;
+    if (!p || !p->is_bool()) return not_found("the Supervisor did not say whether " + a.target + " is protected");
+    return std::string(text(p->as_bool()));
+  }
   case ActionKind::set_expose_new: {
     if (!known_assistant(a.param)) return not_found("unknown assistant \"" + a.param + "\"");
     auto r = call("homeassistant/expose_new_entities/get", json::serialize(json::object{{"assistant", a.param}}));
@@ -144,6 +209,32 @@ Result<bool> LivePort::write(const policy::PlanAction& a, const std::string& val
   bool b = false;
   Result<std::string> r = std::string();
   switch (*kind) {
+  case ActionKind::revoke_token: {
+    if (value != "revoked") return bad_value(a, value);
+    auto list = token_list(own_tokens(a.target));
+    if (!list) return list.error();
+    if (list->empty()) return not_found("the connected user holds no such token");
+    if (list->size() > 1) return not_found("two tokens were made in the same second: revoke the right one from the profile page");
+    const auto& t = list->front().as_object();
+    // Only long-lived tokens, and never the one DomoGuard itself is connected with.
+    auto* type = t.if_contains("type");
+    if (!type || !type->is_string() || type->as_string() != "long_lived_access_token") return bad_value(a, value);
+    if (auto* cur = t.if_contains("is_current"); cur && cur->is_bool() && cur->as_bool())
+      return Error{ErrorCode::bad_input, "error.port.own_token",
+                   "this is the token DomoGuard is connected with; revoke it from the profile page", "", ""};
+    auto* id = t.if_contains("id");
+    if (!id || !id->is_string()) return not_found("Home Assistant listed the token without its id");
+    r = call("auth/delete_refresh_token", json::serialize(json::object{{"refresh_token_id", id->as_string()}}));
+    break;
+  }
+  case ActionKind::set_app_protection:
+    if (!valid_slug(a.target)) return not_found("not an app slug");
+    if (!parse_bool(value, b)) return bad_value(a, value);
+    // supervisor/api/apps.py `security`: POST /addons/<slug>/security {"protected": bool}.
+    r = call("supervisor/api", json::serialize(json::object{{"endpoint", "/addons/" + a.target + "/security"},
+                                                            {"method", "post"},
+                                                            {"data", json::object{{"protected", b}}}}));
+    break;
   case ActionKind::set_expose_new:
     if (!known_assistant(a.param)) return not_found("unknown assistant \"" + a.param + "\"");
     if (!parse_bool(value, b)) return bad_value(a, value);

@@ -14,6 +14,11 @@
 //   select_option   call_service select.select_option (input_select for input_select entities)
 //                   read: get_states, the entity's state
 //   set_analytics   analytics/preferences {preferences: {param: bool}}; read: analytics
+//   revoke_token    auth/delete_refresh_token {refresh_token_id} (the connected user's long-lived tokens only,
+//                   never the one it is connected with; target "<user id>/<created at>", matched in
+//                   auth/refresh_tokens); read: auth/refresh_tokens (listed = "present")
+//   set_app_protection  supervisor/api {endpoint: /addons/<slug>/security, method: post, data: {protected}}
+//                   read: supervisor/api {endpoint: /addons/<slug>/info, method: get} -> protected
 #pragma once
 
 #include "hub/ha/live.hpp"
@@ -31,6 +36,8 @@ class LivePort : public policy::HubPort {
   // A command whose failure is HA refusing (its code and message), not the connection breaking.
   Result<std::string> call(const std::string& type, const std::string& fields);
   Result<bool> entity_exists(const std::string& entity_id);
+  // The connected user's tokens made at the key's second (JSON array text); an error for another person's key.
+  Result<std::string> own_tokens(const std::string& key);
   LiveHub& hub_;
 };
 

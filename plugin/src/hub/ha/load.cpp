@@ -31,7 +31,7 @@ const std::set<std::string>& store_keys() {
       "core.device_registry", "core.entity_registry", "core.area_registry", "core.config_entries",
       "core.config",          "core.analytics",       "core.uuid",          "auth",
       "auth_module.totp",     "auth_module.notify",   "homeassistant.exposed_entities", "cloud", "http",
-      "lovelace_resources"};
+      "lovelace_resources", "thread.datasets"};
   return keys;
 }
 

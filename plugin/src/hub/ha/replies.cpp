@@ -38,6 +38,7 @@ const std::vector<std::string>& audit_commands() {
       "auth/refresh_tokens",
       "lovelace/resources",
       "supervisor/api",
+      "thread/get_dataset_tlv",
   };
   return commands;
 }
@@ -442,6 +443,28 @@ Result<model::Home> detail::from_source(ReplySource& replies, const std::string&
           if (auto res = parse_resource(o)) home.dashboard_resources.push_back(std::move(*res));
       });
       home.mark_present(Part::dashboard_resources);
+    }
+  }
+  {
+    // DomoGuard's convention: "thread/get_dataset_tlv" holds an array of {"id", "source", "preferred",
+    // "tlv"}, one per dataset of thread/list_datasets. A home without the thread integration has none.
+    auto it = replies.find("thread/get_dataset_tlv");
+    const bool has_thread = std::any_of(home.integrations.begin(), home.integrations.end(),
+                                        [](const model::Integration& i) { return i.domain == "thread"; });
+    if (it == replies.end() && home.has(Part::integrations) && !has_thread) {
+      home.mark_present(Part::thread);
+    } else {
+      DG_GET(r, "thread/get_dataset_tlv", {Part::thread});
+      if (r && r->result->is_array()) {
+        each_object(r->result, [&](const json::object& o) {
+          const auto preferred = boolean(o, "preferred").value_or(false) ? raw(o, "id") : std::string_view();
+          if (home.thread_networks.size() < 100)
+            if (auto n = parse_thread_dataset(o, preferred)) home.thread_networks.push_back(std::move(*n));
+        });
+        home.mark_present(Part::thread);
+      } else if (r) {
+        home.mark_missing(Part::thread, locale::later("notrun.reply.not_list", {{"command", "thread/get_dataset_tlv"}}));
+      }
     }
   }
   {

@@ -346,6 +346,26 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
                                     {{"file", ".storage/lovelace_resources"}}));
   }
 
+  // Thread networks (components/thread/dataset_store.py, 1.1-1.4). HA writes the file when the first
+  // dataset arrives: no file in a config folder means no Thread network.
+  if (files.count(".storage/thread.datasets")) {
+    auto r = read_store(files, origin, "thread.datasets", {1}, home, {Part::thread});
+    if (!r) return r.error();
+    if (*r) {
+      const auto& d = *(*r)->data;
+      const std::string preferred(raw(d, "preferred_dataset"));
+      if (const auto* a = arr(d, "datasets"))
+        for (const auto& v : *a)
+          if (const auto* o = v.if_object(); o && home.thread_networks.size() < 100)
+            if (auto n = parse_thread_dataset(*o, preferred)) home.thread_networks.push_back(std::move(*n));
+      home.mark_present(Part::thread);
+    }
+  } else if (files.count(".HA_VERSION") || files.count(".storage/core.config")) {
+    home.mark_present(Part::thread);
+  } else {
+    home.mark_missing(Part::thread, locale::later("notrun.storage.absent", {{"file", ".storage/thread.datasets"}}));
+  }
+
   // Apps: a backup carries each app's metadata (apps/<slug>/addon.json, gathered by load()); a
   // config folder carries none.
   {

@@ -23,6 +23,9 @@ std::optional<model::App> parse_app_info(const json::object& o);
 // supervisor/apps/app.py `App.backup`).
 std::optional<model::App> parse_app_backup(const json::object& o, std::string_view slug);
 std::optional<model::DashboardResource> parse_resource(const json::object& o);
+// One Thread dataset ({"id", "source", "tlv"}, as .storage/thread.datasets keeps it); nullopt when its
+// TLV is not a dataset. Its network key and PSKc are compared with published defaults, never kept.
+std::optional<model::ThreadNetwork> parse_thread_dataset(const json::object& o, std::string_view preferred_id);
 // The newest moment the snapshot itself shows (a token's last use): the snapshot is at least that new.
 std::string newest_activity(const model::Home& home);
 
