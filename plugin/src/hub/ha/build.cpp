@@ -514,6 +514,15 @@ model::Automation parse_automation(const json::object& c) {
   return a;
 }
 
+model::Script parse_script(const std::string& key, const json::object& c) {
+  model::Script s;
+  s.id = util::clean_text(key, max_text_chars);
+  if (!s.id.empty()) s.entity_id = "script." + s.id;
+  s.alias = str(c, "alias");
+  actions(either(c, "sequence", "actions"), s, 0);
+  return s;
+}
+
 void merge_states(const json::array& states, model::Home& home) {
   std::unordered_map<std::string, std::size_t> ix;
   for (std::size_t i = 0; i < home.entities.size(); ++i) ix.emplace(home.entities[i].entity_id, i);
