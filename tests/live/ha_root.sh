@@ -15,7 +15,8 @@
 # HA_COMPONENTS: integrations whose requirements (and those of their dependencies and
 # after-dependencies) are installed at the versions that release's own
 # manifests pin (read from the installed homeassistant package, with its package_constraints.txt),
-# so an older release needs no hand-kept list of pins.
+# so an older release needs no hand-kept list of pins; DEBIAN_EXTRA: Debian packages added to the
+# root (a compiler where a requirement has no wheel for that Python).
 # It is built in a work folder and renamed into place when complete: an interrupted run never
 # leaves a half root that looks finished. Needs root (debootstrap, chroot, mount).
 set -euo pipefail
@@ -26,6 +27,7 @@ pins=${1:-$here/versions.env}
 pins=$(cd "$(dirname "$pins")" && pwd)/$(basename "$pins")
 PHACC_VERSION=""
 HA_COMPONENTS=""
+DEBIAN_EXTRA=""
 # shellcheck source=versions.env
 source "$pins"
 
@@ -37,7 +39,8 @@ die() { printf '[ha_root] ERROR: %s\n' "$*" >&2; exit 1; }
 cache=${DOMOGUARD_CACHE:-/var/cache/domoguard}
 key=$(printf '%s\n' "suite=$DEBIAN_SUITE" "python=$PYTHON" "ha=$HA_VERSION" "phacc=$PHACC_VERSION" \
         "uv=$UV_VERSION" "extra=$HA_EXTRA" "layout=1" \
-        ${HA_COMPONENTS:+"components=$HA_COMPONENTS"} | sha256sum | cut -c1-12)
+        ${HA_COMPONENTS:+"components=$HA_COMPONENTS"} ${DEBIAN_EXTRA:+"debian_extra=$DEBIAN_EXTRA"} \
+        | sha256sum | cut -c1-12)
 root="$cache/ha-root-$key"
 marker="$root/.domoguard-root-complete"
 
@@ -167,6 +170,15 @@ if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
 fi
 
 mount -t proc proc "$work/proc"; mounts+=("$work/proc")
+if [ -n "$DEBIAN_EXTRA" ]; then
+    # Debian packages a release needs beyond Python, e.g. a compiler for a requirement that has no
+    # wheel for this Python (HA 2025.12's lru-dict 1.3.0 on 3.13).
+    say "installing Debian packages into the root: $DEBIAN_EXTRA"
+    chroot "$work" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+        sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $DEBIAN_EXTRA && apt-get clean" \
+        >"$cache/.ha-root-$key.apt.log" 2>&1 \
+        || { tail -n 20 "$cache/.ha-root-$key.apt.log" >&2; die "apt-get install $DEBIAN_EXTRA in the root failed"; }
+fi
 mkdir -p "$cache/uv-cache" "$work/var/cache/uv-shared"
 mount --bind "$cache/uv-cache" "$work/var/cache/uv-shared"; mounts+=("$work/var/cache/uv-shared")
 
