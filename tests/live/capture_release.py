@@ -61,21 +61,19 @@ PHONE = {
     "app_data": {},
 }
 
-AUTOMATION = {
-    "alias": "Unlock the front door when the owner arrives",
-    "description": "",
-    "mode": "single",
-    # The key names this release's editor writes (plural keys came in 2024.8).
-    "trigger": [{"platform": "zone", "entity_id": "person.test_owner", "zone": "zone.home", "event": "enter"}],
-    "condition": [],
-    "action": [],   # unlocks the MQTT lock: filled in with its entity id
-}
-
-SCRIPT = {
-    "alias": "Let the guests in",
-    "mode": "single",
-    "sequence": [],   # the same unlock
-}
+def editor_bodies(version: str, lock: str) -> tuple[dict, dict]:
+    """The automation and script as that release's editors save them: up to 2024.9 with trigger /
+    condition / action, `platform:` and `service:`; from 2024.10 with triggers / conditions /
+    actions, `trigger:` and `action:` (2024.8 renamed service to action)."""
+    new_keys = tuple(int(x) for x in version.split(".")[:2]) >= (2024, 10)
+    unlock = [{"action" if new_keys else "service": "lock.unlock", "target": {"entity_id": lock}}]
+    arrive = [{"trigger" if new_keys else "platform": "zone", "entity_id": "person.test_owner",
+               "zone": "zone.home", "event": "enter"}]
+    automation = {"alias": "Unlock the front door when the owner arrives", "description": "", "mode": "single",
+                  "triggers" if new_keys else "trigger": arrive, "conditions" if new_keys else "condition": [],
+                  "actions" if new_keys else "action": unlock}
+    script = {"alias": "Let the guests in", "mode": "single", "sequence": unlock}
+    return automation, script
 
 
 def scrub(value, path: str = ""):
@@ -114,10 +112,14 @@ def add_user(ws: HaWebSocket, name: str, username: str, admin: bool, local_only:
 
 def household(ha: HomeAssistant, broker: Mosquitto) -> dict:
     facts: dict = {}
-    # MQTT through its config flow, with only the fields every release line asks.
-    ha.config_flow("mqtt", {"broker": broker.host, "port": broker.port, "username": broker.username,
-                            "password": broker.password})
-    ha.wait_for(lambda: "mqtt" in ha.http("GET", "/api/config")[1].get("components", []), "mqtt loaded")
+    # MQTT through its config flow: the fields every release line asks; releases whose form has an
+    # "other settings" section (TLS) are answered as the current release is (setup_mqtt).
+    try:
+        ha.config_flow("mqtt", {"broker": broker.host, "port": broker.port, "username": broker.username,
+                                "password": broker.password})
+        ha.wait_for(lambda: "mqtt" in ha.http("GET", "/api/config")[1].get("components", []), "mqtt loaded")
+    except LiveError:
+        ha.setup_mqtt(broker)
     arrange(ha, populate(ha, broker))
     with ha.ws() as ws:
         facts["admin"] = add_user(ws, "Sam", "sam", admin=True, local_only=False)
@@ -125,10 +127,10 @@ def household(ha: HomeAssistant, broker: Mosquitto) -> dict:
         # The lock's entity id as this release made it (HA 2024.3 still honours the discovery object_id).
         lock = next(e["entity_id"] for e in ws.call("config/entity_registry/list")
                     if e.get("unique_id") == "doorlock_44e1c2_lock")
-    unlock = [{"service": "lock.unlock", "target": {"entity_id": lock}}]
-    st, body = ha.http("POST", "/api/config/automation/config/1710000000001", body={**AUTOMATION, "action": unlock})
+        automation, script = editor_bodies(ws.ha_version, lock)
+    st, body = ha.http("POST", "/api/config/automation/config/1710000000001", body=automation)
     ha._expect("save automation", st, body)
-    st, body = ha.http("POST", "/api/config/script/config/let_in", body={**SCRIPT, "sequence": unlock})
+    st, body = ha.http("POST", "/api/config/script/config/let_in", body=script)
     ha._expect("save script", st, body)
     ha.wait_for(lambda: "mobile_app" in ha.http("GET", "/api/config")[1].get("components", []), "mobile_app loaded")
     # The phone registers as the owner, as the companion app does after signing in.
