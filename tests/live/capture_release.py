@@ -18,8 +18,9 @@ HTTP onboarding API, and creates a small household through HA's real APIs:
 - http: settings in configuration.yaml (ip bans, a login threshold, a reverse proxy).
 
 Then HA is stopped cleanly (SIGTERM) and its configuration.yaml, automations.yaml, scripts.yaml,
-.HA_VERSION and .storage are copied with every secret scrubbed (tokens, JWT keys, webhook ids,
-mobile_app encryption secrets, the MQTT password; password hashes and onboarding are not copied).
+.HA_VERSION and .storage are copied with every secret scrubbed (tokens, JWT keys, webhook ids, also
+where mobile_app builds unique ids from them, mobile_app encryption secrets, the MQTT password;
+password hashes and onboarding are not copied).
 Default --out: tests/fixtures/ha-releases/<HA release line>. Needs root; not run in CI (CI reads
 the committed fixture). The README of the output folder is kept.
 """
@@ -137,6 +138,9 @@ def household(ha: HomeAssistant, broker: Mosquitto) -> dict:
     st, reg = ha.http("POST", "/api/mobile_app/registrations", body=PHONE)
     reg = ha._expect("mobile_app registration", st, reg, ok=(200, 201))
     hook = f"/api/webhook/{reg['webhook_id']}"
+    # Not a fact of the home: the webhook id is a secret, and mobile_app also builds its sensors'
+    # unique ids from it; remembered only to scrub it everywhere it appears.
+    facts["_webhook_id"] = reg["webhook_id"]
     st, body = ha.http("POST", hook, auth=False, body={"type": "register_sensor", "data": {
         "type": "sensor", "unique_id": "battery_level", "name": "Battery Level", "state": 81,
         "device_class": "battery", "unit_of_measurement": "%", "entity_category": "diagnostic",
@@ -187,6 +191,10 @@ def main() -> int:
             secret, bulk = copy_storage(ha.config_dir / ".storage", tmp / "config/.storage")
             for name in ("configuration.yaml", "automations.yaml", "scripts.yaml", ".HA_VERSION"):
                 shutil.copy(ha.config_dir / name, tmp / "config" / name)
+            hook_id = facts.pop("_webhook_id")
+            for f in (tmp / "config").rglob("*"):
+                if f.is_file() and hook_id in (text := f.read_text()):
+                    f.write_text(text.replace(hook_id, SCRUBBED))
         finally:
             ha.keep_config = False
     (tmp / "capture.json").write_text(json.dumps({
@@ -198,7 +206,7 @@ def main() -> int:
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     leftover = [p for p in (out / "config").rglob("*") if p.is_file()
-                and re.search(rb"fixture-password|mqtt-test-password", p.read_bytes())]
+                and re.search(rb"fixture-password|mqtt-test-password|" + hook_id.encode(), p.read_bytes())]
     if leftover:
         raise LiveError(f"a password reached the fixture: {leftover}")
     print(f"captured HA {version} into {out}\ndropped (secrets): {secret}\ndropped (bulk): {bulk}")
