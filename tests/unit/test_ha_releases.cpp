@@ -45,28 +45,35 @@ const model::User* user_named(const model::Home& h, const std::string& name) {
   return nullptr;
 }
 
-}  // namespace
+struct Release {
+  std::string line;       // folder under tests/fixtures/ha-releases
+  std::string version;    // .HA_VERSION
+  std::pair<std::int64_t, std::int64_t> device_registry, entity_registry, area_registry;
+  std::size_t devices;
+};
 
-TEST_CASE("HA 2024.3 (Debian bookworm, Python 3.11): a captured config folder is read whole", "[ha][releases]") {
-  const std::string folder = releases + "/2024.3/config";
+// What both captured households hold, however the release wrote it.
+void check_household(const Release& rel) {
+  const std::string folder = releases + "/" + rel.line + "/config";
 
   // The storage versions this release writes (helpers/*_registry.py, components/http/__init__.py).
-  CHECK(version_of(folder, "core.device_registry") == std::pair<std::int64_t, std::int64_t>{1, 5});
-  CHECK(version_of(folder, "core.entity_registry") == std::pair<std::int64_t, std::int64_t>{1, 13});
-  CHECK(version_of(folder, "core.area_registry") == std::pair<std::int64_t, std::int64_t>{1, 6});
+  CHECK(version_of(folder, "core.device_registry") == rel.device_registry);
+  CHECK(version_of(folder, "core.entity_registry") == rel.entity_registry);
+  CHECK(version_of(folder, "core.area_registry") == rel.area_registry);
   CHECK(version_of(folder, "http").first == 1);   // flat, the configuration the server last started with
   CHECK(version_of(folder, "auth").first == 1);
 
   auto r = hub::ha::load(folder);
   if (!r) FAIL(r.error().describe());
   model::Home& h = *r;
-  CHECK(h.hub.version == "2024.3.3");
+  CHECK(h.hub.version == rel.version);
   for (Part p : {Part::devices, Part::entities, Part::areas, Part::users, Part::tokens, Part::http, Part::automations,
                  Part::scripts, Part::exposure})
     CHECK(h.has(p));
 
-  // Devices as MQTT discovery and the companion app made them.
-  REQUIRE(h.devices.size() == 5);
+  // Devices as MQTT discovery and the companion app made them (and, from 2025.1, HA's own backup
+  // integration, a service device).
+  REQUIRE(h.devices.size() == rel.devices);
   const auto* lock = device_named(h, "Front door lock");
   REQUIRE(lock);
   CHECK(lock->manufacturer == "Acme Locks");
@@ -77,7 +84,7 @@ TEST_CASE("HA 2024.3 (Debian bookworm, Python 3.11): a captured config folder is
   REQUIRE(phone);
   CHECK(phone->manufacturer == "Apple");
   CHECK(phone->primary_domain == "mobile_app");
-  // HA 2024.3 still made entity ids from the discovery object_id.
+  // Both releases still made entity ids from the discovery object_id.
   const auto* lock_entity = h.entity("lock.front_door");
   REQUIRE(lock_entity);
   CHECK(lock_entity->exposure.conversation == true);
@@ -107,7 +114,8 @@ TEST_CASE("HA 2024.3 (Debian bookworm, Python 3.11): a captured config folder is
   REQUIRE(h.hub.http.trusted_proxies);
   CHECK(*h.hub.http.trusted_proxies == std::vector<std::string>{"127.0.0.1", "172.30.33.0/24"});
 
-  // The automation editor of 2024.3 writes trigger/condition/action with platform/service keys.
+  // 2024.3's editor writes trigger/condition/action with platform/service keys, 2025.12's the
+  // plural keys with trigger/action inside: both read the same.
   REQUIRE(h.automations.size() == 1);
   CHECK(h.automations[0].trigger_kinds == std::vector<std::string>{"zone"});
   CHECK(h.automations[0].action_services == std::vector<std::string>{"lock.unlock"});
@@ -126,4 +134,21 @@ TEST_CASE("HA 2024.3 (Debian bookworm, Python 3.11): a captured config folder is
   CHECK(subjects("DG-VOI-001") == std::vector<std::string>{lock->id});
   CHECK(subjects("DG-PRV-002") == std::vector<std::string>{phone->id});
   CHECK(subjects("DG-LOG-008").empty());   // a threshold is set
+}
+
+}  // namespace
+
+TEST_CASE("HA 2024.3 (Debian bookworm, Python 3.11): a captured config folder is read whole", "[ha][releases]") {
+  check_household({"2024.3", "2024.3.3", {1, 5}, {1, 13}, {1, 6}, 5});
+}
+
+TEST_CASE("HA 2025.12 (Debian trixie, Python 3.13): a captured config folder is read whole", "[ha][releases]") {
+  check_household({"2025.12", "2025.12.5", {1, 12}, {1, 19}, {1, 9}, 6});
+  // The backup integration's own device is the hub's, not a household device.
+  auto r = hub::ha::load(releases + "/2025.12/config");
+  REQUIRE(r);
+  audit::run_audit(*r);   // types the devices
+  const auto* backup = device_named(*r, "Backup");
+  REQUIRE(backup);
+  CHECK(backup->type == model::DeviceType::hub);
 }
