@@ -50,6 +50,7 @@ struct Release {
   std::string version;    // .HA_VERSION
   std::pair<std::int64_t, std::int64_t> device_registry, entity_registry, area_registry;
   std::size_t devices;
+  bool scripts_exposed_by_default;   // "script" in the release's DEFAULT_EXPOSED_DOMAINS
 };
 
 // What both captured households hold, however the release wrote it.
@@ -130,7 +131,13 @@ void check_household(const Release& rel) {
     return out;
   };
   CHECK(subjects("DG-AUT-001") == std::vector<std::string>{"1710000000001"});
-  CHECK(subjects("DG-AUT-003") == std::vector<std::string>{"script.let_in"});   // scripts are exposed by default
+  // The script unlocks; whether a voice can run it is the release's default for scripts (exposed
+  // in 2024.3, not in 2025.12: components/homeassistant/exposed_entities.py).
+  CHECK(subjects("DG-AUT-003") ==
+        (rel.scripts_exposed_by_default ? std::vector<std::string>{"script.let_in"} : std::vector<std::string>{}));
+  const auto* script_entity = h.entity("script.let_in");
+  REQUIRE(script_entity);
+  CHECK(script_entity->exposure.conversation == rel.scripts_exposed_by_default);
   CHECK(subjects("DG-VOI-001") == std::vector<std::string>{lock->id});
   CHECK(subjects("DG-PRV-002") == std::vector<std::string>{phone->id});
   CHECK(subjects("DG-LOG-008").empty());   // a threshold is set
@@ -139,11 +146,11 @@ void check_household(const Release& rel) {
 }  // namespace
 
 TEST_CASE("HA 2024.3 (Debian bookworm, Python 3.11): a captured config folder is read whole", "[ha][releases]") {
-  check_household({"2024.3", "2024.3.3", {1, 5}, {1, 13}, {1, 6}, 5});
+  check_household({"2024.3", "2024.3.3", {1, 5}, {1, 13}, {1, 6}, 5, true});
 }
 
 TEST_CASE("HA 2025.12 (Debian trixie, Python 3.13): a captured config folder is read whole", "[ha][releases]") {
-  check_household({"2025.12", "2025.12.5", {1, 12}, {1, 19}, {1, 9}, 6});
+  check_household({"2025.12", "2025.12.5", {1, 12}, {1, 19}, {1, 9}, 6, false});
   // The backup integration's own device is the hub's, not a household device.
   auto r = hub::ha::load(releases + "/2025.12/config");
   REQUIRE(r);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <set>
 #include <tuple>
@@ -559,9 +560,23 @@ void merge_states(const json::array& states, model::Home& home) {
   }
 }
 
+// The domains HA exposes to an assistant by default (DEFAULT_EXPOSED_DOMAINS in
+// components/homeassistant/exposed_entities.py). HA 2024.3 (captured) exposed locks and scripts and
+// not media players; 2025.12 (captured) and the current release the other way round. Releases in
+// between are judged by the older list until a capture pins the change.
+static const std::set<std::string>& default_exposed_domains(const std::string& version) {
+  static const std::set<std::string> before = {"climate", "cover", "fan", "humidifier", "light", "lock",
+                                               "scene", "script", "switch", "todo", "vacuum", "water_heater"};
+  static const std::set<std::string> since_2025_12 = {"climate", "cover", "fan", "humidifier", "light",
+                                                      "media_player", "scene", "switch", "todo", "vacuum",
+                                                      "water_heater"};
+  int year = 0, month = 0;
+  if (std::sscanf(version.c_str(), "%d.%d", &year, &month) != 2) return since_2025_12;   // unknown: current
+  return (year > 2025 || (year == 2025 && month >= 12)) ? since_2025_12 : before;
+}
+
 void apply_exposure_defaults(model::Home& home) {
-  static const std::set<std::string> domains = {"climate", "cover", "fan", "humidifier", "light", "lock",
-                                                "scene", "script", "switch", "vacuum", "water_heater"};
+  const auto& domains = default_exposed_domains(home.hub.version);
   static const std::set<std::string> binary = {"door", "garage_door", "lock", "motion", "opening", "presence", "window"};
   static const std::set<std::string> sensor = {"aqi", "co", "co2", "humidity", "pm10", "pm25", "temperature",
                                                "volatile_organic_compounds"};

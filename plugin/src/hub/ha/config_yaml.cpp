@@ -182,12 +182,24 @@ Result<bool> apply_yaml_config(const ConfigFiles& files, const std::string& orig
     collect_scripts(*r);
   }
   if (has_conf || has_scripts_file) {
+    // A script HA has not registered (no unique id yet) is still an entity HA may expose: HA judges
+    // it by its domain's default (the legacy path of exposed_entities.py), applied with the others.
+    std::set<std::string> known;
+    for (const auto& e : home.entities) known.insert(e.entity_id);
     for (const auto& [key, c] : scripts) {
       std::string where = has_conf ? "configuration.yaml" : "scripts.yaml";
       auto body = from_blueprint(c, "script", where);
       if (!body) return body.error();
       auto sc = parse_script(key, *body);
       sc.origin = util::clean_text(where, max_text_chars);
+      if (!sc.entity_id.empty() && known.insert(sc.entity_id).second && home.entities.size() < max_items) {
+        model::Entity e;
+        e.entity_id = sc.entity_id;
+        e.domain = "script";
+        e.in_registry = false;
+        e.name = sc.alias;
+        home.entities.push_back(std::move(e));
+      }
       home.scripts.push_back(std::move(sc));
     }
     home.mark_present(Part::scripts);
