@@ -204,3 +204,47 @@ def test_domoguard_reads_the_http_slot_ha_started_with(cli: Cli, ha: hf.HomeAssi
     for where, r in (("live", live_audit(cli, ha, token_file)), ("folder", folder_audit(cli, ha))):
         assert not findings(r, "DG-HUB-005"), where
         assert [f["evidence"]["login_attempts_threshold"] for f in findings(r, "DG-LOG-008")] == ["-1"], where
+
+
+def test_a_script_that_unlocks_runs_by_voice(cli: Cli, ha: hf.HomeAssistant, token_file) -> None:
+    """Scripts saved through the script editor's API: one unlocks the front door, one asks the first
+    to (script.turn_on), one only locks. HA 2026.10 does not share new scripts with Assist, so no
+    DG-AUT-003 at first; once the household shares them (homeassistant/expose_entity), DG-AUT-003
+    names the two that open the home, live (script/config) and from the config folder
+    (scripts.yaml) alike; unsharing them ends it."""
+    saves = {
+        "unlock_front": {"alias": "Unlock the front door", "mode": "single",
+                         "sequence": [{"action": "lock.unlock", "target": {"entity_id": "lock.front_door"}}]},
+        "let_in": {"alias": "Let the guests in", "mode": "single",
+                   "sequence": [{"action": "script.turn_on", "target": {"entity_id": "script.unlock_front"}}]},
+        "good_night": {"alias": "Good night", "mode": "single",
+                       "sequence": [{"action": "lock.lock", "target": {"entity_id": "lock.front_door"}}]},
+    }
+    for key, body in saves.items():
+        st, res = ha.http("POST", f"/api/config/script/config/{key}", body=body)
+        ha._expect(f"save script {key}", st, res)
+    ha.wait_for(lambda: all(ha.http("GET", f"/api/states/script.{k}")[0] == 200 for k in saves), "the script entities")
+
+    def named(report: dict) -> list[str]:
+        return sorted(f["subject"]["id"] for f in findings(report, "DG-AUT-003"))
+
+    def share(on: bool) -> None:
+        with ha.ws() as ws:
+            ws.call("homeassistant/expose_entity", assistants=["conversation"],
+                    entity_ids=[f"script.{k}" for k in saves], should_expose=on)
+
+    assert named(live_audit(cli, ha, token_file)) == []
+    assert named(folder_audit(cli, ha, lambda s: True)) == []
+    share(True)
+    try:
+        live = live_audit(cli, ha, token_file)
+        assert named(live) == ["script.let_in", "script.unlock_front"], findings(live, "DG-AUT-003")
+        let_in = next(f for f in findings(live, "DG-AUT-003") if f["subject"]["id"] == "script.let_in")
+        assert let_in["severity"] == "critical" and let_in["subject"]["kind"] == "script"
+        assert let_in["evidence"]["script"] == "script.unlock_front"
+        snap = folder_audit(cli, ha, lambda s: len(findings(s, "DG-AUT-003")) == 2)
+        assert named(snap) == named(live)
+    finally:
+        share(False)
+    assert named(live_audit(cli, ha, token_file)) == []
+    assert named(folder_audit(cli, ha, lambda s: not findings(s, "DG-AUT-003"))) == []
