@@ -3,16 +3,33 @@
 # live tests talk to a real, current HA instead of a mock (see DESIGN.md "Real parts, not mocks").
 #
 #   tests/live/ha_root.sh            -> progress on stderr, the root's path as the last stdout line
+#   tests/live/ha_root.sh PINS       -> the same for an older release line, e.g.
+#                                       tests/live/versions-2024.3.env (bookworm, Python 3.11)
 #
 # The root lives outside the checkout: ${DOMOGUARD_CACHE:-/var/cache/domoguard}/ha-root-<key>, with
-# <key> derived from tests/live/versions.env, so a re-run with the same pins only checks a marker.
+# <key> derived from the pins file (tests/live/versions.env unless one is given), so a re-run with
+# the same pins only checks a marker.
+#
+# A pins file sets DEBIAN_SUITE, PYTHON, HA_VERSION, UV_VERSION and HA_EXTRA, and optionally
+# PHACC_VERSION (pytest-homeassistant-custom-component; only the current line needs it) and
+# HA_COMPONENTS: integrations whose requirements (and those of their dependencies and
+# after-dependencies) are installed at the versions that release's own
+# manifests pin (read from the installed homeassistant package, with its package_constraints.txt),
+# so an older release needs no hand-kept list of pins; DEBIAN_EXTRA: Debian packages added to the
+# root (a compiler where a requirement has no wheel for that Python).
 # It is built in a work folder and renamed into place when complete: an interrupted run never
 # leaves a half root that looks finished. Needs root (debootstrap, chroot, mount).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+pins=${1:-$here/versions.env}
+[ -f "$pins" ] || { printf '[ha_root] ERROR: no pins file %s\n' "$pins" >&2; exit 1; }
+pins=$(cd "$(dirname "$pins")" && pwd)/$(basename "$pins")
+PHACC_VERSION=""
+HA_COMPONENTS=""
+DEBIAN_EXTRA=""
 # shellcheck source=versions.env
-source "$here/versions.env"
+source "$pins"
 
 say() { printf '[ha_root] %s\n' "$*" >&2; }
 die() { printf '[ha_root] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -21,7 +38,9 @@ die() { printf '[ha_root] ERROR: %s\n' "$*" >&2; exit 1; }
 
 cache=${DOMOGUARD_CACHE:-/var/cache/domoguard}
 key=$(printf '%s\n' "suite=$DEBIAN_SUITE" "python=$PYTHON" "ha=$HA_VERSION" "phacc=$PHACC_VERSION" \
-        "uv=$UV_VERSION" "extra=$HA_EXTRA" "layout=1" | sha256sum | cut -c1-12)
+        "uv=$UV_VERSION" "extra=$HA_EXTRA" "layout=1" \
+        ${HA_COMPONENTS:+"components=$HA_COMPONENTS"} ${DEBIAN_EXTRA:+"debian_extra=$DEBIAN_EXTRA"} \
+        | sha256sum | cut -c1-12)
 root="$cache/ha-root-$key"
 marker="$root/.domoguard-root-complete"
 
@@ -34,7 +53,7 @@ fi
 # Build inside a private mount namespace: the /proc and cache mounts below vanish with this process
 # however it ends (even SIGKILL), so no mount is ever left behind on the host.
 if [ "${DOMOGUARD_HA_ROOT_INNER:-}" != 1 ]; then
-    exec env DOMOGUARD_HA_ROOT_INNER=1 unshare --mount --propagation private -- "$0" "$@"
+    exec env DOMOGUARD_HA_ROOT_INNER=1 unshare --mount --propagation private -- "$0" "$pins"
 fi
 
 mkdir -p "$cache"
@@ -58,8 +77,10 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >&2 \
         || die "apt-get install ${need_pkgs[*]} failed"
 fi
-script=/usr/share/debootstrap/scripts/sid
-[ -f "$script" ] || die "debootstrap has no sid script at $script"
+# Debian 12's debootstrap knows bookworm and trixie by name; newer suites (forky) use sid's script.
+script=/usr/share/debootstrap/scripts/$DEBIAN_SUITE
+[ -f "$script" ] || script=/usr/share/debootstrap/scripts/sid
+[ -f "$script" ] || die "debootstrap has no script for $DEBIAN_SUITE nor sid in /usr/share/debootstrap/scripts"
 
 # --- mirror: the Debian archive this machine's apt already uses ------------------------------------
 find_mirror() {
@@ -111,9 +132,24 @@ t0=$(date +%s)
 # The pristine Debian base is kept as a tarball keyed by suite and Python, so a change of HA pins
 # reinstalls only the venv. Delete it to pick up newer Debian packages.
 base_tar="$cache/debian-$DEBIAN_SUITE-$PYTHON-base.tar"
+# A plain minbase root of the suite that tests/addon/image_root.py keeps (bookworm): Python is
+# added to it with the root's own apt, which is quicker and sturdier than a second debootstrap.
+minbase_tar="$cache/debian-$DEBIAN_SUITE-minbase.tar"
 if [ -f "$base_tar" ]; then
     say "unpacking cached Debian base $base_tar"
     tar -C "$work" -xpf "$base_tar" || die "cannot unpack $base_tar (delete it to rebuild)"
+elif [ -f "$minbase_tar" ]; then
+    say "adding $PYTHON to the cached $DEBIAN_SUITE minbase root $minbase_tar"
+    tar -C "$work" -xpf "$minbase_tar" || die "cannot unpack $minbase_tar"
+    cp -L /etc/resolv.conf "$work/etc/resolv.conf"
+    mount -t proc proc "$work/proc"; mounts+=("$work/proc")
+    chroot "$work" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+        sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $PYTHON $PYTHON-venv ca-certificates \
+               && apt-get clean" >"$cache/.ha-root-$key.debootstrap.log" 2>&1 \
+        || { tail -n 20 "$cache/.ha-root-$key.debootstrap.log" >&2; die "apt-get install $PYTHON in the $DEBIAN_SUITE root failed"; }
+    umount "$work/proc" && mounts=()
+    tar -C "$work" --one-file-system -cpf "$base_tar.tmp" . && mv "$base_tar.tmp" "$base_tar" \
+        || say "warning: could not cache the Debian base (continuing)"
 else
     say "debootstrap $DEBIAN_SUITE from $mirror (minbase + $PYTHON)"
     if ! debootstrap --variant=minbase --include="$PYTHON,$PYTHON-venv,ca-certificates" \
@@ -134,6 +170,15 @@ if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
 fi
 
 mount -t proc proc "$work/proc"; mounts+=("$work/proc")
+if [ -n "$DEBIAN_EXTRA" ]; then
+    # Debian packages a release needs beyond Python, e.g. a compiler for a requirement that has no
+    # wheel for this Python (HA 2025.12's lru-dict 1.3.0 on 3.13).
+    say "installing Debian packages into the root: $DEBIAN_EXTRA"
+    chroot "$work" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+        sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $DEBIAN_EXTRA && apt-get clean" \
+        >"$cache/.ha-root-$key.apt.log" 2>&1 \
+        || { tail -n 20 "$cache/.ha-root-$key.apt.log" >&2; die "apt-get install $DEBIAN_EXTRA in the root failed"; }
+fi
 mkdir -p "$cache/uv-cache" "$work/var/cache/uv-shared"
 mount --bind "$cache/uv-cache" "$work/var/cache/uv-shared"; mounts+=("$work/var/cache/uv-shared")
 
@@ -145,12 +190,43 @@ say "creating venv /opt/ha with $PYTHON"
 in_root "$PYTHON" -m venv /opt/ha || die "venv creation failed"
 in_root /opt/ha/bin/python -m pip install -q --disable-pip-version-check "uv==$UV_VERSION" >&2 \
     || die "pip install uv==$UV_VERSION failed"
-say "installing homeassistant==$HA_VERSION pytest-homeassistant-custom-component==$PHACC_VERSION $HA_EXTRA"
+phacc=()
+[ -n "$PHACC_VERSION" ] && phacc=("pytest-homeassistant-custom-component==$PHACC_VERSION")
+say "installing homeassistant==$HA_VERSION ${phacc[*]} $HA_EXTRA"
 t1=$(date +%s)
 # shellcheck disable=SC2086
 in_root uv pip install --python /opt/ha/bin/python --quiet \
-    "homeassistant==$HA_VERSION" "pytest-homeassistant-custom-component==$PHACC_VERSION" $HA_EXTRA >&2 \
+    "homeassistant==$HA_VERSION" "${phacc[@]}" $HA_EXTRA >&2 \
     || die "installing Home Assistant into the venv failed"
+if [ -n "$HA_COMPONENTS" ]; then
+    # The requirements of these integrations and of what they depend on (or load after), as this
+    # release pins them.
+    # shellcheck disable=SC2086
+    reqs=$(in_root /opt/ha/bin/python - $HA_COMPONENTS <<'PY'
+import json, sys
+from pathlib import Path
+import homeassistant
+comp = Path(homeassistant.__file__).parent / "components"
+seen, todo, reqs = set(), list(sys.argv[1:]), set()
+while todo:
+    d = todo.pop()
+    if d in seen:
+        continue
+    seen.add(d)
+    m = json.loads((comp / d / "manifest.json").read_text())
+    reqs.update(m.get("requirements", []))
+    # after_dependencies too: they are imported when present, e.g. mobile_app -> cloud -> alexa
+    # -> camera -> stream (numpy, PyAV) in HA 2024.3.
+    todo += m.get("dependencies", []) + m.get("after_dependencies", [])
+print("\n".join(sorted(reqs)))
+PY
+) || die "cannot read the manifests of: $HA_COMPONENTS"
+    say "installing the requirements of $HA_COMPONENTS: $(echo $reqs)"
+    # shellcheck disable=SC2086
+    in_root uv pip install --python /opt/ha/bin/python --quiet \
+        --constraint /opt/ha/lib/$PYTHON/site-packages/homeassistant/package_constraints.txt $reqs >&2 \
+        || die "installing the integrations' requirements failed"
+fi
 say "packages installed in $(( $(date +%s) - t1 )) s"
 got=$(in_root /opt/ha/bin/python -c 'from homeassistant.const import __version__; print(__version__)') \
     || die "homeassistant does not import inside the root"
@@ -159,7 +235,8 @@ got=$(in_root /opt/ha/bin/python -c 'from homeassistant.const import __version__
 for m in "${mounts[@]}"; do umount "$m" || die "cannot unmount $m"; done
 mounts=()
 
-printf 'HA_VERSION=%s\nPHACC_VERSION=%s\nBUILT=%s\n' "$HA_VERSION" "$PHACC_VERSION" "$(date -u +%FT%TZ)" \
+printf 'HA_VERSION=%s\nPHACC_VERSION=%s\nPYTHON=%s\nDEBIAN_SUITE=%s\nBUILT=%s\n' "$HA_VERSION" "$PHACC_VERSION" \
+    "$PYTHON" "$DEBIAN_SUITE" "$(date -u +%FT%TZ)" \
     >"$work/.domoguard-root-complete"
 mv -T "$work" "$root"
 say "root ready at $root in $(( $(date +%s) - t0 )) s"

@@ -375,16 +375,21 @@ class HomeAssistant:
     OWNER_PASSWORD = "owner-test-password"
 
     def __init__(self, mqtt: Mosquitto | None = None, demo: bool = False, keep_config: bool = False,
-                 start_timeout: float = 240.0, tls: tuple[Path, Path] | None = None) -> None:
+                 start_timeout: float = 240.0, tls: tuple[Path, Path] | None = None,
+                 root: Path | None = None, yaml: dict[str, list[str]] | None = None) -> None:
         """tls: (certificate, key) PEM files; HA then serves HTTPS/WSS with them, and this fixture
-        trusts exactly that certificate (it must name 127.0.0.1)."""
+        trusts exactly that certificate (it must name 127.0.0.1).
+        root: an HA root built by ha_root.sh (default: the pinned release's).
+        yaml: more configuration.yaml lines, by top-level key: the lines of "http" are added to the
+        http: block, any other key becomes a block of its own ({"mobile_app": []} -> "mobile_app:")."""
         self.mqtt = mqtt
         self.tls = tls
         self._tls_ctx: ssl.SSLContext | None = None
         self.demo = demo
         self.keep_config = keep_config
         self.start_timeout = start_timeout
-        self.root: Path | None = None
+        self.root: Path | None = root
+        self.yaml = yaml or {}
         self.port = 0
         self.token = ""             # long-lived access token
         self.access_token = ""      # short-lived token from onboarding
@@ -425,7 +430,8 @@ class HomeAssistant:
         return self.config_dir / "hass.log"
 
     def start(self) -> None:
-        self.root = ensure_root()
+        if self.root is None:
+            self.root = ensure_root()
         base = self.root / "var/tmp"
         self.config_dir = Path(tempfile.mkdtemp(prefix="domoguard-ha-", dir=base))
         self.config_in_root = "/" + str(self.config_dir.relative_to(self.root))
@@ -443,6 +449,7 @@ class HomeAssistant:
             "http:",
             f"  server_host: {LOOPBACK}",
             f"  server_port: {self.port}",
+            *(f"  {line}" for line in self.yaml.get("http", [])),
             "api:",
             "config:",
             "onboarding:",
@@ -462,6 +469,9 @@ class HomeAssistant:
             self._tls_ctx = ssl.create_default_context(cafile=str(cert))
         if self.demo:
             lines.append("demo:")
+        for key, block in self.yaml.items():
+            if key != "http":
+                lines += [f"{key}:", *(f"  {line}" for line in block)]
         # As in HA's own default configuration: the automation and script editors save here.
         lines += ["automation: !include automations.yaml", "script: !include scripts.yaml"]
         for name, empty in (("automations.yaml", "[]\n"), ("scripts.yaml", "{}\n")):
@@ -472,6 +482,7 @@ class HomeAssistant:
         t1 = time.monotonic()
         self._onboard()
         self.onboard_seconds = time.monotonic() - t1
+        self.confirm_http_config()
         if self.mqtt is not None:
             self.setup_mqtt(self.mqtt)
 
@@ -601,6 +612,30 @@ class HomeAssistant:
 
     def ws(self) -> HaWebSocket:
         return HaWebSocket(self.port, self.token, tls=self._tls_ctx)
+
+    def confirm_http_config(self) -> None:
+        """Confirms an untried pending HTTP configuration, as the UI's "keep these settings" does.
+
+        HA 2026.1+ moves the http: YAML block into .storage/http as a *pending* configuration on
+        its first start and reverts to the stable one (restarting on port 8123 of every interface)
+        five minutes later unless someone promotes it (components/http/config.py,
+        AUTO_REVERT_DELAY). Older releases have no http/config command: nothing to confirm."""
+        with self.ws() as ws:
+            reply = ws.call_raw("http/config")
+            if not reply.get("success"):
+                return
+            pending = (reply.get("result") or {}).get("pending")
+            if pending is not None and pending.get("error") is None:
+                ws.call("http/config/promote")
+                _log("pending HTTP configuration confirmed (http/config/promote)")
+
+    def wait_exit(self, timeout: float = 90.0) -> int:
+        """Waits for hass to exit by itself (a restart it asked for: exit code 100); returns the code."""
+        assert self._proc is not None
+        try:
+            return self._proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise LiveError(f"hass did not exit within {timeout:.0f} s") from None
 
     # ---- config flows over REST ----
     def config_flow(self, handler: str, *steps: dict) -> dict:

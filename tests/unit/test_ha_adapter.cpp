@@ -316,6 +316,27 @@ TEST_CASE("reply files are named after their command", "[adapter]") {
   for (const auto& c : cmds) CHECK(fs::exists(fixtures + "/ws/" + hub::ha::reply_file_name(c)));
 }
 
+TEST_CASE("script/config replies: each script under the entity id it was asked for", "[adapter][scripts]") {
+  hub::ha::Replies r;
+  r["script/config"] = R"([{"entity_id":"script.let_in","config":{"alias":"Let the guests in","sequence":[
+    {"action":"script.turn_on","target":{"entity_id":"script.unlock_front"}}]}},
+    {"entity_id":"script.unlock_front","config":{"alias":"Unlock","sequence":[
+    {"action":"lock.unlock","target":{"entity_id":"lock.front_door"}}]}}])";
+  auto h = hub::ha::from_replies(r, "test");
+  REQUIRE(h);
+  REQUIRE(h->has(Part::scripts));
+  REQUIRE(h->scripts.size() == 2);
+  CHECK(h->scripts[0].id == "let_in");
+  CHECK(h->scripts[0].entity_id == "script.let_in");
+  CHECK(h->scripts[0].alias == "Let the guests in");
+  CHECK(h->scripts[0].action_entities == std::vector<std::string>{"script.unlock_front"});
+  CHECK(h->scripts[1].action_services == std::vector<std::string>{"lock.unlock"});
+  // Without the reply the scripts are unknown, not empty.
+  auto none = hub::ha::from_replies(hub::ha::Replies{}, "test");
+  REQUIRE(none);
+  CHECK_FALSE(none->has(Part::scripts));
+}
+
 TEST_CASE("a refused command degrades to a missing part", "[adapter]") {
   hub::ha::Replies r;
   r["config/auth/list"] = R"({"id":3,"type":"result","success":false,"error":{"code":"unauthorized","message":"Unauthorized"}})";

@@ -344,6 +344,24 @@ TEST_CASE("a config folder's YAML is read: includes, packages, blueprints, secre
   CHECK(has(automation(h, "garage_webhook")->trigger_kinds, "webhook"));
   REQUIRE(automation(h, "disarm_on_arrival"));   // from a package
 
+  // Scripts: scripts.yaml through script: !include, and a package's script: block.
+  REQUIRE(h.has(Part::scripts));
+  REQUIRE(h.scripts.size() == 4);
+  auto script = [&](const std::string& key) -> const model::Script* {
+    for (const auto& s : h.scripts)
+      if (s.id == key) return &s;
+    return nullptr;
+  };
+  REQUIRE(script("let_in"));
+  CHECK(script("let_in")->entity_id == "script.let_in");
+  CHECK(script("let_in")->alias == "Let the guests in");
+  CHECK(has(script("let_in")->action_services, "script.turn_on"));
+  CHECK(has(script("let_in")->action_entities, "script.unlock_front"));
+  CHECK(has(script("unlock_front")->action_services, "lock.unlock"));
+  CHECK(has(script("bedtime")->action_services, "lock.lock"));
+  REQUIRE(script("open_garage"));
+  CHECK(has(script("open_garage")->action_entities, "cover.garage_door"));
+
   // http: from YAML (no .storage/http: HA before 2026 reads it at every start).
   REQUIRE(h.has(Part::http));
   CHECK(h.hub.http.origin == "yaml");
@@ -377,6 +395,17 @@ TEST_CASE("a config folder's YAML is read: includes, packages, blueprints, secre
   }
   CHECK(aut1 == 2);   // presence-only unlock, presence-only disarm
   CHECK(aut2 == 1);   // webhook opens the garage
+  // Scripts a voice assistant can run: let_in is shared with Assist in the entity registry and
+  // unlocks through unlock_front. The others have no registry entry: HA 2026.10 (this folder's
+  // release) does not expose scripts by default, so unlock_front and open_garage are not named.
+  std::vector<std::string> aut3;
+  for (const auto& f : result.findings)
+    if (f.rule == "DG-AUT-003") aut3.push_back(f.subject.id);
+  CHECK(aut3 == std::vector<std::string>{"script.let_in"});
+  const auto* unlisted = h.entity("script.open_garage");
+  REQUIRE(unlisted);
+  CHECK_FALSE(unlisted->in_registry);
+  CHECK(unlisted->exposure.conversation == false);
   for (const auto& n : result.not_run) CHECK(n.rule.rfind("DG-AUT", 0) != 0);
 
   // Secrets and environment values never reach the output.

@@ -153,6 +153,7 @@ const char* to_string(Part p) {
     case Part::tokens: return "tokens";
     case Part::sign_ins: return "sign_ins";
     case Part::dashboard_resources: return "dashboard_resources";
+    case Part::scripts: return "scripts";
     case Part::thread: return "thread";
     case Part::hold: return "hold";
   }

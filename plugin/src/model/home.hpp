@@ -301,12 +301,17 @@ struct Automation {
   std::string origin;                          // where it is defined: "storage", "automations.yaml", a blueprint path
 };
 
+// A script has an automation's normalised shape without triggers: it runs when something calls it
+// (an automation, a voice assistant it is exposed to, a dashboard button). entity_id is
+// "script.<key>", id its key in scripts.yaml or under script:.
+using Script = Automation;
+
 // What the adapter could read; rules that need a missing part report "not run".
 enum class Part {
   devices, entities, areas, states, integrations, manifests, users, mfa, exposure,
   hub_config, analytics, cloud, http, automations, deleted_devices, radio_security,
   auth_providers, recorder,
-  apps, tokens, sign_ins, dashboard_resources, thread,
+  apps, tokens, sign_ins, dashboard_resources, thread, scripts,
   hold,   // DomoGuard's own record of the modes it holds: only a host that holds them has it
 };
 
@@ -334,6 +339,7 @@ struct Home {
   std::vector<Entity> entities;
   std::vector<DeletedDevice> deleted_devices;
   std::vector<Automation> automations;
+  std::vector<Script> scripts;
   std::vector<Token> tokens;
   std::vector<App> apps;
   std::vector<DashboardResource> dashboard_resources;

@@ -149,6 +149,21 @@ def _automations(hass: HomeAssistant) -> str | None:
     return json_dumps(configs)
 
 
+def _scripts(hass: HomeAssistant) -> str | None:
+    """As the daemon's script/config reply: each script's config beside the entity id it belongs to."""
+    if "script" not in hass.config.components:
+        return None
+    component = hass.data.get("script")
+    if component is None or not hasattr(component, "entities"):
+        return None
+    configs = []
+    for entity in list(component.entities)[:MAX_AUTOMATIONS]:
+        raw = getattr(entity, "raw_config", None)
+        if raw is not None:
+            configs.append({"entity_id": entity.entity_id, "config": raw})
+    return json_dumps(configs)
+
+
 async def async_collect_replies(hass: HomeAssistant, wanted: Iterable[str]) -> dict[str, str]:
     """command -> JSON text of its result, for every command of `wanted` this HA can answer."""
     wanted = set(wanted)
@@ -170,6 +185,7 @@ async def async_collect_replies(hass: HomeAssistant, wanted: Iterable[str]) -> d
         "get_states": lambda: _join(_state_json(s) for s in hass.states.async_all()),
         "analytics": lambda: _analytics(hass),
         "automation/config": lambda: _automations(hass),
+        "script/config": lambda: _scripts(hass),
     }
     for command, produce in producers.items():
         if command not in wanted:

@@ -37,6 +37,8 @@ std::string reply_file_name(const std::string& command);
 // Every WS command the audit reads, in the order a live connector should send them.
 // Notes on the DomoGuard conventions for commands HA has no single reply for:
 //  - "automation/config": a JSON array of automation/config results (one {"config":{...}} per automation);
+//  - "script/config": the same for scripts, each result with the "entity_id" it was asked for added
+//    ({"entity_id":"script.x","config":{...}}: HA's reply does not name the script);
 //  - "zwave_js/network_status": one result, or an array of results (one per Z-Wave network);
 //  - "homeassistant/expose_new_entities/get": {"expose_new":bool} (the conversation assistant), or an object
 //    keyed by assistant ({"conversation":{"expose_new":true},"cloud.alexa":false,...}).

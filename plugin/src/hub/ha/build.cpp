@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <cstdio>
 #include <ctime>
 #include <set>
 #include <tuple>
@@ -961,6 +962,15 @@ model::Automation parse_automation(const json::object& c) {
   return a;
 }
 
+model::Script parse_script(const std::string& key, const json::object& c) {
+  model::Script s;
+  s.id = util::clean_text(key, max_text_chars);
+  if (!s.id.empty()) s.entity_id = "script." + s.id;
+  s.alias = str(c, "alias");
+  actions(either(c, "sequence", "actions"), s, 0);
+  return s;
+}
+
 void merge_states(const json::array& states, model::Home& home) {
   home.entities.reserve(std::min(max_items, home.entities.size() + states.size()));
   std::unordered_map<std::string_view, std::size_t> ix;
@@ -1017,9 +1027,23 @@ void merge_state_records(std::vector<StateRecord>& states, model::Home& home) {
   }
 }
 
+// The domains HA exposes to an assistant by default (DEFAULT_EXPOSED_DOMAINS in
+// components/homeassistant/exposed_entities.py). HA 2024.3 (captured) exposed locks and scripts and
+// not media players; 2025.12 (captured) and the current release the other way round. Releases in
+// between are judged by the older list until a capture pins the change.
+static const std::unordered_set<std::string_view>& default_exposed_domains(const std::string& version) {
+  static const std::unordered_set<std::string_view> before = {"climate", "cover", "fan", "humidifier", "light", "lock",
+                                               "scene", "script", "switch", "todo", "vacuum", "water_heater"};
+  static const std::unordered_set<std::string_view> since_2025_12 = {"climate", "cover", "fan", "humidifier", "light",
+                                                      "media_player", "scene", "switch", "todo", "vacuum",
+                                                      "water_heater"};
+  int year = 0, month = 0;
+  if (std::sscanf(version.c_str(), "%d.%d", &year, &month) != 2) return since_2025_12;   // unknown: current
+  return (year > 2025 || (year == 2025 && month >= 12)) ? since_2025_12 : before;
+}
+
 void apply_exposure_defaults(model::Home& home) {
-  static const std::unordered_set<std::string_view> domains = {"climate", "cover", "fan", "humidifier", "light", "lock",
-                                                               "scene", "script", "switch", "vacuum", "water_heater"};
+  const auto& domains = default_exposed_domains(home.hub.version);
   static const std::unordered_set<std::string_view> binary = {"door", "garage_door", "lock", "motion", "opening",
                                                               "presence", "window"};
   static const std::unordered_set<std::string_view> sensor = {"aqi", "co", "co2", "humidity", "pm10", "pm25",

@@ -28,6 +28,9 @@ model::IotClass parse_iot_class(std::string_view s);
 void derive_connection_facts(const json::object* data, const json::object* options, model::Integration& in);
 std::string host_kind(std::string_view host);
 model::Automation parse_automation(const json::object& config);
+// One script's configuration (scripts.yaml entry, script: block, or the script/config reply) under
+// its key; what its sequence does, in the automation's normalised shape.
+model::Script parse_script(const std::string& key, const json::object& config);
 // Adds get_states results: state, scalar attributes, names; entities without registry entry are added.
 void merge_states(const json::array& states, model::Home& home);
 

@@ -235,8 +235,11 @@ Result<std::optional<std::string>> LiveHub::fetch_reply(const std::string& cmd, 
     }
     return per.empty() ? Out{} : Out{json::serialize(per)};
   }
-  if (cmd == "automation/config") {
-    // Automations: one automation/config per automation entity, bounded.
+  if (cmd == "automation/config" || cmd == "script/config") {
+    // Automations and scripts: one <domain>/config per entity of the domain, bounded. A script's
+    // config does not carry its key, so each result is kept with the entity id it was asked for.
+    const bool script = cmd == "script/config";
+    const std::string prefix = script ? "script." : "automation.";
     boost::system::error_code ec;
     auto v = json::parse(states_json, ec);
     if (ec || !v.is_array()) return Out{};
@@ -244,11 +247,13 @@ Result<std::optional<std::string>> LiveHub::fetch_reply(const std::string& cmd, 
     for (const auto& s : v.as_array()) {
       if (!s.is_object() || configs.size() >= 2000) continue;
       const auto eid = str_field(s.as_object(), "entity_id");
-      if (eid.rfind("automation.", 0) != 0) continue;
-      auto c = call("automation/config", json::serialize(json::object{{"entity_id", eid}}));
+      if (eid.rfind(prefix, 0) != 0) continue;
+      auto c = call(cmd, json::serialize(json::object{{"entity_id", eid}}));
       if (c) {
         auto cv = json::parse(*c, ec);
-        if (!ec) configs.push_back(std::move(cv));
+        if (ec) continue;
+        if (script && cv.is_object()) cv.as_object()["entity_id"] = eid;
+        configs.push_back(std::move(cv));
       } else if (c.error().key != "error.ha.command") {
         return c.error();
       }
@@ -331,16 +336,18 @@ Result<std::optional<std::string>> LiveHub::fetch_reply(const std::string& cmd, 
 Result<Replies> LiveHub::fetch_replies() {
   Replies out;
   for (const auto& cmd : audit_commands()) {
-    if (cmd == "automation/config" || cmd == "zwave_js/network_status")
+    if (cmd == "automation/config" || cmd == "script/config" || cmd == "zwave_js/network_status")
       continue;  // need per-item arguments
     auto r = fetch_reply(cmd);
     if (!r) return r.error();
     if (*r) out.emplace(cmd, std::move(**r));
   }
   if (auto states = out.find("get_states"); states != out.end()) {
-    auto r = fetch_reply("automation/config", states->second);
-    if (!r) return r.error();
-    if (*r) out.emplace("automation/config", std::move(**r));
+    for (const char* per_entity : {"automation/config", "script/config"}) {
+      auto r = fetch_reply(per_entity, states->second);
+      if (!r) return r.error();
+      if (*r) out.emplace(per_entity, std::move(**r));
+    }
   }
   // Z-Wave security classes come per Z-Wave JS config entry.
   if (auto entries = out.find("config_entries/get"); entries != out.end()) {

@@ -43,8 +43,8 @@ class LiveHub {
   // (their parts then report "not run").
   Result<Replies> fetch_replies();
   // One reply as fetch_replies() stores it (per-assistant and per-automation commands gathered);
-  // nullopt when the hub does not know or refuses it. automation/config reads the automation
-  // entities from states_json (a get_states reply).
+  // nullopt when the hub does not know or refuses it. automation/config and script/config read
+  // the automation or script entities from states_json (a get_states reply).
   Result<std::optional<std::string>> fetch_reply(const std::string& cmd, const std::string& states_json = "");
   // Subscribes to an event type; events arrive through next_event().
   Result<int> subscribe(const std::string& event_type);

@@ -262,11 +262,13 @@ Result<std::optional<std::pair<model::Home, HomeChange>>> LiveMirror::next_chang
   if (config_changed) again.push_back("get_config");
   for (const char* cmd : again)
     if (auto r = refetch(cmd); !r) return r.error();
-  // A new or removed automation entity, or a reload, changes what the automations are.
+  // A new or removed automation or script entity, or a reload, changes what they are.
   for (const auto& eid : changed_entities)
-    automations_changed = automations_changed || (entities_changed && eid.rfind("automation.", 0) == 0);
+    automations_changed = automations_changed || (entities_changed && (eid.rfind("automation.", 0) == 0 ||
+                                                                       eid.rfind("script.", 0) == 0));
   if (automations_changed)
-    if (auto r = refresh("automation/config"); !r) return r.error();
+    for (const char* per_entity : {"automation/config", "script/config"})
+      if (auto r = refresh(per_entity); !r) return r.error();
   if (users_changed)
     if (auto r = refresh("auth/current_user"); !r) return r.error();
   auto updated = from_replies(cache_, origin_, model::SourceKind::live);

@@ -35,6 +35,7 @@ const std::vector<std::string>& audit_commands() {
       "http/config",
       "zwave_js/network_status",
       "automation/config",
+      "script/config",
       "auth/refresh_tokens",
       "lovelace/resources",
       "supervisor/api",
@@ -419,6 +420,18 @@ Result<model::Home> detail::from_source(ReplySource& replies, const std::string&
       if (r->result->is_object()) add(r->result->get_object());
       else each_object(r->result, add);
       home.mark_present(Part::automations);
+    }
+  }
+  {
+    DG_GET(r, "script/config", {Part::scripts});
+    if (r) {
+      each_object(r->result, [&](const json::object& o) {
+        const json::object* cfg = obj(o, "config");
+        std::string key = str(o, "entity_id");
+        if (key.rfind("script.", 0) == 0) key.erase(0, 7);
+        if (home.scripts.size() < max_items) home.scripts.push_back(parse_script(key, cfg ? *cfg : o));
+      });
+      home.mark_present(Part::scripts);
     }
   }
   {
