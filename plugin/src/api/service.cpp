@@ -186,6 +186,44 @@ Result<AuditDelta> Service::update_home(model::Home home, const std::vector<std:
   }
   home_ = std::make_unique<model::Home>(std::move(home));
   audit::classify(*home_);
+  return record(reaudit_locked(changed), source_);
+}
+
+Result<std::optional<AuditDelta>> Service::patch_home(const HomePatch& patch) {
+  std::lock_guard lock(m_);
+  if (!home_) return std::optional<AuditDelta>();
+  auto changed = patch(*home_);
+  if (!changed) return changed.error();
+  if (!*changed) return std::optional<AuditDelta>();
+  audit::reclassify(*home_, **changed);
+  auto r = reaudit_locked(**changed);
+  // Unchanged findings and score: the audit in memory is replaced (evidence such as a battery level
+  // may differ), the history keeps the stored one, which says the same.
+  bool same = r.score == result_.score && r.findings.size() == result_.findings.size();
+  if (same) {
+    std::unordered_set<std::string> before;
+    for (const auto& f : result_.findings) before.insert(f.key());
+    for (const auto& f : r.findings)
+      if (!before.count(f.key())) {
+        same = false;
+        break;
+      }
+  }
+  if (!same) {
+    auto d = record(std::move(r), source_);
+    if (!d) return d.error();
+    return std::optional<AuditDelta>(std::move(*d));
+  }
+  AuditDelta d;
+  d.score = r.score;
+  result_ = std::move(r);
+  audited_at_ = util::now_utc();
+  ++audit_seq_;
+  return std::optional<AuditDelta>(std::move(d));
+}
+
+// Caller holds m_; home_ is set and classified.
+audit::AuditResult Service::reaudit_locked(const std::vector<std::string>& changed) {
   const std::set<std::string> changed_set(changed.begin(), changed.end());
   audit::AuditResult r;
   // Keep what other devices had; their inputs did not change.
@@ -220,7 +258,7 @@ Result<AuditDelta> Service::update_home(model::Home home, const std::vector<std:
       if (auto* d = home_->device(f.device_id)) f.area_id = d->area_id;
   sort_findings(r.findings);
   audit::score(*home_, r);
-  return record(std::move(r), source_);
+  return r;
 }
 
 namespace {

@@ -534,19 +534,22 @@ void merge_states(const json::array& states, model::Home& home) {
       it = ix.emplace(id, home.entities.size()).first;
       home.entities.push_back(std::move(e));
     }
-    auto& e = home.entities[it->second];
-    if (const auto* st = s->if_contains("state")) e.state = scalar_text(*st).value_or("");
-    else e.state = "";
-    if (const auto* attrs = obj(*s, "attributes")) {
-      for (const auto& kv : *attrs) {
-        if (e.attributes.size() >= 128) break;
-        if (secret_attribute(kv.key())) continue;
-        if (auto t = scalar_text(kv.value())) e.attributes[util::clean_text(std::string_view(kv.key().data(), kv.key().size()), max_text_chars)] = *t;
-      }
-      if (auto f = integer(*attrs, "supported_features")) e.supported_features = *f;
-      if (e.device_class.empty()) e.device_class = str(*attrs, "device_class");
-      if (e.name.empty()) e.name = str(*attrs, "friendly_name");
+    merge_state(*s, home.entities[it->second]);
+  }
+}
+
+void merge_state(const json::object& s, model::Entity& e) {
+  if (const auto* st = s.if_contains("state")) e.state = scalar_text(*st).value_or("");
+  else e.state = "";
+  if (const auto* attrs = obj(s, "attributes")) {
+    for (const auto& kv : *attrs) {
+      if (e.attributes.size() >= 128) break;
+      if (secret_attribute(kv.key())) continue;
+      if (auto t = scalar_text(kv.value())) e.attributes[util::clean_text(std::string_view(kv.key().data(), kv.key().size()), max_text_chars)] = *t;
     }
+    if (auto f = integer(*attrs, "supported_features")) e.supported_features = *f;
+    if (e.device_class.empty()) e.device_class = str(*attrs, "device_class");
+    if (e.name.empty()) e.name = str(*attrs, "friendly_name");
   }
 }
 

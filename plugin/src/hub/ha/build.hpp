@@ -25,6 +25,8 @@ std::string host_kind(std::string_view host);
 model::Automation parse_automation(const json::object& config);
 // Adds get_states results: state, scalar attributes, names; entities without registry entry are added.
 void merge_states(const json::array& states, model::Home& home);
+// One get_states result into its entity: state, scalar attributes (added), device class and name where unset.
+void merge_state(const json::object& state, model::Entity& entity);
 // Fills per-entity exposure left unset with HA's defaults for new entities.
 void apply_exposure_defaults(model::Home& home);
 // Z-Wave security classes from zwave_js/network_status result(s).
