@@ -75,9 +75,8 @@ TEST_CASE("state changes applied in place audit as the whole home would", "[adap
   auto before = ws_replies();
   auto incremental = service_with(before);
   auto after = before;
-  // A webhook automation switched on (its finding appears) and the lock unlocked.
-  std::vector<std::string> changes = {change_state(after, "automation.disarm", "on"),
-                                      change_state(after, "lock.front_door", "unlocked")};
+  // The lock reports "jammed": a device rule's finding appears (DG-FS-004).
+  std::vector<std::string> changes = {change_state(after, "lock.front_door", "jammed")};
   auto full = service_with(after);
   REQUIRE(keys(*incremental) != keys(*full));
 
@@ -85,7 +84,8 @@ TEST_CASE("state changes applied in place audit as the whole home would", "[adap
       [&](model::Home& home) { return hub::ha::apply_states(home, changes, "ws"); });
   REQUIRE(delta);
   REQUIRE(delta->has_value());
-  CHECK_FALSE((*delta)->new_findings.empty());
+  REQUIRE((*delta)->new_findings.size() == 1);
+  CHECK((*delta)->new_findings[0].rule == "DG-FS-004");
   CHECK(keys(*incremental) == keys(*full));
   CHECK(score(*incremental) == score(*full));
 
