@@ -42,6 +42,15 @@ UPDATE_INTERVAL = timedelta(hours=1)
 STATE_DELAY = 0.3
 # More pending state changes than this: gathering the home whole is cheaper.
 MAX_PENDING_STATES = 500
+# Requests that only read: anything else (apply, undo, accept, settings, the modes' checks, ...) may
+# change what the audit answer shows, so the next audit reads it whole again.
+READ_ONLY_VERBS = frozenset(
+    {"domoguard/status", "domoguard/audit", "domoguard/device", "domoguard/catalog", "domoguard/explain",
+     "domoguard/history", "domoguard/journal", "domoguard/plan", "domoguard/notice", "domoguard/settings",
+     "domoguard/hold", "domoguard/accepted", "domoguard/verbs",
+     # What a mode's check puts back changes the home, which comes back as a change of its own.
+     "domoguard/hold/check"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +113,9 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
             hass, LOGGER, cooldown=STATE_DELAY, immediate=False, function=self.async_apply_states
         )
         self._audited_listeners: list[Callable[[], None]] = []
+        # Whether the audit answer (names, titles, accepted risks) may differ from the one held even
+        # when no finding opened or resolved: set by registry changes and by requests that change things.
+        self.answers_stale = True
 
     async def _async_setup(self) -> None:
         from homeassistant.helpers import instance_id  # noqa: PLC0415
@@ -117,6 +129,8 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
     async def async_handle(self, request: dict[str, Any]) -> dict[str, Any]:
         """One `domoguard/*` request, answered by the core in the executor (it never blocks the loop)."""
         request = {"lang": self.lang, **request}
+        if request.get("type") not in READ_ONLY_VERBS:
+            self.answers_stale = True
         return await self.hass.async_add_executor_job(self.core.handle, request)
 
     async def async_result(self, request: dict[str, Any]) -> Any:
@@ -166,9 +180,19 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
         return await self._async_read_answers(delta)
 
     async def _async_read_answers(self, delta: dict[str, Any]) -> DomoGuardData:
-        """The answers the entities show, from the core's latest audit."""
-        status, audit, settings = await self.hass.async_add_executor_job(self._read_answers)
-        if not audit.get("success"):
+        """The answers the entities show, from the core's latest audit. The audit document (every
+        finding, in words) is read again only when it can differ from the one held: a finding opened
+        or resolved, the score moved, or a name, an accepted risk or a setting changed."""
+        held = self.data
+        whole = (self.answers_stale or held is None or bool(delta.get("new")) or bool(delta.get("resolved"))
+                 or delta.get("score") != held.score)
+        self.answers_stale = False
+        status, audit, settings = await self.hass.async_add_executor_job(self._read_answers, whole)
+        if audit is None and held is not None:
+            # The same findings, the same words: only when it was audited is new.
+            audit = {"success": True, "result": {**held.audit, "audited_at": (status.get("result") or {}).get(
+                "audited_at", held.audit.get("audited_at"))}}
+        if audit is None or not audit.get("success"):
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="audit_failed",
@@ -182,17 +206,22 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
             new=list(delta.get("new") or []),
             resolved=list(delta.get("resolved") or []),
         )
-        async_sync_issues(self.hass, data.audit)
+        if whole:
+            async_sync_issues(self.hass, data.audit)
         return data
 
-    def _read_answers(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-        """Runs in the executor: three answers in one hop."""
-        return tuple(self.core.handle({"lang": self.lang, "type": t})  # type: ignore[return-value]
-                     for t in ("domoguard/status", "domoguard/audit", "domoguard/settings"))
+    def _read_answers(self, whole: bool) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any]]:
+        """Runs in the executor: the answers in one hop."""
+        def ask(verb: str) -> dict[str, Any]:
+            return self.core.handle({"lang": self.lang, "type": verb})
+
+        return ask("domoguard/status"), ask("domoguard/audit") if whole else None, ask("domoguard/settings")
 
     @callback
-    def async_schedule_full_refresh(self) -> None:
+    def async_schedule_full_refresh(self, names_may_change: bool = True) -> None:
         """A change that needs the home gathered whole (debounced by the entry's option)."""
+        if names_may_change:
+            self.answers_stale = True
         self.hass.async_create_task(self.async_request_refresh(), eager_start=True)
 
     # ---- incremental refresh: state changes applied in place -----------------------------------

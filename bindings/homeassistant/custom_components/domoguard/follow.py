@@ -138,7 +138,8 @@ class Follower:
         finally:
             self._polling = False
         if polled != self.coordinator.polled_replies:
-            self.coordinator.async_schedule_full_refresh()
+            # Settings, not names: the audit answer is read whole when a finding opens or resolves.
+            self.coordinator.async_schedule_full_refresh(names_may_change=False)
 
     def _is_ours(self, entity_id: str | None) -> bool:
         if not entity_id:
