@@ -30,11 +30,19 @@ namespace json = boost::json;
 
 namespace {
 void sort_findings(std::vector<audit::Finding>& v) {
-  std::stable_sort(v.begin(), v.end(), [](const audit::Finding& a, const audit::Finding& b) {
+  // As audit::run_audit orders them: sorted on indices, each finding moved once.
+  std::vector<std::uint32_t> order(v.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t ia, std::uint32_t ib) {
+    const audit::Finding &a = v[ia], &b = v[ib];
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.rule != b.rule) return a.rule < b.rule;
     return a.subject.id < b.subject.id;
   });
+  std::vector<audit::Finding> sorted;
+  sorted.reserve(v.size());
+  for (auto i : order) sorted.push_back(std::move(v[i]));
+  v = std::move(sorted);
 }
 }  // namespace
 
@@ -199,15 +207,11 @@ Result<std::optional<AuditDelta>> Service::patch_home(const HomePatch& patch) {
   auto r = reaudit_locked(**changed);
   // Unchanged findings and score: the audit in memory is replaced (evidence such as a battery level
   // may differ), the history keeps the stored one, which says the same.
+  // Both lists are sorted the same way (severity, rule, subject): equal keys come in the same order.
   bool same = r.score == result_.score && r.findings.size() == result_.findings.size();
-  if (same) {
-    std::unordered_set<std::string> before;
-    for (const auto& f : result_.findings) before.insert(f.key());
-    for (const auto& f : r.findings)
-      if (!before.count(f.key())) {
-        same = false;
-        break;
-      }
+  for (size_t i = 0; same && i < r.findings.size(); ++i) {
+    const auto &a = r.findings[i], &b = result_.findings[i];
+    same = a.rule == b.rule && a.subject.id == b.subject.id && a.subject.kind == b.subject.kind;
   }
   if (!same) {
     auto d = record(std::move(r), source_);

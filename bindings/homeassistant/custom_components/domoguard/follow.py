@@ -49,9 +49,15 @@ POLL_INTERVAL = timedelta(seconds=10)
 
 def state_matters(entity_id: str, event_data: Any) -> bool:
     """Whether a state change can change a finding (cheap: runs for every state change of the home)."""
-    if entity_id.split(".", 1)[0] not in STATE_DOMAINS and not entity_id.endswith("_battery"):
-        return False
     old, new = event_data.get("old_state"), event_data.get("new_state")
+    if (
+        entity_id.split(".", 1)[0] not in STATE_DOMAINS
+        and not entity_id.endswith("_battery")
+        # A battery sensor is one by its device class, whatever it is called.
+        and (new or old) is not None
+        and (new or old).attributes.get("device_class") != "battery"
+    ):
+        return False
     if old is not None and new is not None and old.state == new.state:
         return False
     return True
