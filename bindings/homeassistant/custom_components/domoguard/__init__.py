@@ -70,8 +70,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: DomoGuardConfigEntry) ->
     entry.runtime_data = DomoGuardRuntimeData(core=core, coordinator=coordinator, lang=lang)
     if not hass.is_running:
         # Home Assistant is starting: the entities a cut-off plan changed may belong to integrations
-        # still setting up, so the roll-back reads and writes them once everything has started.
+        # still setting up, so the roll-back reads and writes them once everything has started and
+        # those devices report.
         async def _async_recover_at_start(_hass: HomeAssistant) -> None:
+            await coordinator.changes.async_wait_for_devices()
             await coordinator.async_recover()
 
         entry.async_on_unload(async_at_started(hass, _async_recover_at_start))

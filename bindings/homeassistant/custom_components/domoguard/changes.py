@@ -5,8 +5,10 @@ through the hub port (port.py). After a change the home is audited again, so eve
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import CONF_NOTIFY_NEW, DOMAIN, LOGGER
@@ -14,6 +16,12 @@ from .notify import async_notify_new_device, async_notify_recovered
 
 if TYPE_CHECKING:
     from .coordinator import DomoGuardCoordinator
+
+# Plan steps carried out on an entity's state (the others write HA's own stores, loaded at setup).
+STATE_KINDS = frozenset({"switch", "lock", "select_option"})
+NOT_REPORTING = frozenset({STATE_UNAVAILABLE, STATE_UNKNOWN})
+# How long a roll-back at start waits for the devices of a cut-off plan to report.
+DEVICE_WAIT = 120.0
 
 
 def raise_if_failed(result: dict[str, Any]) -> None:
@@ -59,6 +67,30 @@ class Changes:
             async_notify_recovered(coordinator.hass, coordinator.messages, str(result.get("message") or ""))
             await coordinator.async_refresh()
         return recovered
+
+    async def async_wait_for_devices(self, timeout: float = DEVICE_WAIT) -> None:
+        """At Home Assistant's start a device reports its state a moment after its integration has
+        loaded (an MQTT device is "unavailable" until the broker's retained state arrives). A plan cut
+        off earlier is judged by what its devices hold now, and "unavailable" would read as someone
+        else's change: wait (bounded) until the devices it changed report."""
+        coordinator = self.coordinator
+        journal = await coordinator.async_handle({"type": "domoguard/journal"})
+        targets: set[str] = set()
+        for entry in journal.get("result") or []:
+            if not isinstance(entry, dict) or entry.get("state") != "applying":
+                continue
+            plan = await coordinator.async_handle({"type": "domoguard/plan", "journal_id": entry.get("journal_id")})
+            for action in (plan.get("result") or {}).get("actions") or []:
+                if action.get("kind") in STATE_KINDS and isinstance(action.get("target"), str):
+                    targets.add(action["target"])
+        hass = coordinator.hass
+        deadline = hass.loop.time() + timeout
+        while targets and hass.loop.time() < deadline:
+            targets = {t for t in targets if (st := hass.states.get(t)) is None or st.state in NOT_REPORTING}
+            if targets:
+                await asyncio.sleep(1)
+        if targets:
+            LOGGER.warning("Rolling back with devices that do not report yet: %s", ", ".join(sorted(targets))[:300])
 
     async def async_set_privacy_default(self, on: bool, user: str | None = None) -> None:
         request: dict[str, Any] = {"type": "domoguard/settings/set", "privacy_default": on}
