@@ -77,6 +77,23 @@ async def test_a_state_change_is_applied_in_place(hass: HomeAssistant, home: Hom
     assert status["score"] == coordinator.data.score
 
 
+async def test_a_battery_is_an_input_whatever_it_is_called(hass: HomeAssistant, home: Home) -> None:
+    device_id, (_smoke, charge) = await add_device(
+        hass, home.source, "smk05", "Hall smoke", "Acme", "Smoke 1", None,
+        [("binary_sensor", "smoke", "off", "smoke"), ("sensor", "charge", "80", "battery")],
+    )
+    assert not charge.endswith("_battery")
+    entry = await _set_up(hass)
+    await _settle(hass)
+    coordinator = entry.runtime_data.coordinator
+    full = _count_full_refreshes(coordinator)
+    hass.states.async_set(charge, "5", {"device_class": "battery", "unit_of_measurement": "%"})
+    await _settle(hass, 1)
+    assert [f for f in coordinator.data.findings
+            if f["rule"] == "DG-FS-003" and (f.get("subject") or {}).get("id") == device_id]
+    assert full[0] == 0
+
+
 async def test_a_state_the_home_does_not_know_gathers_it_whole(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await _settle(hass)
     coordinator = entry.runtime_data.coordinator
