@@ -230,9 +230,17 @@ Result<std::optional<AuditDelta>> Service::patch_home(const HomePatch& patch) {
 audit::AuditResult Service::reaudit_locked(const std::vector<std::string>& changed) {
   const std::set<std::string> changed_set(changed.begin(), changed.end());
   audit::AuditResult r;
-  // Keep what other devices had; their inputs did not change.
+  // Keep what the device rules found on other devices; their inputs did not change. Findings of
+  // home-level rules are not kept: those rules run again below and find what holds now.
+  static const std::unordered_set<std::string> device_rules = [] {
+    std::unordered_set<std::string> ids;
+    for (const auto& rule : audit::all_rules())
+      if (rule.device_check) ids.emplace(rule.id);
+    return ids;
+  }();
   for (const auto& f : result_.findings)
-    if (!f.device_id.empty() && !changed_set.count(f.device_id) && home_->device(f.device_id)) r.findings.push_back(f);
+    if (!f.device_id.empty() && !changed_set.count(f.device_id) && device_rules.count(f.rule) && home_->device(f.device_id))
+      r.findings.push_back(f);
   for (const auto& id : changed)
     if (const auto* d = home_->device(id)) audit::audit_device(*home_, *d, r.findings);
   // Home-level rules read across devices (exposure, accounts, integrations): re-run them all.
@@ -251,12 +259,6 @@ audit::AuditResult Service::reaudit_locked(const std::vector<std::string>& chang
       r.not_run.push_back({std::string(rule.id), why, ""});
     }
   }
-  // Device-level findings from home rules for unchanged devices may now be duplicated: keep one.
-  std::unordered_set<std::string> seen;
-  std::vector<audit::Finding> unique;
-  for (auto& f : r.findings)
-    if (seen.insert(f.key()).second) unique.push_back(std::move(f));
-  r.findings = std::move(unique);
   for (auto& f : r.findings)
     if (f.area_id.empty() && !f.device_id.empty())
       if (auto* d = home_->device(f.device_id)) f.area_id = d->area_id;
