@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/service.hpp"
 #include "audit/classify.hpp"
 #include "audit/engine.hpp"
 #include "hub/ha/adapter.hpp"
@@ -291,6 +292,34 @@ int main(int argc, char** argv) {
   }
   const double per = std::chrono::duration<double, std::micro>(clock_type::now() - t0).count() / reps;
   std::printf("re-audit of one device:      %8.1f µs mean over %d devices (target <= 1000 µs)\n", per, reps);
+
+  // A state change applied in place and re-audited through the service, as the HA integration does
+  // for each state event (the device's rules and every home-level rule run again).
+  {
+    auto service = domoguard::api::Service::create(domoguard::api::ServiceOptions{"", "en"});
+    auto home = domoguard::hub::ha::from_replies(replies, "bench");
+    if (service && home && (*service)->set_home(std::move(*home), "bench")) {
+      auto states = json::parse(replies.at("get_states"));
+      std::vector<std::string> texts;
+      for (auto& st : states.as_array())
+        if (st.as_object().at("entity_id").as_string().starts_with("sensor.")) {
+          texts.push_back(json::serialize(st));
+          if (texts.size() == 20) break;
+        }
+      const int n = 20;
+      auto p0 = clock_type::now();
+      bool applied = true;
+      for (int i = 0; i < n; ++i) {
+        std::vector<std::string> one = {texts[static_cast<size_t>(i) % texts.size()]};
+        auto d = (*service)->patch_home(
+            [&](domoguard::model::Home& h) { return domoguard::hub::ha::apply_states(h, one, "bench"); });
+        applied = applied && d && d->has_value();
+      }
+      const double per_ms = std::chrono::duration<double, std::milli>(clock_type::now() - p0).count() / n;
+      std::printf("state change in place:       %8.2f ms mean of %d (Service::patch_home; %s)\n", per_ms, n,
+                  applied ? "applied" : "NOT applied");
+    }
+  }
 
   // Modes that hold: child-safe mode in force, the check each change in the daemon runs.
   {

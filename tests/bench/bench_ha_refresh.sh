@@ -3,6 +3,7 @@
 # tests/live), on the synthetic 2,000-device home registered through HA's own registries:
 # tests/bench/ha/test_bench_refresh.py run with the integration's pytest setup. Figures only.
 #   bash tests/bench/bench_ha_refresh.sh [DEVICES]     (root; DOMOGUARD_WHEEL=path skips building the wheel)
+#   DG_BENCH_PROFILE=1 adds a cProfile of one full refresh (the event loop's thread).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 devices=${1:-2000}
@@ -38,4 +39,4 @@ pythonpath = .
 testpaths = tests
 addopts = -p no:cacheprovider
 INI
-run /bin/sh -c "cd '$inroot' && DG_BENCH_DEVICES=$devices exec /opt/ha/bin/python3 -m pytest -q -s tests/test_bench_refresh.py"
+run /bin/sh -c "cd '$inroot' && DG_BENCH_DEVICES=$devices DG_BENCH_PROFILE=${DG_BENCH_PROFILE:-} exec /opt/ha/bin/python3 -m pytest -q -s tests/test_bench_refresh.py"

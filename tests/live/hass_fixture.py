@@ -399,6 +399,8 @@ class HomeAssistant:
         self.onboard_seconds = 0.0
         self._proc: subprocess.Popen | None = None
         self._log_file = None
+        # Added to hass's environment at each launch (e.g. a test hook); None = the root's plain one.
+        self.env: dict[str, str] | None = None
 
     # ---- lifecycle ----
     def __enter__(self) -> "HomeAssistant":
@@ -492,8 +494,9 @@ class HomeAssistant:
         self._log_file = open(self.config_dir / "hass.stdout", "ab")
         t0 = time.monotonic()
         _log(f"starting HA on {self.url} (config {self.config_dir})")
+        env = ["/usr/bin/env", *(f"{k}={v}" for k, v in self.env.items())] if self.env else []
         self._proc = subprocess.Popen(
-            [str(HERE / "ha_run.sh"), str(self.root), "/opt/ha/bin/hass", "-c", self.config_in_root,
+            [str(HERE / "ha_run.sh"), str(self.root), *env, "/opt/ha/bin/hass", "-c", self.config_in_root,
              "--skip-pip", "--log-file", f"{self.config_in_root}/hass.log"],
             stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
         track("hass", self._proc.pid, self.config_in_root)
@@ -509,6 +512,20 @@ class HomeAssistant:
             self._log_file = None
         time.sleep(downtime)
         self._launch()
+
+    def kill(self) -> None:
+        """kill -9, as in a crash or a power cut: no chance to save or clean up. The config folder
+        stays; _launch() starts HA on it again (same port, same token)."""
+        if self._proc is not None:
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._proc.wait(timeout=30)
+            self._proc = None
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
 
     def _wait_ready(self, t0: float) -> None:
         deadline = t0 + self.start_timeout

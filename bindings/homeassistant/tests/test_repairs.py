@@ -57,7 +57,7 @@ async def test_issues_are_bounded_most_severe_first(
     coordinator = entry.runtime_data.coordinator
     severe = _severe_groups(entry)
     assert len(severe) >= 2
-    monkeypatch.setattr("custom_components.domoguard.coordinator.MAX_REPAIR_ISSUES", 1, raising=False)
+    monkeypatch.setattr("custom_components.domoguard.notify.MAX_REPAIR_ISSUES", 1)
     await coordinator.async_refresh()
     mine = {i for (d, i) in ir.async_get(hass).issues if d == DOMAIN}
     assert mine == {issue_id_for(severe[0]["id"])}

@@ -11,6 +11,7 @@
 #include <nanobind/stl/vector.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -198,6 +199,8 @@ void init_core(Core* self, const std::string& db_path, const std::string& lang, 
   new (self) Core{std::shared_ptr<api::Service>(std::move(*created))};
 }
 
+nb::dict delta_dict(const api::AuditDelta& delta);
+
 nb::dict load_replies(const Core& self, nb::dict replies, const std::string& origin) {
   auto service = self.get();
   if (origin.size() > max_origin_chars) raise("bad_input", "error.python.too_large", "origin is too long");
@@ -219,15 +222,43 @@ nb::dict load_replies(const Core& self, nb::dict replies, const std::string& ori
     else delta = home.error();
   }
   if (!delta) raise(delta.error());
+  return delta_dict(*delta);
+}
+
+nb::dict delta_dict(const api::AuditDelta& delta) {
   nb::list added, resolved;
-  for (const auto& f : delta->new_findings) added.append(f.key());
-  for (const auto& k : delta->resolved_keys) resolved.append(k);
+  for (const auto& f : delta.new_findings) added.append(f.key());
+  for (const auto& k : delta.resolved_keys) resolved.append(k);
   nb::dict out;
-  out["audit_id"] = delta->audit_id;
-  out["score"] = delta->score;
+  out["audit_id"] = delta.audit_id;
+  out["score"] = delta.score;
   out["new"] = added;
   out["resolved"] = resolved;
   return out;
+}
+
+nb::object apply_states(const Core& self, nb::list states, const std::string& origin) {
+  auto service = self.get();
+  if (origin.size() > max_origin_chars) raise("bad_input", "error.python.too_large", "origin is too long");
+  if (states.size() > hub::ha::max_items)
+    raise("bad_input", "error.python.too_many_replies",
+          "states has " + std::to_string(states.size()) + " items, more than " + std::to_string(hub::ha::max_items));
+  std::vector<std::string> texts;
+  texts.reserve(states.size());
+  std::size_t total = 0;
+  for (nb::handle h : states) {
+    texts.push_back(utf8(h, "a state", max_reply_bytes));
+    if ((total += texts.back().size()) > max_reply_bytes)
+      raise("bad_input", "error.python.too_large", "states are more than " + std::to_string(max_reply_bytes) + " bytes");
+  }
+  Result<std::optional<api::AuditDelta>> delta = Error{};
+  {
+    nb::gil_scoped_release nogil;
+    delta = service->patch_home([&](model::Home& home) { return hub::ha::apply_states(home, texts, origin); });
+  }
+  if (!delta) raise(delta.error());
+  if (!*delta) return nb::none();
+  return delta_dict(**delta);
 }
 
 std::string handle_text(const Core& self, const std::string& request) {
@@ -267,6 +298,13 @@ NB_MODULE(_core, m) {
            nb::sig("def load_replies(self, replies: dict[str, str], origin: str) -> dict[str, object]"),
            "Builds the home from Home Assistant WebSocket replies (command -> JSON text of its result) and "
            "audits it. Returns {'audit_id', 'score', 'new': [finding keys], 'resolved': [finding keys]}.")
+      .def("apply_states", &apply_states, nb::arg("states"), nb::arg("origin"),
+           nb::sig("def apply_states(self, states: list[str], origin: str) -> dict[str, object] | None"),
+           "Applies state changes (each the JSON text of one new state, as HA's state_changed event carries it) "
+           "to the loaded home in place and re-audits only the devices they touch and the home-level rules. "
+           "Returns what load_replies() returns (audit_id 0 when nothing opened or resolved: that audit is "
+           "not stored again), or None when a change cannot be applied in place (an entity the home does not "
+           "know) and the home must be loaded whole.")
       .def("handle_text", &handle_text, nb::arg("request"),
            "One domoguard/* command as JSON text; returns the JSON reply text.")
       .def_static("audit_commands", &hub::ha::audit_commands,

@@ -31,11 +31,19 @@ namespace json = boost::json;
 
 namespace {
 void sort_findings(std::vector<audit::Finding>& v) {
-  std::stable_sort(v.begin(), v.end(), [](const audit::Finding& a, const audit::Finding& b) {
+  // As audit::run_audit orders them: sorted on indices, each finding moved once.
+  std::vector<std::uint32_t> order(v.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t ia, std::uint32_t ib) {
+    const audit::Finding &a = v[ia], &b = v[ib];
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.rule != b.rule) return a.rule < b.rule;
     return a.subject.id < b.subject.id;
   });
+  std::vector<audit::Finding> sorted;
+  sorted.reserve(v.size());
+  for (auto i : order) sorted.push_back(std::move(v[i]));
+  v = std::move(sorted);
 }
 }  // namespace
 
@@ -194,11 +202,53 @@ Result<AuditDelta> Service::update_home(model::Home home, const std::vector<std:
   home_ = std::make_unique<model::Home>(std::move(home));
   hold_into_home_locked();
   audit::classify(*home_);
+  return record(reaudit_locked(changed), source_);
+}
+
+Result<std::optional<AuditDelta>> Service::patch_home(const HomePatch& patch) {
+  std::lock_guard lock(m_);
+  if (!home_) return std::optional<AuditDelta>();
+  auto changed = patch(*home_);
+  if (!changed) return changed.error();
+  if (!*changed) return std::optional<AuditDelta>();
+  audit::reclassify(*home_, **changed);
+  auto r = reaudit_locked(**changed);
+  // Unchanged findings and score: the audit in memory is replaced (evidence such as a battery level
+  // may differ), the history keeps the stored one, which says the same.
+  // Both lists are sorted the same way (severity, rule, subject): equal keys come in the same order.
+  bool same = r.score == result_.score && r.findings.size() == result_.findings.size();
+  for (size_t i = 0; same && i < r.findings.size(); ++i) {
+    const auto &a = r.findings[i], &b = result_.findings[i];
+    same = a.rule == b.rule && a.subject.id == b.subject.id && a.subject.kind == b.subject.kind;
+  }
+  if (!same) {
+    auto d = record(std::move(r), source_);
+    if (!d) return d.error();
+    return std::optional<AuditDelta>(std::move(*d));
+  }
+  AuditDelta d;
+  d.score = r.score;
+  result_ = std::move(r);
+  audited_at_ = util::now_utc();
+  ++audit_seq_;
+  return std::optional<AuditDelta>(std::move(d));
+}
+
+// Caller holds m_; home_ is set and classified.
+audit::AuditResult Service::reaudit_locked(const std::vector<std::string>& changed) {
   const std::set<std::string> changed_set(changed.begin(), changed.end());
   audit::AuditResult r;
-  // Keep what other devices had; their inputs did not change.
+  // Keep what the device rules found on other devices; their inputs did not change. Findings of
+  // home-level rules are not kept: those rules run again below and find what holds now.
+  static const std::unordered_set<std::string> device_rules = [] {
+    std::unordered_set<std::string> ids;
+    for (const auto& rule : audit::all_rules())
+      if (rule.device_check) ids.emplace(rule.id);
+    return ids;
+  }();
   for (const auto& f : result_.findings)
-    if (!f.device_id.empty() && !changed_set.count(f.device_id) && home_->device(f.device_id)) r.findings.push_back(f);
+    if (!f.device_id.empty() && !changed_set.count(f.device_id) && device_rules.count(f.rule) && home_->device(f.device_id))
+      r.findings.push_back(f);
   for (const auto& id : changed)
     if (const auto* d = home_->device(id)) audit::audit_device(*home_, *d, r.findings);
   // Home-level rules read across devices (exposure, accounts, integrations): re-run them all.
@@ -217,18 +267,12 @@ Result<AuditDelta> Service::update_home(model::Home home, const std::vector<std:
       r.not_run.push_back({std::string(rule.id), why, "", home_->source_kind});
     }
   }
-  // Device-level findings from home rules for unchanged devices may now be duplicated: keep one.
-  std::unordered_set<std::string> seen;
-  std::vector<audit::Finding> unique;
-  for (auto& f : r.findings)
-    if (seen.insert(f.key()).second) unique.push_back(std::move(f));
-  r.findings = std::move(unique);
   for (auto& f : r.findings)
     if (f.area_id.empty() && !f.device_id.empty())
       if (auto* d = home_->device(f.device_id)) f.area_id = d->area_id;
   sort_findings(r.findings);
   audit::score(*home_, r);
-  return record(std::move(r), source_);
+  return r;
 }
 
 namespace {

@@ -59,6 +59,14 @@ class Service {
   // home-level rule, keeps the other devices' findings. Records the audit.
   Result<AuditDelta> update_home(model::Home home, const std::vector<std::string>& changed_devices);
 
+  // Changes the loaded home in place, for a host that follows the hub's events one by one: `patch`
+  // returns the devices whose inputs it changed, or nullopt when it cannot apply the change in place
+  // (the host then loads the home whole). Re-audits as update_home does, without copying the home;
+  // an audit that opens and resolves nothing and keeps the score is not stored again. nullopt: no
+  // home loaded, or the patch declined (the home is unchanged).
+  using HomePatch = std::function<Result<std::optional<std::vector<std::string>>>(model::Home&)>;
+  Result<std::optional<AuditDelta>> patch_home(const HomePatch& patch);
+
   // Handles one JSON command; always returns a JSON reply
   // {"id"?, "type":"result", "success":true, "result":...} or {..., "success":false, "error":{code,key,message}}.
   std::string handle(const std::string& request);
@@ -85,6 +93,8 @@ class Service {
  private:
   Service() = default;
   Result<AuditDelta> record(audit::AuditResult result, const std::string& source);
+  // Re-runs the changed devices' rules and every home-level rule, keeping the others' findings.
+  audit::AuditResult reaudit_locked(const std::vector<std::string>& changed);  // caller holds m_
   bool privacy_default_locked() const;  // caller holds m_
   policy::ApplyOptions apply_options(const std::string& person) const;  // caller holds m_
   Result<bool> reaudit_after(const policy::ApplyResult& r);            // caller holds m_

@@ -403,6 +403,44 @@ void classify_device(const Home& home, Device& d) {
   classify_with(home, d, has_children);
 }
 
+namespace {
+
+// What classify() does to an entity after its device was classified: a router's tracker on a
+// stationary device, or without a device on a stationary client, says where no one is.
+void untrack_stationary(const Home& home, Entity& e) {
+  if (e.domain != "device_tracker") return;
+  if (e.device_id.empty()) {
+    if (stationary_client(e)) e.traits &= static_cast<uint8_t>(~kLocation);
+  } else if (const auto* d = home.device(e.device_id); d && d->type != DeviceType::presence) {
+    e.traits &= static_cast<uint8_t>(~kLocation);
+  }
+}
+
+}  // namespace
+
+void reclassify(Home& home, const std::vector<std::string>& device_ids) {
+  std::vector<size_t> redone;
+  for (size_t i = 0; i < home.entities.size(); ++i)
+    if (!home.entities[i].traits_known) {
+      compute_traits(home.entities[i]);
+      redone.push_back(i);
+    }
+  for (const auto& id : device_ids) {
+    const auto* found = home.device(id);
+    if (!found) continue;
+    auto& d = home.devices[static_cast<size_t>(found - home.devices.data())];
+    classify_device(home, d);
+    for (size_t ix : d.entities) {
+      auto& e = home.entities[ix];
+      if (!e.traits_known) continue;
+      if (e.domain == "device_tracker") compute_traits(e);
+      untrack_stationary(home, e);
+    }
+  }
+  for (size_t i : redone)
+    if (home.entities[i].device_id.empty()) untrack_stationary(home, home.entities[i]);
+}
+
 void classify(Home& home) {
   if (!home.index_current()) home.index();
   for (auto& e : home.entities) compute_traits(e);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/home.hpp"
 
@@ -12,6 +13,9 @@ namespace domoguard::audit {
 // Sets type, tier and primary_domain on every device; indexes the home first.
 void classify(model::Home& home);
 void classify_device(const model::Home& home, model::Device& device);
+// After entities changed in place (their traits_known cleared) on a classified, indexed home:
+// computes their traits again and classifies the given devices again, as classify() would.
+void reclassify(model::Home& home, const std::vector<std::string>& device_ids);
 model::Tier tier_of(model::DeviceType type);
 
 // Caches what kind of control an entity is (classify() does this for every entity).

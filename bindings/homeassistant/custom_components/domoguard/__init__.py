@@ -12,6 +12,7 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import STORAGE_DIR
 from homeassistant.helpers.typing import ConfigType
 
@@ -59,13 +60,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: DomoGuardConfigEntry) ->
     try:
         await coordinator.async_config_entry_first_refresh()
         # A plan cut off when Home Assistant last stopped is rolled back before anything else runs.
-        await coordinator.async_recover()
+        if hass.is_running:
+            await coordinator.async_recover()
     except BaseException:
         # HA retries a setup that is not ready: each attempt must not leave a core (and its SQLite
         # connection) behind.
         await hass.async_add_executor_job(core.close)
         raise
     entry.runtime_data = DomoGuardRuntimeData(core=core, coordinator=coordinator, lang=lang)
+    if not hass.is_running:
+        # Home Assistant is starting: the entities a cut-off plan changed may belong to integrations
+        # still setting up, so the roll-back reads and writes them once everything has started and
+        # those devices report.
+        async def _async_recover_at_start(_hass: HomeAssistant) -> None:
+            await coordinator.changes.async_wait_for_devices()
+            await coordinator.async_recover()
+
+        entry.async_on_unload(async_at_started(hass, _async_recover_at_start))
     coordinator.async_start_listening()
     entry.async_on_unload(async_setup_guard(hass, coordinator))
 

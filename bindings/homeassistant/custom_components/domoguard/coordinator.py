@@ -1,15 +1,16 @@
-"""DomoGuard's coordinator: audits the home in-process, on start and whenever it changes.
+"""DomoGuard's coordinator: when the home is audited, and what the last audit said.
 
-The core (`domoguard.Core`, C++) is fed the home as HA's own WebSocket reply shapes (home.py) and
-keeps the audit history, the journal of applied plans and the settings in one SQLite file under
-`.storage/`. Registry events (and state changes of entities the rules read) are gathered by HA's
-Debouncer into one re-audit. A newly paired device is audited, made private when privacy by default
-is on (ISO/IEC 27403 7.3.2), and announced with a persistent notification.
+The data flows one way: Home Assistant → home.py gathers it in HA's own WebSocket reply shapes →
+the core (`domoguard.Core`, C++) builds the home and audits it → the answers the entities read
+(DomoGuardData) → notify.py tells the household. follow.py decides what a change of HA costs: a
+state change of an entity a rule reads is applied to the core's home in place and only its device
+is audited again; anything else gathers the home whole (debounced). changes.py applies and undoes
+plans through the core. The core keeps the audit history, the journal of applied plans and the
+settings in one SQLite file under `.storage/`.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -17,41 +18,38 @@ from typing import Any
 
 from domoguard import Core, DomoGuardError
 
-from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import EVENT_STATE_CHANGED
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, State, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import area_registry as ar
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.debounce import Debouncer
-from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .const import (
-    CONF_DEBOUNCE,
-    CONF_NOTIFY_NEW,
-    DEFAULT_DEBOUNCE,
-    DOMAIN,
-    LOGGER,
-    MAX_REPAIR_ISSUES,
-    NEW_DEVICE_DELAY,
-    PANEL_URL_PATH,
-    REPAIR_SEVERITIES,
-)
-from .home import async_collect_replies
+from .changes import Changes
+from .const import CONF_DEBOUNCE, DEFAULT_DEBOUNCE, DOMAIN, LOGGER
+from .follow import POLLED, Follower
+from .home import async_collect_replies, state_json
 from .messages import Messages
+from .notify import async_sync_issues, finding_key, issue_id_for, markdown_text, plain_text
 
+__all__ = [
+    "DomoGuardConfigEntry", "DomoGuardCoordinator", "DomoGuardData", "DomoGuardRuntimeData",
+    "finding_key", "issue_id_for", "markdown_text", "plain_text",
+]
 
 # A periodic full audit as a safety net; changes are audited as they happen.
 UPDATE_INTERVAL = timedelta(hours=1)
-# State changes that can change a finding: switches (child locks), locks, selects, updates,
-# cameras, batteries. Meters and other sensors change every few seconds and change no finding.
-STATE_DOMAINS = frozenset(
-    {"switch", "lock", "select", "update", "camera", "binary_sensor", "alarm_control_panel",
-     "cover", "media_player", "assist_satellite", "person", "device_tracker", "automation"}
+# State changes arriving together (a scene, a bridge reporting many devices) are applied as one.
+STATE_DELAY = 0.3
+# More pending state changes than this: gathering the home whole is cheaper.
+MAX_PENDING_STATES = 500
+# Requests that only read: anything else (apply, undo, accept, settings, the modes' checks, ...) may
+# change what the audit answer shows, so the next audit reads it whole again.
+READ_ONLY_VERBS = frozenset(
+    {"domoguard/status", "domoguard/audit", "domoguard/device", "domoguard/catalog", "domoguard/explain",
+     "domoguard/history", "domoguard/journal", "domoguard/plan", "domoguard/notice", "domoguard/settings",
+     "domoguard/hold", "domoguard/accepted", "domoguard/verbs",
+     # What a mode's check puts back changes the home, which comes back as a change of its own.
+     "domoguard/hold/check"}
 )
 
 
@@ -86,29 +84,8 @@ class DomoGuardRuntimeData:
     lang: str
 
 
-def finding_key(finding: dict[str, Any]) -> str:
-    """The core's finding key (audit::Finding::key): RULE|kind:id."""
-    subject = finding.get("subject") or {}
-    return f"{finding.get('rule', '')}|{subject.get('kind', '')}:{subject.get('id', '')}"
-
-
-def issue_id_for(key: str) -> str:
-    return "finding_" + hashlib.sha256(key.encode()).hexdigest()[:20]
-
-
-def plain_text(text: str, limit: int = 300) -> str:
-    return " ".join(str(text).split())[:limit]
-
-
-def markdown_text(text: str, limit: int = 300) -> str:
-    """Device and hub text is untrusted: shown as text in HA's markdown, never as markup or links
-    (":" too: GFM turns a bare https://2130706433 into a link, dots or not)."""
-    text = " ".join(str(text).split())[:limit]
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~:" else c for c in text)
-
-
 class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
-    """Runs the core's audits and plans; every `domoguard/*` request goes through `async_handle`."""
+    """Runs the core's audits; every `domoguard/*` request goes through `async_handle`."""
 
     config_entry: DomoGuardConfigEntry
 
@@ -128,8 +105,17 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
         self.origin = "homeassistant"
         self.messages = Messages(lang)
         self.commands: list[str] = []
-        self._new_devices: set[str] = set()
-        self._new_device_timer: Callable[[], None] | None = None
+        self.changes = Changes(self)
+        # What the last full refresh read of the facts HA fires no event for (follow.py compares).
+        self.polled_replies: dict[str, str] = {}
+        self._pending_states: dict[str, State | None] = {}
+        self._states_debouncer = Debouncer(
+            hass, LOGGER, cooldown=STATE_DELAY, immediate=False, function=self.async_apply_states
+        )
+        self._audited_listeners: list[Callable[[], None]] = []
+        # Whether the audit answer (names, titles, accepted risks) may differ from the one held even
+        # when no finding opened or resolved: set by registry changes and by requests that change things.
+        self.answers_stale = True
 
     async def _async_setup(self) -> None:
         from homeassistant.helpers import instance_id  # noqa: PLC0415
@@ -143,6 +129,8 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
     async def async_handle(self, request: dict[str, Any]) -> dict[str, Any]:
         """One `domoguard/*` request, answered by the core in the executor (it never blocks the loop)."""
         request = {"lang": self.lang, **request}
+        if request.get("type") not in READ_ONLY_VERBS:
+            self.answers_stale = True
         return await self.hass.async_add_executor_job(self.core.handle, request)
 
     async def async_result(self, request: dict[str, Any]) -> Any:
@@ -157,68 +145,29 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
             )
         return reply.get("result")
 
+    # ---- changes (changes.py) ------------------------------------------------------------------
     async def async_apply(self, selector: list[str], user: str | None = None) -> dict[str, Any]:
         """Applies a plan through the hub port; the home is audited again afterwards."""
-        return await self._async_change({"type": "domoguard/apply", "selector": selector}, user)
+        return await self.changes.async_change({"type": "domoguard/apply", "selector": selector}, user)
 
     async def async_undo(self, journal_id: int | None = None, user: str | None = None) -> dict[str, Any]:
         request: dict[str, Any] = {"type": "domoguard/undo"}
         if journal_id is not None:
             request["journal_id"] = journal_id
-        return await self._async_change(request, user)
-
-    async def _async_change(self, request: dict[str, Any], user: str | None) -> dict[str, Any]:
-        """A plan applied or undone, in the name of `user`; the home is audited again whatever happened."""
-        if user:
-            request["user"] = user
-        try:
-            result = await self.async_result(request)
-        finally:
-            await self.async_refresh()
-        self._raise_if_failed(result)
-        return result
-
-    @staticmethod
-    def _raise_if_failed(result: dict[str, Any]) -> None:
-        if not result.get("ok", False):
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="plan_failed",
-                translation_placeholders={"message": str(result.get("error") or "?")[:300]},
-            )
+        return await self.changes.async_change(request, user)
 
     async def async_recover(self) -> list[int]:
-        """Rolls back plans cut off earlier (Home Assistant stopped in the middle of one), through the
-        core's one apply path; at setup, before anything else can change the home. Says so."""
-        reply = await self.async_handle({"type": "domoguard/recover"})
-        if not reply.get("success"):
-            LOGGER.warning(
-                "Rolling back an interrupted plan failed: %s", (reply.get("error") or {}).get("message")
-            )
-            return []
-        result = reply.get("result") or {}
-        recovered = [int(i) for i in result.get("recovered") or []]
-        if recovered:
-            LOGGER.warning("%s", result.get("message"))
-            persistent_notification.async_create(
-                self.hass,
-                str(result.get("message") or ""),
-                title=self.messages.text("notify.recovered.title"),
-                notification_id=f"{DOMAIN}_recovered",
-            )
-            await self.async_refresh()
-        return recovered
+        return await self.changes.async_recover()
 
     async def async_set_privacy_default(self, on: bool, user: str | None = None) -> None:
-        request: dict[str, Any] = {"type": "domoguard/settings/set", "privacy_default": on}
-        if user:
-            request["user"] = user
-        await self.async_result(request)
-        await self.async_refresh()
+        await self.changes.async_set_privacy_default(on, user)
 
-    # ---- audits --------------------------------------------------------------------------------
+    # ---- full refresh: the home gathered whole -------------------------------------------------
     async def _async_update_data(self) -> DomoGuardData:
         replies = await async_collect_replies(self.hass, self.commands)
+        self.polled_replies = {c: replies[c] for c in POLLED if c in replies}
+        # States that arrived before this gathering are in it.
+        self._pending_states.clear()
         try:
             delta = await self.hass.async_add_executor_job(self.core.load_replies, replies, self.origin)
         except DomoGuardError as err:
@@ -227,10 +176,23 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
                 translation_key="audit_failed",
                 translation_placeholders={"message": str(err)[:300]},
             ) from err
-        status = await self.async_handle({"type": "domoguard/status"})
-        audit = await self.async_handle({"type": "domoguard/audit"})
-        settings = await self.async_handle({"type": "domoguard/settings"})
-        if not audit.get("success"):
+        # The coordinator's listeners (entities, the modes guard) hear of it once the data is set.
+        return await self._async_read_answers(delta)
+
+    async def _async_read_answers(self, delta: dict[str, Any]) -> DomoGuardData:
+        """The answers the entities show, from the core's latest audit. The audit document (every
+        finding, in words) is read again only when it can differ from the one held: a finding opened
+        or resolved, the score moved, or a name, an accepted risk or a setting changed."""
+        held = self.data
+        whole = (self.answers_stale or held is None or bool(delta.get("new")) or bool(delta.get("resolved"))
+                 or delta.get("score") != held.score)
+        self.answers_stale = False
+        status, audit, settings = await self.hass.async_add_executor_job(self._read_answers, whole)
+        if audit is None and held is not None:
+            # The same findings, the same words: only when it was audited is new.
+            audit = {"success": True, "result": {**held.audit, "audited_at": (status.get("result") or {}).get(
+                "audited_at", held.audit.get("audited_at"))}}
+        if audit is None or not audit.get("success"):
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="audit_failed",
@@ -244,172 +206,81 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
             new=list(delta.get("new") or []),
             resolved=list(delta.get("resolved") or []),
         )
-        self._sync_issues(data)
+        if whole:
+            async_sync_issues(self.hass, data.audit)
         return data
 
-    @callback
-    def _sync_issues(self, data: DomoGuardData) -> None:
-        """One repair issue per open high or critical group (one rule on many devices is one issue;
-        the most severe MAX_REPAIR_ISSUES, in a stable order); fixed and accepted ones go away."""
-        findings = {finding_key(f): f for f in data.findings}
-        groups = data.audit.get("groups")
-        if not isinstance(groups, list):  # an older core: one group per finding
-            groups = [
-                {"id": k, "severity": f.get("severity"), "title": f.get("title", ""), "keys": [k],
-                 "fix": {"message": (f.get("remediation") or {}).get("message", "")},
-                 **({"plan": ["--fix", k]} if (f.get("remediation") or {}).get("kind") == "action" else {})}
-                for k, f in findings.items()
-            ]
-        severe = sorted(
-            (g for g in groups if isinstance(g, dict) and g.get("severity") in REPAIR_SEVERITIES),
-            key=lambda g: (g.get("severity") != "critical", str(g.get("id", ""))),
-        )
-        wanted: dict[str, dict[str, Any]] = {issue_id_for(str(g["id"])): g for g in severe[:MAX_REPAIR_ISSUES]}
-        registry = ir.async_get(self.hass)
-        for (domain, issue_id) in list(registry.issues):
-            if domain == DOMAIN and issue_id.startswith("finding_") and issue_id not in wanted:
-                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-        for issue_id, g in wanted.items():
-            first = findings.get((g.get("keys") or [""])[0]) or {}
-            fixable = bool(g.get("plan"))
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                data={"key": str(g["id"])},
-                # Every issue opens a flow: to fix it where a plan exists, or to accept the risk with a reason.
-                is_fixable=True,
-                is_persistent=False,
-                severity=ir.IssueSeverity.CRITICAL if g["severity"] == "critical" else ir.IssueSeverity.ERROR,
-                translation_key="finding_fixable" if fixable else "finding_acceptable",
-                translation_placeholders={
-                    # The title is shown as plain text; the rest goes into the markdown description.
-                    "title": plain_text(g.get("title", "")),
-                    "why": markdown_text(first.get("why", ""), 600),
-                    "remedy": markdown_text((g.get("fix") or {}).get("message", ""), 600),
-                    "rule": markdown_text(first.get("rule", "")),
-                    "clauses": markdown_text(", ".join(first.get("clauses") or [])),
-                },
-            )
+    def _read_answers(self, whole: bool) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any]]:
+        """Runs in the executor: the answers in one hop."""
+        def ask(verb: str) -> dict[str, Any]:
+            return self.core.handle({"lang": self.lang, "type": verb})
 
-    # ---- events --------------------------------------------------------------------------------
+        return ask("domoguard/status"), ask("domoguard/audit") if whole else None, ask("domoguard/settings")
+
+    @callback
+    def async_schedule_full_refresh(self, names_may_change: bool = True) -> None:
+        """A change that needs the home gathered whole (debounced by the entry's option)."""
+        if names_may_change:
+            self.answers_stale = True
+        self.hass.async_create_task(self.async_request_refresh(), eager_start=True)
+
+    # ---- incremental refresh: state changes applied in place -----------------------------------
+    @callback
+    def async_state_changed(self, entity_id: str, new_state: State | None) -> None:
+        """A state a rule reads changed: gathered for a moment, then applied in place."""
+        self._pending_states[entity_id] = new_state
+        self.hass.async_create_task(self._states_debouncer.async_call(), eager_start=True)
+
+    async def async_apply_states(self) -> None:
+        """Applies the pending state changes to the core's home; only their devices and the home-level
+        rules are audited again. Falls back to a full refresh when the core cannot apply them in place
+        (a new or removed entity) or when there are too many."""
+        pending, self._pending_states = self._pending_states, {}
+        if not pending or self.data is None:
+            return
+        texts = [state_json(s) for s in pending.values()] if len(pending) <= MAX_PENDING_STATES else []
+        if not texts or any(t is None for t in texts):
+            await self.async_refresh()
+            return
+        try:
+            delta = await self.hass.async_add_executor_job(self.core.apply_states, texts, self.origin)
+        except DomoGuardError as err:
+            LOGGER.debug("State changes not applied in place (%s); gathering the home", err)
+            delta = None
+        if delta is None:
+            await self.async_refresh()
+            return
+        if delta["new"] or delta["resolved"] or delta["score"] != self.data.score:
+            # What the entities show changed: read the answers again and tell every listener.
+            try:
+                self.async_set_updated_data(await self._async_read_answers(delta))
+            except UpdateFailed as err:
+                LOGGER.warning("Reading the audit failed: %s", err)
+            return
+        # No finding opened or resolved: the entities show the same; the modes guard still checks.
+        self._async_audited()
+
+    # ---- who hears of each audit ---------------------------------------------------------------
+    @callback
+    def async_add_audited_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Called after an audit in place that changed no finding (the entities' listeners are not:
+        they show the same); the modes that hold compare the home with the settings after each change."""
+        self._audited_listeners.append(listener)
+
+        @callback
+        def remove() -> None:
+            if listener in self._audited_listeners:
+                self._audited_listeners.remove(listener)
+
+        return remove
+
+    @callback
+    def _async_audited(self) -> None:
+        for listener in list(self._audited_listeners):
+            listener()
+
     @callback
     def async_start_listening(self) -> None:
-        """Re-audit on registry changes and relevant state changes (debounced)."""
-        entry = self.config_entry
-        for event_type in (
-            dr.EVENT_DEVICE_REGISTRY_UPDATED,
-            er.EVENT_ENTITY_REGISTRY_UPDATED,
-            ar.EVENT_AREA_REGISTRY_UPDATED,
-        ):
-            entry.async_on_unload(self.hass.bus.async_listen(event_type, self._async_registry_event))
-        entry.async_on_unload(
-            self.hass.bus.async_listen(EVENT_STATE_CHANGED, self._async_state_event, event_filter=self._state_matters)
-        )
-        entry.async_on_unload(self._async_cancel_new_device_timer)
-
-    @callback
-    def _async_cancel_new_device_timer(self) -> None:
-        if self._new_device_timer is not None:
-            self._new_device_timer()
-            self._new_device_timer = None
-
-    @callback
-    def _async_registry_event(self, event: Event) -> None:
-        data = event.data
-        if event.event_type == dr.EVENT_DEVICE_REGISTRY_UPDATED and data.get("action") == "create":
-            device_id = data.get("device_id")
-            device = dr.async_get(self.hass).async_get(device_id) if device_id else None
-            if device is not None and DOMAIN not in {i[0] for i in device.identifiers}:
-                self._new_devices.add(device_id)
-                # One timer, started again by each new device: every device gets its full delay for
-                # its entities to arrive, and a bridge pairing hundreds adds no callback per device.
-                if self._new_device_timer is not None:
-                    self._new_device_timer()
-                self._new_device_timer = async_call_later(self.hass, NEW_DEVICE_DELAY, self._async_new_device_due)
-        if event.event_type == er.EVENT_ENTITY_REGISTRY_UPDATED and self._is_ours(data.get("entity_id")):
-            return
-        self.hass.async_create_task(self.async_request_refresh(), eager_start=True)
-
-    @callback
-    def _state_matters(self, event_data: Any) -> bool:
-        entity_id: str = event_data["entity_id"]
-        if entity_id.split(".", 1)[0] not in STATE_DOMAINS and not entity_id.endswith("_battery"):
-            return False
-        old, new = event_data.get("old_state"), event_data.get("new_state")
-        if old is not None and new is not None and old.state == new.state:
-            return False
-        return not self._is_ours(entity_id)
-
-    @callback
-    def _async_state_event(self, event: Event) -> None:
-        self.hass.async_create_task(self.async_request_refresh(), eager_start=True)
-
-    def _is_ours(self, entity_id: str | None) -> bool:
-        if not entity_id:
-            return False
-        entry = er.async_get(self.hass).async_get(entity_id)
-        return entry is not None and entry.platform == DOMAIN
-
-    async def _async_new_device_due(self, _now: Any) -> None:
-        self._new_device_timer = None
-        devices, self._new_devices = self._new_devices, set()
-        if not devices:
-            return
-        await self.async_refresh()
-        for device_id in sorted(devices):
-            await self._async_new_device(device_id)
-
-    async def _async_new_device(self, device_id: str) -> None:
-        """Privacy by default (7.3.2) for a newly paired device, then tell the household."""
-        reply = await self.async_handle({"type": "domoguard/device", "device_id": device_id})
-        if not reply.get("success"):
-            return  # not a device the core audits (removed again, or a service)
-        changes: list[str] = []
-        settings = self.data.settings if self.data else None
-        if settings and (settings.get("privacy_default") or {}).get("on"):
-            applied = await self.async_handle(
-                {"type": "domoguard/apply", "selector": ["--privacy-default", "on", "--device", device_id]}
-            )
-            result = applied.get("result") or {}
-            if applied.get("success") and result.get("ok"):
-                # Only what was really changed, in the plan's own words (a value already private is not listed).
-                words = {
-                    (a.get("kind"), a.get("target"), a.get("param")): a.get("message", "")
-                    for a in (result.get("plan") or {}).get("actions") or []
-                }
-                changes = [
-                    str(words.get((s.get("kind"), s.get("target"), s.get("param"))) or s.get("kind", ""))
-                    for s in result.get("steps") or []
-                    if s.get("outcome") == "changed"
-                ]
-                LOGGER.info("Privacy by default: %d change(s) for new device %s", len(changes), device_id)
-                await self.async_refresh()
-                reply = await self.async_handle({"type": "domoguard/device", "device_id": device_id})
-            else:
-                LOGGER.warning(
-                    "Privacy by default for new device %s failed: %s",
-                    device_id,
-                    result.get("error") or (applied.get("error") or {}).get("message"),
-                )
-        if not self.config_entry.options.get(CONF_NOTIFY_NEW, True):
-            return
-        device = (reply.get("result") or {}).get("device") or {}
-        findings = (reply.get("result") or {}).get("findings") or []
-        link = f"/{PANEL_URL_PATH}"
-        message = self.messages.text(
-            "notify.new_device.message_one" if len(findings) == 1 else "notify.new_device.message",
-            name=markdown_text(device.get("name") or device_id),
-            count=str(len(findings)),
-            link=link,
-        )
-        if changes:
-            listed = "".join(f"\n- {markdown_text(c)}" for c in changes)
-            key = "notify.new_device.private_one" if len(changes) == 1 else "notify.new_device.private"
-            message += "\n\n" + self.messages.text(key, changes=str(len(changes)), list=listed, link=link)
-        persistent_notification.async_create(
-            self.hass,
-            message,
-            title=self.messages.text("notify.new_device.title"),
-            notification_id=f"{DOMAIN}_new_device_{device_id}",
-        )
+        """Follows Home Assistant's changes (follow.py) until the entry unloads."""
+        self.config_entry.async_on_unload(Follower(self.hass, self).async_start())
+        self.config_entry.async_on_unload(self._states_debouncer.async_shutdown)

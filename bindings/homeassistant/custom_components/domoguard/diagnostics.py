@@ -26,16 +26,18 @@ async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: DomoGua
     coordinator = entry.runtime_data.coordinator
     data = coordinator.data
     settings = data.settings or {}
+    # The audit as the core holds it now (the coordinator keeps the words of the last one that changed).
+    audit = await coordinator.async_result({"type": "domoguard/audit"})
     return {
         "options": _pick(dict(entry.options), OPTION_KEYS),
         "language": entry.runtime_data.lang,
         "last_update_success": coordinator.last_update_success,
         "status": _pick(data.status, STATUS_KEYS),
-        "summary": {k: v for k, v in (data.audit.get("summary") or {}).items() if isinstance(v, int)},
-        "rules_run": data.audit.get("rules_run"),
+        "summary": {k: v for k, v in (audit.get("summary") or {}).items() if isinstance(v, int)},
+        "rules_run": audit.get("rules_run"),
         "findings": [_pick(f, FINDING_KEYS) | {"remediation": (f.get("remediation") or {}).get("kind")}
-                     for f in data.findings],
-        "not_run": [_pick(n, ("rule", "reason")) for n in data.audit.get("not_run") or []],
+                     for f in audit.get("findings") or []],
+        "not_run": [_pick(n, ("rule", "reason")) for n in audit.get("not_run") or []],
         "settings": _pick(settings, SETTINGS_KEYS)
         | {
             "levels": {c.get("name"): c.get("level") for c in settings.get("categories") or []},

@@ -98,6 +98,7 @@ def async_setup_guard(hass: HomeAssistant, coordinator: DomoGuardCoordinator) ->
         hass.bus.async_listen(EVENT_STATE_CHANGED, guard.async_record),
         hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, guard.async_record),
         coordinator.async_add_listener(guard.async_refreshed),
+        coordinator.async_add_audited_listener(guard.async_refreshed),
     ]
 
     @callback

@@ -85,9 +85,7 @@ def _exposure(hass: HomeAssistant) -> tuple[str | None, str | None]:
     """homeassistant/expose_entity/list and expose_new_entities/get (one per assistant)."""
     try:
         from homeassistant.components.homeassistant.const import DATA_EXPOSED_ENTITIES  # noqa: PLC0415
-        from homeassistant.components.homeassistant.exposed_entities import (  # noqa: PLC0415
-            async_get_entity_settings,
-        )
+        from homeassistant.components.homeassistant.exposed_entities import KNOWN_ASSISTANTS  # noqa: PLC0415
     except ImportError:  # pragma: no cover
         return None, None
     if DATA_EXPOSED_ENTITIES not in hass.data:
@@ -95,14 +93,21 @@ def _exposure(hass: HomeAssistant) -> tuple[str | None, str | None]:
     exposed = hass.data[DATA_EXPOSED_ENTITIES]
     registry = er.async_get(hass)
     listed: dict[str, dict[str, bool]] = {}
-    seen: set[str] = set()
-    for entity_id in (*exposed.entities, *registry.entities):
-        if entity_id in seen:
-            continue
-        seen.add(entity_id)
-        to = {a: True for a, s in async_get_entity_settings(hass, entity_id).items() if s.get("should_expose")}
+
+    def add(entity_id: str, settings: Any) -> None:
+        # What async_get_entity_settings reads, read in one pass: a registered entity's settings are
+        # its registry options, others' are kept by the exposed-entities store.
+        to = {a: True for a in KNOWN_ASSISTANTS if (s := settings.get(a)) and s.get("should_expose")}
         if to:
             listed[entity_id] = to
+
+    entries = registry.entities
+    for entity_id, entry in entries.items():
+        if entry.options:
+            add(entity_id, entry.options)
+    for entity_id, legacy in exposed.entities.items():
+        if entity_id not in entries:
+            add(entity_id, legacy.assistants)
     expose_new = {a: {"expose_new": exposed.async_get_expose_new_entities(a)} for a in ASSISTANTS}
     return json_dumps({"exposed_entities": listed}), json_dumps(expose_new)
 
@@ -239,4 +244,13 @@ def _state_json(state: Any) -> bytes | None:
         return state.as_dict_json
     except (ValueError, TypeError):
         return None
+
+
+def state_json(state: Any) -> str | None:
+    """One state as get_states lists it (and state_changed carries it), for the core; None for a
+    removed entity or a state HA cannot serialise."""
+    if state is None:
+        return None
+    text = _state_json(state)
+    return text.decode() if text is not None else None
 

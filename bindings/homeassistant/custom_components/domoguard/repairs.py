@@ -20,7 +20,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import DOMAIN
-from .coordinator import DomoGuardCoordinator, markdown_text
+from .coordinator import DomoGuardCoordinator
+from .notify import markdown_text
 
 MAX_PREVIEW_LINES = 20
 

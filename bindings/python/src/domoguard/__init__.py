@@ -78,6 +78,14 @@ class Core(_core.Core):
         Raises :class:`DomoGuardError` (with ``key``) on malformed replies."""
         return super().load_replies(replies, origin)
 
+    def apply_states(self, states: list[str], origin: str) -> dict[str, Any] | None:
+        """Applies state changes (JSON text of each new state, the shape of one ``get_states`` item) to
+        the loaded home in place; only the devices they touch and the home-level rules are audited again.
+        Returns what :meth:`load_replies` returns (``audit_id`` 0 when nothing opened or resolved, as
+        that audit is not stored again), or None when the home must be loaded whole instead (an entity
+        it does not know). Raises :class:`DomoGuardError` on malformed JSON."""
+        return super().apply_states(states, origin)
+
     @staticmethod
     def audit_commands() -> list[str]:
         """The WebSocket commands whose replies :meth:`load_replies` reads, in the order to send them."""

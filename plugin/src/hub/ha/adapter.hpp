@@ -24,6 +24,16 @@ using Replies = std::map<std::string, std::string>;
 Result<model::Home> from_replies(const Replies& replies, const std::string& origin,
                                  model::SourceKind kind = model::SourceKind::replies_folder);
 
+// State changes applied in place to a home from_replies() built, for a host that follows the hub's
+// events: each text is one new state as HA's state_changed event carries it (the shape of one
+// get_states result). The entity's state and attributes are replaced, and an automation's
+// enabled flag follows its entity. Returns the ids of the devices whose entities changed, or
+// nullopt when a change cannot be applied in place (an entity the home does not know: a new one,
+// or one without a registry entry) and the home must be built again from replies; Error for
+// malformed JSON. Either way the home is unchanged unless the result holds a value.
+Result<std::optional<std::vector<std::string>>> apply_states(model::Home& home, const std::vector<std::string>& states,
+                                                             const std::string& origin);
+
 // Loads a snapshot from disk, detecting its kind:
 //  - an HA config folder (has .storage/), or the .storage folder itself;
 //  - a folder of WebSocket replies saved as <command>.json, where "/" in the command is written as "__"

@@ -971,6 +971,29 @@ model::Script parse_script(const std::string& key, const json::object& c) {
   return s;
 }
 
+namespace {
+
+// One get_states result as a StateRecord (the same fields the streamed reader keeps).
+StateRecord state_record(const json::object& s) {
+  StateRecord r;
+  r.entity_id = str(s, "entity_id");
+  if (const auto* st = s.if_contains("state")) r.state = scalar_text(*st).value_or("");
+  if (const auto* attrs = obj(s, "attributes")) {
+    r.has_attributes = true;
+    for (const auto& kv : *attrs) {
+      if (secret_attribute(kv.key())) continue;
+      if (auto t = scalar_text(kv.value()))
+        r.attributes.emplace_back(util::clean_text(std::string_view(kv.key().data(), kv.key().size()), max_text_chars), std::move(*t));
+    }
+    r.supported_features = integer(*attrs, "supported_features");
+    r.device_class = str(*attrs, "device_class");
+    r.friendly_name = str(*attrs, "friendly_name");
+  }
+  return r;
+}
+
+}  // namespace
+
 void merge_states(const json::array& states, model::Home& home) {
   home.entities.reserve(std::min(max_items, home.entities.size() + states.size()));
   std::unordered_map<std::string_view, std::size_t> ix;
@@ -981,23 +1004,15 @@ void merge_states(const json::array& states, model::Home& home) {
     if (++n > max_items) break;
     const auto* s = sv.if_object();
     if (!s) continue;
-    StateRecord r;
-    r.entity_id = str(*s, "entity_id");
+    StateRecord r = state_record(*s);
     if (r.entity_id.find('.') == std::string::npos) continue;
-    if (const auto* st = s->if_contains("state")) r.state = scalar_text(*st).value_or("");
-    if (const auto* attrs = obj(*s, "attributes")) {
-      r.has_attributes = true;
-      for (const auto& kv : *attrs) {
-        if (secret_attribute(kv.key())) continue;
-        if (auto t = scalar_text(kv.value()))
-          r.attributes.emplace_back(util::clean_text(std::string_view(kv.key().data(), kv.key().size()), max_text_chars), std::move(*t));
-      }
-      r.supported_features = integer(*attrs, "supported_features");
-      r.device_class = str(*attrs, "device_class");
-      r.friendly_name = str(*attrs, "friendly_name");
-    }
     apply_state(r, home, ix);
   }
+}
+
+void merge_state(const json::object& s, model::Entity& e) {
+  StateRecord r = state_record(s);
+  apply_state_to(r, e);
 }
 
 void merge_state_records(std::vector<StateRecord>& states, model::Home& home) {

@@ -51,6 +51,8 @@ void merge_state_records(std::vector<StateRecord>& states, model::Home& home);
 std::unique_ptr<ItemVisitor> entity_reader(std::vector<model::Entity>& out);
 std::unique_ptr<ItemVisitor> device_reader(std::vector<model::Device>& out);
 std::unique_ptr<ItemVisitor> state_reader(std::vector<StateRecord>& out);
+// One get_states result into its entity: state, scalar attributes (added), device class and name where unset.
+void merge_state(const json::object& state, model::Entity& entity);
 // Fills per-entity exposure left unset with HA's defaults for new entities.
 void apply_exposure_defaults(model::Home& home);
 // Z-Wave security classes from zwave_js/network_status result(s).

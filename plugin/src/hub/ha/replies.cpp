@@ -523,4 +523,39 @@ Result<model::Home> detail::from_source(ReplySource& replies, const std::string&
   return home;
 }
 
+Result<std::optional<std::vector<std::string>>> apply_states(model::Home& home, const std::vector<std::string>& states,
+                                                             const std::string& origin) {
+  using Out = std::optional<std::vector<std::string>>;
+  if (states.size() > max_items) return Out{};
+  // Everything is parsed and matched first: a change that cannot be applied leaves the home as it was.
+  std::vector<json::value> parsed;
+  std::vector<std::size_t> at;
+  parsed.reserve(states.size());
+  at.reserve(states.size());
+  for (const auto& text : states) {
+    auto v = parse_json(text, origin + "/state_changed");
+    if (!v) return v.error();
+    const auto* o = v->if_object();
+    if (!o) return Out{};
+    const auto* e = home.entity(std::string(raw(*o, "entity_id")));
+    // Only registered entities: a state-only entity's name and device class come from its state.
+    if (!e || !e->in_registry) return Out{};
+    at.push_back(static_cast<std::size_t>(e - home.entities.data()));
+    parsed.push_back(std::move(*v));
+  }
+  std::set<std::string> devices;
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    auto& e = home.entities[at[i]];
+    e.attributes.clear();
+    merge_state(parsed[i].get_object(), e);
+    e.traits_known = false;
+    if (!e.device_id.empty()) devices.insert(e.device_id);
+    if (e.domain == "automation")
+      for (auto& a : home.automations)
+        if (a.entity_id == e.entity_id && e.state)
+          a.enabled = *e.state != "off" && *e.state != "unavailable";
+  }
+  return Out{std::vector<std::string>(devices.begin(), devices.end())};
+}
+
 }  // namespace domoguard::hub::ha
