@@ -597,6 +597,16 @@ class HomeAssistant:
         with HaWebSocket(self.port, self.access_token, tls=self._tls_ctx) as ws:
             self.token = ws.call("auth/long_lived_access_token", client_name="DomoGuard tests",
                                  lifespan=30)
+            # HA 2026.1+ moves configuration.yaml's `http:` section into .storage/http as a trial
+            # ("pending") on the first start and, unless someone confirms it within five minutes,
+            # reverts it and restarts itself: a session longer than that would lose its HA. Confirm
+            # it as the household would once HA answers (older HA has no such command; nothing
+            # pending is an error too).
+            try:
+                ws.call("http/config/promote")
+                _log("HTTP configuration confirmed")
+            except LiveError:
+                pass
         _log("onboarded; long-lived token obtained")
 
     def ws(self) -> HaWebSocket:
