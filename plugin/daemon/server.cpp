@@ -15,6 +15,7 @@
 #include <mutex>
 
 #include "net/ws_client.hpp"
+#include "util/text.hpp"
 
 namespace domoguard::daemon {
 
@@ -98,7 +99,9 @@ std::string with_user(const std::string& request, const std::string& who) {
   po.max_depth = 16;
   auto v = boost::json::parse(request, ec, {}, po);
   if (ec || !v.is_object()) return request;
-  v.as_object()["user"] = who;
+  // Valid UTF-8 of bounded length, whatever the header held (a proxy may send Latin-1, and a cut
+  // name may end inside a character): otherwise the request would no longer be JSON at all.
+  v.as_object()["user"] = util::clean_text(who, kMaxUserChars);
   return boost::json::serialize(v);
 }
 
@@ -443,7 +446,7 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
       std::string who = custom_header(wsi, "x-remote-user-display-name:");
       if (who.empty()) who = custom_header(wsi, "x-remote-user-name:");
       if (through_ingress(wsi, *impl) && !who.empty())
-        s->user = new std::string(who.substr(0, 200));
+        s->user = new std::string(util::clean_text(who, kMaxUserChars));
       break;
     }
     case LWS_CALLBACK_RECEIVE: {

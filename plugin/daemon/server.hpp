@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -88,8 +89,9 @@ struct Request {
 Request sort_request(std::string text, const std::string* user);
 // A status answer made earlier, given this request's id (JSON text; "" = no id).
 std::string with_id(const std::string& answer, const std::string& id_json);
-// The request with "user" set to who (requests that are not JSON objects pass unchanged: the service
-// answers them with its own error).
+// The request with "user" set to who, as clean text of at most kMaxUserChars characters (requests
+// that are not JSON objects pass unchanged: the service answers them with its own error).
+inline constexpr std::size_t kMaxUserChars = 200;
 std::string with_user(const std::string& request, const std::string& who);
 
 // Resolves a request path under root, refusing anything that escapes it; "" when refused.

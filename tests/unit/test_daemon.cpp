@@ -147,6 +147,14 @@ TEST_CASE("incoming WebSocket messages are gathered within the limit and sorted"
   CHECK_FALSE(job.status);
   CHECK(job.text == R"({"type":"domoguard/undo","user":"Alex"})");
   CHECK(daemon::sort_request("[1]", &who).text == "[1]");  // not an object: the service refuses it
+  // A name in Latin-1, or cut inside a character, still leaves a JSON request with a readable name.
+  const std::string latin1 = "J\xfcrgen", cut = std::string(199, 'a') + "\xc3";
+  CHECK(daemon::sort_request(R"({"type":"domoguard/undo"})", &latin1).text ==
+        "{\"type\":\"domoguard/undo\",\"user\":\"J\xef\xbf\xbdrgen\"}");
+  boost::system::error_code ec;
+  auto parsed = json::parse(daemon::sort_request(R"({"type":"domoguard/undo"})", &cut).text, ec);
+  REQUIRE_FALSE(ec);
+  CHECK(parsed.at("user").as_string().size() == 199 + 3);  // the broken byte as U+FFFD
   // One byte over the request limit, in pieces, is refused before it is kept; the next message is whole.
   const std::string half(api::max_request_bytes / 2, 'x');
   CHECK(in.add(half, false) == daemon::Inbound::Step::more);
