@@ -53,6 +53,13 @@ fuzz_seeds() {
            '{"id":14,"type":"domoguard/plan","selector":["--scenario","away"]}' '{"id":15,"type":"domoguard/plan","journal_id":1}'; do
     printf '%s' "$f" > "$work/api/seed-$((i++))"
   done
+  # Sessions: requests separated by the byte 0x1E, answered in order by one service.
+  printf '{"id":1,"type":"domoguard/apply","selector":["--child-safe","on"]}\x1e{"id":2,"type":"domoguard/journal"}\x1e{"id":3,"type":"domoguard/undo"}\x1e{"id":4,"type":"domoguard/settings"}' \
+    > "$work/api/session-apply-undo"
+  printf '{"id":1,"type":"domoguard/settings/set","privacy_default":false}\x1e{"id":2,"type":"domoguard/hold/pause","mode":"child_safe","seconds":60}\x1e{"id":3,"type":"domoguard/hold"}' \
+    > "$work/api/session-settings"
+  printf '{"id":1,"type":"domoguard/accept","key":"DG-CAM-001|device:x","reason":"r"}\x1e{"id":2,"type":"domoguard/accepted","all":true}\x1e{"id":3,"type":"domoguard/accept/withdraw","key":"DG-CAM-001|device:x"}' \
+    > "$work/api/session-accept"
   cp "$ROOT"/manifests/profiles/*.json "$work/profile/" 2>/dev/null || true
   # YAML: a config folder in one input, its files in fuzz_yaml's order, separated by "#@@" lines.
   local yfix="$fix/config-yaml" sep=$'\n#@@\n'
