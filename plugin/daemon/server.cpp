@@ -15,6 +15,7 @@
 #include <mutex>
 
 #include "net/ws_client.hpp"
+#include "util/text.hpp"
 
 namespace domoguard::daemon {
 
@@ -52,6 +53,58 @@ std::string static_file(const std::string& root, const std::string& request_path
   return full.string();
 }
 
+Inbound::Step Inbound::add(std::string_view piece, bool last) {
+  if (piece.size() > api::max_request_bytes - std::min(partial_.size(), api::max_request_bytes)) {
+    partial_.clear();
+    return Step::too_large;
+  }
+  partial_.append(piece);
+  if (!last) return Step::more;
+  done_ = std::move(partial_);
+  partial_.clear();
+  return Step::message;
+}
+
+std::string Inbound::take() { return std::move(done_); }
+
+Request sort_request(std::string text, const std::string* user) {
+  Request r;
+  boost::system::error_code ec;
+  boost::json::parse_options po;
+  po.max_depth = 16;
+  auto v = boost::json::parse(text, ec, {}, po);
+  const auto* obj = !ec && v.is_object() ? &v.as_object() : nullptr;
+  const auto* type = obj ? obj->if_contains("type") : nullptr;
+  r.status = type && type->is_string() && type->as_string() == "domoguard/status";
+  if (r.status)
+    if (const auto* id = obj->if_contains("id")) r.status_id = boost::json::serialize(*id);
+  r.text = user ? with_user(text, *user) : std::move(text);
+  return r;
+}
+
+std::string with_id(const std::string& answer, const std::string& id_json) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(answer, ec);
+  if (ec || !v.is_object()) return answer;
+  boost::json::value id;
+  if (!id_json.empty()) id = boost::json::parse(id_json, ec);
+  if (!id_json.empty() && !ec) v.as_object()["id"] = id;
+  else v.as_object().erase("id");
+  return boost::json::serialize(v);
+}
+
+std::string with_user(const std::string& request, const std::string& who) {
+  boost::system::error_code ec;
+  boost::json::parse_options po;
+  po.max_depth = 16;
+  auto v = boost::json::parse(request, ec, {}, po);
+  if (ec || !v.is_object()) return request;
+  // Valid UTF-8 of bounded length, whatever the header held (a proxy may send Latin-1, and a cut
+  // name may end inside a character): otherwise the request would no longer be JSON at all.
+  v.as_object()["user"] = util::clean_text(who, kMaxUserChars);
+  return boost::json::serialize(v);
+}
+
 namespace {
 
 const char* mime_of(const std::string& path) {
@@ -77,7 +130,7 @@ struct Conn {
 // Per-connection state for WebSocket API clients and dynamic HTTP answers. lws allocates it
 // zero-filled, so it holds only pointers, created and freed in the callbacks below.
 struct Session {
-  std::string* partial;
+  Inbound* inbound;
   std::shared_ptr<Conn>* conn;
   std::string* http_body;
   const char* http_type;
@@ -329,28 +382,6 @@ int http_reply(lws* wsi, Session* s, int status, const char* type, std::string b
   return 0;
 }
 
-// A status answer made earlier, given the id of this request.
-std::string with_id(const std::string& answer, const boost::json::value* id) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(answer, ec);
-  if (ec || !v.is_object()) return answer;
-  if (id) v.as_object()["id"] = *id;
-  else v.as_object().erase("id");
-  return boost::json::serialize(v);
-}
-
-// The request with "user" set to the person the ingress proxy named (requests that are not JSON
-// objects pass unchanged: the service answers them with its own error).
-std::string with_user(const std::string& request, const std::string& who) {
-  boost::system::error_code ec;
-  boost::json::parse_options po;
-  po.max_depth = 16;
-  auto v = boost::json::parse(request, ec, {}, po);
-  if (ec || !v.is_object()) return request;
-  v.as_object()["user"] = who;
-  return boost::json::serialize(v);
-}
-
 int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
   auto* impl = impl_of(wsi);
   auto* s = static_cast<Session*>(user);
@@ -385,7 +416,7 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
         return 0;
       }
       if (path == "/healthz")  // from the worker's last status: answered even while a plan runs
-        return http_reply(wsi, s, HTTP_STATUS_OK, "application/json", with_id(impl->cached_status(), nullptr));
+        return http_reply(wsi, s, HTTP_STATUS_OK, "application/json", with_id(impl->cached_status(), ""));
       return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, nullptr) ? -1 : lws_http_transaction_completed(wsi);
     }
     case LWS_CALLBACK_HTTP_WRITEABLE: {
@@ -409,25 +440,24 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
     case LWS_CALLBACK_ESTABLISHED: {
       s->conn = new std::shared_ptr<Conn>(std::make_shared<Conn>());
       (*s->conn)->wsi = wsi;
-      s->partial = new std::string();
+      s->inbound = new Inbound();
       // Behind ingress the Supervisor names the signed-in person: that, not what the page says, goes
       // into the journal and the notice acknowledgements.
       std::string who = custom_header(wsi, "x-remote-user-display-name:");
       if (who.empty()) who = custom_header(wsi, "x-remote-user-name:");
       if (through_ingress(wsi, *impl) && !who.empty())
-        s->user = new std::string(who.substr(0, 200));
+        s->user = new std::string(util::clean_text(who, kMaxUserChars));
       break;
     }
     case LWS_CALLBACK_RECEIVE: {
-      if (!s->partial || !s->conn) return -1;
-      if (s->partial->size() + len > api::max_request_bytes) {
+      if (!s->inbound || !s->conn) return -1;
+      const auto step = s->inbound->add(std::string_view(static_cast<const char*>(in), len),
+                                        lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi));
+      if (step == Inbound::Step::too_large) {
         lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, reinterpret_cast<unsigned char*>(const_cast<char*>("request too large")), 17);
         return -1;
       }
-      s->partial->append(static_cast<const char*>(in), len);
-      if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi)) break;
-      std::string request = std::move(*s->partial);
-      s->partial->clear();
+      if (step == Inbound::Step::more) break;
       Conn& c = **s->conn;
       size_t pending = 0, queued = 0;
       {
@@ -440,20 +470,14 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
         lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, reinterpret_cast<unsigned char*>(const_cast<char*>(why)), sizeof why - 1);
         return -1;
       }
-      boost::system::error_code ec;
-      boost::json::parse_options po;
-      po.max_depth = 16;
-      auto v = boost::json::parse(request, ec, {}, po);
-      const auto* obj = !ec && v.is_object() ? &v.as_object() : nullptr;
-      const auto* type = obj ? obj->if_contains("type") : nullptr;
-      const bool status = type && type->is_string() && type->as_string() == "domoguard/status";
+      Request req = sort_request(s->inbound->take(), s->user);
       bool queue_busy = impl->busy.load();
       {
         std::lock_guard lock(impl->jobs_m);
         queue_busy = queue_busy || !impl->jobs.empty();
       }
-      if (status && queue_busy) {
-        std::string answer = with_id(impl->cached_status(), obj->if_contains("id"));
+      if (req.status && queue_busy) {
+        std::string answer = with_id(impl->cached_status(), req.status_id);
         std::lock_guard lock(c.m);
         c.queued += answer.size();
         c.outbox.push_back(std::move(answer));
@@ -461,7 +485,7 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
         lws_callback_on_writable(wsi);
         break;
       }
-      if (s->user) request = with_user(request, *s->user);
+      std::string request = std::move(req.text);
       {
         std::lock_guard lock(c.m);
         ++c.pending;
@@ -526,10 +550,10 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
         (*s->conn)->wsi = nullptr;
       }
       delete s->conn;
-      delete s->partial;
+      delete s->inbound;
       delete s->user;
       s->conn = nullptr;
-      s->partial = nullptr;
+      s->inbound = nullptr;
       s->user = nullptr;
       break;
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:

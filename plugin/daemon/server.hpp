@@ -3,8 +3,10 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -59,6 +61,39 @@ bool host_allowed(const std::string& host, const HostPolicy& policy);
 // host is one the daemon serves (on a loopback name, with the port served). Requests through the
 // ingress proxy are checked by the caller, not here.
 bool origin_allowed(const std::string& origin, const HostPolicy& policy);
+// One WebSocket API client's incoming data as libwebsockets hands it over (libwebsockets parses and
+// unmasks the frames; this is everything the daemon does with them): pieces of a message gathered up
+// to api::max_request_bytes, then each whole message sorted for the worker.
+class Inbound {
+ public:
+  enum class Step { more, too_large, message };
+  // One piece; last = the final fragment of a message with no payload left in its frame. A message
+  // over the limit is refused before it is copied (the connection is then closed).
+  Step add(std::string_view piece, bool last);
+  // The message completed by the last add() that returned Step::message.
+  std::string take();
+
+ private:
+  std::string partial_;
+  std::string done_;
+};
+
+// A whole request, sorted: a status request (answered from the worker's last status while the worker
+// is busy, under the request's id) or a job for the worker, with "user" set to the person Home
+// Assistant's ingress proxy named (user != nullptr) whatever the page wrote.
+struct Request {
+  bool status = false;
+  std::string status_id;  // the request's "id" as JSON ("" = none), for with_id
+  std::string text;       // what the worker is handed
+};
+Request sort_request(std::string text, const std::string* user);
+// A status answer made earlier, given this request's id (JSON text; "" = no id).
+std::string with_id(const std::string& answer, const std::string& id_json);
+// The request with "user" set to who, as clean text of at most kMaxUserChars characters (requests
+// that are not JSON objects pass unchanged: the service answers them with its own error).
+inline constexpr std::size_t kMaxUserChars = 200;
+std::string with_user(const std::string& request, const std::string& who);
+
 // Resolves a request path under root, refusing anything that escapes it; "" when refused.
 std::string static_file(const std::string& root, const std::string& request_path);
 

@@ -1,60 +1,100 @@
 #!/usr/bin/env bash
 # A long fuzzing campaign: tests/fuzz/campaign.sh HOURS [TARGET...]
-# Runs every target in turn (HOURS shared equally, in rounds of at most one hour each, so every
-# target gets time early), keeps each corpus in tests/fuzz/corpus/<target> (minimised with
-# libFuzzer's merge after each round), and turns every crash into a regression input in
-# tests/fuzz/regressions/<target>/ (minimised; run.sh replays them all in CI). Prints executions
-# and executions per second per target. Commit the corpora and regressions it leaves.
+# Runs the targets in turn, in rounds of at most FUZZ_ROUND_SECONDS each (one hour by default, the
+# time shared equally), until HOURS are spent or every target has run FUZZ_GOAL executions (10
+# million by default; a target that reached it leaves its time to the others). Keeps each corpus in
+# tests/fuzz/corpus/<target> (minimised with libFuzzer's merge after each round) and turns every
+# crash into a regression input in tests/fuzz/regressions/<target>/ (minimised; run.sh replays them
+# all in CI). After every round it writes the figures so far (executions, executions per second,
+# coverage, crashes, corpus size per target) to $FUZZ_CAMPAIGN_DIR/summary.txt, so a campaign stopped
+# early still says where it stands. Two campaigns may run side by side on different targets with
+# different FUZZ_CAMPAIGN_DIRs. On a shared machine run it at low priority (nice -n 19).
+# Commit the corpora and regressions it leaves.
 set -euo pipefail
 HOURS="${1:?usage: tests/fuzz/campaign.sh HOURS [TARGET...]}"
 shift
 source "$(dirname "$0")/common.sh"
 [ $# -gt 0 ] && TARGETS=("$@")
-WORK="$BUILD/campaign"
+WORK="${FUZZ_CAMPAIGN_DIR:-$BUILD/campaign}"
+GOAL="${FUZZ_GOAL:-10000000}"
 [ "${FUZZ_SKIP_BUILD:-}" = 1 ] || fuzz_build  # FUZZ_SKIP_BUILD=1: use the targets already built
 mkdir -p "$WORK"
 fuzz_seeds "$WORK/seeds"
 
-total=$(awk -v h="$HOURS" 'BEGIN { printf "%d", h * 3600 }')
-per_target=$(( total / ${#TARGETS[@]} ))
-rounds=$(( (per_target + 3599) / 3600 )); [ "$rounds" -lt 1 ] && rounds=1
-slice=$(( per_target / rounds )); [ "$slice" -lt 10 ] && slice=10
-declare -A execs
-for t in "${TARGETS[@]}"; do execs[$t]=0; done
+end=$(( $(date +%s) + $(awk -v h="$HOURS" 'BEGIN { printf "%d", h * 3600 }') ))
+round_max="${FUZZ_ROUND_SECONDS:-3600}"
+declare -A execs spent cov ft crashes
+for t in "${TARGETS[@]}"; do execs[$t]=0; spent[$t]=0; cov[$t]=0; ft[$t]=0; crashes[$t]=0; done
 
-for ((r = 1; r <= rounds; r++)); do
-  for t in "${TARGETS[@]}"; do
-    corpus="$ROOT/tests/fuzz/corpus/$t"; regress="$ROOT/tests/fuzz/regressions/$t"
-    mkdir -p "$corpus" "$regress" "$WORK/$t/new" "$WORK/$t/crashes"
-    echo "== round $r/$rounds: fuzz_$t for ${slice}s"
-    # -fork keeps going after a crash, saving each one; the corpus grows in $WORK/$t/new.
-    (cd "$WORK/$t" && "$BUILD/bin/fuzz_$t" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-       -max_total_time="$slice" -max_len=65536 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-       -artifact_prefix="$WORK/$t/crashes/" "$WORK/$t/new" "$corpus" "$WORK/seeds/$t" 2>"$WORK/$t/round-$r.log") || true
-    # Executions: the last "#N:" progress line of fork mode, else libFuzzer's final statistics.
-    n=$( (grep -Eo "^#[0-9]+" "$WORK/$t/round-$r.log" || true) | tail -1 | tr -d '#')
-    [ -n "$n" ] || n=$( (grep -Eo "stat::number_of_executed_units: *[0-9]+" "$WORK/$t/round-$r.log" || true) | awk '{s += $2} END {print s + 0}')
-    execs[$t]=$(( ${execs[$t]} + ${n:-0} ))
-    echo "   $n executions ($(( ${n:-0} / slice ))/s)"
-    # Keep only inputs that add coverage.
-    rm -rf "$WORK/$t/merged" && mkdir -p "$WORK/$t/merged"
-    "$BUILD/bin/fuzz_$t" -merge=1 -rss_limit_mb=2048 -timeout=10 "$WORK/$t/merged" "$corpus" "$WORK/$t/new" \
-      >/dev/null 2>&1 || true
-    if [ -n "$(ls -A "$WORK/$t/merged")" ]; then rm -rf "$corpus" && mv "$WORK/$t/merged" "$corpus"; fi
-    # Every crash becomes a minimised regression input.
-    for c in "$WORK/$t/crashes"/*; do
-      [ -e "$c" ] || continue
-      name="$(basename "$c")"
-      "$BUILD/bin/fuzz_$t" -minimize_crash=1 -runs=20000 -exact_artifact_path="$regress/$name" "$c" >/dev/null 2>&1 \
-        || cp "$c" "$regress/$name"
-      [ -e "$regress/$name" ] || cp "$c" "$regress/$name"
-      echo "   crash kept as tests/fuzz/regressions/$t/$name"
-      rm -f "$c"
+summary() {
+  local t
+  {
+    echo "== after round $1 ($(date -u +%H:%M) UTC)"
+    for t in "${TARGETS[@]}"; do
+      echo "fuzz_$t: ${execs[$t]} executions in ${spent[$t]} s, $(( ${execs[$t]} / (${spent[$t]} > 0 ? ${spent[$t]} : 1) ))/s," \
+           "cov ${cov[$t]} ft ${ft[$t]}, ${crashes[$t]} crashes, corpus $(ls "$ROOT/tests/fuzz/corpus/$t" 2>/dev/null | wc -l) inputs"
     done
-  done
-done
+  } | tee "$WORK/summary.txt"
+}
 
-echo "== executions per target over ${HOURS} h"
-for t in "${TARGETS[@]}"; do
-  echo "fuzz_$t: ${execs[$t]} executions, $(( ${execs[$t]} / (per_target > 0 ? per_target : 1) ))/s, corpus $(ls "$ROOT/tests/fuzz/corpus/$t" | wc -l) inputs"
+# One round of target $1, run $2, for at most $3 seconds.
+fuzz_round() {
+  local t="$1" r="$2" slice="$3" corpus="$ROOT/tests/fuzz/corpus/$1" regress="$ROOT/tests/fuzz/regressions/$1"
+  local log="$WORK/$1/round-$2.log" started deadline left n took c f name
+  mkdir -p "$corpus" "$regress" "$WORK/$t/new" "$WORK/$t/crashes"
+  echo "== round $r: fuzz_$t for ${slice}s"
+  # One fuzzing process, started again after each crash (saved to crashes/) until the slice or the
+  # goal is reached: it loads the corpus once, where fork mode would replay part of it in every job.
+  # -timeout is generous: at low priority on a busy machine a normal input can wait seconds.
+  started=$(date +%s); deadline=$(( started + slice )); : > "$log"
+  while left=$(( deadline - $(date +%s) )); [ "$left" -ge 5 ]; do
+    n=$( (grep -Eo "stat::number_of_executed_units: *[0-9]+" "$log" || true) | awk '{s += $2} END {print s + 0}')
+    [ $(( execs[$t] + n )) -lt "$GOAL" ] || break
+    (cd "$WORK/$t" && "$BUILD/bin/fuzz_$t" -max_total_time="$left" -runs=$(( GOAL - execs[$t] - n )) -max_len=65536 \
+       -rss_limit_mb=2048 -timeout=60 -print_final_stats=1 -artifact_prefix="$WORK/$t/crashes/" \
+       "$WORK/$t/new" "$corpus" "$WORK/seeds/$t" 2>>"$log") || true
+  done
+  # Executions: libFuzzer's final statistics of each run (printed on a crash too).
+  n=$( (grep -Eo "stat::number_of_executed_units: *[0-9]+" "$log" || true) | awk '{s += $2} END {print s + 0}')
+  took=$(( $(date +%s) - started )); [ "$took" -lt 1 ] && took=1
+  execs[$t]=$(( execs[$t] + n )); spent[$t]=$(( spent[$t] + took ))
+  # Coverage: the largest "cov:"/"ft:" the fuzzer reported (edges and features of the whole corpus).
+  c=$( (grep -Eo "cov: [0-9]+" "$log" || true) | awk '$2 > m {m = $2} END {print m + 0}')
+  f=$( (grep -Eo "ft: [0-9]+" "$log" || true) | awk '$2 > m {m = $2} END {print m + 0}')
+  [ "$c" -gt "${cov[$t]}" ] && cov[$t]=$c
+  [ "$f" -gt "${ft[$t]}" ] && ft[$t]=$f
+  echo "   $n executions ($(( n / took ))/s), cov $c ft $f"
+  # Keep only inputs that add coverage.
+  rm -rf "$WORK/$t/merged" && mkdir -p "$WORK/$t/merged"
+  "$BUILD/bin/fuzz_$t" -merge=1 -rss_limit_mb=2048 -timeout=60 "$WORK/$t/merged" "$corpus" "$WORK/$t/new" \
+    >/dev/null 2>&1 || true
+  if [ -n "$(ls -A "$WORK/$t/merged")" ]; then rm -rf "$corpus" && mv "$WORK/$t/merged" "$corpus"; fi
+  # Every crash becomes a minimised regression input.
+  for c in "$WORK/$t/crashes"/*; do
+    [ -e "$c" ] || continue
+    name="$(basename "$c")"
+    "$BUILD/bin/fuzz_$t" -minimize_crash=1 -runs=20000 -exact_artifact_path="$regress/$name" "$c" >/dev/null 2>&1 \
+      || cp "$c" "$regress/$name"
+    [ -e "$regress/$name" ] || cp "$c" "$regress/$name"
+    echo "   crash kept as tests/fuzz/regressions/$t/$name"
+    crashes[$t]=$(( crashes[$t] + 1 ))
+    rm -f "$c"
+  done
+}
+
+r=0
+while :; do
+  left_targets=()
+  for t in "${TARGETS[@]}"; do [ "${execs[$t]}" -lt "$GOAL" ] && left_targets+=("$t"); done
+  [ ${#left_targets[@]} -gt 0 ] || break
+  r=$(( r + 1 ))
+  # The time left shared among the targets still short of the goal, at most one round's worth each.
+  slice=$(( (end - $(date +%s)) / ${#left_targets[@]} )); [ "$slice" -gt "$round_max" ] && slice=$round_max
+  for t in "${left_targets[@]}"; do
+    [ $(( end - $(date +%s) )) -ge 10 ] || break 2
+    [ "$slice" -lt 10 ] && slice=10
+    fuzz_round "$t" "$r" "$slice"
+  done
+  summary "$r"
 done
+summary "$r"

@@ -2,7 +2,7 @@
 # folder and writes seed inputs from the fixtures. Sourced, not run.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD="${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
-TARGETS=(storage replies tar api profile)
+TARGETS=(storage replies tar yaml websocket api profile)
 ALL_TARGETS=("${TARGETS[@]}")
 
 fuzz_build() {
@@ -53,7 +53,34 @@ fuzz_seeds() {
            '{"id":14,"type":"domoguard/plan","selector":["--scenario","away"]}' '{"id":15,"type":"domoguard/plan","journal_id":1}'; do
     printf '%s' "$f" > "$work/api/seed-$((i++))"
   done
+  # Sessions: requests separated by the byte 0x1E, answered in order by one service.
+  printf '{"id":1,"type":"domoguard/apply","selector":["--child-safe","on"]}\x1e{"id":2,"type":"domoguard/journal"}\x1e{"id":3,"type":"domoguard/undo"}\x1e{"id":4,"type":"domoguard/settings"}' \
+    > "$work/api/session-apply-undo"
+  printf '{"id":1,"type":"domoguard/settings/set","privacy_default":false}\x1e{"id":2,"type":"domoguard/hold/pause","mode":"child_safe","seconds":60}\x1e{"id":3,"type":"domoguard/hold"}' \
+    > "$work/api/session-settings"
+  printf '{"id":1,"type":"domoguard/accept","key":"DG-CAM-001|device:x","reason":"r"}\x1e{"id":2,"type":"domoguard/accepted","all":true}\x1e{"id":3,"type":"domoguard/accept/withdraw","key":"DG-CAM-001|device:x"}' \
+    > "$work/api/session-accept"
   cp "$ROOT"/manifests/profiles/*.json "$work/profile/" 2>/dev/null || true
+  # YAML: a config folder in one input, its files in fuzz_yaml's order, separated by "#@@" lines.
+  local yfix="$fix/config-yaml" sep=$'\n#@@\n'
+  { cat "$yfix/configuration.yaml"; printf '%s' "$sep"; cat "$yfix/automations.yaml"; printf '%s' "$sep"
+    cat "$yfix/scripts.yaml"; printf '%s' "$sep"; cat "$yfix/packages/presence.yaml"; printf '%s' "$sep"
+    cat "$yfix/automations/garage.yaml"; printf '%s' "$sep"; cat "$yfix/blueprints/automation/homeassistant/motion_light.yaml"
+  } > "$work/yaml/config-yaml"
+  { cat "$fix/config-v3/configuration.yaml"; printf '%s' "$sep"; cat "$fix/config-v3/automations.yaml"; } > "$work/yaml/config-v3"
+  printf 'a: &a [x, x]\nb: &b [*a, *a]\nc: !include inc/a.yaml\nd: !include_dir_named inc\n%s%s%s%s%s%s%s!include sub/b.yaml%s[*x' \
+    "$sep" "$sep" "$sep" "$sep" "$sep" "$sep" "$sep" "$sep" > "$work/yaml/includes"
+  # WebSocket: the upgrade's headers, then requests in pieces (flag byte, 2-byte length, bytes).
+  local piece hdr
+  piece() { printf "\\x$(printf %02x "$1")\\x$(printf %02x $(( ${#2} & 255 )))\\x$(printf %02x $(( ${#2} >> 8 )))"; printf '%s' "$2"; }
+  hdr=$'127.0.0.1:8099\nhttp://localhost:8099\n-\n127.0.0.1\n-\n\n'
+  { printf '%s' "$hdr"; piece 1 '{"id":1,"type":"domoguard/status"}'; piece 0 '{"id":2,"type":'; piece 1 '"domoguard/audit"}'; } \
+    > "$work/websocket/local"
+  { printf 'domoguard.lan\nhttps://domoguard.lan\n/api/hassio_ingress/abc_DEF-1\n172.30.32.2\nAlex\n\n'
+    piece 1 '{"id":3,"type":"domoguard/apply","selector":["--child-safe","on"],"user":"Mallory"}'; piece 1 '[1,2]'
+    piece 3 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'; } > "$work/websocket/ingress"
+  { printf 'attacker.test:8099\nhttp://attacker.test:8099\n/api/hassio_ingress/../x\n10.0.0.9\n-\n\n'
+    piece 1 '{"type":"domoguard/status","id":{"a":[1]}}'; } > "$work/websocket/rebound"
   for t in "${ALL_TARGETS[@]}"; do
     for dir in "$ROOT/tests/fuzz/corpus/$t" "$ROOT/tests/fuzz/regressions/$t"; do
       [ -d "$dir" ] && cp "$dir"/* "$work/$t/" 2>/dev/null || true

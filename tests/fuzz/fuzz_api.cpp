@@ -1,41 +1,105 @@
 // Fuzzes the domoguard/* command surface every front end goes through (daemon WebSocket, HA's
 // WebSocket, the Python binding): api::Service::handle on arbitrary request text, against the demo
 // home with an in-memory hub, so plans are compiled, applied and undone as they would be.
+//
+// One input is a short session: up to kMaxRequests requests separated by the byte 0x1E (which no
+// JSON text holds unescaped), answered in order, so sequences such as apply, journal, undo reach the
+// states they lead to. Every input starts from the same state (a crash depends on its own input
+// only): one service answers inputs that only read, and is replaced by a fresh one after any input
+// that may have changed something (a verb outside kReadOnly). A fresh service starts from a copy of
+// the demo home loaded once, audited as a host would.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
+#include <string_view>
+
+#include <boost/json.hpp>
 
 #include "api/service.hpp"
 #include "app/source.hpp"
 #include "policy/model_port.hpp"
 
 namespace {
-std::unique_ptr<domoguard::api::Service> make_service() {
-  domoguard::api::ServiceOptions o{"", "en", [](domoguard::model::Home& h)
-                                                   -> domoguard::Result<std::unique_ptr<domoguard::policy::HubPort>> {
-                                       return std::unique_ptr<domoguard::policy::HubPort>(new domoguard::policy::ModelPort(h));
-                                     }};
-  auto created = domoguard::api::Service::create(o);
-  if (!created) __builtin_trap();
-  auto home = domoguard::app::load_demo();
-  if (!home || !(*created)->set_home(std::move(*home), "demo")) __builtin_trap();
+namespace dg = domoguard;
+
+// Verbs that only read the service's state (api/verbs.cpp: no "changes", no "names_user", not
+// host-only); any other verb may change the home, the journal, the settings or the holds.
+const std::set<std::string_view> kReadOnly = {"status",  "audit",    "device", "catalog", "explain", "history", "journal",
+                                              "plan",    "notice",   "settings", "verbs", "hold",    "accepted"};
+
+const dg::model::Home& demo_home() {
+  static const dg::model::Home home = [] {
+    auto h = dg::app::load_demo();
+    if (!h) __builtin_trap();
+    return std::move(*h);
+  }();
+  return home;
+}
+
+std::unique_ptr<dg::api::Service> make_service() {
+  dg::api::ServiceOptions o{"", "en", [](dg::model::Home& h) -> dg::Result<std::unique_ptr<dg::policy::HubPort>> {
+                              return std::unique_ptr<dg::policy::HubPort>(new dg::policy::ModelPort(h));
+                            }};
+  auto created = dg::api::Service::create(o);
+  if (!created || !(*created)->set_home(demo_home(), "demo")) __builtin_trap();
   return std::move(*created);
 }
 
-// A fresh service now and then: applied plans pile up in the in-memory journal, and a long
-// campaign must not grow without end.
-domoguard::api::Service& service() {
-  static std::unique_ptr<domoguard::api::Service> s;
-  static unsigned uses = 0;
-  if (!s || ++uses % 5000 == 0) s = make_service();
-  return *s;
+// Whether the service may have changed answering this request: its verb is not a read-only one,
+// and it was not refused as a bad request (the service checks a request before it changes
+// anything: those refusals leave everything as it was, and they are most of what a fuzzer sends).
+bool refused_unchanged(const std::string& answer) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(answer, ec);
+  if (ec || !v.is_object()) return false;
+  const auto* ok = v.as_object().if_contains("success");
+  if (!ok || !ok->is_bool() || ok->as_bool()) return false;
+  const auto* err = v.as_object().if_contains("error");
+  const auto* code = err && err->is_object() ? err->as_object().if_contains("code") : nullptr;
+  if (!code || !code->is_string()) return false;
+  static const std::set<std::string_view> before_any_change = {"invalid_format", "unknown_command", "not_found",
+                                                               "not_ready",      "not_supported",   "conflict"};
+  return before_any_change.count(std::string_view(code->as_string().data(), code->as_string().size())) > 0;
 }
+
+// Whether the request names a verb outside kReadOnly.
+bool changing_verb(const std::string& request) {
+  boost::system::error_code ec;
+  boost::json::parse_options po;
+  po.max_depth = 16;  // as Service::handle reads requests: deeper ones are refused unread
+  auto v = boost::json::parse(request, ec, {}, po);
+  if (ec || !v.is_object()) return false;
+  const auto* type = v.as_object().if_contains("type");
+  if (!type || !type->is_string()) return false;
+  std::string_view t(type->as_string().data(), type->as_string().size());
+  if (t.substr(0, 10) != "domoguard/") return false;
+  return !kReadOnly.count(t.substr(10));
+}
+
+bool may_change(const std::string& request, const std::string& answer) {
+  if (!changing_verb(request)) return false;
+  return !refused_unchanged(answer);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string request(reinterpret_cast<const char*>(data), size);
-  const std::string answer = service().handle(request);
-  if (answer.empty() || answer.front() != '{') __builtin_trap();  // every request gets a JSON object back
+  constexpr std::size_t kMaxRequests = 8;
+  static std::unique_ptr<dg::api::Service> service;
+  if (!service) service = make_service();
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  bool changed = false;
+  for (std::size_t n = 0; n < kMaxRequests; ++n) {
+    const auto sep = in.find('\x1e');
+    const std::string request(in.substr(0, sep));
+    const std::string answer = service->handle(request);
+    if (answer.empty() || answer.front() != '{') __builtin_trap();  // every request gets a JSON object back
+    changed = changed || may_change(request, answer);
+    if (sep == std::string_view::npos) break;
+    in.remove_prefix(sep + 1);
+  }
+  if (changed) service.reset();  // the next input starts from the demo home again
   return 0;
 }

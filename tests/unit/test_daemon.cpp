@@ -129,6 +129,41 @@ TEST_CASE("ingress mode admits only the proxy and loopback", "[daemon]") {
   CHECK(daemon::valid_ingress_path("javascript:alert(1)").empty());
 }
 
+TEST_CASE("incoming WebSocket messages are gathered within the limit and sorted", "[daemon][security]") {
+  daemon::Inbound in;
+  CHECK(in.add("{\"id\":7,\"type\":", false) == daemon::Inbound::Step::more);
+  CHECK(in.add("\"domoguard/status\"}", true) == daemon::Inbound::Step::message);
+  const std::string whole = in.take();
+  CHECK(whole == "{\"id\":7,\"type\":\"domoguard/status\"}");
+  // A status request is answered from the last status, under its own id.
+  const auto status = daemon::sort_request(whole, nullptr);
+  CHECK(status.status);
+  CHECK(status.status_id == "7");
+  CHECK(daemon::with_id(R"({"type":"result","id":1,"result":{}})", status.status_id) == R"({"type":"result","id":7,"result":{}})");
+  CHECK(daemon::with_id(R"({"type":"result","id":1})", "") == R"({"type":"result"})");
+  // Behind ingress the person the proxy named is who acts, whatever the page wrote.
+  const std::string who = "Alex";
+  const auto job = daemon::sort_request(R"({"type":"domoguard/undo","user":"Mallory"})", &who);
+  CHECK_FALSE(job.status);
+  CHECK(job.text == R"({"type":"domoguard/undo","user":"Alex"})");
+  CHECK(daemon::sort_request("[1]", &who).text == "[1]");  // not an object: the service refuses it
+  // A name in Latin-1, or cut inside a character, still leaves a JSON request with a readable name.
+  const std::string latin1 = "J\xfcrgen", cut = std::string(199, 'a') + "\xc3";
+  CHECK(daemon::sort_request(R"({"type":"domoguard/undo"})", &latin1).text ==
+        "{\"type\":\"domoguard/undo\",\"user\":\"J\xef\xbf\xbdrgen\"}");
+  boost::system::error_code ec;
+  auto parsed = json::parse(daemon::sort_request(R"({"type":"domoguard/undo"})", &cut).text, ec);
+  REQUIRE_FALSE(ec);
+  CHECK(parsed.at("user").as_string().size() == 199 + 3);  // the broken byte as U+FFFD
+  // One byte over the request limit, in pieces, is refused before it is kept; the next message is whole.
+  const std::string half(api::max_request_bytes / 2, 'x');
+  CHECK(in.add(half, false) == daemon::Inbound::Step::more);
+  CHECK(in.add(half, false) == daemon::Inbound::Step::more);
+  CHECK(in.add("x", true) == daemon::Inbound::Step::too_large);
+  CHECK(in.add("{}", true) == daemon::Inbound::Step::message);
+  CHECK(in.take() == "{}");
+}
+
 TEST_CASE("device names cannot add markdown to notifications", "[daemon][security]") {
   CHECK(daemon::markdown_escape("[click](http://evil)") == "\\[click\\]\\(http://evil\\)");
   CHECK(daemon::markdown_escape("a\x1b[31mb") == "a\\[31mb");

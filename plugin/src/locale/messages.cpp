@@ -1,6 +1,7 @@
 #include "locale/messages.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <boost/json.hpp>
 
 #include "util/resources.hpp"
@@ -31,23 +32,39 @@ std::vector<std::string> Messages::languages() {
   return langs;
 }
 
+std::shared_ptr<const Messages::Catalogue> Messages::shared(const std::string& lang) {
+  static const auto none = std::make_shared<const Catalogue>();
+  // Only languages with an embedded catalogue are kept: a request may name any language, and
+  // unknown ones must not fill the cache.
+  if (!resources::get("locales/" + lang + ".json")) return none;
+  static std::mutex m;
+  static std::map<std::string, std::shared_ptr<const Catalogue>> cache;
+  std::lock_guard lock(m);
+  auto& c = cache[lang];
+  if (!c) c = std::make_shared<const Catalogue>(load(lang));
+  return c;
+}
+
 Messages::Messages(const std::string& lang) {
   std::string l = lang.substr(0, lang.find_first_of("-_"));
   std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  en_ = load("en");
+  en_ = shared("en");
   if (l.empty() || l == "en") {
     lang_ = "en";
+    own_ = shared("");
     return;
   }
-  own_ = load(l);
-  lang_ = own_.empty() ? "en" : l;
+  own_ = shared(l);
+  lang_ = own_->empty() ? "en" : l;
 }
 
-bool Messages::has(const std::string& key) const { return own_.count(key) || en_.count(key); }
+bool Messages::has(const std::string& key) const { return (own_ && own_->count(key)) || (en_ && en_->count(key)); }
 
 std::string Messages::text_or_empty(const std::string& key, const Placeholders& ph) const {
-  if (auto it = own_.find(key); it != own_.end()) return format(it->second, ph);
-  if (auto it = en_.find(key); it != en_.end()) return format(it->second, ph);
+  if (own_)
+    if (auto it = own_->find(key); it != own_->end()) return format(it->second, ph);
+  if (en_)
+    if (auto it = en_->find(key); it != en_->end()) return format(it->second, ph);
   return {};
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,8 +29,12 @@ class Messages {
   static std::map<std::string, std::string> load(const std::string& lang);  // raw catalogue
 
  private:
+  using Catalogue = std::map<std::string, std::string>;
+  // Each embedded catalogue is parsed once per process and shared (read only): a Messages is made
+  // for every API request, in the language it asks for.
+  static std::shared_ptr<const Catalogue> shared(const std::string& lang);
   std::string lang_;
-  std::map<std::string, std::string> own_, en_;
+  std::shared_ptr<const Catalogue> own_, en_;
 };
 
 // A text to be said later, in the reader's language: a message key with its placeholder values packed

@@ -84,11 +84,12 @@ namespace {
 }  // namespace
 
 Result<bool> apply_yaml_config(const ConfigFiles& files, const std::string& origin, bool http_from_store,
-                               model::Home& home) {
+                               model::Home& home, const YamlLimits& limits) {
 #if !DOMOGUARD_HAVE_YAML
   (void)files;
   (void)origin;
   (void)http_from_store;
+  (void)limits;
   for (Part p : {Part::automations, Part::scripts, Part::auth_providers, Part::recorder})
     home.mark_missing(p, "notrun.config.yaml_unsupported");
   if (!home.has(Part::http)) home.mark_missing(Part::http, "notrun.config.yaml_unsupported");
@@ -98,7 +99,7 @@ Result<bool> apply_yaml_config(const ConfigFiles& files, const std::string& orig
   const bool has_automations_file = files.count("automations.yaml") > 0;
   json::value root;
   if (has_conf) {
-    auto r = load_yaml(files, origin, "configuration.yaml");
+    auto r = load_yaml(files, origin, "configuration.yaml", limits);
     if (!r) return r.error();
     root = std::move(*r);
   }
@@ -114,7 +115,7 @@ Result<bool> apply_yaml_config(const ConfigFiles& files, const std::string& orig
     if (key == "automation" || key.rfind("automation ", 0) == 0) collect_automations(kv.value(), configs);
   }
   if (!has_conf && has_automations_file) {
-    auto r = load_yaml(files, origin, "automations.yaml");
+    auto r = load_yaml(files, origin, "automations.yaml", limits);
     if (!r) return r.error();
     collect_automations(*r, configs);
   }
@@ -129,7 +130,7 @@ Result<bool> apply_yaml_config(const ConfigFiles& files, const std::string& orig
     json::object given;
     if (const auto* in = obj(*ub, "input")) given = *in;
     if (path.empty() || path.find("..") != std::string::npos) return body;
-    auto bp = load_yaml(files, origin, where);
+    auto bp = load_yaml(files, origin, where, limits);
     if (!bp) return bp.error();
     if (const auto* bo = bp->if_object()) {
       json::object declared;
@@ -179,7 +180,7 @@ Result<bool> apply_yaml_config(const ConfigFiles& files, const std::string& orig
     if (key == "script" || key.rfind("script ", 0) == 0) collect_scripts(kv.value());
   }
   if (!has_conf && has_scripts_file) {
-    auto r = load_yaml(files, origin, "scripts.yaml");
+    auto r = load_yaml(files, origin, "scripts.yaml", limits);
     if (!r) return r.error();
     collect_scripts(*r);
   }
