@@ -971,10 +971,8 @@ model::Script parse_script(const std::string& key, const json::object& c) {
   return s;
 }
 
-namespace {
-
 // One get_states result as a StateRecord (the same fields the streamed reader keeps).
-StateRecord state_record(const json::object& s) {
+static StateRecord state_record(const json::object& s) {
   StateRecord r;
   r.entity_id = str(s, "entity_id");
   if (const auto* st = s.if_contains("state")) r.state = scalar_text(*st).value_or("");
@@ -991,8 +989,6 @@ StateRecord state_record(const json::object& s) {
   }
   return r;
 }
-
-}  // namespace
 
 void merge_states(const json::array& states, model::Home& home) {
   home.entities.reserve(std::min(max_items, home.entities.size() + states.size()));

@@ -461,10 +461,9 @@ Result<model::Home> detail::from_source(ReplySource& replies, const std::string&
   {
     // DomoGuard's convention: "thread/get_dataset_tlv" holds an array of {"id", "source", "preferred",
     // "tlv"}, one per dataset of thread/list_datasets. A home without the thread integration has none.
-    auto it = replies.find("thread/get_dataset_tlv");
     const bool has_thread = std::any_of(home.integrations.begin(), home.integrations.end(),
                                         [](const model::Integration& i) { return i.domain == "thread"; });
-    if (it == replies.end() && home.has(Part::integrations) && !has_thread) {
+    if (!replies.has("thread/get_dataset_tlv") && home.has(Part::integrations) && !has_thread) {
       home.mark_present(Part::thread);
     } else {
       DG_GET(r, "thread/get_dataset_tlv", {Part::thread});
