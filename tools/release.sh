@@ -10,8 +10,9 @@
 #                          HACS unpacks into custom_components/domoguard/), the wheels, SHA256SUMS
 #   OUT_DIR/app-repo/      the app ("add-on") repository (manifests/addon/pack.sh)
 #
-# The wheels (default: the manylinux/musllinux ones in build/release-wheels/, from
-# bindings/python/build_wheel.sh then bindings/python/release_wheels.sh) must all carry the project's version; the integration's manifest
+# The wheels (default: every manylinux/musllinux wheel in build/release-wheels/: x86_64 from
+# bindings/python/build_wheel.sh then release_wheels.sh, aarch64 from build_wheel_aarch64.sh, musl
+# from build_wheel_musl.sh) must all carry the project's version; the integration's manifest
 # is pinned to exactly that version (requirements: ["domoguard==V"]), and the wheels go to PyPI under it,
 # which is where Home Assistant's pip finds them. Checks: tools/release_check.py (HACS's hacs.json and
 # integration manifest schemas, one integration per repository, the zip's layout, brand images; the

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Turns the wheel bindings/python/build_wheel.sh built (linux_x86_64) into a release wheel that meets a
-# manylinux policy, and proves it:
+# Turns a wheel with a plain linux_<arch> tag into a release wheel that meets a manylinux (glibc) or
+# musllinux (musl) policy, and proves it:
 #
 #   bash bindings/python/release_wheels.sh [WHEEL]     -> build/release-wheels/domoguard-<v>-cp312-abi3-manylinux_2_<n>_x86_64.whl
+#
+# WHEEL defaults to build/wheel/'s linux_x86_64 wheel (bindings/python/build_wheel.sh);
+# build_wheel_aarch64.sh and build_wheel_musl.sh pass theirs (linux_aarch64, and linux_x86_64 built
+# for musl), which auditwheel tags manylinux_2_<n>_aarch64 and musllinux_1_2_x86_64.
 #
 # (build/wheel/ keeps only the wheel the tests install; the release wheels go to build/release-wheels/,
 # where tools/release.sh takes them from.)
@@ -48,14 +52,25 @@ show=$(auditwheel show "$wheel" 2>&1) || die "auditwheel show failed: $show"
 printf '%s\n' "$show" | sed -n '/consistent with/,/^$/p' >&2
 tag=$(printf '%s\n' "$show" | tr '\n' ' ' | grep -oE 'consistent with the +following platform tag: +"[a-z0-9_]+"' | grep -oE '"[a-z0-9_]+"' | tr -d '"')
 case "$tag" in
-  manylinux_*_x86_64 | manylinux_*_aarch64) ;;
-  *) die "$(basename "$wheel") meets no manylinux policy (auditwheel: ${tag:-nothing})" ;;
+  manylinux_*_x86_64 | manylinux_*_aarch64 | musllinux_*_x86_64 | musllinux_*_aarch64) ;;
+  *) die "$(basename "$wheel") meets no manylinux/musllinux policy (auditwheel: ${tag:-nothing})" ;;
 esac
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-auditwheel repair --plat "$tag" -w "$out" "$wheel" >&2 || die "auditwheel repair --plat $tag failed"
+# `--plat` accepts only this machine's architecture and libc; for another's (aarch64, musl), "auto"
+# picks the policy from the wheel's own ELF files, and the name check below holds it to the tag shown.
+plat=$tag
+case "$tag" in
+  manylinux_*_"$(uname -m)") ;;
+  *) plat=auto ;;
+esac
+auditwheel repair --plat "$plat" -w "$out" "$wheel" >&2 || die "auditwheel repair --plat $plat failed"
 repaired=("$out"/*.whl)
 [ ${#repaired[@]} -eq 1 ] || die "auditwheel repair wrote ${#repaired[@]} wheels"
+case "$(basename "${repaired[0]}")" in
+  *"$tag"*.whl) ;;
+  *) die "auditwheel repair tagged $(basename "${repaired[0]}"), not $tag" ;;
+esac
 abi3audit --strict --report "${repaired[0]}" >&2 || die "abi3audit: the extension uses more than the stable ABI"
 # The repair vendored nothing: the wheel holds the same files as before, under its new tag.
 python3 - "$wheel" "${repaired[0]}" <<'PY' || die "auditwheel repair vendored libraries: link them statically instead"
