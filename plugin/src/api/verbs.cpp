@@ -104,7 +104,8 @@ const std::vector<VerbSpec>& verb_table() {
         {"journal_id", P::integer, false, "without a selector: the preview of undoing this entry"}},
        {"a plan (as `domoguard plan --format json`)",
         {{"id", F::string}, {"kind", F::string}, {"selector", F::string}, {"title", F::string}, {"actions", F::object_list},
-         {"guidance", F::object_list}, {"undo_by", F::string, false, true}}}},
+         {"guidance", F::object_list}, {"undo_by", F::string, false, true},
+         {"irreversible", F::object, false, true}}}},  // present when a step cannot be undone (a revoked token)
       {"apply", Caller::admin,
        {{"selector", P::string_list, true, "the CLI's selector words"}, {"user", P::string, false, "who asks"}},
        {"what was done, step by step, and the score after", change_fields()}, true, true},
