@@ -53,7 +53,10 @@ Effects effects(const Home& h, const Automation& a) {
   std::set<std::string_view> seen;
   std::vector<std::pair<const Automation*, int>> todo{{&a, 0}};
   while (!todo.empty()) {
-    auto [cur, depth] = todo.back();
+    // Plain variables, not a structured binding: the lambda below captures them (clang 14, which
+    // builds the fuzz targets, cannot capture a structured binding).
+    const Automation* cur = todo.back().first;
+    const int depth = todo.back().second;
     todo.pop_back();
     for (const auto& s : cur->action_services) push_unique(out.services, s);
     for (const auto& e : cur->action_entities) push_unique(out.entities, e);
