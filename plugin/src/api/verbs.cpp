@@ -111,8 +111,9 @@ const std::vector<VerbSpec>& verb_table() {
         {"plan", P::object, false, "instead of a selector: a plan reviewed earlier, shown as apply would carry it out (refused if altered)"}},
        {"a plan (as `domoguard plan --format json`); previewing an undo, also the undo's own changes",
         {{"id", F::string}, {"kind", F::string}, {"selector", F::string}, {"title", F::string}, {"actions", F::object_list},
-         {"guidance", F::object_list}, {"undo_by", F::string, false, true}, {"irreversible", F::object, false, true},
-         {"undo_plan", F::object, false, true}}}},
+         {"guidance", F::object_list}, {"undo_by", F::string, false, true},
+         {"irreversible", F::object, false, true},  // present when a step cannot be undone (a revoked token)
+         {"undo_plan", F::object, false, true}}}},  // previewing an undo: the changes undoing would make, last first
       {"apply", Caller::admin,
        {{"selector", P::string_list, false, "the CLI's selector words (or give plan)"},
         {"plan", P::object, false,
