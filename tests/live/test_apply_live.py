@@ -223,12 +223,12 @@ def test_reviewed_plan_file_is_applied_as_reviewed_and_undone_by_plan_id(cli: Cl
     assert doc["ok"] and doc["plan"]["id"] == reviewed["id"]
     assert not is_exposed(home, lock)
 
-    rc, doc, err = run_json(cli, "undo", reviewed["id"][:10], *hub_args(home, db))
+    rc, doc, err = run_json(cli, "undo", reviewed["id"], *hub_args(home, db))
     assert rc == 0, err
     assert doc["ok"] and doc["plan"]["kind"] == "undo"
     assert exposed(home) == before
     assert journal(db)[0]["state"] == "undone"
-    proc = cli.run("undo", reviewed["id"][:10], *hub_args(home, db))
+    proc = cli.run("undo", reviewed["id"], *hub_args(home, db))
     assert proc.returncode == 2 and "with changes left to undo" in proc.stderr
 
 
