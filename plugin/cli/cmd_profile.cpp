@@ -318,6 +318,11 @@ int trust(const cli::Words& w, const locale::Messages& msg) {
 }
 
 // ---- apply ----
+// A verified profile is compiled here and applied on the one apply path (api::Changes) rather than
+// through domoguard/apply: a plan handed to that verb is taken as data (its changes, checked against
+// its id) and keeps none of the profile's texts, so the journal and every later undo preview would
+// show raw changes; and verifying a signed profile against this home's trusted keys is the CLI's
+// (no verb reads profile files). A `profile` verb taking the signed document would bring it there.
 
 int apply(const cli::Words& w, const locale::Messages& msg) {
   const bool demo = w.flag("--demo");

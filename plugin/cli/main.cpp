@@ -31,15 +31,12 @@
 #include "hub/ha/live.hpp"
 #include "hub/ha/live_port.hpp"
 #include "locale/messages.hpp"
-#include "api/changes.hpp"
 #include "api/verbs.hpp"
-#include "policy/apply.hpp"
 #include "policy/compile.hpp"
 #include "policy/model_port.hpp"
 #include "report/render.hpp"
 #include "report/render_plan.hpp"
 #include "store/history.hpp"
-#include "store/journal.hpp"
 #include "util/clock.hpp"
 
 namespace {
@@ -182,157 +179,110 @@ int cmd_explain(const Args& args, const locale::Messages& msg) {
 }
 
 // ---- plan / apply / undo ----------------------------------------------------------------------
-// These share the one apply path (api::Changes: journal first, verify, roll back, recover an
-// interrupted plan) but not yet Service::handle: the CLI applies exactly the plan a person reviewed
-// (--plan FILE, a plan printed by `plan --format json`), undoes by plan id as well as by journal
-// id, takes --verify-timeout, and asks between the preview and the change; the plan/apply/undo
-// verbs have no parameters for these, and compiling again inside apply could change what was
-// reviewed. Through the surface they need apply to take a plan (checked against its id), undo a
-// plan id, and the ApplyOptions as parameters.
+// Through the one surface (api::Service::handle), as the panel and the integration: plan previews
+// with domoguard/plan; apply carries out with domoguard/apply either the plan just previewed (its id
+// sent as plan_id: a home that changed in between is refused, never something else applied) or the
+// plan a person reviewed (--plan FILE, a plan printed by `plan --format json`: sent as `plan`,
+// checked against its id, nothing compiled again); undo takes a journal id or a plan id; and
+// --verify-timeout is verify_timeout_ms. Plans a crash cut off are rolled back first
+// (domoguard/recover), then the live home is read again. What only a terminal does stays here:
+// asking between the preview and the change, and printing the replies as tables or JSON.
 
-// The home a plan is made against, and (for apply/undo) the hub port that changes it.
-struct Target : cli::Source {
-  std::string hub_key;                    // journal scope
-  std::unique_ptr<policy::HubPort> port;  // --url or --demo
-};
-
-// `acting`: apply/undo need a hub to change (live or demo), plan also reads snapshots.
-Result<Target> open_target(const Args& args, const std::string& verb, bool acting, const std::vector<std::string>& rest) {
-  auto s = cli::load_source(args, rest, {verb, acting, !acting, true});
-  if (!s) return s.error();
-  Target t;
-  static_cast<cli::Source&>(t) = std::move(*s);
-  t.hub_key = t.demo ? "demo" : app::home_key(t.home, t.label);
-  return t;
+// The demo home lives only for this run, so its journal does too; real hubs share the history file.
+// A plan that reads no journal (no "off" selector) opens no file at all.
+Result<std::unique_ptr<api::Service>> open_changes(const Args& args, cli::Source& src, const locale::Messages& msg,
+                                                   bool acting, bool journal) {
+  api::ServiceOptions so;
+  so.db_path = src.demo || !(acting || journal) ? "" : args.value("--db").value_or(store::History::default_path());
+  so.lang = msg.lang();
+  so.keep_audits = false;             // changing the hub is not an audit of it
+  so.live = src.live != nullptr;
+  so.max_request_bytes = 17u << 20;   // a reviewed plan file of up to 16 MiB
+  if (acting) {
+    hub::ha::LiveHub* live = src.live.get();
+    so.port = [live](model::Home& home) -> Result<std::unique_ptr<policy::HubPort>> {
+      if (live) return std::unique_ptr<policy::HubPort>(new hub::ha::LivePort(*live));
+      return std::unique_ptr<policy::HubPort>(new policy::ModelPort(home));
+    };
+  }
+  auto service = api::Service::create(so);
+  if (!service) return service.error();
+  if (auto r = (*service)->set_home(std::move(src.home), src.label); !r) return r.error();
+  return service;
 }
 
-// After the Target has its final place: the demo port holds a reference to t.home.
-void attach_port(Target& t) {
-  if (t.live) t.port = std::make_unique<hub::ha::LivePort>(*t.live);
-  else t.port = std::make_unique<policy::ModelPort>(t.home);
-}
-
-std::vector<std::string> selector_words(const Args& args) {
-  std::vector<std::string> words;
+json::array selector_words(const Args& args) {
+  json::array words;
   for (const auto& [k, v] : args.options)
     if (std::find(kSelectorWords.begin(), kSelectorWords.end(), k) != kSelectorWords.end()) {
-      words.push_back(k);
-      words.push_back(v);
+      words.emplace_back(k);
+      words.emplace_back(v);
     }
   return words;
 }
 
-// The demo home lives only for this run, so its journal does too; real hubs share the history file.
-Result<std::unique_ptr<store::Journal>> open_journal(const Args& args, const Target& t) {
-  if (t.demo) return store::Journal::open(":memory:");
-  return store::Journal::open(args.value("--db").value_or(store::History::default_path()));
+std::string str(const json::object& o, std::string_view k) {
+  const auto* v = o.if_contains(k);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-policy::ApplyOptions apply_options(const Args& args, const Target& t) {
-  policy::ApplyOptions o;
-  o.hub = t.hub_key;
-  if (const char* u = std::getenv("USER"); u && *u) o.actor = u;
-  if (auto v = args.value("--verify-timeout")) o.verify_timeout_ms = std::max(0, std::atoi(v->c_str()));
-  return o;
-}
-
-const char* outcome_name(policy::StepOutcome o) {
-  switch (o) {
-    case policy::StepOutcome::unchanged: return "unchanged";
-    case policy::StepOutcome::changed: return "changed";
-    case policy::StepOutcome::failed: return "failed";
-    case policy::StepOutcome::reverted: return "reverted";
-    case policy::StepOutcome::skipped: return "skipped";
+// The CLI's JSON of a change, from the verb's reply: for an undo, the plan is the undo's own changes.
+std::string result_json(const json::object& r, const std::vector<int64_t>& recovered_first) {
+  json::object o;
+  o["plan"] = r.contains("undo_plan") ? r.at("undo_plan") : r.at("plan");
+  o["journal_id"] = r.at("journal_id");
+  o["ok"] = r.at("ok");
+  o["rolled_back"] = r.at("rolled_back");
+  o["failed_step"] = r.at("failed_step");
+  o["nothing_to_change"] = r.at("nothing_to_change");
+  if (!r.at("ok").as_bool()) o["error"] = json::object{{"key", r.at("error_key")}, {"message", r.at("error")}};
+  json::array steps;
+  for (const auto& s : r.at("steps").as_array()) {
+    json::object step = s.as_object();
+    step.erase("message");   // the table's words; the JSON names the change itself
+    steps.push_back(std::move(step));
   }
-  return "skipped";
-}
-
-std::string describe_action(const policy::PlanAction& a, const locale::Messages& msg) {
-  if (!a.message_key.empty() && msg.has(a.message_key)) return report::plan_text(a.message_key, a.placeholders, msg);
-  std::string s = a.kind + " " + a.target;
-  if (!a.param.empty()) s += " (" + a.param + ")";
-  return report::terminal_safe(s) + " -> " + report::terminal_safe(a.after);
-}
-
-std::string result_json(const policy::Plan& plan, const policy::ApplyResult& r, const std::vector<int64_t>& recovered,
-                        const locale::Messages& msg) {
-  boost::json::object o;
-  boost::system::error_code ec;
-  auto pv = boost::json::parse(report::plan_json(plan, msg), ec);
-  o["plan"] = ec ? boost::json::value(nullptr) : pv;
-  o["journal_id"] = r.journal_id;
-  o["ok"] = r.ok;
-  o["rolled_back"] = r.rolled_back;
-  o["failed_step"] = r.failed_step;
-  o["nothing_to_change"] = r.nothing_to_change;
-  if (!r.ok) o["error"] = boost::json::object{{"key", r.error.key}, {"message", r.error.message}};
-  boost::json::array steps;
-  for (const auto& s : r.steps)
-    steps.push_back(boost::json::object{{"kind", s.action.kind},
-                                        {"target", s.action.target},
-                                        {"param", s.action.param},
-                                        {"before", s.action.before},
-                                        {"after", s.action.after},
-                                        {"outcome", outcome_name(s.outcome)},
-                                        {"error", s.error}});
   o["steps"] = std::move(steps);
-  boost::json::array rec;
-  for (auto id : recovered) rec.push_back(id);
+  json::array rec;
+  for (auto id : recovered_first) rec.push_back(id);
+  for (const auto& id : r.at("recovered").as_array()) rec.push_back(id);
   o["recovered"] = std::move(rec);
-  return boost::json::serialize(o) + "\n";
+  return json::serialize(o) + "\n";
 }
 
-std::string result_table(const policy::ApplyResult& r, const locale::Messages& msg) {
+std::string result_table(const json::object& r, const locale::Messages& msg) {
   std::string out;
-  for (size_t i = 0; i < r.steps.size(); ++i) {
-    const auto& s = r.steps[i];
-    out += "  " + std::to_string(i + 1) + ". [" + msg.text(std::string("cli.apply.outcome.") + outcome_name(s.outcome)) +
-           "] " + describe_action(s.action, msg);
-    if (!s.error.empty()) out += " — " + report::terminal_safe(s.error);
+  const auto& steps = r.at("steps").as_array();
+  int kept = 0, irreversible = 0;   // what undo can put back: a revoked token (model::undoable) is not
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const auto& s = steps[i].as_object();
+    const std::string outcome = str(s, "outcome"), error = str(s, "error");
+    out += "  " + std::to_string(i + 1) + ". [" + msg.text("cli.apply.outcome." + outcome) + "] " + str(s, "message");
+    if (!error.empty()) out += " — " + report::terminal_safe(error);
     out += "\n";
+    if (outcome == "changed") ++(model::undoable(str(s, "kind")) ? kept : irreversible);
   }
-  if (r.nothing_to_change) out += msg.text("cli.apply.nothing") + "\n";
-  else if (r.ok) {
-    // Say what undo can do: a revoked token (model::undoable) is not put back.
-    int kept = 0, irreversible = 0;
-    for (const auto& s : r.steps)
-      if (s.outcome == policy::StepOutcome::changed) ++(model::undoable(s.action.kind) ? kept : irreversible);
+  const std::string reason = report::terminal_safe(str(r, "error"));
+  if (r.at("nothing_to_change").as_bool()) out += msg.text("cli.apply.nothing") + "\n";
+  else if (r.at("ok").as_bool()) {
     const char* key = irreversible == 0 ? "cli.apply.done" : kept == 0 ? "cli.apply.done_irreversible" : "cli.apply.done_partly";
-    out += msg.text(key, {{"journal_id", std::to_string(r.journal_id)}}) + "\n";
+    out += msg.text(key, {{"journal_id", std::to_string(r.at("journal_id").as_int64())}}) + "\n";
   }
-  else if (r.rolled_back)
-    out += msg.text("cli.apply.rolled_back", {{"reason", report::terminal_safe(r.error.message)}}) + "\n";
-  else out += msg.text("cli.apply.failed", {{"reason", report::terminal_safe(r.error.message)}}) + "\n";
+  else if (r.at("rolled_back").as_bool()) out += msg.text("cli.apply.rolled_back", {{"reason", reason}}) + "\n";
+  else out += msg.text("cli.apply.failed", {{"reason", reason}}) + "\n";
   return out;
 }
 
-int result_code(const policy::ApplyResult& r) {
-  if (r.ok) return 0;
-  return r.error.code == ErrorCode::unreachable ? 3 : 5;
+int result_code(const json::object& r) {
+  if (r.at("ok").as_bool()) return 0;
+  return str(r, "error_code") == "unreachable" ? 3 : 5;
 }
 
-// Plans left half-applied by a crash or a hub restart are rolled back before anything new is done
-// (then the live home is read again, so the plan is made against what the hub holds now).
-Result<std::vector<int64_t>> recover_first(Target& t, api::Changes& changes, const policy::ApplyOptions& opts,
-                                           const locale::Messages& msg) {
-  auto rec = changes.recover(*t.port, opts);
-  if (!rec) return rec.error();
-  if (!rec->empty()) {
-    std::cerr << "domoguard: " << api::recovered_text(*rec, msg) << "\n";
-    if (t.live) {
-      auto r = cli::refresh_live(t);
-      if (!r) return r.error();
-      t.hub_key = app::home_key(t.home, t.label);
-    }
-  }
-  return rec;
-}
-
-// A plan as `plan --format json` printed it: apply exactly what was reviewed, nothing recompiled.
-Result<policy::Plan> load_plan_file(const std::string& path) {
+// A plan as `plan --format json` printed it, read no further than 16 MiB whatever the file is
+// (/dev/zero, a pipe). Only what apply needs is sent on: the changes and the id they are checked against.
+Result<json::object> read_plan_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return Error{ErrorCode::bad_input, "error.plan.file", "Cannot read the plan file", path, ""};
-  // Read no further than the limit, whatever the file is (/dev/zero, a pipe).
   constexpr std::size_t kMaxPlanBytes = 16u << 20;
   std::string text(kMaxPlanBytes + 1, '\0');
   f.read(text.data(), static_cast<std::streamsize>(text.size()));
@@ -340,61 +290,29 @@ Result<policy::Plan> load_plan_file(const std::string& path) {
   if (text.size() > kMaxPlanBytes)
     return Error{ErrorCode::bad_input, "error.plan.file", "The plan file is larger than 16 MiB", path, ""};
   boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
+  json::parse_options po;
+  po.max_depth = 8;
+  auto v = json::parse(text, ec, {}, po);
   if (ec || !v.is_object() || !v.as_object().if_contains("actions") || !v.as_object().at("actions").is_array())
     return Error{ErrorCode::bad_input, "error.plan.file", "The plan file is not a plan printed by `domoguard plan --format json`",
                  path, ec ? "byte " + std::to_string(text.size()) : ""};
-  auto str = [](const boost::json::object& o, const char* k) {
-    auto* x = o.if_contains(k);
-    return x && x->is_string() ? std::string(x->as_string()) : std::string();
-  };
   const auto& o = v.as_object();
-  policy::Plan p;
-  p.kind = str(o, "kind").empty() ? "file" : str(o, "kind");
-  p.selector = str(o, "selector").empty() ? "plan_file" : str(o, "selector");
-  p.title_key = "plan.title.file";
-  size_t n = 0;
+  json::object plan;
+  for (const char* k : {"id", "kind", "selector"})
+    if (const auto* x = o.if_contains(k)) plan[k] = *x;
+  json::array actions;
   for (const auto& x : o.at("actions").as_array()) {
-    ++n;
-    if (!x.is_object()) return Error{ErrorCode::bad_input, "error.plan.file", "An action is not an object", path, "action " + std::to_string(n)};
-    const auto& a = x.as_object();
-    policy::PlanAction act;
-    act.kind = str(a, "kind");
-    act.target = str(a, "target");
-    act.param = str(a, "param");
-    act.before = str(a, "before");
-    act.after = str(a, "after");
-    act.rule = str(a, "rule");
-    act.message_key = "plan.action.raw";
-    // A token is named by its id only in the plan's data, never in a text shown to people.
-    act.placeholders = {{"kind", act.kind},
-                        {"target", act.kind == "revoke_token" ? std::string("(a long-lived access token)") : act.target},
-                        {"param", act.param}, {"value", act.after}};
-    if (!model::parse_action_kind(act.kind) || act.target.empty())
-      return Error{ErrorCode::bad_input, "error.plan.file", "Unknown action kind \"" + act.kind + "\" or no target", path,
-                   "action " + std::to_string(n)};
-    p.actions.push_back(std::move(act));
+    if (!x.is_object()) {
+      actions.push_back(x);   // refused by the verb, which says which action
+      continue;
+    }
+    json::object a;
+    for (const char* k : {"kind", "target", "param", "before", "after", "rule"})
+      if (const auto* y = x.as_object().if_contains(k)) a[k] = *y;
+    actions.push_back(std::move(a));
   }
-  p.id = policy::plan_id(p);
-  return p;
-}
-
-int run_undo(const Args& args, const locale::Messages& msg, Target& t, store::Journal& journal, api::Changes& changes,
-             const policy::ApplyOptions& opts, std::optional<store::JournalPlan> which,
-             const std::vector<int64_t>& recovered) {
-  const std::string format = args.value("--format").value_or("table");
-  if (!which) {
-    auto latest = journal.latest_undoable(opts.hub);
-    if (!latest) return fail(latest.error());
-    if (!latest->has_value()) return fail(msg.text("cli.undo.nothing"), 2);
-    which = std::move(**latest);
-  }
-  if (format != "json") std::cout << report::plan_table(api::undo_preview(*which, msg), msg) << "\n";
-  auto r = changes.undo(*which, *t.port, opts, msg);
-  if (!r) return fail(r.error());
-  if (!write_out(args, format == "json" ? result_json(r->plan, r->result, recovered, msg) : result_table(r->result, msg)))
-    return fail("cannot write the output", 4);
-  return result_code(r->result);
+  plan["actions"] = std::move(actions);
+  return plan;
 }
 
 int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messages& msg) {
@@ -413,115 +331,137 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
   }
   if (verb == "undo" && args.positional.size() > 1) return fail("undo takes at most one PLAN_ID; see `domoguard undo --help`");
 
+  const json::array words = selector_words(args);
   std::optional<policy::Selector> sel;
-  std::optional<policy::Plan> file_plan;
-  if (auto pf = args.value("--plan"); pf && verb == "apply") {
-    if (!selector_words(args).empty()) return fail("give either --plan FILE or a selector, not both");
-    auto p = load_plan_file(*pf);
+  std::optional<json::object> file_plan;
+  const auto plan_path = args.value("--plan");
+  if (plan_path && verb == "apply") {
+    if (!words.empty()) return fail("give either --plan FILE or a selector, not both");
+    auto p = read_plan_file(*plan_path);
     if (!p) return fail(p.error());
     file_plan = std::move(*p);
   } else if (verb != "undo") {
-    auto words = selector_words(args);
     if (words.empty()) return fail(verb + " needs a SELECTOR; see `domoguard " + verb + " --help`");
-    auto s = policy::parse_selector(words);
+    std::vector<std::string> w;
+    for (const auto& x : words) w.emplace_back(x.as_string());
+    auto s = policy::parse_selector(w);
     if (!s) return fail(s.error());
     sel = std::move(*s);
-  } else if (!selector_words(args).empty()) {
+  } else if (!words.empty()) {
     return fail("undo takes a PLAN_ID, not a selector; `domoguard apply --child-safe off` undoes child-safe mode");
   }
-
-  auto target = open_target(args, verb, acting, rest);
-  if (!target) return fail(target.error());
-  Target& t = *target;
-  if (acting) attach_port(t);
-
-  std::unique_ptr<store::Journal> journal;
   // "Off" selectors undo the plan that switched the mode on; plan previews it, apply does it.
   const bool by_journal = sel && !sel->on &&
                           (sel->kind == policy::Selector::Kind::child_safe ||
                            sel->kind == policy::Selector::Kind::privacy_default);
-  if (acting || by_journal) {
-    auto j = open_journal(args, t);
-    if (!j) return fail(j.error());
-    journal = std::move(*j);
-  }
-  const auto opts = apply_options(args, t);
-  // The demo home lives only for this run: nothing of it goes into the event log.
-  std::optional<api::Changes> changes;
-  if (journal) changes.emplace(*journal, t.demo ? "" : args.value("--db").value_or(store::History::default_path()));
+
+  auto source = cli::load_source(args, rest, {verb, acting, !acting, true});
+  if (!source) return fail(source.error());
+  auto opened = open_changes(args, *source, msg, acting, by_journal);
+  if (!opened) return fail(opened.error());
+  api::Service& service = **opened;
+
+  // Plans left half-applied by a crash or a hub restart are rolled back before anything new is done
+  // (then the live home is read again, so the plan is made against what the hub holds now).
   std::vector<int64_t> recovered;
   if (acting) {
-    auto rec = recover_first(t, *changes, opts, msg);
+    auto rec = cli::call(service, {{"type", "domoguard/recover"}}, msg);
     if (!rec) return fail(rec.error());
-    recovered = std::move(*rec);
+    for (const auto& id : rec->at("recovered").as_array()) recovered.push_back(id.as_int64());
+    if (!recovered.empty()) {
+      std::cerr << "domoguard: " << str(rec->as_object(), "message") << "\n";
+      if (source->live) {
+        if (auto r = cli::refresh_live(*source); !r) return fail(r.error());
+        if (auto r = service.set_home(std::move(source->home), source->label); !r) return fail(r.error());
+      }
+    }
+  }
+
+  json::object common;   // who asks, and how long a change may take to show
+  if (acting) {
+    if (const char* u = std::getenv("USER"); u && *u) common["user"] = std::string(u);
+    if (auto v = args.value("--verify-timeout")) common["verify_timeout_ms"] = std::clamp(std::atoi(v->c_str()), 0, 300000);
   }
 
   if (verb == "undo" || by_journal) {
-    std::optional<store::JournalPlan> which;
-    if (by_journal) {
-      const bool cs = sel->kind == policy::Selector::Kind::child_safe;
-      policy::Selector on = *sel;
-      on.on = true;
-      auto latest = journal->latest_undoable(t.hub_key, cs ? "child_safe" : "privacy_default", cs ? "" : on.text());
-      if (!latest) return fail(latest.error());
-      if (!latest->has_value())
-        return fail(msg.text(cs ? "cli.undo.no_child_safe" : "cli.undo.no_privacy_default"), 2);
-      which = std::move(**latest);
-    } else if (undo_ref) {
+    json::object req = common;
+    req["type"] = acting ? "domoguard/undo" : "domoguard/plan";
+    if (by_journal) req["selector"] = words;
+    else if (undo_ref) {
       const bool numeric = !undo_ref->empty() && undo_ref->find_first_not_of("0123456789") == std::string::npos;
-      if (numeric) {
-        auto got = journal->get(std::stoll(undo_ref->substr(0, 15)));
-        if (!got) return fail(got.error());
-        which = std::move(*got);
-      } else {
-        auto got = journal->latest_with_plan_id(*undo_ref);
-        if (!got) return fail(got.error());
-        if (!got->has_value())
-          return fail("no applied plan " + report::terminal_safe(*undo_ref) + " with changes left to undo in the journal", 2);
-        which = std::move(**got);
-      }
+      if (numeric) req["journal_id"] = std::stoll(undo_ref->substr(0, 15));
+      else req["plan_id"] = *undo_ref;
     }
+    auto r = cli::call(service, std::move(req), msg);
+    if (!r && r.error().key == "error.api.nothing_to_undo") {
+      const bool cs = by_journal && sel->kind == policy::Selector::Kind::child_safe;
+      return fail(msg.text(!by_journal ? "cli.undo.nothing" : cs ? "cli.undo.no_child_safe" : "cli.undo.no_privacy_default"), 2);
+    }
+    if (!r && r.error().key == "error.api.no_plan_to_undo")
+      return fail("no applied plan " + report::terminal_safe(*undo_ref) + " with changes left to undo in the journal", 2);
+    if (!r) return fail(r.error());
+    const auto& reply = r->as_object();
+    const auto& undo_plan = reply.at("undo_plan").as_object();
     if (!acting) {
-      const std::string text = format == "json" ? report::plan_json(api::undo_preview(*which, msg), msg)
-                                                : report::plan_table(api::undo_preview(*which, msg), msg);
-      if (!write_out(args, text)) return fail("cannot write the output", 4);
+      if (!write_out(args, format == "json" ? json::serialize(undo_plan) + "\n" : report::plan_table(undo_plan, msg)))
+        return fail("cannot write the output", 4);
       return 0;
     }
-    return run_undo(args, msg, t, *journal, *changes, opts, std::move(which), recovered);
+    if (format != "json") std::cout << report::plan_table(undo_plan, msg) << "\n";
+    if (!write_out(args, format == "json" ? result_json(reply, recovered) : result_table(reply, msg)))
+      return fail("cannot write the output", 4);
+    return result_code(reply);
   }
 
-  Result<policy::Plan> plan = Error{};
-  if (file_plan) {
-    plan = std::move(*file_plan);
-  } else {
-    auto findings = audit::run_audit(t.home).findings;
-    plan = policy::compile(t.home, findings, *sel);
+  // The preview: what apply will carry out.
+  json::object preq{{"type", "domoguard/plan"}};
+  if (file_plan) preq["plan"] = *file_plan;
+  else preq["selector"] = words;
+  auto previewed = cli::call(service, std::move(preq), msg);
+  if (!previewed && file_plan) {
+    // Named as the file and the place in it: "(plan.json, action 3)".
+    std::string what = previewed.error().message, where;
+    if (const auto at = what.rfind(" (action "); at != std::string::npos && what.back() == ')') {
+      where = ", " + what.substr(at + 2, what.size() - at - 3);
+      what.erase(at);
+    }
+    return fail(what + " (" + *plan_path + where + ")");
   }
-  if (!plan) return fail(plan.error());
+  if (!previewed) return fail(previewed.error());
+  const auto& plan = previewed->as_object();
 
   if (!acting) {
-    if (!write_out(args, format == "json" ? report::plan_json(*plan, msg) : report::plan_table(*plan, msg)))
+    if (!write_out(args, format == "json" ? json::serialize(plan) + "\n" : report::plan_table(plan, msg)))
       return fail("cannot write the output", 4);
     return 0;
   }
 
-  if (format != "json") std::cout << report::plan_table(*plan, msg) << "\n";
+  if (format != "json") std::cout << report::plan_table(plan, msg) << "\n";
   if (!args.flag("--yes")) {
     if (!isatty(STDIN_FILENO))
       return fail("apply changes the hub: review the plan, then run it again with --yes (stdin is not a terminal)");
-    if (format == "json") std::cout << report::plan_table(*plan, msg) << "\n";
-    std::cout << msg.text("cli.apply.confirm", {{"count", std::to_string(plan->actions.size())}}) << " " << std::flush;
+    if (format == "json") std::cout << report::plan_table(plan, msg) << "\n";
+    std::cout << msg.text("cli.apply.confirm", {{"count", std::to_string(plan.at("actions").as_array().size())}}) << " "
+              << std::flush;
     std::string answer;
     if (!std::getline(std::cin, answer) || !cli::confirmed(answer, msg)) {
       std::cout << msg.text("cli.apply.cancelled") << "\n";
       return 0;
     }
   }
-  auto r = changes->apply(*plan, *t.port, opts);
+  // Exactly what was shown: the reviewed plan itself, or the selector with the id of the plan previewed.
+  json::object req = common;
+  req["type"] = "domoguard/apply";
+  if (file_plan) req["plan"] = std::move(*file_plan);
+  else {
+    req["selector"] = words;
+    req["plan_id"] = plan.at("id");
+  }
+  auto r = cli::call(service, std::move(req), msg);
   if (!r) return fail(r.error());
-  if (!write_out(args, format == "json" ? result_json(*plan, r->result, recovered, msg) : result_table(r->result, msg)))
+  if (!write_out(args, format == "json" ? result_json(r->as_object(), recovered) : result_table(r->as_object(), msg)))
     return fail("cannot write the output", 4);
-  return result_code(r->result);
+  return result_code(r->as_object());
 }
 
 int run(int argc, char** argv) {

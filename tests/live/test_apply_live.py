@@ -194,6 +194,44 @@ def test_fix_lock_voice_exposure_then_undo(cli: Cli, home: LiveHome, db: Path) -
     assert journal(db)[0]["state"] == "undone"
 
 
+def test_reviewed_plan_file_is_applied_as_reviewed_and_undone_by_plan_id(cli: Cli, home: LiveHome, db: Path,
+                                                                         tmp_path: Path) -> None:
+    """`apply --plan FILE` carries out the plan a person reviewed, refuses it once altered, and
+    `undo PLAN_ID` puts back what that plan changed, all through the domoguard/* verbs."""
+    lock = home.entity_id(LOCK_UID)
+    assert is_exposed(home, lock), "the fixture home exposes the lock to Assist"
+    audit = cli.audit_json("--url", home.ha.ws_url, "--token-file", str(home.token_file))
+    dev = home.device_id(LOCK_UID)
+    finding = next(f for f in audit["findings"] if f["rule"] == "DG-VOI-001" and f["subject"]["id"] == dev)
+    key = f"{finding['rule']}|{finding['subject']['kind']}:{finding['subject']['id']}"
+    before = exposed(home)
+    rc, reviewed, err = run_json(cli, "plan", "--url", home.ha.ws_url, "--token-file", str(home.token_file), "--fix", key)
+    assert rc == 0, err
+
+    altered = tmp_path / "altered.json"
+    altered.write_text(json.dumps({**reviewed, "actions": [{**reviewed["actions"][0], "after": "true"}]}))
+    proc = cli.run("apply", *hub_args(home, db), "--plan", str(altered), "--yes")
+    assert proc.returncode == 2, proc.stderr
+    assert "not the plan that was reviewed" in proc.stderr
+    assert exposed(home) == before and not journal(db)
+
+    plan_file = tmp_path / "reviewed.json"
+    plan_file.write_text(json.dumps(reviewed))
+    rc, doc, err = run_json(cli, "apply", *hub_args(home, db), "--plan", str(plan_file), "--yes",
+                            "--verify-timeout", "10000")
+    assert rc == 0, err
+    assert doc["ok"] and doc["plan"]["id"] == reviewed["id"]
+    assert not is_exposed(home, lock)
+
+    rc, doc, err = run_json(cli, "undo", reviewed["id"], *hub_args(home, db))
+    assert rc == 0, err
+    assert doc["ok"] and doc["plan"]["kind"] == "undo"
+    assert exposed(home) == before
+    assert journal(db)[0]["state"] == "undone"
+    proc = cli.run("undo", reviewed["id"], *hub_args(home, db))
+    assert proc.returncode == 2 and "with changes left to undo" in proc.stderr
+
+
 def test_child_safe_on_then_off_restores_everything(cli: Cli, home: LiveHome, plug: PlugResponder, db: Path) -> None:
     child_lock = home.entity_id(CHILD_LOCK_UID)
     home.wait_state(child_lock, "off")

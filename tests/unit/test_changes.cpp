@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <map>
 
 #include "api/service.hpp"
 #include "app/source.hpp"
@@ -139,4 +140,97 @@ TEST_CASE("an empty plan is not journalled and offers nothing to undo", "[change
   auto recent = (*journal)->recent(10);
   REQUIRE(recent);
   CHECK(recent->empty());
+}
+
+TEST_CASE("apply takes the plan a person reviewed, refuses it altered, and undo takes a plan id", "[changes][apply][api]") {
+  api::ServiceOptions o{"", "en"};
+  o.port = [](model::Home& home) -> Result<std::unique_ptr<policy::HubPort>> {
+    return std::unique_ptr<policy::HubPort>(new policy::ModelPort(home));
+  };
+  auto created = api::Service::create(o);
+  REQUIRE(created);
+  auto& service = **created;
+  auto home = app::load_demo();
+  REQUIRE(home);
+  REQUIRE(service.set_home(std::move(*home), "demo"));
+  auto result_of = [&](const json::object& req) {
+    auto reply = call(service, json::serialize(req));
+    INFO(json::serialize(reply).substr(0, 400));
+    REQUIRE(reply.at("success").as_bool());
+    return reply.at("result").as_object();
+  };
+  auto error_of = [&](const json::object& req) {
+    auto reply = call(service, json::serialize(req));
+    INFO(json::serialize(reply).substr(0, 400));
+    REQUIRE_FALSE(reply.at("success").as_bool());
+    return reply.at("error").as_object();
+  };
+  // What a person reviewed: the plan's reply, as `domoguard plan --format json` prints it.
+  const auto reviewed = result_of({{"type", "domoguard/plan"}, {"selector", json::array{"--level", "strict"}}});
+  REQUIRE(reviewed.at("actions").as_array().size() >= 2);
+  const std::string id(reviewed.at("id").as_string());
+
+  // Shown again as apply would carry it out: the same changes, the same id.
+  const auto shown = result_of({{"type", "domoguard/plan"}, {"plan", reviewed}});
+  CHECK(shown.at("id") == reviewed.at("id"));
+  CHECK(shown.at("actions").as_array().size() == reviewed.at("actions").as_array().size());
+
+  // Altered after review (one value, one action more or fewer, another id): refused, nothing done.
+  json::object changed_value = reviewed;
+  changed_value["actions"].as_array()[0].as_object()["after"] = "something else";
+  json::object one_less = reviewed;
+  one_less["actions"].as_array().pop_back();
+  json::object other_id = reviewed;
+  other_id["id"] = std::string(64, 'a');
+  for (const auto& bad : {changed_value, one_less, other_id}) {
+    for (const char* verb : {"domoguard/plan", "domoguard/apply"}) {
+      auto e = error_of({{"type", verb}, {"plan", bad}});
+      CHECK(e.at("code").as_string() == "conflict");
+      CHECK(e.at("key").as_string() == "error.api.plan_changed");
+    }
+  }
+  CHECK(call(service, R"({"type":"domoguard/journal"})").at("result").as_array().empty());
+  // A plan and a selector at once, an unknown action kind, a timeout out of range: refused too.
+  CHECK(error_of({{"type", "domoguard/apply"}, {"plan", reviewed}, {"selector", json::array{"--level", "strict"}}})
+            .at("code")
+            .as_string() == "invalid_format");
+  json::object unknown_kind = reviewed;
+  unknown_kind.erase("id");
+  unknown_kind["actions"].as_array()[0].as_object()["kind"] = "format_disk";
+  CHECK(error_of({{"type", "domoguard/apply"}, {"plan", unknown_kind}}).at("key").as_string() == "error.plan.file");
+  CHECK(error_of({{"type", "domoguard/apply"}, {"plan", reviewed}, {"verify_timeout_ms", -1}}).at("key").as_string() ==
+        "error.api.verify_timeout");
+  // A selector with the id of another plan: the home changed since the preview, so nothing is applied.
+  CHECK(error_of({{"type", "domoguard/apply"}, {"selector", json::array{"--level", "basic"}}, {"plan_id", id}})
+            .at("key")
+            .as_string() == "error.api.plan_changed");
+  CHECK(call(service, R"({"type":"domoguard/journal"})").at("result").as_array().empty());
+
+  // The reviewed plan itself is applied, as it is.
+  const auto applied = result_of({{"type", "domoguard/apply"}, {"plan", reviewed}, {"verify_timeout_ms", 0}, {"user", "Alex"}});
+  CHECK(applied.at("ok").as_bool());
+  CHECK(applied.at("plan").at("id") == reviewed.at("id"));
+  CHECK(applied.at("steps").as_array().size() == reviewed.at("actions").as_array().size());
+  CHECK(applied.at("error_key").as_string().empty());
+  for (const auto& s : applied.at("steps").as_array()) CHECK_FALSE(s.at("message").as_string().empty());
+  const auto journal_id = applied.at("journal_id").as_int64();
+  REQUIRE(journal_id > 0);
+
+  // A second plan on top, then undo by the first plan's id (a prefix will do): that entry is undone.
+  REQUIRE(result_of({{"type", "domoguard/apply"}, {"selector", json::array{"--child-safe", "on"}}}).at("ok").as_bool());
+  CHECK(error_of({{"type", "domoguard/undo"}, {"plan_id", "feedfacefeedface"}}).at("key").as_string() ==
+        "error.api.no_plan_to_undo");
+  const auto undone = result_of({{"type", "domoguard/undo"}, {"plan_id", id.substr(0, 12)}, {"user", "Alex"}});
+  CHECK(undone.at("ok").as_bool());
+  REQUIRE(undone.contains("undo_plan"));
+  CHECK(undone.at("undo_plan").at("kind").as_string() == "undo");
+  CHECK(undone.at("undo_plan").at("actions").as_array().size() == undone.at("steps").as_array().size());
+  std::map<int64_t, std::string> states;
+  const auto listed = call(service, R"({"type":"domoguard/journal"})");
+  for (const auto& e : listed.at("result").as_array())
+    states[e.at("journal_id").as_int64()] = std::string(e.at("state").as_string());
+  CHECK(states[journal_id] == "undone");
+  CHECK(states[journal_id + 1] == "applied");   // child-safe mode is still on
+  // Nothing of that plan is left to undo now.
+  CHECK(error_of({{"type", "domoguard/undo"}, {"plan_id", id}}).at("key").as_string() == "error.api.no_plan_to_undo");
 }

@@ -328,3 +328,71 @@ TEST_CASE("a relative SOURCE path names the same home in audit, accept and hold"
     if (m.at("mode").as_string() == "child_safe") policy = std::string(m.at("policy").as_string());
   CHECK(policy == "notify");
 }
+
+TEST_CASE("apply --plan carries out exactly the plan reviewed and refuses one altered since", "[cli][apply]") {
+  auto preview = run("plan --demo --level strict --format json");
+  REQUIRE(preview.code == 0);
+  auto reviewed = json::parse(preview.out).as_object();
+  const auto actions = reviewed.at("actions").as_array().size();
+  REQUIRE(actions >= 2);
+  const fs::path file = scratch() / "reviewed.json";
+  write(file, preview.out);
+
+  // The table shows the plan reviewed (its id), then what was done.
+  auto table = run("apply --demo --plan " + file.string() + " --yes --verify-timeout 0");
+  INFO(table.out);
+  CHECK(table.code == 0);
+  CHECK(table.out.find(std::string(reviewed.at("id").as_string()).substr(0, 12)) != std::string::npos);
+  auto done = run("apply --demo --plan " + file.string() + " --yes --format json");
+  REQUIRE(done.code == 0);
+  auto doc = json::parse(done.out).as_object();
+  CHECK(doc.at("ok").as_bool());
+  CHECK(doc.at("plan").at("id") == reviewed.at("id"));
+  CHECK(doc.at("steps").as_array().size() == actions);
+  CHECK(doc.at("recovered").as_array().empty());
+  for (const auto& s : doc.at("steps").as_array()) CHECK_FALSE(s.as_object().contains("message"));
+
+  // One value changed after review: refused, with exit code 2, and nothing is applied.
+  json::object altered = reviewed;
+  altered["actions"].as_array()[0].as_object()["after"] = "something else";
+  write(file, json::serialize(altered));
+  auto refused = run("apply --demo --plan " + file.string() + " --yes --format json", true);
+  INFO(refused.out);
+  CHECK(refused.code == 2);
+  CHECK(refused.out.find("not the plan that was reviewed") != std::string::npos);
+  CHECK(refused.out.find(file.string()) != std::string::npos);
+  CHECK(refused.out.find("\"ok\"") == std::string::npos);
+  // An action dropped: refused too.
+  json::object shorter = reviewed;
+  shorter["actions"].as_array().pop_back();
+  write(file, json::serialize(shorter));
+  CHECK(run("apply --demo --plan " + file.string() + " --yes").code == 2);
+
+  // A plan written by hand (no id) is applied as written.
+  write(file, json::serialize(json::object{{"actions", json::array{reviewed.at("actions").as_array()[0]}}}));
+  auto by_hand = run("apply --demo --plan " + file.string() + " --yes --format json", true);
+  INFO(by_hand.out);
+  CHECK(by_hand.code == 0);
+  // A selector applies the plan it previews (the preview's id goes with it).
+  auto by_selector = run("apply --demo --level strict --yes --format json");
+  REQUIRE(by_selector.code == 0);
+  CHECK(json::parse(by_selector.out).at("plan").at("id") == reviewed.at("id"));
+}
+
+TEST_CASE("plan previews and undo refusals read as before through the surface", "[cli][apply]") {
+  // Nothing switched child-safe mode on in this journal: said so, exit 2.
+  auto off = run("plan --demo --child-safe off", true);
+  CHECK(off.code == 2);
+  CHECK(off.out.find("Child-safe mode was not switched on") != std::string::npos);
+  auto nothing = run("undo --demo", true);
+  CHECK(nothing.code == 2);
+  CHECK(nothing.out.find("no applied plan of this hub") != std::string::npos);
+  auto no_plan = run("undo feedfacecafe --demo", true);
+  CHECK(no_plan.code == 2);
+  CHECK(no_plan.out.find("no applied plan feedfacecafe with changes left to undo") != std::string::npos);
+  // The table and the JSON of a plan agree.
+  auto json_plan = json::parse(run("plan --demo --child-safe on --format json").out);
+  auto table = run("plan --demo --child-safe on");
+  CHECK(table.code == 0);
+  CHECK(table.out.find(std::string(json_plan.at("title").as_string())) != std::string::npos);
+}

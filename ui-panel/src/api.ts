@@ -298,7 +298,13 @@ export class Api {
     return this.call<{ withdrawn: number }>("accept/withdraw", { key, ...who });
   }
   planUndo(journalId: number) { return this.call<Plan>("plan", { journal_id: journalId }); }
-  apply(selector: string[]) { return this.call<ApplyResult>("apply", { selector, ...this.who() }); }
+  /**
+   * planId: the id of the plan the person saw. The core applies only that plan: if the home changed
+   * since the preview, so that the selector now gives another plan, it refuses (a "conflict").
+   */
+  apply(selector: string[], planId?: string) {
+    return this.call<ApplyResult>("apply", { selector, plan_id: planId, ...this.who() });
+  }
   undo(journalId: number) { return this.call<ApplyResult>("undo", { journal_id: journalId, ...this.who() }); }
   journal() { return this.call<JournalEntry[]>("journal"); }
   history(limit = 20) { return this.call<AuditRecord[]>("history", { limit }); }

@@ -318,7 +318,7 @@ export class DomoguardPanel extends LitElement implements ViewHost {
         this.dialog = { ...d, phase: "done", settings: s, changed: true };
         this.announce = req.on ? this.t("panel.privacy_default.now_on") : this.t("panel.privacy_default.now_off");
       } else {
-        const r = req.kind === "undo" ? await this.api.undo(req.journalId) : await this.api.apply(req.selector);
+        const r = req.kind === "undo" ? await this.api.undo(req.journalId) : await this.api.apply(req.selector, d.plan?.id);
         if (gone()) return;
         this.dialog = { ...d, phase: "done", result: r, changed: true };
         this.announce = r.ok ? this.t("panel.result.done_score", { score: r.score }) : this.t("panel.result.failed");

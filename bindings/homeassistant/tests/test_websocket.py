@@ -67,6 +67,34 @@ async def test_plan_apply_undo_with_the_callers_name(
     assert acked["result"]["acknowledgement"]["user"] == hass_admin_user.name
 
 
+async def test_apply_takes_the_reviewed_plan_and_undo_a_plan_id(
+    hass: HomeAssistant, hass_ws_client, home: Home, entry: MockConfigEntry
+) -> None:
+    ws = await hass_ws_client(hass)
+    key = next(
+        finding_key(f) for f in entry.runtime_data.coordinator.data.findings
+        if f["rule"] == "DG-VOI-001" and f["subject"]["id"] == home.lock_device
+    )
+    reviewed = (await _call(ws, "domoguard/plan", selector=["--fix", key]))["result"]
+    # Altered after review: refused on its merits, and nothing changes.
+    altered = {**reviewed, "actions": [{**reviewed["actions"][0], "after": "true"}]}
+    reply = await _call(ws, "domoguard/apply", plan=altered)
+    assert reply["success"] is False and reply["error"]["code"] == "conflict", reply
+    assert async_should_expose(hass, "conversation", home.lock)
+    reply = await _call(ws, "domoguard/apply", plan=reviewed, selector=["--fix", key])
+    assert reply["success"] is False and reply["error"]["code"] == "invalid_format"
+    # The plan reviewed is applied as it is, then undone by its plan id.
+    applied = await _call(ws, "domoguard/apply", plan=reviewed, verify_timeout_ms=5000)
+    assert applied["success"] and applied["result"]["ok"] is True, applied
+    assert applied["result"]["plan"]["id"] == reviewed["id"]
+    assert not async_should_expose(hass, "conversation", home.lock)
+    undone = await _call(ws, "domoguard/undo", plan_id=reviewed["id"])
+    assert undone["success"] and undone["result"]["ok"] is True, undone
+    assert async_should_expose(hass, "conversation", home.lock)
+    reply = await _call(ws, "domoguard/apply", selector=["--fix", key], verify_timeout_ms=10**7)
+    assert reply["success"] is False and reply["error"]["code"] == "invalid_format"
+
+
 async def test_changes_and_the_audit_need_an_admin(
     hass: HomeAssistant, hass_ws_client, hass_read_only_access_token, home: Home, entry: MockConfigEntry
 ) -> None:

@@ -1,8 +1,9 @@
 // The one path by which every host changes the hub: plans a crash left half-applied are rolled back
 // first, then the plan is applied or undone through policy/apply (journal first, verify, roll back
 // on failure), and what happened goes into the tamper-evident event log (7.2.12, 7.2.13).
-// api::Service (daemon, Home Assistant integration) and the CLI's apply, undo and profile apply all
-// call it, so recovery, the empty-plan rule and the record cannot differ between hosts.
+// api::Service (and through it every host's plan, apply and undo: the daemon, the Home Assistant
+// integration, the CLI) and the CLI's profile apply call it, so recovery, the empty-plan rule and
+// the record cannot differ between hosts.
 #pragma once
 
 #include <cstdint>

@@ -312,7 +312,7 @@ std::string Service::handle(const std::string& request) {
     reply["error"] = json::object{{"code", code}, {"key", key}, {"message", said}};
     return json::serialize(reply);
   };
-  if (request.size() > max_request_bytes) return error("invalid_format", "error.api.too_large", "Request too large");
+  if (request.size() > opts_.max_request_bytes) return error("invalid_format", "error.api.too_large", "Request too large");
   boost::system::error_code ec;
   json::parse_options po;
   po.max_depth = 16;
@@ -565,6 +565,58 @@ Service::Answer Service::verb_device(const Call& call) {
   return done(std::move(out));
 }
 
+namespace {
+// A plan as the plan verb returned it and a person reviewed it (the CLI's `plan --format json`, a
+// file): its changes are taken as they are, nothing compiled again. The id it carries must be the
+// id of those changes, so a plan altered after review is refused; a plan written by hand, without
+// an id, is taken as written.
+Result<policy::Plan> reviewed_plan(const json::object& o) {
+  auto bad = [](const std::string& what) {
+    return Error{ErrorCode::bad_input, "error.plan.file", what, "", ""};
+  };
+  auto* acts = o.if_contains("actions");
+  if (!acts || !acts->is_array()) return bad("The plan is not a plan printed by `domoguard plan --format json`");
+  auto str = [](const json::object& x, const char* k) {
+    auto* v = x.if_contains(k);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  policy::Plan p;
+  p.kind = str(o, "kind").empty() ? "file" : str(o, "kind");
+  p.selector = str(o, "selector").empty() ? "plan_file" : str(o, "selector");
+  p.title_key = "plan.title.file";
+  size_t n = 0;
+  for (const auto& x : acts->as_array()) {
+    ++n;
+    if (!x.is_object()) return bad("An action is not an object (action " + std::to_string(n) + ")");
+    const auto& a = x.as_object();
+    policy::PlanAction act;
+    act.kind = str(a, "kind");
+    act.target = str(a, "target");
+    act.param = str(a, "param");
+    act.before = str(a, "before");
+    act.after = str(a, "after");
+    act.rule = str(a, "rule");
+    act.message_key = "plan.action.raw";
+    // A token is named by its id only in the plan's data, never in a text shown to people.
+    act.placeholders = {{"kind", act.kind},
+                        {"target", act.kind == "revoke_token" ? std::string("(a long-lived access token)") : act.target},
+                        {"param", act.param}, {"value", act.after}};
+    if (!model::parse_action_kind(act.kind) || act.target.empty())
+      return bad("Unknown action kind \"" + act.kind + "\" or no target (action " + std::to_string(n) + ")");
+    p.actions.push_back(std::move(act));
+  }
+  p.id = policy::plan_id(p);
+  if (auto* id = o.if_contains("id"); id && !(id->is_string() && id->as_string() == p.id))
+    return Error{ErrorCode::bad_input, "error.api.plan_changed",
+                 "The plan is not the plan reviewed: its changes do not match its id", "", ""};
+  return p;
+}
+
+const char* code_of(const Error& e) {
+  return e.code == ErrorCode::unreachable ? "unreachable" : e.code == ErrorCode::bad_input ? "invalid_format" : "internal";
+}
+}  // namespace
+
 Service::Answer Service::verb_change(const Call& call) {
   const auto& req = call.req;
   const auto& msg = call.msg;
@@ -576,41 +628,84 @@ Service::Answer Service::verb_change(const Call& call) {
       if (w.is_string() && w.as_string().size() <= 256) words.emplace_back(w.as_string());
   std::string person;
   if (auto* u = req.if_contains("user"); u && u->is_string() && u->as_string().size() <= 200) person = std::string(u->as_string());
-  const policy::ApplyOptions aopts = apply_options(person);
+  policy::ApplyOptions aopts = apply_options(person);
+  if (auto* t = req.if_contains("verify_timeout_ms")) {
+    if (!t->is_int64() || t->as_int64() < 0 || t->as_int64() > 300000)
+      return fail("invalid_format", "error.api.verify_timeout", "verify_timeout_ms must be 0 to 300000");
+    aopts.verify_timeout_ms = static_cast<int>(t->as_int64());
+  }
+  // A plan reviewed earlier (plan and apply): applied exactly as it is, checked against its id.
+  std::optional<policy::Plan> reviewed;
+  if (auto* pv = req.if_contains("plan"); pv && type != "domoguard/undo") {
+    if (!pv->is_object()) return fail("invalid_format", "error.plan.file", "plan must be a plan object");
+    if (!words.empty()) return fail("invalid_format", "error.api.plan_and_selector", "Give either a plan or a selector, not both");
+    auto p = reviewed_plan(pv->as_object());
+    if (!p) return fail(p.error().key == "error.api.plan_changed" ? "conflict" : "invalid_format", p.error().key, p.error().message);
+    reviewed = std::move(*p);
+  }
+  // The id of the plan a person saw: what is applied must be that plan (the home may have changed since).
+  std::optional<std::string> seen_id;
+  if (auto* id = req.if_contains("plan_id")) {
+    if (!id->is_string() || id->as_string().empty() || id->as_string().size() > 64)
+      return fail("invalid_format", "error.api.plan_id", "plan_id must be a plan's id");
+    seen_id = std::string(id->as_string());
+  }
   std::optional<policy::Selector> sel;
   // A plan asked for by journal id, without a selector, is the preview of undoing that entry.
   const bool undo_preview = type == "domoguard/plan" && words.empty() && req.if_contains("journal_id");
-  if ((type != "domoguard/undo" && !undo_preview) || !words.empty()) {
+  if (!reviewed && (((type != "domoguard/undo" && !undo_preview) || !words.empty()))) {
     auto parsed = policy::parse_selector(words);
     if (!parsed) return fail("invalid_format", parsed.error().key, parsed.error().message);
     sel = *parsed;
   }
   const bool by_journal = sel && !sel->on &&
                           (sel->kind == policy::Selector::Kind::child_safe || sel->kind == policy::Selector::Kind::privacy_default);
-  if (type == "domoguard/plan" && !by_journal && !undo_preview) {
-    auto plan = policy::compile(*home_, result_.findings, *sel);
+  const bool previewing = type == "domoguard/plan";
+  auto check_seen = [&](const policy::Plan& p) -> std::optional<Answer> {
+    if (seen_id && type == "domoguard/apply" && p.id != *seen_id)
+      return fail("conflict", "error.api.plan_changed", "The plan is not the plan reviewed: its changes do not match its id");
+    return std::nullopt;
+  };
+  if (previewing && !by_journal && !undo_preview) {
+    Result<policy::Plan> plan = reviewed ? Result<policy::Plan>(*reviewed) : policy::compile(*home_, result_.findings, *sel);
     if (!plan) return fail("invalid_format", plan.error().key, plan.error().message);
     return done(parse_json(report::plan_json(*plan, msg)));
   }
-  if (type != "domoguard/plan" && !opts_.port)
+  if (!previewing && !opts_.port)
     return fail("not_supported", "error.api.no_port", "This host can show plans but not change the hub");
-  // What to undo: the id given, or the latest plan (of the mode being switched off).
+  // What to undo: the id given, the latest entry of the plan id given, or the latest plan (of the mode being switched off).
   std::optional<store::JournalPlan> target;
   if (type == "domoguard/undo" || by_journal || undo_preview) {
     if (auto* id = req.if_contains("journal_id"); id && id->is_int64()) {
       auto jp = journal_->get(id->as_int64());
       if (!jp) return fail("not_found", jp.error().key, jp.error().message);
       target = std::move(*jp);
+    } else if (seen_id && type == "domoguard/undo") {
+      auto jp = journal_->latest_with_plan_id(*seen_id);
+      if (!jp) return fail("internal", jp.error().key, jp.error().message);
+      if (!jp->has_value()) return fail("not_found", "error.api.no_plan_to_undo", "No applied plan with this id has changes left to undo");
+      target = std::move(**jp);
     } else {
-      auto latest = journal_->latest_undoable(aopts.hub, by_journal ? (sel->kind == policy::Selector::Kind::child_safe ? "child_safe" : "privacy_default") : "");
+      const bool cs = by_journal && sel->kind == policy::Selector::Kind::child_safe;
+      std::string kind = by_journal ? (cs ? "child_safe" : "privacy_default") : "";
+      // Privacy by default is switched on per device: undo the plan of that device.
+      std::string selector;
+      if (by_journal && !cs) {
+        policy::Selector on = *sel;
+        on.on = true;
+        selector = on.text();
+      }
+      auto latest = journal_->latest_undoable(aopts.hub, kind, selector);
       if (!latest) return fail("internal", latest.error().key, latest.error().message);
       if (!latest->has_value()) return fail("not_found", "error.api.nothing_to_undo", "There is nothing to undo");
       target = std::move(**latest);
     }
-    if (type == "domoguard/plan") {
+    if (previewing) {
       auto orig = store::Journal::plan_from_json(target->plan_json);
       if (!orig) return fail("internal", orig.error().key, orig.error().message);
-      return done(parse_json(report::plan_json(*orig, msg)));
+      auto doc = parse_json(report::plan_json(*orig, msg));
+      doc.as_object()["undo_plan"] = parse_json(report::plan_json(api::undo_preview(*target, msg), msg));
+      return done(std::move(doc));
     }
   }
   auto port = opts_.port(*home_);
@@ -623,12 +718,17 @@ Service::Answer Service::verb_change(const Call& call) {
     plan = std::move(*orig);
     r = changes_->undo(*target, **port, aopts, msg);
   } else {
-    auto compiled = policy::compile(*home_, result_.findings, *sel);
-    if (!compiled) return fail("invalid_format", compiled.error().key, compiled.error().message);
-    plan = std::move(*compiled);
+    if (reviewed) {
+      plan = std::move(*reviewed);
+    } else {
+      auto compiled = policy::compile(*home_, result_.findings, *sel);
+      if (!compiled) return fail("invalid_format", compiled.error().key, compiled.error().message);
+      plan = std::move(*compiled);
+    }
+    if (auto refused = check_seen(plan)) return *refused;
     r = changes_->apply(plan, **port, aopts);
   }
-  if (!r) return fail("unreachable", r.error().key, r.error().message);
+  if (!r) return fail(code_of(r.error()), r.error().key, r.error().message);
   const auto& res = r->result;
   // A mode switched off: what was put back on its behalf is undone too (where nobody changed it since).
   if (by_journal && res.ok)
@@ -644,16 +744,21 @@ Service::Answer Service::verb_change(const Call& call) {
                                                                          : "skipped";
     steps.push_back(json::object{{"kind", st.action.kind}, {"target", st.action.target}, {"param", st.action.param},
                                  {"before", st.action.before}, {"after", st.action.after}, {"outcome", outcome},
-                                 {"error", st.error}});
+                                 {"error", st.error}, {"message", report::step_text(st.action, msg)}});
   }
   json::array recovered;
   for (auto id : r->recovered) recovered.push_back(id);
-  return done(json::object{{"journal_id", res.journal_id}, {"ok", res.ok}, {"rolled_back", res.rolled_back},
-                         {"failed_step", res.failed_step}, {"error", res.ok ? "" : res.error.message},
-                         {"nothing_to_change", res.nothing_to_change},
-                         {"recovered", std::move(recovered)}, {"recovered_text", recovered_text(r->recovered, msg)},
-                         {"plan", parse_json(report::plan_json(plan, msg))}, {"steps", std::move(steps)},
-                         {"score", result_.score}});
+  json::object out{{"journal_id", res.journal_id}, {"ok", res.ok}, {"rolled_back", res.rolled_back},
+                   {"failed_step", res.failed_step}, {"error", res.ok ? "" : res.error.message},
+                   {"error_key", res.ok ? "" : res.error.key},
+                   {"error_code", res.ok ? "" : res.error.code == ErrorCode::unreachable ? "unreachable" : "failed"},
+                   {"nothing_to_change", res.nothing_to_change},
+                   {"recovered", std::move(recovered)}, {"recovered_text", recovered_text(r->recovered, msg)},
+                   {"plan", parse_json(report::plan_json(plan, msg))}, {"steps", std::move(steps)},
+                   {"score", result_.score}};
+  // An undo: the changes carried out, last first, as the preview showed them.
+  if (target) out["undo_plan"] = parse_json(report::plan_json(r->plan, msg));
+  return done(std::move(out));
 }
 
 Service::Answer Service::verb_recover(const Call& call) {

@@ -39,6 +39,8 @@ struct ServiceOptions {
                                    // that hold; unset = the system clock
   bool keep_audits = true;    // false: audits are not added to the history (a command that only
                               // reads or decides, such as the CLI's accept or notice)
+  size_t max_request_bytes = 64 * 1024;  // larger requests are refused unread; a host in the same
+                                         // process may allow more (the CLI sends a reviewed plan file)
 };
 
 // What changed in one (re-)audit, for notifications.
@@ -148,7 +150,7 @@ class Service {
   std::shared_ptr<struct HoldState> hold_;    // what the hold checks remember between calls
 };
 
-// The maximum size of one request; larger ones are refused unread.
+// The maximum size of one request from a transport; larger ones are refused unread.
 inline constexpr size_t max_request_bytes = 64 * 1024;
 
 }  // namespace domoguard::api

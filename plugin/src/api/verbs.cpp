@@ -43,9 +43,15 @@ const std::vector<Field>& settings_fields() {
 }
 const std::vector<Field>& change_fields() {
   static const std::vector<Field> f = {{"journal_id", F::integer}, {"ok", F::boolean}, {"rolled_back", F::boolean},
-                                       {"failed_step", F::integer}, {"error", F::string}, {"nothing_to_change", F::boolean},
+                                       {"failed_step", F::integer}, {"error", F::string},
+                                       {"error_key", F::string},   // the error's catalogue key ("" when ok)
+                                       {"error_code", F::string},  // "" when ok, "unreachable" (the hub went away) or "failed"
+                                       {"nothing_to_change", F::boolean},
                                        {"recovered", F::integer_list}, {"recovered_text", F::string}, {"plan", F::object},
-                                       {"steps", F::object_list}, {"score", F::integer}};
+                                       {"steps", F::object_list},  // each: kind, target, param, before, after, outcome, error, message
+                                       {"score", F::integer},
+                                       // an undo: the changes carried out, last first (the preview's undo_plan)
+                                       {"undo_plan", F::object, false, true}};
   return f;
 }
 // A home's notice or a device's (notice/notice.cpp); the acknowledgement is the host's.
@@ -101,17 +107,27 @@ const std::vector<VerbSpec>& verb_table() {
         true}},
       {"plan", Caller::admin,
        {{"selector", P::string_list, false, "the CLI's selector words, e.g. [\"--level\", \"strict\"]"},
-        {"journal_id", P::integer, false, "without a selector: the preview of undoing this entry"}},
-       {"a plan (as `domoguard plan --format json`)",
+        {"journal_id", P::integer, false, "without a selector: the preview of undoing this entry"},
+        {"plan", P::object, false, "instead of a selector: a plan reviewed earlier, shown as apply would carry it out (refused if altered)"}},
+       {"a plan (as `domoguard plan --format json`); previewing an undo, also the undo's own changes",
         {{"id", F::string}, {"kind", F::string}, {"selector", F::string}, {"title", F::string}, {"actions", F::object_list},
          {"guidance", F::object_list}, {"undo_by", F::string, false, true},
-         {"irreversible", F::object, false, true}}}},  // present when a step cannot be undone (a revoked token)
+         {"irreversible", F::object, false, true},  // present when a step cannot be undone (a revoked token)
+         {"undo_plan", F::object, false, true}}}},  // previewing an undo: the changes undoing would make, last first
       {"apply", Caller::admin,
-       {{"selector", P::string_list, true, "the CLI's selector words"}, {"user", P::string, false, "who asks"}},
+       {{"selector", P::string_list, false, "the CLI's selector words (or give plan)"},
+        {"plan", P::object, false,
+         "instead of a selector: the plan a person reviewed (plan's reply, `domoguard plan --format json`), applied as it "
+         "is, nothing compiled again; refused when its changes do not match its id"},
+        {"plan_id", P::string, false, "the id of the plan reviewed: refused when the plan to apply now has another"},
+        {"verify_timeout_ms", P::integer, false, "how long each change may take to show when read back, 0-300000 (default 3000)"},
+        {"user", P::string, false, "who asks"}},
        {"what was done, step by step, and the score after", change_fields()}, true, true},
       {"undo", Caller::admin,
        {{"selector", P::string_list, false, "--child-safe off / --privacy-default off: undo what switched it on"},
         {"journal_id", P::integer, false, "the entry to undo (default: the latest applied)"},
+        {"plan_id", P::string, false, "instead of journal_id: the latest applied entry of the plan with this id (or a prefix of 6+)"},
+        {"verify_timeout_ms", P::integer, false, "as for apply"},
         {"user", P::string, false, "who asks"}},
        {"as apply", change_fields()}, true, true},
       {"notice", Caller::anyone, {{"device_id", P::string, false, "a device's notice; without it, the home's"}},

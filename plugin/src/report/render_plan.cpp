@@ -77,28 +77,61 @@ std::string plan_json(const policy::Plan& p, const locale::Messages& msg) {
 }
 
 std::string plan_table(const policy::Plan& p, const locale::Messages& msg) {
-  std::string out = terminal_safe(plan_text(p.title_key, p.title_placeholders, msg), 200) + "\n";
-  if (p.actions.empty()) out += "  " + msg.text("plan.table.nothing") + "\n";
+  // Rendered from the plan's JSON, so a front end that holds only the JSON prints the same list.
+  return plan_table(json::parse(plan_json(p, msg)).as_object(), msg);
+}
+
+std::string plan_table(const json::object& doc, const locale::Messages& msg) {
+  auto str = [](const json::object& o, std::string_view k) {
+    const auto* x = o.if_contains(k);
+    return x && x->is_string() ? std::string(x->as_string()) : std::string();
+  };
+  auto list = [](const json::object& o, std::string_view k) {
+    const auto* x = o.if_contains(k);
+    return x && x->is_array() ? x->as_array() : json::array{};
+  };
+  std::string out = terminal_safe(str(doc, "title"), 200) + "\n";
+  const auto actions = list(doc, "actions");
+  if (actions.empty()) out += "  " + msg.text("plan.table.nothing") + "\n";
   int n = 0;
-  for (const auto& a : p.actions) {
-    std::string line = std::to_string(++n) + ". " + plan_text(a.message_key, a.placeholders, msg);
-    if (auto now = plan_value(a, a.before, msg); !now.empty()) line += " " + msg.text("plan.table.now", {{"value", now}});
+  for (const auto& v : actions) {
+    if (!v.is_object()) continue;
+    const auto& a = v.as_object();
+    policy::PlanAction act;
+    act.kind = str(a, "kind");
+    std::string line = std::to_string(++n);
+    line += ". ";
+    line += str(a, "message");
+    if (auto now = plan_value(act, str(a, "before"), msg); !now.empty()) {
+      line += ' ';
+      line += msg.text("plan.table.now", {{"value", now}});
+    }
     out += "  " + terminal_safe(line, 200) + "\n";
   }
-  if (!p.guidance.empty()) {
+  const auto guidance = list(doc, "guidance");
+  if (!guidance.empty()) {
     out += msg.text("plan.table.guidance") + "\n";
-    for (const auto& g : p.guidance) {
-      std::string line = plan_text(g.message_key, g.placeholders, msg);
-      if (!g.title_key.empty()) line = plan_text(g.title_key, g.placeholders, msg) + ": " + line;
+    for (const auto& v : guidance) {
+      if (!v.is_object()) continue;
+      const auto& g = v.as_object();
+      std::string line = str(g, "message");
+      if (g.contains("title")) line = str(g, "title") + ": " + line;
       out += "  - " + terminal_safe(line, 300) + "\n";
-      if (!g.reason_key.empty()) out += "    " + terminal_safe(msg.text(g.reason_key), 300) + "\n";
+      if (g.contains("reason")) out += "    " + terminal_safe(str(g, "reason"), 300) + "\n";
     }
   }
-  if (undone_by_journal(p)) out += msg.text("plan.table.undo_by_journal") + "\n";
-  if (const int n = irreversible_steps(p); n > 0)
-    out += terminal_safe(msg.text("plan.irreversible", {{"count", std::to_string(n)}}), 300) + "\n";
-  if (!p.id.empty()) out += msg.text("plan.table.id", {{"id", p.id.substr(0, 12)}}) + "\n";
+  if (str(doc, "undo_by") == "journal") out += msg.text("plan.table.undo_by_journal") + "\n";
+  if (const auto* irr = doc.if_contains("irreversible"); irr && irr->is_object())
+    out += terminal_safe(str(irr->as_object(), "message"), 300) + "\n";
+  if (const std::string id = str(doc, "id"); !id.empty()) out += msg.text("plan.table.id", {{"id", id.substr(0, 12)}}) + "\n";
   return out;
+}
+
+std::string step_text(const policy::PlanAction& a, const locale::Messages& msg) {
+  if (!a.message_key.empty() && msg.has(a.message_key)) return plan_text(a.message_key, a.placeholders, msg);
+  std::string s = a.kind + " " + a.target;
+  if (!a.param.empty()) s += " (" + a.param + ")";
+  return terminal_safe(s) + " -> " + terminal_safe(a.after);
 }
 
 }  // namespace domoguard::report

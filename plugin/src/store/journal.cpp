@@ -348,7 +348,8 @@ Result<std::optional<JournalPlan>> Journal::latest_undoable(const std::string& h
 Result<std::optional<JournalPlan>> Journal::latest_with_plan_id(const std::string& plan_id) {
   try {
     if (plan_id.size() < 6) return std::optional<JournalPlan>();
-    auto v = query_plans(impl_->db, "WHERE state='applied' AND substr(plan_id, 1, ?) = ? ORDER BY id DESC",
+    // An undo entry carries the id of the plan it undid: it is not that plan.
+    auto v = query_plans(impl_->db, "WHERE state='applied' AND kind != 'undo' AND substr(plan_id, 1, ?) = ? ORDER BY id DESC",
                          {std::to_string(plan_id.size()), plan_id});
     for (auto& p : v)
       if (has_changes(p)) return std::optional<JournalPlan>(std::move(p));

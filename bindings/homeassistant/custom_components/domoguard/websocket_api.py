@@ -22,6 +22,10 @@ _TEXT = probatio.All(str, probatio.Length(max=256))
 _ID = probatio.All(str, probatio.Length(min=1, max=128))
 _SELECTOR = probatio.All([_TEXT], probatio.Length(max=8))
 _LANG = probatio.All(str, probatio.Length(min=2, max=15))
+# A plan reviewed earlier, sent back to be applied as it is (the core checks its changes against its id).
+_PLAN = dict
+_PLAN_ID = probatio.All(str, probatio.Length(min=1, max=64))
+_VERIFY_TIMEOUT = probatio.All(int, probatio.Range(min=0, max=300000))
 
 # verb -> (extra fields, admin only, adds the caller's name as "user", audits again afterwards)
 # Everyone signed in may read the score, the privacy notices (and acknowledge them: each person's
@@ -37,12 +41,25 @@ VERBS: dict[str, tuple[dict[Any, Any], bool, bool, bool]] = {
     "history": ({probatio.Optional("limit"): probatio.All(int, probatio.Range(min=1, max=500))}, True, False, False),
     "journal": ({}, True, False, False),
     "plan": (
-        {probatio.Optional("selector"): _SELECTOR, probatio.Optional("journal_id"): int},
+        {probatio.Optional("selector"): _SELECTOR, probatio.Optional("journal_id"): int, probatio.Optional("plan"): _PLAN},
         True, False, False,
     ),
-    "apply": ({probatio.Required("selector"): _SELECTOR}, True, True, True),
+    "apply": (
+        {
+            probatio.Optional("selector"): _SELECTOR,
+            probatio.Optional("plan"): _PLAN,
+            probatio.Optional("plan_id"): _PLAN_ID,
+            probatio.Optional("verify_timeout_ms"): _VERIFY_TIMEOUT,
+        },
+        True, True, True,
+    ),
     "undo": (
-        {probatio.Optional("selector"): _SELECTOR, probatio.Optional("journal_id"): int},
+        {
+            probatio.Optional("selector"): _SELECTOR,
+            probatio.Optional("journal_id"): int,
+            probatio.Optional("plan_id"): _PLAN_ID,
+            probatio.Optional("verify_timeout_ms"): _VERIFY_TIMEOUT,
+        },
         True, True, True,
     ),
     "notice": ({probatio.Optional("device_id"): _ID}, False, False, False),
