@@ -418,7 +418,10 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
 
 
   if (home.has(Part::exposure)) apply_exposure_defaults(home);
-  if (auto it = files.find("backup.date"); it != files.end() && !it->second.empty()) home.taken_at = it->second;
+  // A backup names the moment it was taken; one whose backup.json carries no readable date is dated
+  // like a folder, by the newest activity it records (time-based checks would not run otherwise).
+  if (auto it = files.find("backup.date"); it != files.end() && !it->second.empty() && it->second != "unknown")
+    home.taken_at = it->second;
   else home.taken_at = newest_activity(home);
   fold_same_devices(home);
   home.index();
