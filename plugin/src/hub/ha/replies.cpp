@@ -503,7 +503,7 @@ Result<model::Home> detail::from_source(ReplySource& replies, const std::string&
   }
 
   {
-    // http/config (HA 2026.1+, admin only): the slot the running server started with is the one in force.
+    // http/config (HA 2026.8+, admin only): the slot the running server started with is the one in force.
     DG_GET(r, "http/config", {Part::http});
     if (r && r->result->is_object()) {
       const auto& o = r->result->get_object();

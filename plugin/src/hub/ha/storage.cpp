@@ -385,7 +385,7 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
   }
 
   home.mark_missing(Part::states, "notrun.config.states");
-  // .storage/http: version 1 (every HA up to 2025.12) is the flat configuration the server last
+  // .storage/http: version 1 (every HA up to 2026.7) is the flat configuration the server last
   // started with. Version 2 keeps a confirmed "stable" slot and an unconfirmed "pending" one; HA
   // starts with pending whenever one is set and has not failed a trial (no "error" recorded on it),
   // else with stable (homeassistant/components/http/config.py, async_activate_config).
