@@ -652,3 +652,26 @@ TEST_CASE("a backup whose backup.json has no date is dated by its activity, like
   CHECK_FALSE(fa.empty());
   CHECK(fa == fb);
 }
+
+TEST_CASE("the hub's release comes from .HA_VERSION; without it the release checks are not run", "[ha][homes][version]") {
+  auto not_run = [](const audit::AuditResult& r, const std::string& rule) {
+    return std::any_of(r.not_run.begin(), r.not_run.end(), [&](const auto& n) { return n.rule == rule; });
+  };
+  Folder f;   // a docker home committed without .HA_VERSION and without core.config, as real ones are
+  f.store("core.device_registry", 1, 5, kDevices);
+  f.store("core.entity_registry", 1, 13, kEntities);
+  auto bare = must_load(f.path);
+  CHECK_FALSE(bare.has(model::Part::hub_version));
+  auto a = audit::run_audit(bare);
+  CHECK(not_run(a, "DG-HUB-001"));
+  CHECK(not_run(a, "DG-VUL-003"));
+
+  f.write(".HA_VERSION", "2024.3.1\n");   // the release, even with no .storage/core.config
+  auto versioned = must_load(f.path);
+  CHECK(versioned.hub.version == "2024.3.1");
+  CHECK_FALSE(versioned.has(model::Part::hub_config));
+  auto b = audit::run_audit(versioned);
+  CHECK_FALSE(not_run(b, "DG-HUB-001"));
+  CHECK_FALSE(not_run(b, "DG-VUL-003"));
+  CHECK(std::any_of(b.findings.begin(), b.findings.end(), [](const auto& x) { return x.rule == "DG-HUB-001"; }));
+}

@@ -72,6 +72,14 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
   home.source_kind = files.count("backup.date") ? model::SourceKind::backup : model::SourceKind::config_folder;
 
   if (auto it = files.find(".HA_VERSION"); it != files.end()) home.hub.version = trim_copy(it->second);
+  // Without .HA_VERSION nothing in .storage names the release: the checks that compare it with
+  // HA's releases and advisories say so instead of passing in silence.
+  if (!home.hub.version.empty()) home.mark_present(Part::hub_version);
+  else
+    home.mark_missing(Part::hub_version, locale::later(home.source_kind == model::SourceKind::backup
+                                                           ? "notrun.storage.absent_backup"
+                                                           : "notrun.storage.absent",
+                                                       {{"file", ".HA_VERSION"}}));
   if (auto r = read_store(files, origin, "core.uuid", {1}, home, {}); !r) return r.error();
   else if (*r) home.hub.id = str(*(*r)->data, "uuid");
 
