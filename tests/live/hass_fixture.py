@@ -625,7 +625,7 @@ class HomeAssistant:
         with HaWebSocket(self.port, self.access_token, tls=self._tls_ctx) as ws:
             self.token = ws.call("auth/long_lived_access_token", client_name="DomoGuard tests",
                                  lifespan=30)
-            # HA 2026.1+ moves configuration.yaml's `http:` section into .storage/http as a trial
+            # HA 2026.8+ moves configuration.yaml's `http:` section into .storage/http as a trial
             # ("pending") on the first start and, unless someone confirms it within five minutes,
             # reverts it and restarts itself: a session longer than that would lose its HA. Confirm
             # it as the household would once HA answers (older HA has no such command; nothing
@@ -643,7 +643,7 @@ class HomeAssistant:
     def confirm_http_config(self) -> None:
         """Confirms an untried pending HTTP configuration, as the UI's "keep these settings" does.
 
-        HA 2026.1+ moves the http: YAML block into .storage/http as a *pending* configuration on
+        HA 2026.8+ moves the http: YAML block into .storage/http as a *pending* configuration on
         its first start and reverts to the stable one (restarting on port 8123 of every interface)
         five minutes later unless someone promotes it (components/http/config.py,
         AUTO_REVERT_DELAY). Older releases have no http/config command: nothing to confirm."""

@@ -22,7 +22,7 @@ struct HomeBuilder {
     for (auto p : {P::devices, P::entities, P::areas, P::states, P::integrations, P::manifests, P::users, P::mfa,
                    P::exposure, P::hub_config, P::analytics, P::cloud, P::http, P::automations, P::deleted_devices,
                    P::radio_security, P::auth_providers, P::recorder, P::apps, P::tokens, P::sign_ins,
-                   P::dashboard_resources, P::thread, P::scripts})
+                   P::dashboard_resources, P::thread, P::scripts, P::hub_version})
       h.mark_present(p);
     h.hub.id = "hub1";
     h.hub.name = "Test home";

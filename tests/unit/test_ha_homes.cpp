@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 
 #include "audit/classify.hpp"
@@ -105,7 +106,7 @@ TEST_CASE("a snapshot without device and entity registries gets no score", "[ha]
   CHECK(run_cli("audit " + home.path.string() + " --no-history --format json") == 0);
 }
 
-TEST_CASE(".storage/http version 1 (HA up to 2025.12) is the flat configuration last started", "[ha][homes][http]") {
+TEST_CASE(".storage/http version 1 (HA up to 2026.7) is the flat configuration last started", "[ha][homes][http]") {
   Folder f;
   f.store("http", 1, 1, R"({"server_port":8123,"ssl_certificate":"/ssl/fullchain.pem","ssl_key":"/ssl/privkey.pem",
     "ip_ban_enabled":true,"login_attempts_threshold":5,"use_x_forwarded_for":true,"trusted_proxies":["172.30.33.0"],
@@ -362,7 +363,7 @@ TEST_CASE("a config folder's YAML is read: includes, packages, blueprints, secre
   REQUIRE(script("open_garage"));
   CHECK(has(script("open_garage")->action_entities, "cover.garage_door"));
 
-  // http: from YAML (no .storage/http: HA before 2026 reads it at every start).
+  // http: from YAML (no .storage/http: HA before 2026.8 reads it at every start).
   REQUIRE(h.has(Part::http));
   CHECK(h.hub.http.origin == "yaml");
   CHECK(h.hub.http.ssl == true);   // a !secret path counts as set; its value is never read
@@ -555,4 +556,122 @@ TEST_CASE("a router's clients without devices: phones and names may track, deskt
   CHECK(audit::is_location(*h.entity("device_tracker.mabel_s_galaxy_note20_5g")));
   CHECK(audit::is_location(*h.entity("device_tracker.simone")));
   CHECK(audit::is_location(*h.entity("device_tracker.legacy_gps")));
+}
+
+TEST_CASE("a device that names itself as its via device is no bridge", "[ha][homes][devices]") {
+  // Alexa Media Player sets via_device to the device itself for every Echo, Fire TV and speaker
+  // group; ZHA does for its coordinator (registry 1.12 shapes). A real bridge keeps its type.
+  Folder f;
+  f.store("core.device_registry", 1, 12, R"J({"devices":[
+    {"id":"fire","name":"Kitchen Fire TV","manufacturer":"Amazon","model":"Fire TV Stick 4K (Gen3)","area_id":null,
+     "config_entries":["am"],"primary_config_entry":"am","connections":[],"identifiers":[["alexa_media","G070X1"]],
+     "via_device_id":"fire","disabled_by":null,"entry_type":null},
+    {"id":"group","name":"Everywhere","manufacturer":"Amazon","model":"Speaker Group","area_id":null,
+     "config_entries":["am"],"primary_config_entry":"am","connections":[],"identifiers":[["alexa_media","G2A0X2"]],
+     "via_device_id":"group","disabled_by":null,"entry_type":null},
+    {"id":"br","name":"Bridge","manufacturer":"Olibra","model":"BD-1000","area_id":null,
+     "config_entries":["bo"],"primary_config_entry":"bo","connections":[],"identifiers":[["bond","ZZ01"]],
+     "via_device_id":null,"disabled_by":null,"entry_type":null},
+    {"id":"fan","name":"Ceiling fan","manufacturer":"Olibra","model":"CF","area_id":null,
+     "config_entries":["bo"],"primary_config_entry":"bo","connections":[],"identifiers":[["bond","ZZ01_1"]],
+     "via_device_id":"br","disabled_by":null,"entry_type":null}
+  ],"deleted_devices":[]})J");
+  f.store("core.entity_registry", 1, 18,
+          R"({"entities":[)" + entity("media_player.kitchen_fire_tv", "alexa_media", "fire", "am") + "," +
+              entity("sensor.kitchen_fire_tv_next_alarm", "alexa_media", "fire", "am") + "," +
+              entity("media_player.everywhere", "alexa_media", "group", "am") + "," +
+              entity("fan.ceiling_fan", "bond", "fan", "bo") + R"(],"deleted_entities":[]})");
+  auto h = must_load(f.path);
+  audit::run_audit(h);
+  REQUIRE(dev(h, "fire"));
+  CHECK(dev(h, "fire")->type == model::DeviceType::media);
+  CHECK(dev(h, "group")->type == model::DeviceType::media);
+  CHECK(dev(h, "br")->type == model::DeviceType::gateway);
+  // The same when one device is classified again (as the live view does on a registry update).
+  auto& fire = h.devices[static_cast<size_t>(dev(h, "fire") - h.devices.data())];
+  audit::classify_device(h, fire);
+  CHECK(fire.type == model::DeviceType::media);
+}
+
+TEST_CASE("smart displays listen; a presence radar's switch is no plug", "[ha][homes][devices]") {
+  Folder f;
+  f.store("core.device_registry", 1, 12, R"({"devices":[
+    {"id":"hub","name":"Living Room display","manufacturer":"Google Inc.","model":"Google Nest Hub","area_id":null,
+     "config_entries":["ca"],"primary_config_entry":"ca","connections":[],"identifiers":[["cast","7db5"]],
+     "sw_version":null,"via_device_id":null,"disabled_by":null,"entry_type":null},
+    {"id":"radar","name":"Kitchen Presence","manufacturer":"Espressif","model":"esp32dev","area_id":null,
+     "config_entries":["es"],"primary_config_entry":"es","connections":[["mac","a4:f0:0f:00:00:01"]],"identifiers":[],
+     "via_device_id":null,"disabled_by":null,"entry_type":null},
+    {"id":"plug","name":"Desk plug","manufacturer":"Shelly","model":"Plus Plug S","area_id":null,
+     "config_entries":["sh"],"primary_config_entry":"sh","connections":[["mac","a4:f0:0f:00:00:02"]],"identifiers":[],
+     "via_device_id":null,"disabled_by":null,"entry_type":null}
+  ],"deleted_devices":[]})");
+  auto occupancy = [](const std::string& id) {
+    return R"({"entity_id":")" + id + R"(","unique_id":")" + id +
+           R"(_u","platform":"esphome","device_id":"radar","config_entry_id":"es","original_device_class":"occupancy",)"
+           R"("disabled_by":null,"hidden_by":null,"options":{}})";
+  };
+  f.store("core.entity_registry", 1, 18,
+          R"({"entities":[)" + entity("media_player.living_room_display", "cast", "hub", "ca") + "," +
+              entity("switch.kitchen_presence_enable_presence_sensor", "esphome", "radar", "es") + "," +
+              occupancy("binary_sensor.kitchen_presence_presence") + "," +
+              entity("sensor.kitchen_presence_moving_distance", "esphome", "radar", "es") + "," +
+              entity("switch.desk_plug", "shelly", "plug", "sh") + "," +
+              entity("sensor.desk_plug_power", "shelly", "plug", "sh") + R"(],"deleted_entities":[]})");
+  auto h = must_load(f.path);
+  audit::run_audit(h);
+  REQUIRE(dev(h, "hub"));
+  CHECK(dev(h, "hub")->type == model::DeviceType::voice_assistant);
+  CHECK(dev(h, "hub")->tier == model::Tier::sensitive);
+  CHECK(dev(h, "radar")->type == model::DeviceType::sensor);
+  CHECK(dev(h, "plug")->type == model::DeviceType::plug);
+}
+
+TEST_CASE("a backup whose backup.json has no date is dated by its activity, like the folder", "[ha][homes][backup]") {
+  const fs::path home = std::string(DG_SOURCE_DIR) + "/tests/fixtures/ha/config-v3";
+  Folder t;
+  fs::path stage = t.path / "stage";
+  fs::create_directories(stage / "inner");
+  fs::copy(home, stage / "inner" / "data", fs::copy_options::recursive);
+  { std::ofstream(stage / "backup.json") << R"({"slug":"abc","name":"Full","type":"full","protected":false})"; }
+  std::string cmd = "cd '" + stage.string() + "' && tar czf homeassistant.tar.gz -C inner data && tar cf ../backup.tar "
+                    "./backup.json ./homeassistant.tar.gz";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  auto folder = must_load(home);
+  auto backup = must_load(t.path / "backup.tar");
+  CHECK(backup.source_kind == model::SourceKind::backup);
+  REQUIRE_FALSE(folder.taken_at.empty());
+  CHECK(backup.taken_at == folder.taken_at);
+  // The time-based checks (idle tokens, the owner's daily phone sessions) run on both.
+  auto a = audit::run_audit(folder), b = audit::run_audit(backup);
+  std::set<std::string> fa, fb;
+  for (const auto& f : a.findings)
+    if (f.rule.rfind("DG-TOK-", 0) == 0 || f.rule == "DG-LOG-002") fa.insert(f.key());
+  for (const auto& f : b.findings)
+    if (f.rule.rfind("DG-TOK-", 0) == 0 || f.rule == "DG-LOG-002") fb.insert(f.key());
+  CHECK_FALSE(fa.empty());
+  CHECK(fa == fb);
+}
+
+TEST_CASE("the hub's release comes from .HA_VERSION; without it the release checks are not run", "[ha][homes][version]") {
+  auto not_run = [](const audit::AuditResult& r, const std::string& rule) {
+    return std::any_of(r.not_run.begin(), r.not_run.end(), [&](const auto& n) { return n.rule == rule; });
+  };
+  Folder f;   // a docker home committed without .HA_VERSION and without core.config, as real ones are
+  f.store("core.device_registry", 1, 5, kDevices);
+  f.store("core.entity_registry", 1, 13, kEntities);
+  auto bare = must_load(f.path);
+  CHECK_FALSE(bare.has(model::Part::hub_version));
+  auto a = audit::run_audit(bare);
+  CHECK(not_run(a, "DG-HUB-001"));
+  CHECK(not_run(a, "DG-VUL-003"));
+
+  f.write(".HA_VERSION", "2024.3.1\n");   // the release, even with no .storage/core.config
+  auto versioned = must_load(f.path);
+  CHECK(versioned.hub.version == "2024.3.1");
+  CHECK_FALSE(versioned.has(model::Part::hub_config));
+  auto b = audit::run_audit(versioned);
+  CHECK_FALSE(not_run(b, "DG-HUB-001"));
+  CHECK_FALSE(not_run(b, "DG-VUL-003"));
+  CHECK(std::any_of(b.findings.begin(), b.findings.end(), [](const auto& x) { return x.rule == "DG-HUB-001"; }));
 }

@@ -106,7 +106,7 @@ void check_household(const Release& rel) {
   CHECK(std::count_if(h.tokens.begin(), h.tokens.end(),
                       [](const auto& t) { return t.type == "long_lived_access_token"; }) == 1);
 
-  // http: HA before 2026.1 reads the YAML block at every start; .storage/http v1 is only a copy
+  // http: HA before 2026.8 reads the YAML block at every start; .storage/http v1 is only a copy
   // (with the proxy networks' masks lost), so the YAML is what runs.
   CHECK(h.hub.http.origin == "yaml");
   CHECK(h.hub.http.ip_ban_enabled == true);

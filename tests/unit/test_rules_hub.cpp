@@ -30,9 +30,9 @@ TEST_CASE("DG-HUB-001 severity grows with months behind the latest known release
   }
 }
 
-TEST_CASE("DG-HUB-001 is not run without hub facts", "[rules][hub]") {
+TEST_CASE("DG-HUB-001 is not run without the hub's version", "[rules][hub]") {
   HomeBuilder b;
-  b.without(model::Part::hub_config);
+  b.without(model::Part::hub_version);
   bool ran = true;
   run("DG-HUB-001", b.build(), &ran);
   CHECK_FALSE(ran);

@@ -266,6 +266,29 @@ TEST_CASE("DG-LOG-006/007/008: forwarded addresses, CORS origins and a ban that 
   auto l = run("DG-LOG-008", local_default.build());
   REQUIRE(l.size() == 1);
   CHECK(l[0].severity == Severity::low);
+  CHECK(ev(l[0], "reachable_from_outside") == "false");
+
+  // Behind a CDN's public proxies (Cloudflare's ranges, as real homes list them) the hub is reached
+  // from outside even with no external URL and no cloud remote UI.
+  HomeBuilder cdn;
+  cdn.h.hub.http.use_x_forwarded_for = true;
+  cdn.h.hub.http.trusted_proxies = std::vector<std::string>{"173.245.48.0/20", "172.30.33.0/24"};
+  cdn.h.hub.http.ip_ban_enabled = true;
+  cdn.h.hub.http.login_attempts_threshold = -1;
+  auto c = run("DG-LOG-008", cdn.build());
+  REQUIRE(c.size() == 1);
+  CHECK(c[0].severity == Severity::high);
+  CHECK(ev(c[0], "reachable_from_outside") == "true");
+
+  // A folder without .storage/core.config and .storage/cloud cannot tell: "unknown", never "false".
+  HomeBuilder partial;
+  partial.without(model::Part::hub_config).without(model::Part::cloud);
+  partial.h.hub.http.ip_ban_enabled = true;
+  partial.h.hub.http.login_attempts_threshold = -1;
+  auto u = run("DG-LOG-008", partial.build());
+  REQUIRE(u.size() == 1);
+  CHECK(u[0].severity == Severity::low);
+  CHECK(ev(u[0], "reachable_from_outside") == "unknown");
   HomeBuilder unread;
   unread.without(model::Part::http);
   bool ran = true;

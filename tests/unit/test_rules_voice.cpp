@@ -109,6 +109,27 @@ TEST_CASE("DG-VOI-002 flags cameras and microphones reachable by voice", "[rules
   CHECK(has_action(f[0], "set_exposure", "camera.living", "false"));
 }
 
+TEST_CASE("DG-VOI-002: read-only microphone sensors and speech engines are not reached by voice", "[rules][voice]") {
+  // Shapes seen in a real home: the companion app's "mic muted" sensor, the Assist Microphone
+  // app's memory sensor and its mute switch, speech-to-text and wake-word engines, all exposed.
+  HomeBuilder b;
+  b.integration("e1", "mobile_app");
+  b.integration("e2", "hassio");
+  b.integration("e3", "wyoming");
+  b.device("phone", "Robert's phone", "e1");
+  b.entity("binary_sensor.roberts_phone_mic_muted", "phone", "off").exposure.google = true;
+  b.device("app", "Assist Microphone", "e2");
+  b.entity("sensor.assist_microphone_memory_percent", "app", "3.1").exposure.google = true;
+  b.device("mute", "Assist satellite mute", "e3");
+  b.entity("switch.assist_microphone_mute", "mute", "off").exposure.conversation = true;
+  b.device("engines", "Speech engines", "e3");
+  b.entity("stt.faster_whisper", "engines", "unknown").exposure.google = true;
+  b.entity("wake_word.openwakeword", "engines", "unknown").exposure.google = true;
+  auto f = run("DG-VOI-002", b.build());
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].device_id == "mute");   // the switch that can turn a microphone back on
+}
+
 TEST_CASE("DG-VOI-002 ignores unexposed cameras and microwave sensors", "[rules][voice]") {
   HomeBuilder b;
   b.device("cam1", "Camera");

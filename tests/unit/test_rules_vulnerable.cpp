@@ -205,7 +205,7 @@ TEST_CASE("DG-VUL-003 respects installation type and patched versions", "[rules]
   }
   {
     HomeBuilder b;
-    b.without(model::Part::hub_config);
+    b.without(model::Part::hub_version);
     bool ran = true;
     run("DG-VUL-003", b.build(), &ran);
     CHECK_FALSE(ran);

@@ -100,7 +100,7 @@ def test_audit_commands_match_the_demo_replies():
     demo = {command_of(f) for f in DEMO.glob("*.json")}
     assert demo <= set(commands)
     # The demo home was captured from replies of a hub that does not answer http/config (HA before
-    # 2026.1, or a user who is not an administrator): DomoGuard reads it when it is there.
+    # 2026.8, or a user who is not an administrator): DomoGuard reads it when it is there.
     assert set(commands) - demo == {"http/config"}
 
 

@@ -330,11 +330,14 @@ bool has_own_tracker(const Home& home, const Device& d) {
   });
 }
 
-// has_children: some other device is connected through this one (a bridge or coordinator).
+// has_children: some other device is connected through this one (a bridge or coordinator). Some
+// integrations name a device as its own via device (Alexa Media Player does for every Echo, Fire TV
+// and speaker group; ZHA for its coordinator): that is no child.
 void classify_with(const Home& home, Device& d, bool has_children) {
   // Count what the device's entities are; the strongest signal wins, in the order of the table.
   bool camera = false, lock = false, alarm = false, garage = false, valve = false, mic = false, safety = false,
-       climate = false, media = false, light = false, plug = false, tracker = false, sensor = false;
+       climate = false, media = false, light = false, plug = false, tracker = false, sensor = false,
+       occupancy = false;
   const bool own_tracker = has_own_tracker(home, d);
   for (size_t ix : d.entities) {
     const Entity& e = home.entities[ix];
@@ -353,7 +356,12 @@ void classify_with(const Home& home, Device& d, bool has_children) {
     else if (e.domain == "light") light = true;
     else if (e.domain == "switch" && !is_child_lock(e) && e.entity_category.empty()) plug = true;
     else if (e.domain == "device_tracker") tracker = tracker || own_tracker;
-    else if (e.domain == "sensor" || e.domain == "binary_sensor") sensor = true;
+    else if (e.domain == "sensor" || e.domain == "binary_sensor") {
+      sensor = true;
+      if (e.domain == "binary_sensor" &&
+          (e.device_class == "occupancy" || e.device_class == "motion" || e.device_class == "presence"))
+        occupancy = true;
+    }
   }
   auto text = device_text(d);
   for (auto& c : text)
@@ -368,8 +376,9 @@ void classify_with(const Home& home, Device& d, bool has_children) {
                           "secadora", "vitrocerámica", "wasmachine", "vaatwasser", "droger", "kookplaat"});
   const bool gateway_words = any_sub(text, {"bridge", "coordinator", "gateway", "hub", "router", "controller", "dongle",
                                                  "access point", "nvr"});
+  // Smart displays listen too: a Google Nest Hub is a speaker with a screen and microphones, not a bridge.
   const bool voice_words = any_sub(text, {"echo", "nest mini", "nest audio", "home mini", "homepod", "voice", "satellite",
-                                               "smart speaker", "alexa"});
+                                               "smart speaker", "alexa", "nest hub", "google home", "home max"});
 
   DeviceType t = DeviceType::other;
   if (d.service) t = DeviceType::hub;
@@ -387,7 +396,9 @@ void classify_with(const Home& home, Device& d, bool has_children) {
   else if (tracker || d.primary_domain == "mobile_app") t = DeviceType::presence;
   else if (media) t = DeviceType::media;
   else if (light) t = DeviceType::lighting;
-  else if (plug) t = DeviceType::plug;
+  // A motion or presence detector's switch turns its detection (or a radar module) on and off; it
+  // switches no load. Plugs and relays report no occupancy.
+  else if (plug && !occupancy) t = DeviceType::plug;
   else if (sensor) t = DeviceType::sensor;
   d.type = t;
   d.tier = tier_of(t);
@@ -398,8 +409,9 @@ void classify_with(const Home& home, Device& d, bool has_children) {
 }  // namespace
 
 void classify_device(const Home& home, Device& d) {
-  const bool has_children = std::any_of(home.devices.begin(), home.devices.end(),
-                                        [&](const Device& o) { return !o.via_device_id.empty() && o.via_device_id == d.id; });
+  const bool has_children = std::any_of(home.devices.begin(), home.devices.end(), [&](const Device& o) {
+    return !o.via_device_id.empty() && o.via_device_id == d.id && o.id != d.id;
+  });
   classify_with(home, d, has_children);
 }
 
@@ -448,7 +460,7 @@ void classify(Home& home) {
     if (a.kind == AreaKind::normal) a.kind = area_kind_from_name(a.name + " " + a.id);
   std::unordered_set<std::string> parents;
   for (const auto& d : home.devices)
-    if (!d.via_device_id.empty()) parents.insert(d.via_device_id);
+    if (!d.via_device_id.empty() && d.via_device_id != d.id) parents.insert(d.via_device_id);
   for (auto& d : home.devices) classify_with(home, d, parents.count(d.id) > 0);
   // "Tracks where someone is" belongs to trackers that travel with a person (phone apps, watches,
   // tags, GPS units, and a router's view of a phone). A router's tracker on a stationary device

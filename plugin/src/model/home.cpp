@@ -155,6 +155,7 @@ const char* to_string(Part p) {
     case Part::dashboard_resources: return "dashboard_resources";
     case Part::scripts: return "scripts";
     case Part::thread: return "thread";
+    case Part::hub_version: return "hub_version";
     case Part::hold: return "hold";
   }
   return "unknown";

@@ -312,6 +312,7 @@ enum class Part {
   hub_config, analytics, cloud, http, automations, deleted_devices, radio_security,
   auth_providers, recorder,
   apps, tokens, sign_ins, dashboard_resources, thread, scripts,
+  hub_version,   // the hub's release: .HA_VERSION, get_config, the WebSocket greeting
   hold,   // DomoGuard's own record of the modes it holds: only a host that holds them has it
 };
 

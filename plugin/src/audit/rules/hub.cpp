@@ -127,7 +127,7 @@ std::vector<RuleDef> hub() {
        .dimension = Dimension::security,
        .risk_source = RiskSource::gateway,
        .severity = Severity::medium,
-       .needs = {Part::hub_config},
+       .needs = {Part::hub_version},
        .categories = {"hub"},
        .levels = {.recommended = LevelMode::warn, .strict = LevelMode::warn,
                   .strict_reason = "level.reason.not_reversible"},

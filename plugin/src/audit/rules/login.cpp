@@ -62,7 +62,19 @@ bool broad(const std::string& text) {
   return !n.is_private || (n.v6 ? n.prefix < 48 : n.prefix < 16);
 }
 
-bool reachable_from_outside(const Home& h) { return !h.hub.external_url.empty() || h.hub.remote_ui.value_or(false); }
+// Whether people outside the home reach the hub: an external URL, the vendor's remote UI, or a proxy
+// on the public internet (a CDN or tunnel such as Cloudflare's ranges) whose forwarded addresses the
+// hub believes. "unknown" when the files that would say so (.storage/core.config, .storage/cloud)
+// are not in the snapshot and nothing else tells.
+std::string reachable_from_outside(const Home& h) {
+  if (!h.hub.external_url.empty() || h.hub.remote_ui.value_or(false)) return "true";
+  const auto& http = h.hub.http;
+  if (http.use_x_forwarded_for == true && http.trusted_proxies)
+    for (const auto& n : *http.trusted_proxies)
+      if (const Net net = parse_net(n); net.prefix >= 0 && !net.is_private) return "true";
+  if (!h.has(Part::hub_config) || !h.has(Part::cloud)) return "unknown";
+  return "false";
+}
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;
@@ -225,9 +237,10 @@ void cors_origins(const Home& h, Sink& out) {
 void ban_never(const Home& h, Sink& out) {
   const auto& http = h.hub.http;
   if (http.ip_ban_enabled == false || !http.login_attempts_threshold || *http.login_attempts_threshold > 0) return;
-  Finding f = hub_level(h, reachable_from_outside(h) ? Severity::high : Severity::low);
+  const std::string outside = reachable_from_outside(h);
+  Finding f = hub_level(h, outside == "true" ? Severity::high : Severity::low);
   f.evidence = {{"login_ban", "on"}, {"login_attempts_threshold", std::to_string(*http.login_attempts_threshold)},
-                {"reachable_from_outside", reachable_from_outside(h) ? "true" : "false"}};
+                {"reachable_from_outside", outside}};
   f.remediation = guidance("rule.DG-LOG-008.fix");
   out.add(std::move(f));
 }

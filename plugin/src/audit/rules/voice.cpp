@@ -89,8 +89,15 @@ void critical_exposed(const Home& h, Sink& out) {
 
 // DG-VOI-002: a camera or microphone is reachable by voice: a spoken request can show a room's video
 // or switch a microphone on, and through a cloud assistant the stream leaves the home.
+// Only what a spoken request can act on counts: a camera (its stream), a satellite (it listens and
+// speaks) or a switch that turns a microphone on. A sensor reporting whether a phone's microphone is
+// muted, a microphone app's memory use, or a speech-to-text or wake-word engine (a service without a
+// microphone of its own) shows nothing and switches nothing on.
 void sensing_exposed(const Home& h, Sink& out) {
-  auto sensing = [](const Entity& e) { return (e.domain == "camera" || is_microphone(e)) && e.exposure.any(); };
+  auto sensing = [](const Entity& e) {
+    if (!e.exposure.any()) return false;
+    return e.domain == "camera" || (is_microphone(e) && (e.domain == "assist_satellite" || e.domain == "switch"));
+  };
   for (const auto& g : group_by_device(h, sensing)) {
     bool cloud = std::any_of(g.entities.begin(), g.entities.end(), [](const Entity* e) { return cloud_exposed(*e); });
     const auto kind = g.device ? area_kind_of(h, g.device->area_id) : area_kind_of(h, g.entities.front()->area_id);

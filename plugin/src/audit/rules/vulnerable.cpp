@@ -211,7 +211,7 @@ std::vector<RuleDef> vulnerable() {
        .dimension = Dimension::security,
        .risk_source = RiskSource::gateway,
        .severity = Severity::high,
-       .needs = {Part::hub_config},
+       .needs = {Part::hub_version},
        .categories = {"hub"},
        .levels = {.basic = LevelMode::warn, .recommended = LevelMode::warn, .strict = LevelMode::warn,
                   .strict_reason = "level.reason.not_reversible"},

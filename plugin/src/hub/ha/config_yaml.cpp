@@ -210,7 +210,7 @@ Result<bool> apply_yaml_config(const ConfigFiles& files, const std::string& orig
     home.mark_missing(Part::scripts, "notrun.config.scripts_absent");
   }
 
-  // http: HA up to 2025.12 reads it from YAML at every start; 2026.1+ migrates it into
+  // http: HA up to 2026.7 reads it from YAML at every start; 2026.8+ migrates it into
   // .storage/http once (as a pending configuration) and ignores it afterwards.
   if (!http_from_store && has_conf) {
     if (const auto* http = obj(conf, "http")) {

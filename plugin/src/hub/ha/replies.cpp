@@ -178,8 +178,11 @@ Result<model::Home> detail::from_source(ReplySource& replies, const std::string&
       home.hub.external_url = str(o, "external_url");
       home.hub.internal_url = str(o, "internal_url");
       home.mark_present(Part::hub_config);
+      if (!home.hub.version.empty()) home.mark_present(Part::hub_version);
+      else home.mark_missing(Part::hub_version, "notrun.missing.hub_version");
     } else if (r) {
       home.mark_missing(Part::hub_config, locale::later("notrun.reply.not_object", {{"command", "get_config"}}));
+      home.mark_missing(Part::hub_version, locale::later("notrun.reply.not_object", {{"command", "get_config"}}));
     }
   }
 
@@ -503,7 +506,7 @@ Result<model::Home> detail::from_source(ReplySource& replies, const std::string&
   }
 
   {
-    // http/config (HA 2026.1+, admin only): the slot the running server started with is the one in force.
+    // http/config (HA 2026.8+, admin only): the slot the running server started with is the one in force.
     DG_GET(r, "http/config", {Part::http});
     if (r && r->result->is_object()) {
       const auto& o = r->result->get_object();

@@ -72,6 +72,14 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
   home.source_kind = files.count("backup.date") ? model::SourceKind::backup : model::SourceKind::config_folder;
 
   if (auto it = files.find(".HA_VERSION"); it != files.end()) home.hub.version = trim_copy(it->second);
+  // Without .HA_VERSION nothing in .storage names the release: the checks that compare it with
+  // HA's releases and advisories say so instead of passing in silence.
+  if (!home.hub.version.empty()) home.mark_present(Part::hub_version);
+  else
+    home.mark_missing(Part::hub_version, locale::later(home.source_kind == model::SourceKind::backup
+                                                           ? "notrun.storage.absent_backup"
+                                                           : "notrun.storage.absent",
+                                                       {{"file", ".HA_VERSION"}}));
   if (auto r = read_store(files, origin, "core.uuid", {1}, home, {}); !r) return r.error();
   else if (*r) home.hub.id = str(*(*r)->data, "uuid");
 
@@ -385,7 +393,7 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
   }
 
   home.mark_missing(Part::states, "notrun.config.states");
-  // .storage/http: version 1 (every HA up to 2025.12) is the flat configuration the server last
+  // .storage/http: version 1 (every HA up to 2026.7) is the flat configuration the server last
   // started with. Version 2 keeps a confirmed "stable" slot and an unconfirmed "pending" one; HA
   // starts with pending whenever one is set and has not failed a trial (no "error" recorded on it),
   // else with stable (homeassistant/components/http/config.py, async_activate_config).
@@ -418,7 +426,10 @@ Result<model::Home> from_config_files(const ConfigFiles& files, const std::strin
 
 
   if (home.has(Part::exposure)) apply_exposure_defaults(home);
-  if (auto it = files.find("backup.date"); it != files.end() && !it->second.empty()) home.taken_at = it->second;
+  // A backup names the moment it was taken; one whose backup.json carries no readable date is dated
+  // like a folder, by the newest activity it records (time-based checks would not run otherwise).
+  if (auto it = files.find("backup.date"); it != files.end() && !it->second.empty() && it->second != "unknown")
+    home.taken_at = it->second;
   else home.taken_at = newest_activity(home);
   fold_same_devices(home);
   home.index();
