@@ -78,7 +78,8 @@ def test_package_exports_version_and_stubs():
     assert domoguard.__all__ == ["ACTION_KINDS", "Core", "DomoGuardError", "HubPort", "PlanAction", "__version__"]
     # One typed set of action kinds, from the core (model::ActionKind); "switch" is the on/off one.
     assert "switch" in domoguard.ACTION_KINDS and "set_exposure" in domoguard.ACTION_KINDS
-    assert len(set(domoguard.ACTION_KINDS)) == len(domoguard.ACTION_KINDS) == 8
+    assert "revoke_token" in domoguard.ACTION_KINDS and "set_app_protection" in domoguard.ACTION_KINDS
+    assert len(set(domoguard.ACTION_KINDS)) == len(domoguard.ACTION_KINDS) == 10
     assert __version__ == importlib.metadata.version("domoguard")
     top = (REPO / "CMakeLists.txt").read_text(encoding="utf-8")
     assert re.search(r"project\(domoguard VERSION (\S+)", top).group(1) == __version__
@@ -100,8 +101,9 @@ def test_audit_commands_match_the_demo_replies():
     demo = {command_of(f) for f in DEMO.glob("*.json")}
     assert demo <= set(commands)
     # The demo home was captured from replies of a hub that does not answer http/config (HA before
-    # 2026.8, or a user who is not an administrator): DomoGuard reads it when it is there.
-    assert set(commands) - demo == {"http/config"}
+    # 2026.8, or a user who is not an administrator): DomoGuard reads it when it is there. The demo
+    # home has no scripts and no Thread network either: their replies are read when a hub gives them.
+    assert set(commands) - demo == {"http/config", "script/config", "thread/get_dataset_tlv"}
 
 
 def test_dict_port_satisfies_the_protocol():
