@@ -46,14 +46,14 @@ struct ListReader::Impl {
     Impl* self;
     explicit Handler(Impl* s) : self(s) {}
 
-    bool on_document_begin(json::error_code&) { return true; }
-    bool on_document_end(json::error_code&) { return true; }
-    bool on_array_begin(json::error_code&) { return self->open(false); }
-    bool on_array_end(std::size_t n, json::error_code&) { return self->close(n); }
-    bool on_object_begin(json::error_code&) { return self->open(true); }
-    bool on_object_end(std::size_t n, json::error_code&) { return self->close(n); }
-    bool on_string_part(json::string_view s, std::size_t, json::error_code&) { return self->part(s); }
-    bool on_string(json::string_view s, std::size_t, json::error_code&) {
+    bool on_document_begin(boost::system::error_code&) { return true; }
+    bool on_document_end(boost::system::error_code&) { return true; }
+    bool on_array_begin(boost::system::error_code&) { return self->open(false); }
+    bool on_array_end(std::size_t n, boost::system::error_code&) { return self->close(n); }
+    bool on_object_begin(boost::system::error_code&) { return self->open(true); }
+    bool on_object_end(std::size_t n, boost::system::error_code&) { return self->close(n); }
+    bool on_string_part(json::string_view s, std::size_t, boost::system::error_code&) { return self->part(s); }
+    bool on_string(json::string_view s, std::size_t, boost::system::error_code&) {
       Scalar v;
       v.kind = Scalar::Kind::string;
       v.str = self->whole(s);
@@ -61,47 +61,47 @@ struct ListReader::Impl {
       self->part_.clear();
       return true;
     }
-    bool on_key_part(json::string_view s, std::size_t, json::error_code&) { return self->part(s); }
-    bool on_key(json::string_view s, std::size_t, json::error_code&) {
+    bool on_key_part(json::string_view s, std::size_t, boost::system::error_code&) { return self->part(s); }
+    bool on_key(json::string_view s, std::size_t, boost::system::error_code&) {
       self->on_key(self->whole(s));
       self->part_.clear();
       return true;
     }
-    bool on_number_part(json::string_view, json::error_code&) { return true; }
-    bool on_int64(std::int64_t i, json::string_view, json::error_code&) {
+    bool on_number_part(json::string_view, boost::system::error_code&) { return true; }
+    bool on_int64(std::int64_t i, json::string_view, boost::system::error_code&) {
       Scalar v;
       v.kind = Scalar::Kind::int64;
       v.i = i;
       self->scalar(v);
       return true;
     }
-    bool on_uint64(std::uint64_t u, json::string_view, json::error_code&) {
+    bool on_uint64(std::uint64_t u, json::string_view, boost::system::error_code&) {
       Scalar v;
       v.kind = Scalar::Kind::uint64;
       v.u = u;
       self->scalar(v);
       return true;
     }
-    bool on_double(double d, json::string_view, json::error_code&) {
+    bool on_double(double d, json::string_view, boost::system::error_code&) {
       Scalar v;
       v.kind = Scalar::Kind::double_;
       v.d = d;
       self->scalar(v);
       return true;
     }
-    bool on_bool(bool b, json::error_code&) {
+    bool on_bool(bool b, boost::system::error_code&) {
       Scalar v;
       v.kind = Scalar::Kind::boolean;
       v.b = b;
       self->scalar(v);
       return true;
     }
-    bool on_null(json::error_code&) {
+    bool on_null(boost::system::error_code&) {
       self->scalar(Scalar{});
       return true;
     }
-    bool on_comment_part(json::string_view, json::error_code&) { return true; }
-    bool on_comment(json::string_view, json::error_code&) { return true; }
+    bool on_comment_part(json::string_view, boost::system::error_code&) { return true; }
+    bool on_comment(json::string_view, boost::system::error_code&) { return true; }
   };
 
   static json::parse_options options() {
@@ -292,7 +292,7 @@ struct ListReader::Impl {
     }
     std::size_t n = 0;
     if (!done) {
-      json::error_code ec;
+      boost::system::error_code ec;
       n = parser.write_some(true, chunk.data(), chunk.size(), ec);
       if (ec) {
         failure = fail_at(chunk, n, ec.message());
@@ -314,7 +314,7 @@ struct ListReader::Impl {
   Result<ListOutcome> finish() {
     if (failure) return *failure;
     if (!done) {
-      json::error_code ec;
+      boost::system::error_code ec;
       parser.write_some(false, nullptr, 0, ec);
       if (ec) return fail_at({}, 0, ec.message());
     }
@@ -398,17 +398,17 @@ struct EnvelopeHandler {
     if (--depth == 1) in_error = false;
     return true;
   }
-  bool on_document_begin(json::error_code&) { return true; }
-  bool on_document_end(json::error_code&) { return true; }
-  bool on_array_begin(json::error_code&) { return open(false); }
-  bool on_array_end(std::size_t, json::error_code&) { return close(); }
-  bool on_object_begin(json::error_code&) { return open(true); }
-  bool on_object_end(std::size_t, json::error_code&) { return close(); }
-  bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
+  bool on_document_begin(boost::system::error_code&) { return true; }
+  bool on_document_end(boost::system::error_code&) { return true; }
+  bool on_array_begin(boost::system::error_code&) { return open(false); }
+  bool on_array_end(std::size_t, boost::system::error_code&) { return close(); }
+  bool on_object_begin(boost::system::error_code&) { return open(true); }
+  bool on_object_end(std::size_t, boost::system::error_code&) { return close(); }
+  bool on_string_part(json::string_view s, std::size_t, boost::system::error_code&) {
     if (depth <= 2) part.append(s.data(), s.size());
     return true;
   }
-  bool on_string(json::string_view s, std::size_t, json::error_code&) {
+  bool on_string(json::string_view s, std::size_t, boost::system::error_code&) {
     value_starts(false);
     if (depth == 1 || (depth == 2 && in_error)) {
       const std::string_view v = whole(s);
@@ -419,11 +419,11 @@ struct EnvelopeHandler {
     part.clear();
     return true;
   }
-  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+  bool on_key_part(json::string_view s, std::size_t, boost::system::error_code&) {
     if (depth <= 2) part.append(s.data(), s.size());
     return true;
   }
-  bool on_key(json::string_view s, std::size_t, json::error_code&) {
+  bool on_key(json::string_view s, std::size_t, boost::system::error_code&) {
     pending = Key::other;
     if (depth == 1) {
       const std::string_view k = whole(s);
@@ -441,31 +441,31 @@ struct EnvelopeHandler {
     part.clear();
     return true;
   }
-  bool on_number_part(json::string_view, json::error_code&) { return true; }
-  bool on_int64(std::int64_t i, json::string_view, json::error_code&) {
+  bool on_number_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_int64(std::int64_t i, json::string_view, boost::system::error_code&) {
     value_starts(false);
     if (depth == 1 && pending == Key::id) env.id = i;
     return true;
   }
-  bool on_uint64(std::uint64_t, json::string_view, json::error_code&) {
+  bool on_uint64(std::uint64_t, json::string_view, boost::system::error_code&) {
     value_starts(false);
     return true;
   }
-  bool on_double(double, json::string_view, json::error_code&) {
+  bool on_double(double, json::string_view, boost::system::error_code&) {
     value_starts(false);
     return true;
   }
-  bool on_bool(bool b, json::error_code&) {
+  bool on_bool(bool b, boost::system::error_code&) {
     value_starts(false);
     if (depth == 1 && pending == Key::success) env.success = b;
     return true;
   }
-  bool on_null(json::error_code&) {
+  bool on_null(boost::system::error_code&) {
     value_starts(false);
     return true;
   }
-  bool on_comment_part(json::string_view, json::error_code&) { return true; }
-  bool on_comment(json::string_view, json::error_code&) { return true; }
+  bool on_comment_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_comment(json::string_view, boost::system::error_code&) { return true; }
 };
 
 std::size_t skip_space(std::string_view t, std::size_t i) {
@@ -529,23 +529,23 @@ struct ElementHandler {
     pending = false;
     return true;
   }
-  bool on_document_begin(json::error_code&) { return true; }
-  bool on_document_end(json::error_code&) { return true; }
-  bool on_array_begin(json::error_code&) { return open(false); }
-  bool on_array_end(std::size_t, json::error_code&) {
+  bool on_document_begin(boost::system::error_code&) { return true; }
+  bool on_document_end(boost::system::error_code&) { return true; }
+  bool on_array_begin(boost::system::error_code&) { return open(false); }
+  bool on_array_end(std::size_t, boost::system::error_code&) {
     --depth;
     return true;
   }
-  bool on_object_begin(json::error_code&) { return open(true); }
-  bool on_object_end(std::size_t, json::error_code&) {
+  bool on_object_begin(boost::system::error_code&) { return open(true); }
+  bool on_object_end(std::size_t, boost::system::error_code&) {
     --depth;
     return true;
   }
-  bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
+  bool on_string_part(json::string_view s, std::size_t, boost::system::error_code&) {
     if (depth == 2) part.append(s.data(), s.size());
     return true;
   }
-  bool on_string(json::string_view s, std::size_t, json::error_code&) {
+  bool on_string(json::string_view s, std::size_t, boost::system::error_code&) {
     value_starts();
     if (depth == 2 && pending) {
       auto& v = out->back().key_value;
@@ -555,11 +555,11 @@ struct ElementHandler {
     part.clear();
     return true;
   }
-  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+  bool on_key_part(json::string_view s, std::size_t, boost::system::error_code&) {
     if (depth == 2) part.append(s.data(), s.size());
     return true;
   }
-  bool on_key(json::string_view s, std::size_t, json::error_code&) {
+  bool on_key(json::string_view s, std::size_t, boost::system::error_code&) {
     if (depth == 2) {
       part.append(s.data(), s.size());
       pending = part == wanted;
@@ -567,18 +567,18 @@ struct ElementHandler {
     part.clear();
     return true;
   }
-  bool on_number_part(json::string_view, json::error_code&) { return true; }
-  bool on_int64(std::int64_t, json::string_view, json::error_code&) { return scalar(); }
-  bool on_uint64(std::uint64_t, json::string_view, json::error_code&) { return scalar(); }
-  bool on_double(double, json::string_view, json::error_code&) { return scalar(); }
-  bool on_bool(bool, json::error_code&) { return scalar(); }
-  bool on_null(json::error_code&) { return scalar(); }
+  bool on_number_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_int64(std::int64_t, json::string_view, boost::system::error_code&) { return scalar(); }
+  bool on_uint64(std::uint64_t, json::string_view, boost::system::error_code&) { return scalar(); }
+  bool on_double(double, json::string_view, boost::system::error_code&) { return scalar(); }
+  bool on_bool(bool, boost::system::error_code&) { return scalar(); }
+  bool on_null(boost::system::error_code&) { return scalar(); }
   bool scalar() {
     value_starts();
     return true;
   }
-  bool on_comment_part(json::string_view, json::error_code&) { return true; }
-  bool on_comment(json::string_view, json::error_code&) { return true; }
+  bool on_comment_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_comment(json::string_view, boost::system::error_code&) { return true; }
 };
 
 }  // namespace
@@ -588,7 +588,7 @@ bool split_array(std::string_view text, std::string_view key, std::vector<ArrayE
   json::basic_parser<ElementHandler> p(json::parse_options{});
   p.handler().wanted = key;
   p.handler().out = &out;
-  json::error_code ec;
+  boost::system::error_code ec;
   const std::size_t n = p.write_some(false, text.data(), text.size(), ec);
   if (ec || n != text.size() || !p.handler().top_array) {
     out.clear();
@@ -608,7 +608,7 @@ bool split_array(std::string_view text, std::string_view key, std::vector<ArrayE
 
 std::optional<Envelope> read_envelope(std::string_view text) {
   json::basic_parser<EnvelopeHandler> p(json::parse_options{});
-  json::error_code ec;
+  boost::system::error_code ec;
   const std::size_t n = p.write_some(false, text.data(), text.size(), ec);
   if (ec || n != text.size() || !p.handler().top_object) return std::nullopt;
   Envelope env = std::move(p.handler().env);
