@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tests the DomoGuard integration inside the real Home Assistant (the forky root of tests/live):
-#   1. builds the domoguard wheel (bindings/python/build_wheel.sh) and installs it into HA's venv,
+#   1. builds the domoguard wheel (bindings/python/build_wheel.sh) and installs it for this run only,
 #   2. copies the panel bundle in when it has been built (package.sh does the full packaging),
 #   3. checks the generated translations are current,
 #   4. runs the integration's pytest suite (pytest-homeassistant-custom-component, pinned in
@@ -32,8 +32,9 @@ trap 'rm -rf "$work"' EXIT
 inroot="/${work#"$root"/}"
 cp "$wheel" "$work/"
 t1=$(date +%s.%N)
-run /opt/ha/bin/python3 -m pip install -q --disable-pip-version-check --force-reinstall --no-deps \
-    "$inroot/$(basename "$wheel")" >&2 || die "installing the wheel into HA's venv failed"
+# Into this run's own folder, not HA's venv (other runs share the root): PYTHONPATH puts it first.
+run /opt/ha/bin/python3 -m pip install -q --disable-pip-version-check --no-deps --target "$inroot/site" \
+    "$inroot/$(basename "$wheel")" >&2 || die "installing the wheel failed"
 say "wheel installed in $(elapsed "$t1") s"
 
 mkdir -p "$work/custom_components"
@@ -65,7 +66,7 @@ INI
 
 t1=$(date +%s.%N)
 set +e
-run /bin/sh -c "cd '$inroot' && exec /opt/ha/bin/python3 -m pytest -q -rfE $*" | tee "$work/pytest.out"
+run /bin/sh -c "cd '$inroot' && PYTHONPATH='$inroot/site' exec /opt/ha/bin/python3 -m pytest -q -rfE $*" | tee "$work/pytest.out"
 rc=${PIPESTATUS[0]}
 set -e
 summary=$(grep -E '^[0-9]+ (passed|failed)|passed|failed' "$work/pytest.out" | tail -n1)

@@ -208,13 +208,61 @@ int main(int argc, char** argv) {
       }
       return 0;
     }
+    if (phase == "patch" || phase == "answer") {
+      // A replies folder (the HA benchmark's home, or one `write` made) in a service, as the
+      // integration holds it; then a battery level changed in place 20 times (patch), or the audit
+      // answer rendered 5 times (answer). For callgrind: --toggle-collect='*patch_home*' or '*Service::handle*'.
+      if (argc < 5) {
+        std::fprintf(stderr, "%s needs a folder\n", phase.c_str());
+        return 2;
+      }
+      auto home = domoguard::hub::ha::load(argv[4]);
+      auto service = domoguard::api::Service::create(domoguard::api::ServiceOptions{"", "en"});
+      if (!home || !service || !(*service)->set_home(std::move(*home), "bench")) {
+        std::fprintf(stderr, "cannot load %s\n", argv[4]);
+        return 1;
+      }
+      const int n = phase == "patch" ? 20 : 5;
+      auto t0 = clock_type::now();
+      if (phase == "answer") {
+        for (int i = 0; i < n; ++i) sink += (*service)->handle(R"({"type":"domoguard/audit"})").size();
+      } else {
+        FILE* f = std::fopen((std::string(argv[4]) + "/get_states.json").c_str(), "rb");
+        std::string text;
+        for (char buf[65536]; f;) {
+          const size_t got = std::fread(buf, 1, sizeof buf, f);
+          text.append(buf, got);
+          if (got < sizeof buf) break;
+        }
+        if (f) std::fclose(f);
+        auto states = json::parse(text);
+        json::object battery;
+        for (auto& st : states.as_array())
+          if (const auto* dc = st.as_object().at("attributes").as_object().if_contains("device_class");
+              dc && *dc == "battery") {
+            battery = st.as_object();
+            break;
+          }
+        t0 = clock_type::now();
+        for (int i = 0; i < n; ++i) {
+          battery["state"] = std::to_string(4 + i % 2);
+          std::vector<std::string> one = {json::serialize(battery)};
+          auto d = (*service)->patch_home(
+              [&](domoguard::model::Home& h) { return domoguard::hub::ha::apply_states(h, one, "bench"); });
+          sink += d && d->has_value();
+        }
+      }
+      std::printf("%s: %.2f ms mean of %d\n", phase.c_str(),
+                  std::chrono::duration<double, std::milli>(clock_type::now() - t0).count() / n, n);
+      return sink == 0;
+    }
     if (phase == "parse")
       for (const auto& [k, v] : replies) sink += json::parse(v).is_array();
     else if (phase == "audit") {
       auto home = domoguard::hub::ha::from_replies(replies, "bench");
       sink += domoguard::audit::run_audit(*home).findings.size();
     } else if (phase != "none") {
-      std::fprintf(stderr, "phase must be parse, audit, none or write DIR\n");
+      std::fprintf(stderr, "phase must be parse, audit, none, write DIR, patch DIR or answer DIR\n");
       return 2;
     }
     return sink == 0 && phase != "none";

@@ -20,7 +20,8 @@ work=$(mktemp -d "$root/var/tmp/domoguard-bench-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 inroot="/${work#"$root"/}"
 cp "$wheel" "$work/"
-run /opt/ha/bin/python3 -m pip install -q --disable-pip-version-check --force-reinstall --no-deps \
+# Into this run's own folder, not HA's venv (shared with other runs): PYTHONPATH puts it first.
+run /opt/ha/bin/python3 -m pip install -q --disable-pip-version-check --no-deps --target "$inroot/site" \
     "$inroot/$(basename "$wheel")" >&2
 here="$repo/bindings/homeassistant"
 mkdir -p "$work/custom_components" "$work/repo/manifests"
@@ -39,4 +40,4 @@ pythonpath = .
 testpaths = tests
 addopts = -p no:cacheprovider
 INI
-run /bin/sh -c "cd '$inroot' && DG_BENCH_DEVICES=$devices DG_BENCH_PROFILE=${DG_BENCH_PROFILE:-} exec /opt/ha/bin/python3 -m pytest -q -s tests/test_bench_refresh.py"
+run /bin/sh -c "cd '$inroot' && PYTHONPATH='$inroot/site' DG_BENCH_DEVICES=$devices DG_BENCH_PROFILE=${DG_BENCH_PROFILE:-} exec /opt/ha/bin/python3 -m pytest -q -s tests/test_bench_refresh.py"

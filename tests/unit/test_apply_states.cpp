@@ -13,6 +13,7 @@
 
 #include "api/service.hpp"
 #include "hub/ha/adapter.hpp"
+#include "hub/ha/list_cache.hpp"
 
 using namespace domoguard;
 namespace json = boost::json;
@@ -125,4 +126,105 @@ TEST_CASE("a state change that cannot be applied in place leaves the home as it 
     CHECK(d.error().describe().find("state_changed") != std::string::npos);
   }
   CHECK(keys(*s) == was);
+}
+
+TEST_CASE("a state change keeps the findings of home rules that read other domains' states, as a full audit finds them",
+          "[adapter][api]") {
+  // The lock gets a firmware update entity with an update waiting and automatic updates off
+  // (DG-UPD-001, DG-UPD-002: home rules reading only update entities' states).
+  auto before = ws_replies();
+  auto entities = json::parse(before["config/entity_registry/list"]);
+  json::object update = entities.as_array().front().as_object();
+  for (auto& e : entities.as_array())
+    if (e.as_object().at("entity_id").as_string() == "lock.front_door") update = e.as_object();
+  update["entity_id"] = "update.front_door_firmware";
+  update["id"] = "r_update_front_door";
+  update["unique_id"] = "zw-5-update";
+  update["original_name"] = "Firmware";
+  update["options"] = json::object{};
+  entities.as_array().push_back(update);
+  before["config/entity_registry/list"] = json::serialize(entities);
+  auto states = json::parse(before["get_states"]);
+  states.as_array().push_back(json::object{
+      {"entity_id", "update.front_door_firmware"},
+      {"state", "on"},
+      {"attributes", json::object{{"installed_version", "1.0"}, {"latest_version", "1.1"}, {"auto_update", false}}},
+      {"last_changed", "2026-01-02T10:00:00+00:00"},
+      {"last_updated", "2026-01-02T10:00:00+00:00"}});
+  before["get_states"] = json::serialize(states);
+  auto incremental = service_with(before);
+  auto has_rule = [](const std::set<std::string>& keys, const std::string& rule) {
+    return std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return k.rfind(rule + "|", 0) == 0; });
+  };
+  REQUIRE(has_rule(keys(*incremental), "DG-UPD-001"));
+  REQUIRE(has_rule(keys(*incremental), "DG-UPD-002"));
+
+  // The lock jams: the update rules do not run again, their findings stay as a full audit has them.
+  auto after = before;
+  std::vector<std::string> changes = {change_state(after, "lock.front_door", "jammed")};
+  auto d = incremental->patch_home([&](model::Home& home) { return hub::ha::apply_states(home, changes, "ws"); });
+  REQUIRE(d);
+  REQUIRE(d->has_value());
+  auto full = service_with(after);
+  CHECK(keys(*incremental) == keys(*full));
+  CHECK(score(*incremental) == score(*full));
+  CHECK(has_rule(keys(*incremental), "DG-UPD-001"));
+
+  // The update is installed: the update rules run again and DG-UPD-001 resolves.
+  changes = {change_state(after, "update.front_door_firmware", "off")};
+  d = incremental->patch_home([&](model::Home& home) { return hub::ha::apply_states(home, changes, "ws"); });
+  REQUIRE(d);
+  REQUIRE(d->has_value());
+  CHECK((*d)->resolved_keys.size() == 1);
+  full = service_with(after);
+  CHECK(keys(*incremental) == keys(*full));
+  CHECK(score(*incremental) == score(*full));
+  CHECK_FALSE(has_rule(keys(*incremental), "DG-UPD-001"));
+  CHECK(has_rule(keys(*incremental), "DG-UPD-002"));
+}
+
+TEST_CASE("a full load through the registries' cache builds the home as a load without it", "[adapter][api]") {
+  auto r = ws_replies();
+  auto cache = hub::ha::make_list_cache();
+  auto audited = [](model::Home home) {
+    auto s = api::Service::create(api::ServiceOptions{"", "en"});
+    REQUIRE(s);
+    REQUIRE((*s)->set_home(std::move(home), "ws"));
+    // The score as the status says it (null where the home is not scored: a registry missing).
+    auto status = json::parse((*s)->handle(R"({"type":"domoguard/status"})"));
+    return std::make_pair(keys(**s), json::serialize(status.at("result").at("score")));
+  };
+  auto names = [](const model::Home& h) {
+    std::vector<std::string> out;
+    for (const auto& d : h.devices) out.push_back(d.id + "=" + d.name + "@" + d.area_id);
+    for (const auto& e : h.entities) out.push_back(e.entity_id + "=" + e.name + ":" + e.state.value_or("-"));
+    return out;
+  };
+  auto check = [&](const hub::ha::Replies& replies) {
+    auto plain = hub::ha::from_replies(replies, "ws", model::SourceKind::live);
+    auto cached = hub::ha::from_replies(replies, "ws", model::SourceKind::live, *cache);
+    REQUIRE(plain);
+    REQUIRE(cached);
+    CHECK(names(*cached) == names(*plain));
+    CHECK(cached->present == plain->present);
+    CHECK(cached->missing == plain->missing);
+    CHECK(audited(std::move(*cached)) == audited(std::move(*plain)));
+  };
+  check(r);   // read, and kept
+  check(r);   // both registries from the cache
+  // A device renamed and an entity gone: both registries are read again.
+  auto devices = json::parse(r["config/device_registry/list"]);
+  auto& device_list = devices.is_object() ? devices.as_object()["result"].as_array() : devices.as_array();
+  device_list.front().as_object()["name_by_user"] = "Renamed";
+  r["config/device_registry/list"] = json::serialize(devices);
+  auto entities = json::parse(r["config/entity_registry/list"]);
+  (entities.is_object() ? entities.as_object()["result"].as_array() : entities.as_array()).pop_back();
+  r["config/entity_registry/list"] = json::serialize(entities);
+  check(r);
+  check(r);
+  // A registry missing, then back.
+  auto without = r;
+  without.erase("config/entity_registry/list");
+  check(without);
+  check(r);
 }

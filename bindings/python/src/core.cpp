@@ -11,12 +11,14 @@
 #include <nanobind/stl/vector.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "api/service.hpp"
 #include "hub/ha/adapter.hpp"
+#include "hub/ha/list_cache.hpp"
 #include "model/action_kind.hpp"
 #include "policy/port.hpp"
 
@@ -168,6 +170,10 @@ std::string utf8(nb::handle h, const char* what, std::size_t limit) {
 // reference while another thread is inside a call cannot free it under that call.
 struct Core {
   std::shared_ptr<api::Service> service;
+  // The registries as the last load_replies() read them: the next full load copies a registry whose
+  // text is unchanged instead of parsing it again (one load at a time uses it).
+  std::shared_ptr<hub::ha::ListCache> lists = hub::ha::make_list_cache();
+  std::shared_ptr<std::mutex> lists_mutex = std::make_shared<std::mutex>();
 
   std::shared_ptr<api::Service> get() const {
     if (!service) raise("internal", "error.python.closed", "This Core is closed");
@@ -216,7 +222,10 @@ nb::dict load_replies(const Core& self, nb::dict replies, const std::string& ori
   {
     nb::gil_scoped_release nogil;
     // The integration hands over what the running hub answered: a live source.
-    auto home = hub::ha::from_replies(input, origin, model::SourceKind::live);
+    auto home = [&] {
+      std::lock_guard lock(*self.lists_mutex);
+      return hub::ha::from_replies(input, origin, model::SourceKind::live, *self.lists);
+    }();
     input.clear();
     if (home) delta = service->set_home(std::move(*home), origin);
     else delta = home.error();

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "api/accept_verbs.hpp"
@@ -21,6 +22,7 @@
 #include "locale/messages.hpp"
 #include "notice/notice.hpp"
 #include "notice/notice_json.hpp"
+#include "report/audit_document.hpp"
 #include "report/render.hpp"
 #include "report/render_plan.hpp"
 #include "policy/compile.hpp"
@@ -205,23 +207,72 @@ Result<AuditDelta> Service::update_home(model::Home home, const std::vector<std:
   return record(reaudit_locked(changed), source_);
 }
 
+namespace {
+// The changed devices' rules and the home rules run again on `home` (classified); the other
+// devices' findings in `previous` are kept. state_domains (a change of states only, the
+// classification unchanged): the domains of the entities whose states changed; a home rule reading
+// none of them (home_rule_state_domains below) keeps its findings too instead of running again.
+// moved: the findings kept are moved out of `previous` rather than copied, and marked here (one
+// flag per finding of `previous`); unset, they are copied.
+audit::AuditResult reaudit(const model::Home& home, audit::AuditResult& previous,
+                           const std::vector<std::string>& changed,
+                           const std::set<std::string, std::less<>>* state_domains, std::vector<char>* moved);
+}  // namespace
+
 Result<std::optional<AuditDelta>> Service::patch_home(const HomePatch& patch) {
   std::lock_guard lock(m_);
   if (!home_) return std::optional<AuditDelta>();
   auto changed = patch(*home_);
   if (!changed) return changed.error();
   if (!*changed) return std::optional<AuditDelta>();
+  // What the patch touched: the entities whose traits it cleared, and the classes their devices
+  // had. When the classification stays as it was, only the home rules reading a touched domain's
+  // states run again.
+  std::set<std::string, std::less<>> domains;
+  std::vector<std::pair<std::size_t, uint8_t>> traits_before;
+  for (std::size_t i = 0; i < home_->entities.size(); ++i)
+    if (const auto& e = home_->entities[i]; !e.traits_known) {
+      domains.insert(e.domain);
+      traits_before.emplace_back(i, e.traits);
+    }
+  std::vector<std::pair<model::DeviceType, model::Tier>> classes_before;
+  for (const auto& id : **changed) {
+    const auto* d = home_->device(id);
+    classes_before.emplace_back(d ? d->type : model::DeviceType::other, d ? d->tier : model::Tier::normal);
+  }
   audit::reclassify(*home_, **changed);
-  auto r = reaudit_locked(**changed);
+  bool same_classes = true;
+  for (const auto& [i, traits] : traits_before) same_classes = same_classes && home_->entities[i].traits == traits;
+  for (std::size_t i = 0; same_classes && i < (*changed)->size(); ++i) {
+    const auto* d = home_->device((**changed)[i]);
+    same_classes = d && d->type == classes_before[i].first && d->tier == classes_before[i].second;
+  }
+  // The findings kept move into the new audit (copying thousands of them cost more than the rules
+  // that run again); their keys are taken first, to compare the two audits.
+  std::vector<std::string> before_keys;
+  before_keys.reserve(result_.findings.size());
+  for (const auto& f : result_.findings) before_keys.push_back(f.key());
+  std::vector<char> moved;
+  auto r = reaudit(*home_, result_, **changed, same_classes ? &domains : nullptr, &moved);
   // Unchanged findings and score: the audit in memory is replaced (evidence such as a battery level
   // may differ), the history keeps the stored one, which says the same.
   // Both lists are sorted the same way (severity, rule, subject): equal keys come in the same order.
-  bool same = r.score == result_.score && r.findings.size() == result_.findings.size();
+  bool same = r.score == result_.score && r.findings.size() == before_keys.size();
   for (size_t i = 0; same && i < r.findings.size(); ++i) {
-    const auto &a = r.findings[i], &b = result_.findings[i];
-    same = a.rule == b.rule && a.subject.id == b.subject.id && a.subject.kind == b.subject.kind;
+    // key() == before_keys[i], without building the key: rule|kind:id.
+    const auto& f = r.findings[i];
+    const std::string_view k = before_keys[i];
+    same = k.size() == f.rule.size() + f.subject.kind.size() + f.subject.id.size() + 2 && k.starts_with(f.rule) &&
+           k[f.rule.size()] == '|' && k.substr(f.rule.size() + 1).starts_with(f.subject.kind) &&
+           k[f.rule.size() + 1 + f.subject.kind.size()] == ':' && k.ends_with(f.subject.id);
   }
   if (!same) {
+    // A finding opened or resolved: the audit before is made whole again (its kept findings are the
+    // same in the new one) for record() to tell what changed.
+    std::unordered_map<std::string, std::size_t> at;
+    for (std::size_t i = 0; i < r.findings.size(); ++i) at.emplace(r.findings[i].key(), i);
+    for (std::size_t i = 0; i < moved.size(); ++i)
+      if (moved[i]) result_.findings[i] = r.findings[at.at(before_keys[i])];
     auto d = record(std::move(r), source_);
     if (!d) return d.error();
     return std::optional<AuditDelta>(std::move(*d));
@@ -236,6 +287,35 @@ Result<std::optional<AuditDelta>> Service::patch_home(const HomePatch& patch) {
 
 // Caller holds m_; home_ is set and classified.
 audit::AuditResult Service::reaudit_locked(const std::vector<std::string>& changed) {
+  return reaudit(*home_, result_, changed, nullptr, nullptr);
+}
+
+namespace {
+
+// The home rules whose findings stay as they were after a change of states only (the home's
+// classification unchanged): each reads the states of these entity domains alone (none: no state at
+// all), besides what a state never changes (registry facts, devices' names and classes), so a state
+// change of an entity of another domain cannot change what it finds. Rules not listed read any
+// state and run again. From the checks: DG-UPD-001/002/004/005 (audit/rules/updates.cpp) read
+// update entities only; DG-INV-003 (rules/inventory.cpp) devices' names and tiers.
+const std::map<std::string_view, std::vector<std::string_view>>& home_rule_state_domains() {
+  static const std::map<std::string_view, std::vector<std::string_view>> table = {
+      {"DG-INV-003", {}},
+      {"DG-UPD-001", {"update"}},
+      {"DG-UPD-002", {"update"}},
+      {"DG-UPD-004", {"update"}},
+      {"DG-UPD-005", {"update"}},
+  };
+  return table;
+}
+
+}  // namespace
+
+namespace {
+
+audit::AuditResult reaudit(const model::Home& home, audit::AuditResult& previous,
+                           const std::vector<std::string>& changed,
+                           const std::set<std::string, std::less<>>* state_domains, std::vector<char>* moved) {
   const std::set<std::string> changed_set(changed.begin(), changed.end());
   audit::AuditResult r;
   // Keep what the device rules found on other devices; their inputs did not change. Findings of
@@ -246,34 +326,54 @@ audit::AuditResult Service::reaudit_locked(const std::vector<std::string>& chang
       if (rule.device_check) ids.emplace(rule.id);
     return ids;
   }();
-  for (const auto& f : result_.findings)
-    if (!f.device_id.empty() && !changed_set.count(f.device_id) && device_rules.count(f.rule) && home_->device(f.device_id))
-      r.findings.push_back(f);
+  // Home rules whose state inputs the change did not touch: their findings are kept too.
+  std::unordered_set<std::string_view> unread;
+  if (state_domains)
+    for (const auto& [id, domains] : home_rule_state_domains())
+      if (std::none_of(domains.begin(), domains.end(), [&](std::string_view d) { return state_domains->count(d) > 0; }))
+        unread.insert(id);
+  r.findings.reserve(previous.findings.size() + 64);
+  if (moved) moved->assign(previous.findings.size(), 0);
+  for (std::size_t i = 0; i < previous.findings.size(); ++i) {
+    auto& f = previous.findings[i];
+    if ((!f.device_id.empty() && !changed_set.count(f.device_id) && device_rules.count(f.rule) && home.device(f.device_id)) ||
+        unread.count(f.rule)) {
+      if (moved) {
+        (*moved)[i] = 1;
+        r.findings.push_back(std::move(f));
+      } else {
+        r.findings.push_back(f);
+      }
+    }
+  }
   for (const auto& id : changed)
-    if (const auto* d = home_->device(id)) audit::audit_device(*home_, *d, r.findings);
-  // Home-level rules read across devices (exposure, accounts, integrations): re-run them all.
+    if (const auto* d = home.device(id)) audit::audit_device(home, *d, r.findings);
+  // Home-level rules read across devices (exposure, accounts, integrations): they run again, all
+  // but those whose findings were kept above.
   for (const auto& rule : audit::all_rules()) {
     std::string why;
     std::vector<audit::Finding> out;
-    if (rule.device_check) {
-      if (audit::can_run(rule, *home_, &why)) ++r.rules_run;
-      else r.not_run.push_back({std::string(rule.id), why, "", home_->source_kind});
+    if (rule.device_check || unread.count(rule.id)) {
+      if (audit::can_run(rule, home, &why)) ++r.rules_run;
+      else r.not_run.push_back({std::string(rule.id), why, "", home.source_kind});
       continue;
     }
-    if (audit::run_rule(rule, *home_, out, &why)) {
+    if (audit::run_rule(rule, home, out, &why)) {
       ++r.rules_run;
       for (auto& f : out) r.findings.push_back(std::move(f));
     } else {
-      r.not_run.push_back({std::string(rule.id), why, "", home_->source_kind});
+      r.not_run.push_back({std::string(rule.id), why, "", home.source_kind});
     }
   }
   for (auto& f : r.findings)
     if (f.area_id.empty() && !f.device_id.empty())
-      if (auto* d = home_->device(f.device_id)) f.area_id = d->area_id;
+      if (auto* d = home.device(f.device_id)) f.area_id = d->area_id;
   sort_findings(r.findings);
-  audit::score(*home_, r);
+  audit::score(home, r);
   return r;
 }
+
+}  // namespace
 
 namespace {
 json::value parse_json(const std::string& text) { return json::parse(text); }
@@ -438,7 +538,7 @@ Service::Answer Service::verb_audit(const Call& call) {
     every = report::view_triage(view, topts);
     view.triage = &*every;
   }
-  auto doc = parse_json(report::audit_json(view));
+  auto doc = report::audit_document(view);
   doc.as_object()["audited_at"] = audited_at_;
   // What changed since the audit before: the keys (for the panel), and for front ends that list
   // them (the CLI's --since-last) when that audit was and the resolved findings themselves.
@@ -557,7 +657,7 @@ Service::Answer Service::verb_device(const Call& call) {
     if (f.device_id == dev->id) mine.findings.push_back(f);
   mine.devices = result_.devices;
   report::AuditView view{*home_, mine, msg, nullptr};
-  auto doc = parse_json(report::audit_json(view));
+  auto doc = report::audit_document(view);
   json::object out{{"device", json::object{{"id", dev->id}, {"name", dev->name}, {"manufacturer", dev->manufacturer},
                                           {"model", dev->model}, {"type", model::to_string(dev->type)},
                                           {"tier", model::to_string(dev->tier)}, {"area_id", dev->area_id}}},

@@ -1,5 +1,6 @@
 #include <boost/json.hpp>
 
+#include "report/audit_document.hpp"
 #include "report/render.hpp"
 
 namespace domoguard::report {
@@ -151,7 +152,9 @@ void add_triage(json::object& root, const AuditView& v) {
 
 }  // namespace
 
-std::string audit_json(const AuditView& v) {
+std::string audit_json(const AuditView& v) { return json::serialize(audit_document(v)) + "\n"; }
+
+json::value audit_document(const AuditView& v) {
   const auto& h = v.home.hub;
   json::object hub{{"id", h.id}, {"name", h.name}, {"version", h.version}};
   if (!h.installation_type.empty()) hub["installation_type"] = h.installation_type;
@@ -214,7 +217,7 @@ std::string audit_json(const AuditView& v) {
     }
     root["since_last"] = std::move(s);
   }
-  return json::serialize(root) + "\n";
+  return root;
 }
 
 std::string catalog_json(const catalog::Catalog& c, const locale::Messages& msg) {

@@ -22,7 +22,9 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, State, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.debounce import Debouncer
+from homeassistant.helpers.json import json_dumps
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util.json import json_loads_object
 
 from .changes import Changes
 from .const import CONF_DEBOUNCE, DEFAULT_DEBOUNCE, DOMAIN, LOGGER
@@ -131,7 +133,11 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
         request = {"lang": self.lang, **request}
         if request.get("type") not in READ_ONLY_VERBS:
             self.answers_stale = True
-        return await self.hass.async_add_executor_job(self.core.handle, request)
+        return await self.hass.async_add_executor_job(self._handle, request)
+
+    def _handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Core.handle with HA's own JSON (orjson) both ways: the audit answer is megabytes of JSON."""
+        return json_loads_object(self.core.handle_text(json_dumps(request)))
 
     async def async_result(self, request: dict[str, Any]) -> Any:
         """The `result` of a request, or HomeAssistantError carrying the core's message."""
@@ -213,7 +219,7 @@ class DomoGuardCoordinator(DataUpdateCoordinator[DomoGuardData]):
     def _read_answers(self, whole: bool) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any]]:
         """Runs in the executor: the answers in one hop."""
         def ask(verb: str) -> dict[str, Any]:
-            return self.core.handle({"lang": self.lang, "type": verb})
+            return self._handle({"lang": self.lang, "type": verb})
 
         return ask("domoguard/status"), ask("domoguard/audit") if whole else None, ask("domoguard/settings")
 

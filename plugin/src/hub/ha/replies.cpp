@@ -1,6 +1,7 @@
 // WebSocket replies -> model::Home. The WS API is what a live add-on sees: it never exposes config
 // entry settings or other users' MFA, so those parts are reported missing with the reason.
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <set>
 #include <unordered_map>
@@ -124,6 +125,57 @@ Result<std::optional<bool>> get_list(ReplySource& replies, const std::string& or
   return std::optional<bool>(read->is_array);
 }
 
+}  // namespace
+
+// A registry list as the cache holds it: the model it became, and the size and hash of its text.
+template <class T>
+struct CachedList {
+  bool held = false;
+  std::size_t size = 0, hash = 0;
+  std::vector<T> list;
+};
+
+class ListCache {
+ public:
+  CachedList<model::Device> devices;
+  CachedList<model::Entity> entities;
+};
+
+std::shared_ptr<ListCache> make_list_cache() { return std::make_shared<ListCache>(); }
+
+namespace {
+
+// get_list() through a cache slot: a text of the same size and hash as the one the slot holds the
+// list of gives a copy of that list (a list read before: nothing marked missing); otherwise the text
+// is read, and a list read whole is kept in the slot for next time.
+template <class T>
+Result<std::optional<bool>> get_list_cached(ReplySource& replies, const std::string& origin, const std::string& command,
+                                            model::Home& home, std::initializer_list<Part> parts, std::vector<T>& out,
+                                            ItemVisitor& visitor, CachedList<T>* slot) {
+  if (!slot) return get_list(replies, origin, command, home, parts, visitor);
+  auto text = replies.text(command);
+  if (!text) return text.error();
+  if (!*text) {
+    slot->held = false;
+    return get_list(replies, origin, command, home, parts, visitor);
+  }
+  const std::size_t size = (*text)->size(), hash = std::hash<std::string_view>{}(**text);
+  if (slot->held && slot->size == size && slot->hash == hash) {
+    out = slot->list;
+    return std::optional<bool>(true);
+  }
+  slot->held = false;
+  slot->list.clear();
+  auto r = get_list(replies, origin, command, home, parts, visitor);
+  if (r && *r && **r) {
+    slot->list = out;
+    slot->size = size;
+    slot->hash = hash;
+    slot->held = true;
+  }
+  return r;
+}
+
 template <class F>
 void each_object(const json::value* v, F&& f) {
   const auto* a = as_array(v);
@@ -160,7 +212,14 @@ Result<model::Home> from_replies(const Replies& replies, const std::string& orig
   return detail::from_source(source, origin, kind);
 }
 
-Result<model::Home> detail::from_source(ReplySource& replies, const std::string& origin, model::SourceKind kind) {
+Result<model::Home> from_replies(const Replies& replies, const std::string& origin, model::SourceKind kind,
+                                 ListCache& cache) {
+  MapSource source(replies);
+  return detail::from_source(source, origin, kind, &cache);
+}
+
+Result<model::Home> detail::from_source(ReplySource& replies, const std::string& origin, model::SourceKind kind,
+                                        ListCache* cache) {
   model::Home home;
   home.source = util::clean_text(origin, 1024);
   home.source_kind = kind;
@@ -274,10 +333,14 @@ Result<model::Home> detail::from_source(ReplySource& replies, const std::string&
   auto var##_r = get_list(replies, origin, cmd, home, parts, visitor); \
   if (!var##_r) return var##_r.error();                                \
   auto& var = *var##_r;
+#define DG_LIST_CACHED(var, cmd, parts, out, visitor, slot)                                 \
+  auto var##_r = get_list_cached(replies, origin, cmd, home, parts, out, visitor, slot); \
+  if (!var##_r) return var##_r.error();                                                  \
+  auto& var = *var##_r;
   {
     std::vector<model::Device> devices;
     auto visitor = device_reader(devices);
-    DG_LIST(r, "config/device_registry/list", {Part::devices}, *visitor);
+    DG_LIST_CACHED(r, "config/device_registry/list", {Part::devices}, devices, *visitor, cache ? &cache->devices : nullptr);
     if (r) {
       if (*r) home.devices = std::move(devices);
       home.mark_present(Part::devices);
@@ -290,7 +353,7 @@ Result<model::Home> detail::from_source(ReplySource& replies, const std::string&
     if (auto text = replies.text("config/entity_registry/list"); text && *text)
       entities.reserve(std::min(max_items, (*text)->size() / 256));   // HA writes 300+ bytes an entry
     auto visitor = entity_reader(entities);
-    DG_LIST(r, "config/entity_registry/list", {Part::entities}, *visitor);
+    DG_LIST_CACHED(r, "config/entity_registry/list", {Part::entities}, entities, *visitor, cache ? &cache->entities : nullptr);
     if (r) {
       if (*r) home.entities = std::move(entities);
       home.mark_present(Part::entities);
@@ -308,6 +371,7 @@ Result<model::Home> detail::from_source(ReplySource& replies, const std::string&
     }
   }
 #undef DG_LIST
+#undef DG_LIST_CACHED
 
   {
     DG_GET(r, "homeassistant/expose_new_entities/get", {});

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "hub/ha/adapter.hpp"
+#include "hub/ha/list_cache.hpp"
 
 namespace domoguard::hub::ha::detail {
 
@@ -21,6 +22,6 @@ class ReplySource {
 };
 
 Result<model::Home> from_source(ReplySource& source, const std::string& origin,
-                                model::SourceKind kind = model::SourceKind::replies_folder);
+                                model::SourceKind kind = model::SourceKind::replies_folder, ListCache* cache = nullptr);
 
 }  // namespace domoguard::hub::ha::detail
