@@ -37,10 +37,10 @@ fi
 # libwebsockets-dev, catch2 and libyaml-cpp-dev cannot be installed for two architectures at once (their lws_config.h
 # and libCatch2WithMain.a differ per architecture at the same path), so their arm64 builds (and the
 # libraries libwebsockets' CMake file names) are unpacked into an overlay folder that the CMake run
-# points at; every other package is multiarch.
+# points at; every other package is multiarch (libcap-dev: libwebsockets' CMake file links libcap.so).
 packages=(cmake ninja-build g++-aarch64-linux-gnu qemu-user-static binfmt-support
           libboost-json1.81-dev:arm64 libssl-dev:arm64 libsqlitecpp-dev:arm64 libsqlite3-dev:arm64
-          zlib1g-dev:arm64 libwebsockets17:arm64 libyaml-cpp0.7:arm64)
+          zlib1g-dev:arm64 libcap-dev:arm64 libwebsockets17:arm64 libyaml-cpp0.7:arm64)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
