@@ -10,6 +10,10 @@
 # early still says where it stands. Two campaigns may run side by side on different targets with
 # different FUZZ_CAMPAIGN_DIRs. On a shared machine run it at low priority (nice -n 19).
 # Commit the corpora and regressions it leaves.
+#
+# The figures add up across campaigns: $FUZZ_CAMPAIGN_DIR/totals.tsv (target, executions, seconds,
+# crashes) is read at the start and written after every round, so a campaign stopped or cut short
+# goes on from where the last one in the same folder left off, and the goal counts all of them.
 set -euo pipefail
 HOURS="${1:?usage: tests/fuzz/campaign.sh HOURS [TARGET...]}"
 shift
@@ -25,6 +29,13 @@ end=$(( $(date +%s) + $(awk -v h="$HOURS" 'BEGIN { printf "%d", h * 3600 }') ))
 round_max="${FUZZ_ROUND_SECONDS:-3600}"
 declare -A execs spent cov ft crashes
 for t in "${TARGETS[@]}"; do execs[$t]=0; spent[$t]=0; cov[$t]=0; ft[$t]=0; crashes[$t]=0; done
+TOTALS="$WORK/totals.tsv"
+if [ -f "$TOTALS" ]; then
+  while IFS=$'\t' read -r t e s c; do
+    [[ -n "${execs[$t]+set}" && "$e" =~ ^[0-9]+$ && "$s" =~ ^[0-9]+$ && "$c" =~ ^[0-9]+$ ]] || continue
+    execs[$t]=$e; spent[$t]=$s; crashes[$t]=$c
+  done < "$TOTALS"
+fi
 
 summary() {
   local t
@@ -35,6 +46,12 @@ summary() {
            "cov ${cov[$t]} ft ${ft[$t]}, ${crashes[$t]} crashes, corpus $(ls "$ROOT/tests/fuzz/corpus/$t" 2>/dev/null | wc -l) inputs"
     done
   } | tee "$WORK/summary.txt"
+  # Keep the totals of targets this campaign did not run, then write this campaign's.
+  local keep=""
+  [ -f "$TOTALS" ] && keep=$(awk -F'\t' -v run=" ${TARGETS[*]} " 'index(run, " " $1 " ") == 0' "$TOTALS")
+  { [ -n "$keep" ] && printf '%s\n' "$keep"
+    for t in "${TARGETS[@]}"; do printf '%s\t%s\t%s\t%s\n' "$t" "${execs[$t]}" "${spent[$t]}" "${crashes[$t]}"; done
+  } > "$TOTALS.tmp" && mv "$TOTALS.tmp" "$TOTALS"
 }
 
 # One round of target $1, run $2, for at most $3 seconds.
