@@ -33,7 +33,9 @@ Result<json::value> call_verb(const std::string& db_path, const locale::Messages
                               const std::string& label, json::object request, bool keep_audit) {
   auto service = open_service(db_path, msg, std::move(home), label, keep_audit);
   if (!service) return service.error();
-  return call(**service, std::move(request), msg);
+  auto reply = call(**service, std::move(request), msg);
+  (*service)->close_for_exit();   // the command ends here: its stores are closed, its home left to the OS
+  return reply;
 }
 
 }  // namespace domoguard::cli

@@ -128,7 +128,8 @@ TEST_CASE("DG-PRV-004 flags alarm panels that work without a code", "[rules][pri
                     Case{{{"code_format", "number"}, {"code_arm_required", "true"}}, false, Severity::info});
   HomeBuilder b;
   b.device("al", "House alarm");
-  b.entity("alarm_control_panel.house", "al", "armed_away").attributes = c.attrs;
+  auto& panel = b.entity("alarm_control_panel.house", "al", "armed_away");
+  for (const auto& [k, v] : c.attrs) panel.attributes[k] = v;
   auto f = run("DG-PRV-004", b.build());
   REQUIRE(f.size() == (c.flagged ? 1u : 0u));
   if (c.flagged) {

@@ -85,6 +85,12 @@ class Service {
   struct Call;
   struct Answer;
 
+  // For a process about to end (the CLI after its command): closes the stores (each file written and
+  // closed as the destructor would) and gives up the loaded home and audit, which the caller leaves
+  // to the operating system rather than freeing a large home's allocations one by one. Only
+  // destruction may follow.
+  void close_for_exit();
+
   // Findings of one device in the latest audit.
   std::vector<audit::Finding> findings_for(const std::string& device_id) const;
   bool has_home() const;

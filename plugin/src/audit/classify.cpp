@@ -9,6 +9,8 @@
 
 namespace domoguard::audit {
 
+using namespace std::string_view_literals;   // text == "x"sv compares lengths before bytes
+
 using model::AreaKind;
 using model::Device;
 using model::DeviceType;
@@ -93,20 +95,20 @@ enum Trait : uint8_t {
 };
 
 bool detect_child_lock(const Entity& e, const std::string& t) {
-  if (e.domain != "switch" && e.domain != "lock" && e.domain != "select" && e.domain != "binary_sensor") return false;
+  if (e.domain != "switch"sv && e.domain != "lock"sv && e.domain != "select"sv && e.domain != "binary_sensor"sv) return false;
   return any_sub(t, {"child_lock", "child lock", "childlock", "kinderslot", "kindersicherung", "sécurité enfant",
                      "securite_enfant", "bloqueo infantil", "button_lock", "key_lock", "keypad_lock"});
 }
 
 bool detect_privacy_switch(const Entity& e, const std::string& t) {
-  if (e.domain != "switch") return false;
+  if (e.domain != "switch"sv) return false;
   return any_sub(t, {"privacy", "privacy_mode", "lens_mask", "camera_off", "mic_mute", "microphone_mute", "mute_mic",
                      "do_not_disturb_camera"});
 }
 
 bool detect_microphone(const Entity& e, const std::string& t) {
-  if (e.domain == "assist_satellite" || e.domain == "stt" || e.domain == "wake_word") return true;
-  if (e.domain != "switch" && e.domain != "binary_sensor" && e.domain != "sensor") return false;
+  if (e.domain == "assist_satellite"sv || e.domain == "stt"sv || e.domain == "wake_word"sv) return true;
+  if (e.domain != "switch"sv && e.domain != "binary_sensor"sv && e.domain != "sensor"sv) return false;
   if (any_sub(t, {"record_audio", "audio_recording"})) return true;
   // Whole tokens only: "mic" must not match "microwave" or "ceramic". The text is lower case;
   // tokens split on anything not a letter or digit (bytes of UTF-8 letters count as letters).
@@ -118,26 +120,26 @@ bool detect_microphone(const Entity& e, const std::string& t) {
 }
 
 bool detect_location(const Entity& e, const std::string& t) {
-  if (e.domain == "device_tracker" || e.domain == "person") return true;
+  if (e.domain == "device_tracker"sv || e.domain == "person"sv) return true;
   // A phone app's "location permission" sensor says whether the app may read the location, not where anyone is.
-  if (e.domain == "sensor" || e.domain == "binary_sensor")
+  if (e.domain == "sensor"sv || e.domain == "binary_sensor"sv)
     return !any_sub(t, {"permission"}) &&
            any_sub(t, {"geocoded_location", "location", "gps", "wifi_bssid", "bssid", "detected_activity"});
   return false;
 }
 
 bool detect_critical(const Entity& e, bool child_lock) {
-  if (e.domain == "lock" && !child_lock) return true;
-  if (e.domain == "alarm_control_panel" || e.domain == "valve" || e.domain == "siren") return true;
-  if (e.domain == "cover") return e.device_class == "garage" || e.device_class == "gate" || e.device_class == "door";
+  if (e.domain == "lock"sv && !child_lock) return true;
+  if (e.domain == "alarm_control_panel"sv || e.domain == "valve"sv || e.domain == "siren"sv) return true;
+  if (e.domain == "cover"sv) return e.device_class == "garage"sv || e.device_class == "gate"sv || e.device_class == "door"sv;
   return false;
 }
 
 bool detect_content_filter(const Entity& e, const std::string& t) {
-  if (e.domain != "switch") return false;
+  if (e.domain != "switch"sv) return false;
   // Pi-hole's switches pause or resume blocking for the whole home.
-  if (e.platform == "pi_hole" || e.platform == "pihole") return true;
-  if (e.platform == "adguard")
+  if (e.platform == "pi_hole"sv || e.platform == "pihole"sv) return true;
+  if (e.platform == "adguard"sv)
     return any_sub(t, {"parental", "safe_search", "safesearch", "safe search", "safe_browsing", "safebrowsing",
                        "safe browsing", "filtering", "protection"});
   return any_sub(t, {"parental_control", "parental control", "safe_search", "safesearch", "safe search",
@@ -147,8 +149,8 @@ bool detect_content_filter(const Entity& e, const std::string& t) {
 uint8_t detect_traits(const Entity& e) {
   // Only these domains are recognised by their texts; the rest by domain and device class alone,
   // which spares building the text for most entities of a large home.
-  const bool by_text = e.domain == "switch" || e.domain == "lock" || e.domain == "select" ||
-                       e.domain == "binary_sensor" || e.domain == "sensor";
+  const bool by_text = e.domain == "switch"sv || e.domain == "lock"sv || e.domain == "select"sv ||
+                       e.domain == "binary_sensor"sv || e.domain == "sensor"sv;
   const auto t = by_text ? entity_text(e) : std::string();
   const bool child = detect_child_lock(e, t);
   uint8_t bits = 0;
@@ -245,7 +247,7 @@ std::optional<double> parse_percent(const std::string& s) {
 }
 
 bool battery_entity(const Entity& e) {
-  return (e.domain == "sensor" || e.domain == "binary_sensor") && e.device_class == "battery";
+  return (e.domain == "sensor"sv || e.domain == "binary_sensor"sv) && e.device_class == "battery"sv;
 }
 
 }  // namespace
@@ -259,8 +261,8 @@ std::optional<double> battery_percent(const Home& home, const Device& d) {
     const Entity& e = home.entities[ix];
     if (e.disabled) continue;
     if (battery_entity(e) && e.state) {
-      if (e.domain == "binary_sensor") {
-        if (*e.state == "on") take(5);  // on = battery low
+      if (e.domain == "binary_sensor"sv) {
+        if (*e.state == "on"sv) take(5);  // on = battery low
       } else if (auto v = parse_percent(*e.state)) {
         take(*v);
       }
@@ -323,10 +325,10 @@ bool stationary_client(const Entity& e) {
 // is: a tracker makes a device a tracker only when the device's own (primary) integration provides
 // it — a phone app, a GPS unit, or a phone that the router integration itself created.
 bool has_own_tracker(const Home& home, const Device& d) {
-  if (d.primary_domain.empty() || d.primary_domain == "mobile_app") return true;
+  if (d.primary_domain.empty() || d.primary_domain == "mobile_app"sv) return true;
   return std::any_of(d.entities.begin(), d.entities.end(), [&](size_t ix) {
     const Entity& e = home.entities[ix];
-    return e.domain == "device_tracker" && (e.platform.empty() || e.platform == d.primary_domain);
+    return e.domain == "device_tracker"sv && (e.platform.empty() || e.platform == d.primary_domain);
   });
 }
 
@@ -341,25 +343,25 @@ void classify_with(const Home& home, Device& d, bool has_children) {
   const bool own_tracker = has_own_tracker(home, d);
   for (size_t ix : d.entities) {
     const Entity& e = home.entities[ix];
-    if (e.domain == "camera") camera = true;
-    else if (e.domain == "lock" && !is_child_lock(e)) lock = true;
-    else if (e.domain == "alarm_control_panel" || e.domain == "siren") alarm = true;
-    else if (e.domain == "cover" && (e.device_class == "garage" || e.device_class == "gate")) garage = true;
-    else if (e.domain == "valve") valve = true;
-    else if (e.domain == "assist_satellite") mic = true;
-    else if (e.domain == "binary_sensor" &&
-             (e.device_class == "smoke" || e.device_class == "carbon_monoxide" || e.device_class == "gas" ||
-              e.device_class == "moisture" || e.device_class == "safety"))
+    if (e.domain == "camera"sv) camera = true;
+    else if (e.domain == "lock"sv && !is_child_lock(e)) lock = true;
+    else if (e.domain == "alarm_control_panel"sv || e.domain == "siren"sv) alarm = true;
+    else if (e.domain == "cover"sv && (e.device_class == "garage"sv || e.device_class == "gate"sv)) garage = true;
+    else if (e.domain == "valve"sv) valve = true;
+    else if (e.domain == "assist_satellite"sv) mic = true;
+    else if (e.domain == "binary_sensor"sv &&
+             (e.device_class == "smoke"sv || e.device_class == "carbon_monoxide"sv || e.device_class == "gas"sv ||
+              e.device_class == "moisture"sv || e.device_class == "safety"sv))
       safety = true;
-    else if (e.domain == "climate" || e.domain == "water_heater" || e.domain == "humidifier") climate = true;
-    else if (e.domain == "media_player" || e.domain == "remote") media = true;
-    else if (e.domain == "light") light = true;
-    else if (e.domain == "switch" && !is_child_lock(e) && e.entity_category.empty()) plug = true;
-    else if (e.domain == "device_tracker") tracker = tracker || own_tracker;
-    else if (e.domain == "sensor" || e.domain == "binary_sensor") {
+    else if (e.domain == "climate"sv || e.domain == "water_heater"sv || e.domain == "humidifier"sv) climate = true;
+    else if (e.domain == "media_player"sv || e.domain == "remote"sv) media = true;
+    else if (e.domain == "light"sv) light = true;
+    else if (e.domain == "switch"sv && !is_child_lock(e) && e.entity_category.empty()) plug = true;
+    else if (e.domain == "device_tracker"sv) tracker = tracker || own_tracker;
+    else if (e.domain == "sensor"sv || e.domain == "binary_sensor"sv) {
       sensor = true;
-      if (e.domain == "binary_sensor" &&
-          (e.device_class == "occupancy" || e.device_class == "motion" || e.device_class == "presence"))
+      if (e.domain == "binary_sensor"sv &&
+          (e.device_class == "occupancy"sv || e.device_class == "motion"sv || e.device_class == "presence"sv))
         occupancy = true;
     }
   }
@@ -393,7 +395,7 @@ void classify_with(const Home& home, Device& d, bool has_children) {
   else if (appliance_words) t = DeviceType::appliance;
   else if (climate) t = DeviceType::climate;
   else if (has_children || (gateway_words && !light && !plug)) t = DeviceType::gateway;
-  else if (tracker || d.primary_domain == "mobile_app") t = DeviceType::presence;
+  else if (tracker || d.primary_domain == "mobile_app"sv) t = DeviceType::presence;
   else if (media) t = DeviceType::media;
   else if (light) t = DeviceType::lighting;
   // A motion or presence detector's switch turns its detection (or a radar module) on and off; it
@@ -420,7 +422,7 @@ namespace {
 // What classify() does to an entity after its device was classified: a router's tracker on a
 // stationary device, or without a device on a stationary client, says where no one is.
 void untrack_stationary(const Home& home, Entity& e) {
-  if (e.domain != "device_tracker") return;
+  if (e.domain != "device_tracker"sv) return;
   if (e.device_id.empty()) {
     if (stationary_client(e)) e.traits &= static_cast<uint8_t>(~kLocation);
   } else if (const auto* d = home.device(e.device_id); d && d->type != DeviceType::presence) {
@@ -445,7 +447,7 @@ void reclassify(Home& home, const std::vector<std::string>& device_ids) {
     for (size_t ix : d.entities) {
       auto& e = home.entities[ix];
       if (!e.traits_known) continue;
-      if (e.domain == "device_tracker") compute_traits(e);
+      if (e.domain == "device_tracker"sv) compute_traits(e);
       untrack_stationary(home, e);
     }
   }
@@ -468,12 +470,12 @@ void classify(Home& home) {
   for (const auto& d : home.devices) {
     if (d.type == DeviceType::presence) continue;
     for (size_t ix : d.entities)
-      if (auto& e = home.entities[ix]; e.domain == "device_tracker") e.traits &= static_cast<uint8_t>(~kLocation);
+      if (auto& e = home.entities[ix]; e.domain == "device_tracker"sv) e.traits &= static_cast<uint8_t>(~kLocation);
   }
   // A router's client without a device of its own is known only by its network name: a desktop,
   // a speaker or the hub itself says where no one is; anything else (a phone, a name) may.
   for (auto& e : home.entities)
-    if (e.domain == "device_tracker" && e.device_id.empty() && stationary_client(e))
+    if (e.domain == "device_tracker"sv && e.device_id.empty() && stationary_client(e))
       e.traits &= static_cast<uint8_t>(~kLocation);
 }
 

@@ -1,5 +1,6 @@
 #include "audit/engine.hpp"
 
+#include <string_view>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -9,6 +10,8 @@
 #include "audit/enough.hpp"
 
 namespace domoguard::audit {
+
+using namespace std::string_view_literals;
 
 using model::Home;
 using model::Tier;
@@ -188,7 +191,7 @@ void redact(Evidence& evidence) {
     bool secret = std::any_of(std::begin(secret_words), std::end(secret_words),
                               [&](std::string_view w) { return k.find(w) != std::string::npos; });
     // "has_default_code" and similar booleans are facts, not secrets.
-    if (secret && it->second != "true" && it->second != "false") {
+    if (secret && it->second != "true"sv && it->second != "false"sv) {
       it = evidence.erase(it);
       continue;
     }

@@ -1,6 +1,7 @@
 #include "model/home.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace domoguard::model {
 
@@ -171,6 +172,34 @@ const char* to_string(SourceKind k) {
     case SourceKind::demo: return "demo";
   }
   return "unknown";
+}
+
+const std::string& Attributes::at(std::string_view k) const {
+  auto it = find(k);
+  if (it == end()) throw std::out_of_range("no attribute " + std::string(k));
+  return it->second;
+}
+
+bool kept_attribute(std::string_view key) {
+  // By length first (every attribute of every state is asked): most names a hub sends have a length
+  // no kept name has. Where each is read:
+  switch (key.size()) {
+    case 2: return key == "id";             // hub/ha/replies.cpp: an automation entity's automation
+    case 5: return key == "title";          // audit/rules/updates.cpp
+    case 6: return key == "source";         // policy/compile.cpp: a person's device tracker
+    case 7: return key == "battery";        // audit/classify.cpp: battery level
+    case 11:
+      return key == "auto_update"           // audit/rules/updates.cpp
+             || key == "code_format"        // audit/rules/privacy.cpp, policy/compile.cpp
+             || key == "in_progress";       // audit/rules/updates.cpp
+    case 13: return key == "battery_level";  // audit/classify.cpp
+    case 14: return key == "latest_version";  // audit/rules/updates.cpp
+    case 15: return key == "skipped_version";  // audit/rules/updates.cpp
+    case 17:
+      return key == "code_arm_required"     // audit/rules/privacy.cpp
+             || key == "installed_version";  // audit/rules/updates.cpp
+    default: return false;
+  }
 }
 
 bool is_cloud(IotClass c) { return c == IotClass::cloud_push || c == IotClass::cloud_polling; }

@@ -2,10 +2,14 @@
 // No hub JSON shapes and no third-party types appear here.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -219,6 +223,52 @@ struct Exposure {
   bool any() const { return conversation.value_or(false) || alexa.value_or(false) || google.value_or(false); }
 };
 
+// Whether DomoGuard reads a state attribute of this name (rules, classification, plans): adapters
+// keep only these in Entity::attributes. A hub's states carry many attributes per entity that
+// nothing here reads; holding them all cost a large home's load a good part of its allocations.
+// Whoever reads another attribute adds its name to the list (model/home.cpp).
+bool kept_attribute(std::string_view key);
+
+// An entity's state attributes by name: a map that holds only kept attributes. Asking for any other
+// is a mistake (an adapter never fills it, so the answer would always be "absent"): builds with
+// assertions (the sanitizer build the tests run in) stop there.
+class Attributes {
+ public:
+  using Map = std::map<std::string, std::string, std::less<>>;
+  using iterator = Map::iterator;
+  using const_iterator = Map::const_iterator;
+
+  Attributes() = default;
+  Attributes(std::initializer_list<Map::value_type> kv) {
+    for (const auto& [k, v] : kv) insert_or_assign(k, v);
+  }
+
+  const_iterator find(std::string_view k) const { return m_.find(checked(k)); }
+  iterator find(std::string_view k) { return m_.find(checked(k)); }
+  std::size_t count(std::string_view k) const { return m_.count(checked(k)); }
+  const std::string& at(std::string_view k) const;
+  std::string& operator[](std::string_view k) { return m_[std::string(checked(k))]; }
+  void insert_or_assign(std::string k, std::string v) {
+    checked(k);
+    m_.insert_or_assign(std::move(k), std::move(v));
+  }
+  const_iterator begin() const { return m_.begin(); }
+  const_iterator end() const { return m_.end(); }
+  iterator begin() { return m_.begin(); }
+  iterator end() { return m_.end(); }
+  std::size_t size() const { return m_.size(); }
+  bool empty() const { return m_.empty(); }
+  void clear() { m_.clear(); }
+  bool operator==(const Attributes&) const = default;
+
+ private:
+  static std::string_view checked(std::string_view k) {
+    assert(kept_attribute(k) && "an attribute outside model::kept_attribute is never filled");
+    return k;
+  }
+  Map m_;
+};
+
 struct Entity {
   std::string entity_id;             // "lock.front_door"
   std::string domain;                // "lock"
@@ -238,8 +288,9 @@ struct Entity {
   Exposure exposure;
   bool has_default_code = false;     // a stored default code lets anyone operate it without typing one
   std::optional<std::string> state;  // absent when states were not read
-  // Scalar attributes, rendered as text (numbers as written, booleans as true/false).
-  std::map<std::string, std::string> attributes;
+  // Scalar attributes, rendered as text (numbers as written, booleans as true/false); only those
+  // DomoGuard reads (kept_attribute), as adapters fill it.
+  Attributes attributes;
   int64_t supported_features = 0;
   // Derived by audit::classify (what kind of control this is: child lock, privacy switch, ...),
   // computed once per snapshot because rules ask many times.

@@ -9,12 +9,15 @@
 // supervisor/docker/app.py grants full hardware access, the host's process namespace and the Docker
 // socket only while protection mode is off; capabilities (`privileged`) and host networking are
 // granted whatever the protection mode; supervisor/apps/utils.py `rating_security` gives the rating.
+#include <string_view>
 #include <algorithm>
 #include <string>
 
 #include "audit/rules/families.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::App;
@@ -38,7 +41,7 @@ bool elevated(const App& a) {
          std::any_of(a.privileged.begin(), a.privileged.end(), dangerous_capability);
 }
 
-bool third_party(const App& a) { return !a.repository.empty() && a.repository != "core" && a.repository != "local"; }
+bool third_party(const App& a) { return !a.repository.empty() && a.repository != "core"sv && a.repository != "local"sv; }
 
 bool login_app(const App& a) {
   return a.slug.find("ssh") != std::string::npos || a.slug.find("terminal") != std::string::npos;
@@ -90,7 +93,7 @@ void privileged_app(const Home& h, Sink& out) {
       if (dangerous_capability(c)) caps.push_back(c);
     if (caps.empty()) continue;
     const bool escape = std::any_of(caps.begin(), caps.end(), [](const std::string& c) {
-      return c == "SYS_ADMIN" || c == "SYS_MODULE" || c == "SYS_RAWIO" || c == "SYS_PTRACE";
+      return c == "SYS_ADMIN"sv || c == "SYS_MODULE"sv || c == "SYS_RAWIO"sv || c == "SYS_PTRACE"sv;
     });
     Finding f = app_finding(a, escape ? Severity::high : Severity::medium);
     f.evidence.emplace_back("capabilities", join(caps));
@@ -106,7 +109,7 @@ void host_network(const Home& h, Sink& out) {
   for (const auto& a : h.apps) {
     if (!a.host_network) continue;
     const bool net_caps = std::any_of(a.privileged.begin(), a.privileged.end(),
-                                      [](const std::string& c) { return c == "NET_ADMIN" || c == "NET_RAW"; });
+                                      [](const std::string& c) { return c == "NET_ADMIN"sv || c == "NET_RAW"sv; });
     Finding f = app_finding(a, net_caps ? Severity::medium : Severity::low);
     f.evidence.emplace_back("host_network", "true");
     if (net_caps) f.evidence.emplace_back("network_capabilities", "true");

@@ -13,6 +13,8 @@
 #include "audit/rules/families.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::Automation;
@@ -68,14 +70,14 @@ Effects effects(const Home& h, const Automation& a) {
       todo.emplace_back(it->second, depth + 1);
     };
     const bool calls_entities = std::any_of(cur->action_services.begin(), cur->action_services.end(), [](const auto& s) {
-      return s == "script.turn_on" || s == "script.toggle";
+      return s == "script.turn_on"sv || s == "script.toggle"sv;
     });
     if (calls_entities)
       for (const auto& e : cur->action_entities)
         if (starts_with(e, "script.")) follow(e);
     for (const auto& s : cur->action_services)
-      if (starts_with(s, "script.") && s != "script.turn_on" && s != "script.toggle" && s != "script.turn_off" &&
-          s != "script.reload")
+      if (starts_with(s, "script.") && s != "script.turn_on"sv && s != "script.toggle"sv && s != "script.turn_off"sv &&
+          s != "script.reload"sv)
         follow(s);
   }
   return out;
@@ -84,8 +86,8 @@ Effects effects(const Home& h, const Automation& a) {
 Opens opens(const Home& h, const Effects& fx) {
   Opens worst = Opens::none;
   for (const auto& s : fx.services) {
-    if (s == "lock.unlock" || s == "lock.open" || s == "alarm_control_panel.alarm_disarm") return Opens::unlock;
-    if (s == "cover.open_cover" || s == "cover.toggle" || s == "valve.open_valve") {
+    if (s == "lock.unlock"sv || s == "lock.open"sv || s == "alarm_control_panel.alarm_disarm"sv) return Opens::unlock;
+    if (s == "cover.open_cover"sv || s == "cover.toggle"sv || s == "valve.open_valve"sv) {
       auto opened = [&](const std::string& id) {
         return (starts_with(id, "cover.") || starts_with(id, "valve.")) && garage_like(h, id);
       };
@@ -96,8 +98,8 @@ Opens opens(const Home& h, const Effects& fx) {
 }
 
 bool presence_kind(const std::string& k) {
-  return k == "state:person" || k == "state:device_tracker" || k == "zone" || k == "presence" ||
-         k == "geo_location" || k == "state:zone" || k == "numeric_state:zone";
+  return k == "state:person"sv || k == "state:device_tracker"sv || k == "zone"sv || k == "presence"sv ||
+         k == "geo_location"sv || k == "state:zone"sv || k == "numeric_state:zone"sv;
 }
 
 Finding automation_finding(const Automation& a, const Effects& fx, Severity sev, const char* kind = "automation") {

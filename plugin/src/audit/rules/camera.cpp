@@ -2,6 +2,7 @@
 // ISO/IEC 27403 7.3.1 (consent and choice), 7.1.6 (consideration for children), 6.3.3 (privacy risk
 // sources of devices: no hardware privacy option), 7.3.6, 7.3.9 (data minimisation) and 6.3.1
 // (privacy risk sources of the service sub-system); ETSI EN 303 645 5.8-3 (sensing documented).
+#include <string_view>
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "audit/rules/families.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::AreaKind;
@@ -65,7 +68,7 @@ void privacy_switch_state(const Home& h, const Device& d, Sink& out) {
     f.evidence.emplace_back("entity", e.entity_id);
     f.evidence.emplace_back("state", e.state.value_or("unknown"));
     // When privacy mode is off the camera is recording; one click closes it.
-    if (e.state && *e.state == "off")
+    if (e.state && *e.state == "off"sv)
       f.remediation = action("rule.DG-CAM-003.fix", {{model::ActionKind::switch_state, e.entity_id, "on"}});
     else
       f.remediation = guidance("rule.DG-CAM-003.fix_info");

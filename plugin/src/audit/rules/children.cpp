@@ -2,6 +2,7 @@
 // ISO/IEC 27403 7.1.6 (consideration for children: appliances children can start, child locks) and
 // 7.1.5 (restricted access to content services); the device risk source "lack of child-protection
 // mechanisms" of clause 6.
+#include <string_view>
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "audit/rules/families.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::AreaKind;
@@ -30,8 +33,8 @@ std::string lower(std::string s) {
 bool child_lock_released(const Entity& e) {
   if (!e.state) return false;
   const auto s = lower(*e.state);
-  if (e.domain == "binary_sensor") return e.device_class == "lock" ? s == "on" : s == "off";
-  return s == "off" || s == "unlocked" || s == "unlock";
+  if (e.domain == "binary_sensor"sv) return e.device_class == "lock"sv ? s == "on"sv : s == "off"sv;
+  return s == "off"sv || s == "unlocked"sv || s == "unlock"sv;
 }
 
 bool is_heater(const Device& d) {
@@ -58,7 +61,7 @@ void child_lock_off(const Home& h, const Device& d, Sink& out) {
   for (const Entity* e : released) {
     f.evidence.emplace_back("entity", e->entity_id);
     f.evidence.emplace_back("state", *e->state);
-    if (e->domain == "switch") actions.push_back({model::ActionKind::switch_state, e->entity_id, "on"});
+    if (e->domain == "switch"sv) actions.push_back({model::ActionKind::switch_state, e->entity_id, "on"});
   }
   // Only switches have a hub-neutral "engage" action; selects and locks differ per integration.
   f.remediation = actions.size() == released.size() ? action("rule.DG-CHI-001.fix", std::move(actions))
@@ -81,7 +84,7 @@ void hazard_without_child_lock(const Home& h, const Device& d, Sink& out) {
 // switched off, so children's devices reach adult or harmful content unfiltered (7.1.5).
 void content_filter_off(const Home& h, Sink& out) {
   for (const auto& e : h.entities) {
-    if (e.disabled || !is_content_filter(e) || !e.state || *e.state != "off") continue;
+    if (e.disabled || !is_content_filter(e) || !e.state || *e.state != "off"sv) continue;
     const Device* d = e.device_id.empty() ? nullptr : h.device(e.device_id);
     Finding f;
     f.severity = Severity::medium;

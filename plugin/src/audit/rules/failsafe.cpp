@@ -2,6 +2,7 @@
 // ISO/IEC 27403 7.1.4 (failsafe domotics devices: a failure or an internet outage must not leave the
 // home unsafe), 7.2.9 (availability), 6.3.1 and 7.3.9 (dependence on a vendor service);
 // ETSI EN 303 645 5.9 (make systems resilient to outages).
+#include <string_view>
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -11,6 +12,8 @@
 #include "audit/rules/families.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::Device;
@@ -54,7 +57,7 @@ void unavailable(const Home& h, const Device& d, Sink& out) {
     const Entity& e = h.entities[ix];
     if (!primary(e)) continue;
     ++seen;
-    if (*e.state != "unavailable" && *e.state != "unknown") return;
+    if (*e.state != "unavailable"sv && *e.state != "unknown"sv) return;
   }
   if (seen == 0) return;
   auto f = failsafe_finding(h, d, Severity::high);
@@ -84,7 +87,7 @@ void low_battery(const Home& h, const Device& d, Sink& out) {
 void lock_jammed(const Home& h, const Device& d, Sink& out) {
   for (size_t ix : d.entities) {
     const Entity& e = h.entities[ix];
-    if (e.domain != "lock" || e.disabled || !e.state || *e.state != "jammed") continue;
+    if (e.domain != "lock"sv || e.disabled || !e.state || *e.state != "jammed"sv) continue;
     auto f = failsafe_finding(h, d, Severity::high);
     f.evidence.emplace_back("entity", e.entity_id);
     f.evidence.emplace_back("state", *e.state);

@@ -1,6 +1,7 @@
 // DG-INV: knowing what is in the home: identifiable, named, placed, and nothing left behind.
 // ISO/IEC 27403 7.2.3 (asset management), 7.2.5 (unique device identity) and 7.3.7 (secure
 // disposal and re-use); ETSI EN 303 645 5.3-16, 5.11.
+#include <string_view>
 #include <algorithm>
 #include <map>
 #include <cctype>
@@ -10,6 +11,8 @@
 #include "audit/rules/families.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::Device;
@@ -38,7 +41,7 @@ void unidentified(const Home&, const Device& d, Sink& out) {
   if (d.model.empty() && d.model_id.empty()) missing.push_back("model");
   if (d.sw_version.empty()) missing.push_back("firmware");
   if (missing.empty()) return;
-  const bool only_firmware = missing.size() == 1 && missing[0] == "firmware";
+  const bool only_firmware = missing.size() == 1 && missing[0] == "firmware"sv;
   Finding f = device_finding(d, only_firmware ? by_tier(d, Severity::info, Severity::low) : by_tier(d, Severity::low, Severity::medium));
   std::string m;
   for (auto& s : missing) m += (m.empty() ? "" : ", ") + s;
@@ -126,14 +129,14 @@ void no_area(const Home& h, const Device& d, Sink& out) {
 // configuration) and the built-in conversation agent. No device stands behind them and nothing
 // about them is a household's to manage, so they are not findings.
 bool builtin_without_id(const model::Entity& e) {
-  return e.entity_id == "zone.home" || e.entity_id == "conversation.home_assistant";
+  return e.entity_id == "zone.home"sv || e.entity_id == "conversation.home_assistant"sv;
 }
 
 void unregistered(const Home& h, Sink& out) {
   for (const auto& e : h.entities) {
     if (e.in_registry || builtin_without_id(e)) continue;
     Finding f;
-    f.severity = is_critical_entity(e) ? Severity::medium : is_microphone(e) || e.domain == "camera" ? Severity::low
+    f.severity = is_critical_entity(e) ? Severity::medium : is_microphone(e) || e.domain == "camera"sv ? Severity::low
                                                                                                        : Severity::info;
     f.subject = subject_of(e);
     f.placeholders = {{"name", f.subject.name}};

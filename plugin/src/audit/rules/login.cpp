@@ -2,6 +2,7 @@
 // authentication), 7.2.21 (roles: the owner's rights kept for the owner's work), 7.2.19 (accounts
 // retired with their life cycle), 7.2.15 (secure settings), 7.2.14 (suitable networks); ETSI EN 303 645
 // 5.5-4 (access only after authentication), 5.5-5, 5.1-5 (brute-force mitigation).
+#include <string_view>
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -11,6 +12,8 @@
 #include "audit/rules/when.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::Home;
@@ -44,7 +47,7 @@ Net parse_net(const std::string& text) {
     for (char c : addr) a += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     n.is_private = n.prefix >= 7 && (a.rfind("fd", 0) == 0 || a.rfind("fc", 0) == 0 || a.rfind("fe8", 0) == 0 ||
                                      a.rfind("fe9", 0) == 0 || a.rfind("fea", 0) == 0 || a.rfind("feb", 0) == 0 ||
-                                     a == "::1");
+                                     a == "::1"sv);
     return n;
   }
   unsigned o[4] = {0, 0, 0, 0};
@@ -105,7 +108,7 @@ void never_signed_in(const Home& h, Sink& out) {
   for (const auto& u : h.users) {
     if (!human(u) || !u.active) continue;
     bool seen = false;
-    for (const auto& t : h.tokens) seen |= t.user_id == u.id && t.type == "normal";
+    for (const auto& t : h.tokens) seen |= t.user_id == u.id && t.type == "normal"sv;
     if (seen) continue;
     Finding f;
     f.severity = u.owner || u.admin ? Severity::medium : Severity::low;
@@ -127,7 +130,7 @@ void owner_everyday(const Home& h, Sink& out) {
     int phones = 0;
     std::string last;
     for (const auto& t : h.tokens) {
-      if (t.user_id != u.id || t.type != "normal" || !companion_app(t.client_id) || t.last_used_at.empty()) continue;
+      if (t.user_id != u.id || t.type != "normal"sv || !companion_app(t.client_id) || t.last_used_at.empty()) continue;
       auto idle = days_between(t.last_used_at, h.taken_at);
       if (!idle || *idle > 30) continue;
       ++phones;
@@ -150,7 +153,7 @@ void owner_everyday(const Home& h, Sink& out) {
 // critical when a trusted network reaches beyond the home (public or very wide ranges).
 void bypass_login(const Home& h, Sink& out) {
   for (const auto& p : *h.hub.auth_providers) {
-    if (p.type != "trusted_networks" || p.allow_bypass_login != true) continue;
+    if (p.type != "trusted_networks"sv || p.allow_bypass_login != true) continue;
     std::vector<std::string> wide;
     for (const auto& n : p.trusted_networks)
       if (broad(n)) wide.push_back(n);
@@ -168,7 +171,7 @@ void bypass_login(const Home& h, Sink& out) {
 // reports the worse case where even the choice is skipped.
 void broad_trusted_network(const Home& h, Sink& out) {
   for (const auto& p : *h.hub.auth_providers) {
-    if (p.type != "trusted_networks" || p.allow_bypass_login == true) continue;
+    if (p.type != "trusted_networks"sv || p.allow_bypass_login == true) continue;
     std::vector<std::string> wide;
     for (const auto& n : p.trusted_networks)
       if (broad(n)) wide.push_back(n);
@@ -186,7 +189,7 @@ void broad_trusted_network(const Home& h, Sink& out) {
 // second factor, and no record of who used it. High.
 void legacy_password(const Home& h, Sink& out) {
   for (const auto& p : *h.hub.auth_providers) {
-    if (p.type != "legacy_api_password") continue;
+    if (p.type != "legacy_api_password"sv) continue;
     Finding f = hub_level(h, Severity::high);
     f.evidence = {{"auth_provider", "legacy_api_password"}};
     f.remediation = guidance("rule.DG-LOG-005.fix");
@@ -220,7 +223,7 @@ void cors_origins(const Home& h, Sink& out) {
   if (!origins) return;
   std::vector<std::string> extra;
   for (const auto& o : *origins)
-    if (o != "https://cast.home-assistant.io") extra.push_back(o);
+    if (o != "https://cast.home-assistant.io"sv) extra.push_back(o);
   if (extra.empty()) return;
   const bool any = std::find(extra.begin(), extra.end(), "*") != extra.end();
   Finding f = hub_level(h, any ? Severity::high : Severity::medium);
@@ -238,7 +241,7 @@ void ban_never(const Home& h, Sink& out) {
   const auto& http = h.hub.http;
   if (http.ip_ban_enabled == false || !http.login_attempts_threshold || *http.login_attempts_threshold > 0) return;
   const std::string outside = reachable_from_outside(h);
-  Finding f = hub_level(h, outside == "true" ? Severity::high : Severity::low);
+  Finding f = hub_level(h, outside == "true"sv ? Severity::high : Severity::low);
   f.evidence = {{"login_ban", "on"}, {"login_attempts_threshold", std::to_string(*http.login_attempts_threshold)},
                 {"reachable_from_outside", outside}};
   f.remediation = guidance("rule.DG-LOG-008.fix");

@@ -1,6 +1,7 @@
 // DG-NET: how the hub talks to brokers, devices and services.
 // ISO/IEC 27403 6.2.4 (risk sources of networks: eavesdropping, replay, spoofing) and 7.2.14
 // (secure communication, no plaintext, authenticated connections); ETSI EN 303 645 5.5.
+#include <string_view>
 #include <algorithm>
 #include <cctype>
 
@@ -8,6 +9,8 @@
 #include "audit/rules/families.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::Device;
@@ -38,7 +41,7 @@ std::string url_host(const std::string& url) {
 }
 
 bool loopback_host(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0 || host.ends_with(".localhost");
+  return host == "localhost"sv || host == "::1"sv || host.rfind("127.", 0) == 0 || host.ends_with(".localhost");
 }
 
 bool active(const Integration& i) { return !i.disabled; }
@@ -57,9 +60,9 @@ Finding integration_finding(const Integration& i, Severity s) {
 // state and command (door unlocked, alarm off) crosses the network in clear and can be forged.
 void mqtt_no_tls(const Home& h, Sink& out) {
   for (const auto& i : h.integrations) {
-    if (!active(i) || i.domain != "mqtt" || i.uses_tls != false) continue;
-    if (i.transport_host_kind != "local" && i.transport_host_kind != "remote") continue;   // loopback or unknown
-    Finding f = integration_finding(i, i.transport_host_kind == "remote" ? Severity::high : Severity::medium);
+    if (!active(i) || i.domain != "mqtt"sv || i.uses_tls != false) continue;
+    if (i.transport_host_kind != "local"sv && i.transport_host_kind != "remote"sv) continue;   // loopback or unknown
+    Finding f = integration_finding(i, i.transport_host_kind == "remote"sv ? Severity::high : Severity::medium);
     f.evidence.emplace_back("tls", "false");
     f.remediation = guidance("rule.DG-NET-001.fix");
     out.add(std::move(f));
@@ -70,9 +73,9 @@ void mqtt_no_tls(const Home& h, Sink& out) {
 // network can then read every sensor and send commands to every MQTT device (ETSI 5.5-4).
 void mqtt_no_auth(const Home& h, Sink& out) {
   for (const auto& i : h.integrations) {
-    if (!active(i) || i.domain != "mqtt" || i.has_auth != false) continue;
+    if (!active(i) || i.domain != "mqtt"sv || i.has_auth != false) continue;
     const auto& k = i.transport_host_kind;
-    Severity s = k == "loopback" ? Severity::low : k == "remote" ? Severity::critical : k == "local" ? Severity::high
+    Severity s = k == "loopback"sv ? Severity::low : k == "remote"sv ? Severity::critical : k == "local"sv ? Severity::high
                                                                                                        : Severity::medium;
     Finding f = integration_finding(i, s);
     f.evidence.emplace_back("authentication", "false");
@@ -118,7 +121,7 @@ void zwave_weak_security(const Home&, const Device& d, Sink& out) {
 void verify_off(const Home& h, Sink& out) {
   for (const auto& i : h.integrations) {
     if (!active(i) || i.verify_tls != false) continue;
-    Finding f = integration_finding(i, i.transport_host_kind == "remote" ? Severity::high : Severity::medium);
+    Finding f = integration_finding(i, i.transport_host_kind == "remote"sv ? Severity::high : Severity::medium);
     f.evidence.emplace_back("certificate_check", "false");
     f.remediation = guidance("rule.DG-NET-005.fix");
     out.add(std::move(f));
@@ -129,7 +132,7 @@ void verify_off(const Home& h, Sink& out) {
 // and the home's data cross the internet in clear. (MQTT has its own rule, DG-NET-001.)
 void remote_plaintext(const Home& h, Sink& out) {
   for (const auto& i : h.integrations) {
-    if (!active(i) || i.domain == "mqtt" || i.uses_tls != false || i.transport_host_kind != "remote") continue;
+    if (!active(i) || i.domain == "mqtt"sv || i.uses_tls != false || i.transport_host_kind != "remote"sv) continue;
     Finding f = integration_finding(i, Severity::high);
     f.evidence.emplace_back("tls", "false");
     f.remediation = guidance("rule.DG-NET-006.fix");

@@ -1,6 +1,7 @@
 // DG-PRV: privacy by default, minimisation and fail-safe authentication.
 // ISO/IEC 27403 7.3.2 (privacy by default), 7.3.9 (data minimisation), 6.3.3 (privacy risk sources of
 // devices), 7.3.8 (fail-safe authentication) and 7.3.13 (unlinkability); ETSI EN 303 645 5.8 and 6.
+#include <string_view>
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -9,6 +10,8 @@
 #include "audit/rules/families.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::Device;
@@ -55,7 +58,7 @@ void location_tracking(const Home& h, Sink& out) {
   };
   std::vector<Track> tracks;
   for (const auto& e : h.entities) {
-    if (e.disabled || e.domain == "person" || !is_location(e)) continue;  // a person is a view, not a source
+    if (e.disabled || e.domain == "person"sv || !is_location(e)) continue;  // a person is a view, not a source
     const Device* d = e.device_id.empty() ? nullptr : h.device(e.device_id);
     auto it = d ? std::find_if(tracks.begin(), tracks.end(), [&](const Track& t) { return t.device == d; }) : tracks.end();
     if (it != tracks.end()) it->entities.push_back(&e);
@@ -72,7 +75,7 @@ void location_tracking(const Home& h, Sink& out) {
       f.evidence.emplace_back("entity", e->entity_id);
       // The companion app's location sensors can be disabled without breaking the app; its
       // device_tracker is what presence automations use, so that stays the household's choice.
-      if (e->platform == "mobile_app" && e->domain != "device_tracker")
+      if (e->platform == "mobile_app"sv && e->domain != "device_tracker"sv)
         actions.push_back({model::ActionKind::disable_entity, e->entity_id, "true"});
     }
     f.remediation = actions.empty() ? guidance("rule.DG-PRV-002.fix_manual") : action("rule.DG-PRV-002.fix", std::move(actions));
@@ -101,11 +104,11 @@ void sensitive_cloud(const Home& h, const Device& d, Sink& out) {
 // hub's app can switch the alarm off (7.3.8 fail-safe authentication).
 void alarm_without_code(const Home& h, Sink& out) {
   for (const auto& e : h.entities) {
-    if (e.domain != "alarm_control_panel" || e.disabled || !e.state) continue;
+    if (e.domain != "alarm_control_panel"sv || e.disabled || !e.state) continue;
     auto fmt = e.attributes.find("code_format");
-    const bool no_code = fmt == e.attributes.end() || fmt->second.empty() || fmt->second == "null" || fmt->second == "None";
+    const bool no_code = fmt == e.attributes.end() || fmt->second.empty() || fmt->second == "null"sv || fmt->second == "None"sv;
     auto arm = e.attributes.find("code_arm_required");
-    const bool arm_free = arm != e.attributes.end() && arm->second == "false";
+    const bool arm_free = arm != e.attributes.end() && arm->second == "false"sv;
     if (!no_code && !arm_free) continue;
     const Device* d = e.device_id.empty() ? nullptr : h.device(e.device_id);
     Finding f;
@@ -148,7 +151,7 @@ bool names_a_person(const std::string& label, const std::string& entity_id) {
     if (auto p = object.find(thing); p != std::string::npos && p >= 2) {
       // "annas_iphone" (a name), not "devices_iphone" or "sensors_phone".
       const auto owner = object.substr(0, p + 1);
-      if (owner.find('_') == std::string::npos && owner != "devices" && owner != "sensors" && owner != "guests")
+      if (owner.find('_') == std::string::npos && owner != "devices"sv && owner != "sensors"sv && owner != "guests"sv)
         return true;
     }
   return false;

@@ -4,12 +4,15 @@
 // connecting varied devices), 6.2.4 (networks as a source of risk), 7.2.3 (asset management: only
 // devices the household added); ETSI EN 303 645 5.5-1 (communication secured with cryptography),
 // 5.6-2 (exposure in the initialised state), 5.1-1 (no universal default credentials).
+#include <string_view>
 #include <algorithm>
 
 #include "audit/classify.hpp"
 #include "audit/rules/families.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::Entity;
@@ -25,9 +28,9 @@ bool ends_with(const std::string& s, std::string_view tail) {
 // ZHA has no such entity: its permit (the zha.permit action, zha/devices/permit) closes itself
 // after at most 254 seconds, so it cannot be left open.
 bool permit_join_switch(const Entity& e) {
-  if (e.domain != "switch") return false;
+  if (e.domain != "switch"sv) return false;
   return ends_with(e.entity_id, "permit_join") || e.unique_id.find("_permit_join") != std::string::npos ||
-         e.translation_key == "permit_join";
+         e.translation_key == "permit_join"sv;
 }
 
 // DG-RAD-001: the Zigbee network accepts new devices. Anything in radio range can join while it
@@ -35,7 +38,7 @@ bool permit_join_switch(const Entity& e) {
 // key, which decrypts every Zigbee message in the home. High; one click switches it off.
 void zigbee_permit_join(const Home& h, Sink& out) {
   for (const auto& e : h.entities) {
-    if (e.disabled || !permit_join_switch(e) || e.state != "on") continue;
+    if (e.disabled || !permit_join_switch(e) || e.state != "on"sv) continue;
     Finding f;
     f.severity = Severity::high;
     f.subject = subject_of(e);
@@ -68,7 +71,7 @@ void zwave_inclusion(const Home& h, Sink& out) {
 // radio_frequency transmitter platform (2026): KlikAanKlikUit sockets, Novy hoods, Honeywell lights.
 // The codes carry no counter or key, so a recording replays forever.
 bool fixed_code_radio(const std::string& platform) {
-  return platform == "klik_aan_klik_uit" || platform == "novy_cooker_hood" || platform == "honeywell_string_lights";
+  return platform == "klik_aan_klik_uit"sv || platform == "novy_cooker_hood"sv || platform == "honeywell_string_lights"sv;
 }
 
 bool opens_something(const Home& h, const Entity& e) {

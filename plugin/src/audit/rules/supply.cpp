@@ -2,12 +2,15 @@
 // switched-off integrations that still hold credentials.
 // ISO/IEC 27403 7.2.23 (supplier relationships / third-party components) and 7.2.8 (security
 // monitoring of devices under management); ETSI EN 303 645 5.2, 5.3-13.
+#include <string_view>
 #include <algorithm>
 
 #include "audit/classify.hpp"
 #include "audit/rules/families.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::Home;
@@ -77,7 +80,7 @@ void custom_unversioned(const Home& h, Sink& out) {
 void setup_failed(const Home& h, Sink& out) {
   for (const auto& i : h.integrations) {
     if (i.disabled) continue;
-    if (i.state != "setup_error" && i.state != "setup_retry" && i.state != "migration_error" && i.state != "failed_unload")
+    if (i.state != "setup_error"sv && i.state != "setup_retry"sv && i.state != "migration_error"sv && i.state != "failed_unload"sv)
       continue;
     const Managed m = managed_by(h, i);
     Finding f = integration_finding(i, m.critical ? Severity::high : Severity::medium, m);

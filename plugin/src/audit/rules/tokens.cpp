@@ -8,6 +8,7 @@
 // or its id. The address of the last use is reduced to "inside or outside the home's ranges".
 // The one-click fix of DG-TOK-001/003 revokes the token (model::ActionKind::revoke_token), named as the
 // finding names it (owner and creation time, model::token_key); a revoke cannot be undone and plans say so.
+#include <string_view>
 #include <algorithm>
 #include <map>
 
@@ -15,6 +16,8 @@
 #include "audit/rules/when.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::Home;
@@ -22,7 +25,7 @@ using model::Part;
 using model::Token;
 using model::User;
 
-bool long_lived(const Token& t) { return t.type == "long_lived_access_token"; }
+bool long_lived(const Token& t) { return t.type == "long_lived_access_token"sv; }
 
 const User* owner_of(const Home& h, const Token& t) {
   for (const auto& u : h.users)

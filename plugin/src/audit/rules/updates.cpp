@@ -5,6 +5,8 @@
 #include "audit/rules/families.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::Device;
@@ -21,11 +23,11 @@ std::string attr(const Entity& e, const char* k) {
   return it == e.attributes.end() ? std::string() : it->second;
 }
 
-bool unset(const std::string& v) { return v.empty() || v == "null" || v == "None" || v == "none"; }
+bool unset(const std::string& v) { return v.empty() || v == "null"sv || v == "None"sv || v == "none"sv; }
 
 // The hub's own software (core, operating system, supervisor) rather than a device's firmware.
 const char* hub_component(const Entity& e) {
-  if (e.domain != "update") return nullptr;
+  if (e.domain != "update"sv) return nullptr;
   const std::string t = e.entity_id + " " + attr(e, "title") + " " + e.original_name;
   // Every name below contains "home": one search spares six for the devices' own update entities.
   if (!contains_word(t, "home")) return nullptr;
@@ -64,10 +66,10 @@ Tier tier_of_update(const Home& h, const Entity& e) {
 // into a home device; critical devices (locks, alarms) weigh more. The hub's own updates are DG-UPD-005.
 void pending_update(const Home& h, Sink& out) {
   for (const auto& e : h.entities) {
-    if (e.domain != "update" || e.disabled || !e.state || *e.state != "on" || hub_component(e)) continue;
+    if (e.domain != "update"sv || e.disabled || !e.state || *e.state != "on"sv || hub_component(e)) continue;
     Finding f = about(h, e);
     f.severity = tier_of_update(h, e) == Tier::critical ? Severity::high : Severity::medium;
-    if (attr(e, "in_progress") == "true") f.severity = Severity::low;
+    if (attr(e, "in_progress") == "true"sv) f.severity = Severity::low;
     // Guidance, not a one-click plan, even where the entity can install: an installation takes
     // minutes, cannot be read back within a plan's verify window, and cannot be undone; plans are
     // reversible changes. HA's own update entity (its Install button) is where to do it.
@@ -83,7 +85,7 @@ void pending_update(const Home& h, Sink& out) {
 // for someone to notice it (ETSI 5.3-4). Weighted by tier: a plug that lags matters less than a lock.
 void auto_update_off(const Home& h, Sink& out) {
   for (const auto& e : h.entities) {
-    if (e.domain != "update" || e.disabled || attr(e, "auto_update") != "false") continue;
+    if (e.domain != "update"sv || e.disabled || attr(e, "auto_update") != "false"sv) continue;
     Finding f = about(h, e);
     const Tier t = hub_component(e) ? Tier::sensitive : tier_of_update(h, e);
     f.severity = t == Tier::critical ? Severity::medium : t == Tier::sensitive ? Severity::low : Severity::info;
@@ -103,7 +105,7 @@ void no_update_channel(const Home& h, const Device& d, Sink& out) {
   bool has = false, disabled_only = false;
   for (size_t ix : d.entities) {
     const Entity& e = h.entities[ix];
-    if (e.domain != "update") continue;
+    if (e.domain != "update"sv) continue;
     if (e.disabled) disabled_only = true;
     else has = true;
   }
@@ -124,7 +126,7 @@ void no_update_channel(const Home& h, const Device& d, Sink& out) {
 // security fix can stay uninstalled for good without anyone deciding that again.
 void skipped_update(const Home& h, Sink& out) {
   for (const auto& e : h.entities) {
-    if (e.domain != "update" || e.disabled) continue;
+    if (e.domain != "update"sv || e.disabled) continue;
     const auto skipped = attr(e, "skipped_version"), latest = attr(e, "latest_version"),
                installed = attr(e, "installed_version");
     if (unset(skipped) || skipped == installed) continue;
@@ -142,9 +144,9 @@ void skipped_update(const Home& h, Sink& out) {
 void hub_update(const Home& h, Sink& out) {
   for (const auto& e : h.entities) {
     const char* part = hub_component(e);
-    if (!part || e.disabled || !e.state || *e.state != "on") continue;
+    if (!part || e.disabled || !e.state || *e.state != "on"sv) continue;
     Finding f;
-    f.severity = attr(e, "in_progress") == "true" ? Severity::low : Severity::medium;
+    f.severity = attr(e, "in_progress") == "true"sv ? Severity::low : Severity::medium;
     f.subject = subject_of(e);
     f.evidence = {{"entity", e.entity_id}, {"component", part}};
     add_versions(f, e);

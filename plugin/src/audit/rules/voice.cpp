@@ -2,6 +2,7 @@
 // ISO/IEC 27403 7.1.2 (different levels of security for different services), 7.1.5 (restricted
 // access to content services), 7.1.6 (consideration for children), 7.3.6 and 7.3.2 (privacy by
 // default); ETSI EN 303 645 5.5-4 (access to functions only after authentication), 5.6-5.
+#include <string_view>
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "audit/rules/families.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::AreaKind;
@@ -96,7 +99,7 @@ void critical_exposed(const Home& h, Sink& out) {
 void sensing_exposed(const Home& h, Sink& out) {
   auto sensing = [](const Entity& e) {
     if (!e.exposure.any()) return false;
-    return e.domain == "camera" || (is_microphone(e) && (e.domain == "assist_satellite" || e.domain == "switch"));
+    return e.domain == "camera"sv || (is_microphone(e) && (e.domain == "assist_satellite"sv || e.domain == "switch"sv));
   };
   for (const auto& g : group_by_device(h, sensing)) {
     bool cloud = std::any_of(g.entities.begin(), g.entities.end(), [](const Entity* e) { return cloud_exposed(*e); });
@@ -155,8 +158,8 @@ std::vector<std::string> assistants_of(const Device& d) {
   const auto text = d.manufacturer + " " + d.model + " " + d.name;
   if (contains_word(text, "amazon") || contains_word(text, "echo") || contains_word(text, "alexa")) return {"alexa"};
   if (contains_word(text, "google") || contains_word(text, "nest")) return {"google"};
-  if (d.primary_domain == "esphome" || d.primary_domain == "wyoming" || d.primary_domain == "voip" ||
-      d.primary_domain == "assist_satellite")
+  if (d.primary_domain == "esphome"sv || d.primary_domain == "wyoming"sv || d.primary_domain == "voip"sv ||
+      d.primary_domain == "assist_satellite"sv)
     return {"assist"};
   return {};
 }
@@ -164,9 +167,9 @@ std::vector<std::string> assistants_of(const Device& d) {
 bool reaches(const Entity& e, const std::vector<std::string>& assistants) {
   if (assistants.empty()) return e.exposure.any();
   for (const auto& a : assistants) {
-    if (a == "alexa" && e.exposure.alexa.value_or(false)) return true;
-    if (a == "google" && e.exposure.google.value_or(false)) return true;
-    if (a == "assist" && e.exposure.conversation.value_or(false)) return true;
+    if (a == "alexa"sv && e.exposure.alexa.value_or(false)) return true;
+    if (a == "google"sv && e.exposure.google.value_or(false)) return true;
+    if (a == "assist"sv && e.exposure.conversation.value_or(false)) return true;
   }
   return false;
 }
@@ -204,7 +207,7 @@ void kids_room_voice(const Home& h, const Device& d, Sink& out) {
 // the household set up is bypassed by anyone who can talk to a satellite or the app.
 void assist_bypasses_code(const Home& h, Sink& out) {
   for (const auto& e : h.entities) {
-    if (e.disabled || e.domain != "lock" || !e.has_default_code || !e.exposure.conversation.value_or(false)) continue;
+    if (e.disabled || e.domain != "lock"sv || !e.has_default_code || !e.exposure.conversation.value_or(false)) continue;
     const Device* d = e.device_id.empty() ? nullptr : h.device(e.device_id);
     Finding f;
     f.severity = Severity::critical;

@@ -2,6 +2,7 @@
 // ISO/IEC 27403 7.2.22 (management of vulnerable devices), 7.2.18 (sharing vulnerability
 // information) and 7.2.24 (support period / end of life); ETSI EN 303 645 5.2, 5.3-13, 5.3-14.
 // Data: manifests/catalog/vulnerable.json (curated, each entry names its source).
+#include <string_view>
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -12,6 +13,8 @@
 #include "util/result.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::Device;
@@ -171,7 +174,7 @@ void hub_advisory(const Home& h, Sink& out) {
   if (!top.url.empty()) f.evidence.emplace_back("reference", top.url);
   std::string core_update;
   for (const auto& en : h.entities)
-    if (en.domain == "update" && !en.disabled && en.entity_id.find("home_assistant_core") != std::string::npos &&
+    if (en.domain == "update"sv && !en.disabled && en.entity_id.find("home_assistant_core") != std::string::npos &&
         (en.supported_features & 1))
       core_update = en.entity_id;
   // Guidance either way: installing the hub update cannot be undone or verified within a plan.

@@ -6,6 +6,8 @@
 #include "audit/rules/families.hpp"
 
 namespace domoguard::audit::rules {
+
+using namespace std::string_view_literals;
 namespace {
 
 using model::DashboardResource;
@@ -37,7 +39,7 @@ bool from_hub(const Home& h, const DashboardResource& r) {
   if (host.empty()) return true;
   for (const auto* own : {&h.hub.internal_url, &h.hub.external_url})
     if (!own->empty() && host_of(*own) == host) return true;
-  return host == "localhost" || host == "127.0.0.1" || host == "homeassistant.local" || host == "homeassistant";
+  return host == "localhost"sv || host == "127.0.0.1"sv || host == "homeassistant.local"sv || host == "homeassistant"sv;
 }
 
 Finding resource_finding(const Home& h, const DashboardResource& r, Severity s) {
@@ -71,7 +73,7 @@ void cleartext_resource(const Home& h, Sink& out) {
   for (const auto& r : h.dashboard_resources) {
     if (lower(r.url).rfind("http://", 0) != 0) continue;
     const auto host = host_of(r.url);
-    if (host == "localhost" || host == "127.0.0.1") continue;
+    if (host == "localhost"sv || host == "127.0.0.1"sv) continue;
     bool lan = host.rfind("192.168.", 0) == 0 || host.rfind("10.", 0) == 0 || host.ends_with(".local") ||
                host.ends_with(".lan") || host.ends_with(".home.arpa") || host.find('.') == std::string::npos;
     for (int b = 16; b <= 31 && !lan; ++b) lan = host.rfind("172." + std::to_string(b) + ".", 0) == 0;

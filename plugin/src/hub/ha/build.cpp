@@ -520,7 +520,6 @@ class StateReader final : public ItemVisitor {
     id_.present = state_.present = false;
     attributes_ = false;
     n_ = 0;
-    where_.clear();
   }
   void end_item() override {
     StateRecord r;
@@ -535,7 +534,7 @@ class StateReader final : public ItemVisitor {
         if (a.key == "supported_features") r.supported_features = integer(a.value);
         else if (a.key == "device_class") r.device_class = text(a.value);
         else if (a.key == "friendly_name") r.friendly_name = text(a.value);
-        if (secret_attribute(a.key)) continue;
+        if (!model::kept_attribute(a.key) || secret_attribute(a.key)) continue;
         if (auto t = scalar_text(a.value)) r.attributes.emplace_back(util::clean_text(a.key, max_text_chars), std::move(*t));
       }
     }
@@ -544,6 +543,8 @@ class StateReader final : public ItemVisitor {
   int key(std::size_t depth, const int* path, std::string_view k) override {
     if (depth == 1) return state_table.find(k);
     if (depth != 2 || path[0] != sk_attributes || !attributes_) return -1;
+    // Only the attributes the home keeps, and the three a state record takes apart.
+    if (!model::kept_attribute(k) && k != "supported_features" && k != "device_class" && k != "friendly_name") return -1;
     return static_cast<int>(slot(k));
   }
   void value(std::size_t depth, const int* path, const Scalar& v) override {
@@ -554,7 +555,6 @@ class StateReader final : public ItemVisitor {
         // The last "attributes" counts, as in a parsed tree.
         attributes_ = v.kind == Scalar::Kind::object;
         n_ = 0;
-        where_.clear();
       }
     } else if (depth == 2 && path[0] == sk_attributes && attributes_) {
       attrs_[static_cast<std::size_t>(path[1])].value.set(v);
@@ -563,21 +563,14 @@ class StateReader final : public ItemVisitor {
 
  private:
   // The attribute's place: a repeated key keeps its first place and takes the last value, as
-  // Boost.JSON builds an object.
+  // Boost.JSON builds an object. Only the few attributes key() lets through get a place, so a
+  // search through them is quick.
   std::size_t slot(std::string_view k) {
-    constexpr std::size_t linear = 16;
-    if (n_ <= linear) {
-      for (std::size_t i = 0; i < n_; ++i)
-        if (attrs_[i].key == k) return i;
-    } else if (auto it = where_.find(std::string(k)); it != where_.end()) {
-      return it->second;
-    }
+    for (std::size_t i = 0; i < n_; ++i)
+      if (attrs_[i].key == k) return i;
     if (n_ == attrs_.size()) attrs_.emplace_back();
     attrs_[n_].key.assign(k.data(), k.size());
     attrs_[n_].value.present = false;
-    if (n_ == linear)
-      for (std::size_t i = 0; i < n_; ++i) where_.emplace(attrs_[i].key, i);
-    if (n_ >= linear) where_.emplace(attrs_[n_].key, n_);
     return n_++;
   }
 
@@ -586,7 +579,6 @@ class StateReader final : public ItemVisitor {
   bool attributes_ = false;   // "attributes" is an object
   std::vector<Attribute> attrs_;   // reused from item to item; the first n_ are this item's
   std::size_t n_ = 0;
-  std::unordered_map<std::string, std::size_t> where_;   // key -> place, once an item has many
 };
 
 // Adds one state to the home (entity found by `ix`, or added when it is not in the registry).
@@ -979,7 +971,8 @@ static StateRecord state_record(const json::object& s) {
   if (const auto* attrs = obj(s, "attributes")) {
     r.has_attributes = true;
     for (const auto& kv : *attrs) {
-      if (secret_attribute(kv.key())) continue;
+      const std::string_view key(kv.key().data(), kv.key().size());
+      if (!model::kept_attribute(key) || secret_attribute(key)) continue;
       if (auto t = scalar_text(kv.value()))
         r.attributes.emplace_back(util::clean_text(std::string_view(kv.key().data(), kv.key().size()), max_text_chars), std::move(*t));
     }
