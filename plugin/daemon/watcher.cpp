@@ -72,14 +72,19 @@ bool Watcher::session(const std::atomic<bool>& stop) {
     log_(LogLevel::error, "reading the home failed: " + home.error().describe());
     return false;
   }
-  std::set<std::string> known;
-  for (const auto& d : home->devices) known.insert(d.id);
+  // Devices not (or no longer) waiting to be found new: those of the first audit, and each device
+  // whose creation has been handled. A device is new when HA reports creating it and it is not
+  // settled, whichever change first brought it into the home: a registry re-read for another event
+  // (a device removed a moment before) can bring it in before its own creation event is handled.
+  std::set<std::string> settled;
+  for (const auto& d : home->devices) settled.insert(d.id);
+  const std::size_t first_devices = settled.size();
   auto full = service_.set_home(std::move(*home), opts_.live.url);
   if (!full) {
     log_(LogLevel::error, "storing the audit failed: " + full.error().message);
     return false;
   }
-  log_(LogLevel::info, "full audit: score " + std::to_string(full->score) + ", " + std::to_string(known.size()) + " devices");
+  log_(LogLevel::info, "full audit: score " + std::to_string(full->score) + ", " + std::to_string(first_devices) + " devices");
 
   const locale::Messages msg(opts_.lang);
   // A plan cut off by a crash of this daemon (or by the hub going away) is rolled back now, once
@@ -130,12 +135,18 @@ bool Watcher::session(const std::atomic<bool>& stop) {
       continue;
     }
     auto& [updated, what] = **change;
-    std::set<std::string> now_known;
+    std::set<std::string> present;
     std::string new_names;
     for (const auto& d : updated.devices) {
-      now_known.insert(d.id);
-      if (what.created.count(d.id) && !known.count(d.id)) new_names += (new_names.empty() ? "" : ", ") + d.name;
+      present.insert(d.id);
+      if (what.created.count(d.id) && !settled.count(d.id)) new_names += (new_names.empty() ? "" : ", ") + d.name;
     }
+    std::vector<std::string> fresh;   // created now, not settled
+    for (const auto& id : what.created)
+      if (!settled.count(id)) fresh.push_back(id);
+    // Handled from here on; a device gone from the home is settled no more (created again, it is new).
+    settled.insert(fresh.begin(), fresh.end());
+    std::erase_if(settled, [&](const std::string& id) { return !present.count(id); });
     Result<api::AuditDelta> delta = Error{};
     if (what.everything) delta = service_.set_home(std::move(updated), opts_.live.url);
     else delta = service_.update_home(std::move(updated), {what.devices.begin(), what.devices.end()});
@@ -144,20 +155,16 @@ bool Watcher::session(const std::atomic<bool>& stop) {
       continue;
     }
     guard.after_change(mirror, what.changed_by);
-    if (!what.registry && delta->new_findings.empty() && delta->resolved_keys.empty()) {
-      known = std::move(now_known);
-      continue;
-    }
+    if (!what.registry && delta->new_findings.empty() && delta->resolved_keys.empty()) continue;
     char latency[64] = "";
     if (what.first_fired > 0)
       std::snprintf(latency, sizeof latency, ", event to stored %.1f ms", (now_epoch() - what.first_fired) * 1000);
     log_(LogLevel::info, "re-audit: " + std::to_string(what.devices.size()) + " device(s), " + std::to_string(delta->new_findings.size()) +
          " new and " + std::to_string(delta->resolved_keys.size()) + " resolved findings, score " +
          std::to_string(delta->score) + latency + (new_names.empty() ? "" : "; new: " + report::terminal_safe(new_names)));
-    for (const auto& id : what.created)
-      if (!known.count(id) && (opts_.notify || service_.privacy_default_on()))
+    for (const auto& id : fresh)
+      if (opts_.notify || service_.privacy_default_on())
         to_notify[id] = clock_type::now() + std::chrono::milliseconds(opts_.notify_delay_ms);
-    known = std::move(now_known);
   }
   return true;
 }
