@@ -7,6 +7,8 @@
 #   bash tests/arm64/run.sh          short form (CI): build, the demo audit compared with the golden
 #                                    file, and the tagged subset below
 #   bash tests/arm64/run.sh --full   the whole Catch2 suite under emulation
+#   bash tests/arm64/run.sh --bench  the core benchmark (tests/bench) and the CLI on the synthetic
+#                                    2,000-device home under emulation, once for scale (no tests)
 #
 # Needs root (or sudo) the first time, to add the arm64 architecture and install packages; then it
 # is idempotent. Figures (build time, test counts, demo audit time emulated vs native) are printed
@@ -17,7 +19,8 @@ mode=short
 case "${1:-}" in
   --full) mode=full ;;
   --short|"") mode=short ;;
-  *) echo "usage: $0 [--short|--full]" >&2; exit 2 ;;
+  --bench) mode=bench ;;
+  *) echo "usage: $0 [--short|--full|--bench]" >&2; exit 2 ;;
 esac
 # The subset the short form runs: the rule families, the HA adapter (parsers), the store, the log,
 # the policy compiler and the CLI (which runs
@@ -79,7 +82,7 @@ launcher=()
 command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 echo "== configuring $build (aarch64-linux-gnu, RelWithDebInfo)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$PWD/tests/arm64/aarch64-linux-gnu.cmake" \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDOMOGUARD_WERROR=ON -DDOMOGUARD_BUILD_BENCH=OFF \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDOMOGUARD_WERROR=ON -DDOMOGUARD_BUILD_BENCH="$([ "$mode" = bench ] && echo ON || echo OFF)" \
   -DCatch2_DIR="$overlay/usr/lib/cmake/Catch2" \
   -Dlibwebsockets_DIR="$overlay/usr/lib/aarch64-linux-gnu/cmake/libwebsockets" \
   -Dyaml-cpp_DIR="$overlay/usr/lib/aarch64-linux-gnu/cmake/yaml-cpp" \
@@ -114,6 +117,27 @@ if [ -x "$native" ]; then
 fi
 
 "${qemu[@]}" "$build/bin/domoguardd" --version >/dev/null || { echo "FAIL: the arm64 domoguardd does not start"; exit 1; }
+
+# ---- --bench: the benchmark figures once, for scale ------------------------------------------------
+if [ "$mode" = bench ]; then
+  echo "== building domoguard_bench for arm64 (-j$jobs)"
+  cmake --build "$build" -j"$jobs" --target domoguard_bench
+  devices="${DOMOGUARD_BENCH_DEVICES:-2000}"
+  echo "== core benchmark under qemu-aarch64 ($devices devices, 3 rounds)"
+  "${qemu[@]}" "$build/bin/domoguard_bench" "$devices" 3
+  home="$build/bench-home"
+  rm -rf "$home" && mkdir -p "$home"
+  "${qemu[@]}" "$build/bin/domoguard_bench" "$devices" 1 write "$home" >/dev/null
+  cli_arm=$(seconds "${qemu[@]}" "$build/bin/domoguard" audit "$home" --format json --no-history)
+  cli_native="n/a"
+  [ -x "$native" ] && cli_native=$(seconds "$native" audit "$home" --format json --no-history)
+  {
+    echo "arm64 (bench form), $(date -u +%FT%TZ), $(nproc) cores"
+    echo "  demo audit: ${demo_arm} s under qemu-aarch64, ${demo_native} s native"
+    echo "  domoguard audit of the $devices-device home (wall): ${cli_arm} s under qemu-aarch64, ${cli_native} s native"
+  } | tee "$build/bench-figures.txt"
+  exit 0
+fi
 
 # ---- the Catch2 suite under emulation ---------------------------------------------------------------
 echo "== building domoguard_tests for arm64 (-j$jobs)"
