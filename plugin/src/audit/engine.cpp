@@ -1,9 +1,9 @@
 #include "audit/engine.hpp"
 
-#include <string_view>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <string_view>
 #include <unordered_set>
 
 #include "audit/classify.hpp"

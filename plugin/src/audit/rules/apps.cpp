@@ -9,9 +9,9 @@
 // supervisor/docker/app.py grants full hardware access, the host's process namespace and the Docker
 // socket only while protection mode is off; capabilities (`privileged`) and host networking are
 // granted whatever the protection mode; supervisor/apps/utils.py `rating_security` gives the rating.
-#include <string_view>
 #include <algorithm>
 #include <string>
+#include <string_view>
 
 #include "audit/rules/families.hpp"
 

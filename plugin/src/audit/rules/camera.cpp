@@ -2,9 +2,9 @@
 // ISO/IEC 27403 7.3.1 (consent and choice), 7.1.6 (consideration for children), 6.3.3 (privacy risk
 // sources of devices: no hardware privacy option), 7.3.6, 7.3.9 (data minimisation) and 6.3.1
 // (privacy risk sources of the service sub-system); ETSI EN 303 645 5.8-3 (sensing documented).
-#include <string_view>
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/classify.hpp"

@@ -2,9 +2,9 @@
 // ISO/IEC 27403 7.1.6 (consideration for children: appliances children can start, child locks) and
 // 7.1.5 (restricted access to content services); the device risk source "lack of child-protection
 // mechanisms" of clause 6.
-#include <string_view>
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/classify.hpp"

@@ -2,10 +2,10 @@
 // ISO/IEC 27403 7.1.4 (failsafe domotics devices: a failure or an internet outage must not leave the
 // home unsafe), 7.2.9 (availability), 6.3.1 and 7.3.9 (dependence on a vendor service);
 // ETSI EN 303 645 5.9 (make systems resilient to outages).
-#include <string_view>
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/classify.hpp"

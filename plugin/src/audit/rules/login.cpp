@@ -2,11 +2,11 @@
 // authentication), 7.2.21 (roles: the owner's rights kept for the owner's work), 7.2.19 (accounts
 // retired with their life cycle), 7.2.15 (secure settings), 7.2.14 (suitable networks); ETSI EN 303 645
 // 5.5-4 (access only after authentication), 5.5-5, 5.1-5 (brute-force mitigation).
-#include <string_view>
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "audit/rules/families.hpp"
 #include "audit/rules/when.hpp"

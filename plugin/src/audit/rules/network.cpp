@@ -1,9 +1,9 @@
 // DG-NET: how the hub talks to brokers, devices and services.
 // ISO/IEC 27403 6.2.4 (risk sources of networks: eavesdropping, replay, spoofing) and 7.2.14
 // (secure communication, no plaintext, authenticated connections); ETSI EN 303 645 5.5.
-#include <string_view>
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 #include "audit/classify.hpp"
 #include "audit/rules/families.hpp"

@@ -1,9 +1,9 @@
 // DG-PRV: privacy by default, minimisation and fail-safe authentication.
 // ISO/IEC 27403 7.3.2 (privacy by default), 7.3.9 (data minimisation), 6.3.3 (privacy risk sources of
 // devices), 7.3.8 (fail-safe authentication) and 7.3.13 (unlinkability); ETSI EN 303 645 5.8 and 6.
-#include <string_view>
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/classify.hpp"

@@ -4,8 +4,8 @@
 // connecting varied devices), 6.2.4 (networks as a source of risk), 7.2.3 (asset management: only
 // devices the household added); ETSI EN 303 645 5.5-1 (communication secured with cryptography),
 // 5.6-2 (exposure in the initialised state), 5.1-1 (no universal default credentials).
-#include <string_view>
 #include <algorithm>
+#include <string_view>
 
 #include "audit/classify.hpp"
 #include "audit/rules/families.hpp"

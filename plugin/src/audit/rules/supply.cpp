@@ -2,8 +2,8 @@
 // switched-off integrations that still hold credentials.
 // ISO/IEC 27403 7.2.23 (supplier relationships / third-party components) and 7.2.8 (security
 // monitoring of devices under management); ETSI EN 303 645 5.2, 5.3-13.
-#include <string_view>
 #include <algorithm>
+#include <string_view>
 
 #include "audit/classify.hpp"
 #include "audit/rules/families.hpp"

@@ -8,9 +8,9 @@
 // or its id. The address of the last use is reduced to "inside or outside the home's ranges".
 // The one-click fix of DG-TOK-001/003 revokes the token (model::ActionKind::revoke_token), named as the
 // finding names it (owner and creation time, model::token_key); a revoke cannot be undone and plans say so.
-#include <string_view>
 #include <algorithm>
 #include <map>
+#include <string_view>
 
 #include "audit/rules/families.hpp"
 #include "audit/rules/when.hpp"

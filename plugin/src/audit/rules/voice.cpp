@@ -2,9 +2,9 @@
 // ISO/IEC 27403 7.1.2 (different levels of security for different services), 7.1.5 (restricted
 // access to content services), 7.1.6 (consideration for children), 7.3.6 and 7.3.2 (privacy by
 // default); ETSI EN 303 645 5.5-4 (access to functions only after authentication), 5.6-5.
-#include <string_view>
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/classify.hpp"

@@ -2,10 +2,10 @@
 // ISO/IEC 27403 7.2.22 (management of vulnerable devices), 7.2.18 (sharing vulnerability
 // information) and 7.2.24 (support period / end of life); ETSI EN 303 645 5.2, 5.3-13, 5.3-14.
 // Data: manifests/catalog/vulnerable.json (curated, each entry names its source).
-#include <string_view>
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <string_view>
 
 #include "audit/classify.hpp"
 #include "audit/rules/families.hpp"
