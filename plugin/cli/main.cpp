@@ -509,7 +509,7 @@ int main(int argc, char** argv) {
 #if defined(__GLIBC__)
   // A run lives for one command: its large buffers (files read whole, the home's lists as they grow)
   // come from the heap rather than from a mapping of their own each, and the heap grows in large
-  // steps (a 2,000-device home: 9% less CPU; memory goes back to the system when the process ends).
+  // steps (a 2,000-device home: about 7% less CPU; memory goes back to the system when the process ends).
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TOP_PAD, 64 << 20);
 #endif

@@ -86,7 +86,7 @@ class Service {
   struct Answer;
 
   // For a process about to end (the CLI after its command): closes the stores (each file written and
-  // closed as the destructor would) and gives up the loaded home and audit, which the caller leaves
+  // closed as the destructor would) and gives up the loaded home, which is left
   // to the operating system rather than freeing a large home's allocations one by one. Only
   // destruction may follow.
   void close_for_exit();

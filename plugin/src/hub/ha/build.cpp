@@ -974,7 +974,7 @@ static StateRecord state_record(const json::object& s) {
       const std::string_view key(kv.key().data(), kv.key().size());
       if (!model::kept_attribute(key) || secret_attribute(key)) continue;
       if (auto t = scalar_text(kv.value()))
-        r.attributes.emplace_back(util::clean_text(std::string_view(kv.key().data(), kv.key().size()), max_text_chars), std::move(*t));
+        r.attributes.emplace_back(util::clean_text(key, max_text_chars), std::move(*t));
     }
     r.supported_features = integer(*attrs, "supported_features");
     r.device_class = str(*attrs, "device_class");
