@@ -177,3 +177,38 @@ TEST_CASE("classify: content filters, indoor areas and battery levels", "[classi
   CHECK(audit::has_token("switch.cam_mic_mute", "mic"));
   CHECK_FALSE(audit::has_token("sensor.microwave", "mic"));
 }
+
+TEST_CASE("classify: a device the hub has no name for is shown by what the household can recognise", "[classify]") {
+  HomeBuilder b;
+  b.integration("ot", "owntracks").title = "OwnTracks";
+  b.device("named", "Hall lamp", "ot");
+  auto& maker = b.device("maker", "", "ot");   // maker and model known
+  maker.manufacturer = "Google";
+  maker.model = "Chromecast";
+  auto& tracked = b.device("4d7afdbfc27b45e793c4368016813d72", "", "ot");   // only the integration's id for it
+  tracked.manufacturer = tracked.model = "";
+  tracked.identifiers = {{"owntracks", ""}, {"owntracks", "phone_anna"}};
+  auto& by_entity = b.device("ent", "", "");   // nothing but its entities
+  by_entity.manufacturer = by_entity.model = "";
+  b.entity("sensor.kitchen_air", "ent").name = "Kitchen air";
+  auto& bare = b.device("bare-id", "", "");
+  bare.manufacturer = bare.model = "";
+  auto& home = b.build();
+  CHECK(home.devices[0].label == "Hall lamp");
+  CHECK(home.devices[1].label == "Google Chromecast");
+  CHECK(home.devices[2].label == "OwnTracks (phone_anna)");
+  CHECK(home.devices[3].label == "Kitchen air");
+  CHECK(home.devices[4].label == "bare-id");
+  // Findings and the device scores carry the label; the name stays empty (rules about names see none).
+  const auto result = audit::run_audit(home);
+  bool seen = false;
+  for (const auto& f : result.findings)
+    if (f.subject.kind == "device" && f.subject.id == "4d7afdbfc27b45e793c4368016813d72") {
+      CHECK(f.subject.name == "OwnTracks (phone_anna)");
+      seen = true;
+    }
+  CHECK(seen);
+  for (const auto& d : result.devices)
+    if (d.id == "maker") CHECK(d.name == "Google Chromecast");
+  CHECK(home.devices[2].name.empty());
+}

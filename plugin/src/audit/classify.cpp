@@ -335,7 +335,24 @@ bool has_own_tracker(const Home& home, const Device& d) {
 // has_children: some other device is connected through this one (a bridge or coordinator). Some
 // integrations name a device as its own via device (Alexa Media Player does for every Echo, Fire TV
 // and speaker group; ZHA for its coordinator): that is no child.
+// A device the hub has no name for (some integrations register none, and nobody gave one) is shown
+// by maker and model, else by its integration and the id it has there ("OwnTracks (phone_anna)"),
+// else by its first entity's name, rather than by a registry id nobody has seen.
+std::string device_label(const Home& home, const Device& d) {
+  if (!d.name.empty()) return d.name;
+  if (!d.model.empty()) return d.manufacturer.empty() ? d.model : d.manufacturer + " " + d.model;
+  std::string owner;
+  if (!d.config_entry_ids.empty())
+    if (const auto* i = home.integration(d.config_entry_ids.front())) owner = i->title.empty() ? i->domain : i->title;
+  for (const auto& [domain, id] : d.identifiers)
+    if (!id.empty()) return (owner.empty() ? domain : owner) + " (" + id + ")";
+  for (size_t ix : d.entities)
+    if (const Entity& e = home.entities[ix]; !e.name.empty() || !e.original_name.empty()) return label_of(e);
+  return owner.empty() ? d.id : owner;
+}
+
 void classify_with(const Home& home, Device& d, bool has_children) {
+  d.label = device_label(home, d);
   // Count what the device's entities are; the strongest signal wins, in the order of the table.
   bool camera = false, lock = false, alarm = false, garage = false, valve = false, mic = false, safety = false,
        climate = false, media = false, light = false, plug = false, tracker = false, sensor = false,

@@ -326,6 +326,9 @@ struct Device {
   DeviceType type = DeviceType::other;
   Tier tier = Tier::normal;
   std::string primary_domain;        // integration domain of its first config entry
+  // What to call the device where it is shown: its name, or for a device the hub has no name for,
+  // what the household can recognise it by (maker and model, or the integration and its id there).
+  std::string label;
 };
 
 struct DeletedDevice {

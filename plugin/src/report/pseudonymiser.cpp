@@ -307,6 +307,7 @@ void Pseudonymiser::apply(model::Home& home, audit::AuditResult& result) const {
   for (auto& i : home.integrations) S(i.title);
   for (auto& d : home.devices) {
     S(d.name);
+    S(d.label);
     if (!d.serial_number.empty()) d.serial_number = pseudonym("serial", lower(d.serial_number));
     for (auto& [t, v] : d.connections) v = pseudonym("mac", lower(strip_separators(v)));
     for (auto& [t, v] : d.identifiers) S(v);
