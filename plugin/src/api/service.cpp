@@ -672,7 +672,7 @@ Service::Answer Service::verb_device(const Call& call) {
   mine.devices = result_.devices;
   report::AuditView view{*home_, mine, msg, nullptr};
   auto doc = report::audit_document(view);
-  json::object out{{"device", json::object{{"id", dev->id}, {"name", dev->label.empty() ? dev->name : dev->label}, {"manufacturer", dev->manufacturer},
+  json::object out{{"device", json::object{{"id", dev->id}, {"name", audit::shown_name(*dev)}, {"manufacturer", dev->manufacturer},
                                           {"model", dev->model}, {"type", model::to_string(dev->type)},
                                           {"tier", model::to_string(dev->tier)}, {"area_id", dev->area_id}}},
                    {"findings", doc.as_object()["findings"]}};

@@ -226,6 +226,8 @@ const model::Integration* cloud_integration_of(const Home& home, const Device& d
   return nullptr;
 }
 
+const std::string& shown_name(const Device& d) { return d.label.empty() ? d.name : d.label; }
+
 std::string label_of(const Entity& e) {
   if (!e.name.empty()) return e.name;
   if (!e.original_name.empty()) return e.original_name;
@@ -332,9 +334,6 @@ bool has_own_tracker(const Home& home, const Device& d) {
   });
 }
 
-// has_children: some other device is connected through this one (a bridge or coordinator). Some
-// integrations name a device as its own via device (Alexa Media Player does for every Echo, Fire TV
-// and speaker group; ZHA for its coordinator): that is no child.
 // A device the hub has no name for (some integrations register none, and nobody gave one) is shown
 // by maker and model, else by its integration and the id it has there ("OwnTracks (phone_anna)"),
 // else by its first entity's name, rather than by a registry id nobody has seen.
@@ -351,6 +350,9 @@ std::string device_label(const Home& home, const Device& d) {
   return owner.empty() ? d.id : owner;
 }
 
+// has_children: some other device is connected through this one (a bridge or coordinator). Some
+// integrations name a device as its own via device (Alexa Media Player does for every Echo, Fire TV
+// and speaker group; ZHA for its coordinator): that is no child.
 void classify_with(const Home& home, Device& d, bool has_children) {
   d.label = device_label(home, d);
   // Count what the device's entities are; the strongest signal wins, in the order of the table.

@@ -40,6 +40,8 @@ std::string area_name_of(const model::Home& home, const std::string& area_id);
 bool is_indoor(const model::Home& home, const model::Device& d);
 // The first of the device's integrations whose data path goes through a vendor cloud, or null.
 const model::Integration* cloud_integration_of(const model::Home& home, const model::Device& d);
+// The device's name as the household sees it (its label once classified).
+const std::string& shown_name(const model::Device& d);
 // The entity's name as the household sees it.
 std::string label_of(const model::Entity& e);
 // Lowest battery charge the device reports, in percent (battery sensors, battery_level attributes,

@@ -164,7 +164,7 @@ void score(const Home& home, AuditResult& r) {
   double weighted = 0, weights = 0;
   for (const auto& d : home.devices) {
     if (d.disabled) continue;
-    DeviceScore s{d.id, d.label.empty() ? d.name : d.label, d.area_id, d.type, d.tier, std::max(0, 100 - penalty[d.id])};
+    DeviceScore s{d.id, shown_name(d), d.area_id, d.type, d.tier, std::max(0, 100 - penalty[d.id])};
     const double w = tier_weight(d.tier);
     weighted += w * s.score;
     weights += w;

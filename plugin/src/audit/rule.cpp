@@ -39,7 +39,7 @@ const char* to_string(RiskSource r) {
   return "device";
 }
 
-Subject subject_of(const model::Device& d) { return {"device", d.id, d.label.empty() ? d.name : d.label}; }
+Subject subject_of(const model::Device& d) { return {"device", d.id, shown_name(d)}; }
 Subject subject_of(const model::Entity& e) {
   return {"entity", e.entity_id, e.name.empty() ? (e.original_name.empty() ? e.entity_id : e.original_name) : e.name};
 }

@@ -371,7 +371,7 @@ Plan plan_child_safe(const PolicyData& data, const Home& home) {
     if (d.type != model::DeviceType::appliance && !is_heater(cs, d)) continue;
     const bool has_lock = std::any_of(d.entities.begin(), d.entities.end(),
                                       [&](size_t ix) { return audit::is_child_lock(home.entities[ix]); });
-    if (!has_lock) guide("no_child_lock", {{"name", d.label.empty() ? d.name : d.label}});
+    if (!has_lock) guide("no_child_lock", {{"name", audit::shown_name(d)}});
   }
   for (const auto& k : cs.always_guidance) b.guide(k);
   stamp(p);
