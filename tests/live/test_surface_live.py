@@ -5,6 +5,7 @@ Each finding is shown to follow the home, and the token findings to agree with t
 from __future__ import annotations
 
 import json
+import re
 import time
 
 from conftest import Cli, LiveHome
@@ -12,6 +13,12 @@ from conftest import Cli, LiveHome
 BRIDGE = "0x00124b0029f3a1b2"
 PERMIT_UID = f"bridge_{BRIDGE}_permit_join_zigbee2mqtt"
 GATE_UID = "gatelock_91ab20_lock"
+
+
+def shows(report: dict, secret: str) -> bool:
+    """Whether the report shows `secret` as a value of its own: not as a run of digits inside a longer id,
+    hash, timestamp or number (a 32-character hex id holds any 6 digits now and then)."""
+    return re.search(rf"(?<![0-9A-Za-z.]){re.escape(secret)}(?![0-9A-Za-z])", json.dumps(report)) is not None
 
 
 def live_audit(cli: Cli, home: LiveHome) -> dict:
@@ -100,12 +107,12 @@ def test_zigbee2mqtt_permit_join_left_open(cli: Cli, home: LiveHome) -> None:
 
 
 def test_assist_opens_a_coded_lock_with_its_stored_code(cli: Cli, home: LiveHome) -> None:
-    """A lock that asks for a 4-digit code, shared with Assist: no finding while no code is stored (HA
+    """A lock that asks for a 6-digit code, shared with Assist: no finding while no code is stored (HA
     refuses a spoken unlock); with a default code stored, DG-VOI-006 (critical), never showing the code."""
     gate_dev = {"identifiers": ["gatelock_91ab20"], "name": "Garden gate lock", "manufacturer": "Acme Locks",
                 "model": "GateLock 1", "sw_version": "1.2.0"}
     home.broker.publish("homeassistant/lock/gatelock_91ab20/lock/config", json.dumps({
-        "name": None, "object_id": "garden_gate", "unique_id": GATE_UID, "code_format": "^\\d{4}$",
+        "name": None, "object_id": "garden_gate", "unique_id": GATE_UID, "code_format": "^\\d{6}$",
         "command_topic": "gatelock/91ab20/set", "state_topic": "gatelock/91ab20/state", "device": gate_dev}))
     home.broker.publish("gatelock/91ab20/state", "LOCKED")
     home.refresh_entities()
@@ -117,14 +124,14 @@ def test_assist_opens_a_coded_lock_with_its_stored_code(cli: Cli, home: LiveHome
     assert not [f for f in findings(report, "DG-VOI-006") if f["evidence"]["entity"] == entity_id]
     with home.ha.ws() as ws:
         ws.call("config/entity_registry/update", entity_id=entity_id, options_domain="lock",
-                options={"default_code": "4815"})
+                options={"default_code": "815293"})
     try:
         report = live_audit(cli, home)
         mine = [f for f in findings(report, "DG-VOI-006") if f["evidence"]["entity"] == entity_id]
         assert len(mine) == 1, findings(report, "DG-VOI-006")
         assert mine[0]["severity"] == "critical"
         assert mine[0]["remediation"]["actions"] == [{"kind": "set_exposure", "target": entity_id, "after": "false"}]
-        assert "4815" not in json.dumps(report)
+        assert shows({"default_code": "815293"}, "815293") and not shows(report, "815293")
     finally:
         with home.ha.ws() as ws:
             ws.call("config/entity_registry/update", entity_id=entity_id, options_domain="lock",
