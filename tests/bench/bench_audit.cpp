@@ -3,6 +3,7 @@
 // re-audit of one changed device (target: <= 1 ms). Prints figures; single-threaded.
 #include <algorithm>
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -176,6 +177,40 @@ double median_of(int runs, F&& f) {
   return t[t.size() / 2];
 }
 
+// A handler that keeps nothing: what any reader built on Boost.JSON's tokenizer pays before it keeps
+// a single value (the floor under `hub/ha/json_stream.cpp`, which streams the three large lists).
+struct NullHandler {
+  static constexpr std::size_t max_object_size = std::size_t(-1), max_array_size = std::size_t(-1),
+                               max_key_size = std::size_t(-1), max_string_size = std::size_t(-1);
+  std::size_t seen = 0;
+  using ec = boost::system::error_code;
+  bool on_document_begin(ec&) { return true; }
+  bool on_document_end(ec&) { return true; }
+  bool on_object_begin(ec&) { return true; }
+  bool on_object_end(std::size_t, ec&) { return true; }
+  bool on_array_begin(ec&) { return true; }
+  bool on_array_end(std::size_t, ec&) { return true; }
+  bool on_key_part(json::string_view, std::size_t, ec&) { return true; }
+  bool on_key(json::string_view s, std::size_t, ec&) { seen += s.size(); return true; }
+  bool on_string_part(json::string_view, std::size_t, ec&) { return true; }
+  bool on_string(json::string_view s, std::size_t, ec&) { seen += s.size(); return true; }
+  bool on_number_part(json::string_view, ec&) { return true; }
+  bool on_int64(std::int64_t, json::string_view, ec&) { return true; }
+  bool on_uint64(std::uint64_t, json::string_view, ec&) { return true; }
+  bool on_double(double, json::string_view, ec&) { return true; }
+  bool on_bool(bool, ec&) { return true; }
+  bool on_null(ec&) { return true; }
+  bool on_comment_part(json::string_view, ec&) { return true; }
+  bool on_comment(json::string_view, ec&) { return true; }
+};
+
+size_t tokenize_only(const std::string& text) {
+  json::basic_parser<NullHandler> p{json::parse_options{}};
+  boost::system::error_code ec;
+  p.write_some(false, text.data(), text.size(), ec);
+  return ec ? 0 : p.handler().seen + 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -305,7 +340,11 @@ int main(int argc, char** argv) {
     auto result = domoguard::audit::run_audit(copy);
     sink += result.findings.size() + static_cast<size_t>((clock_type::now() - t0).count() > 0);
   });
+  const double tokenize_ms = median_of(runs, [&] {
+    for (const auto& [k, v] : replies) sink += tokenize_only(v);
+  });
   std::printf("parse only (Boost.JSON):     %8.1f ms (median of %d)\n", parse_ms, runs);
+  std::printf("  tokenize only (nothing kept): %5.1f ms\n", tokenize_ms);
   std::printf("  bytes→model (adapter):     %8.1f ms\n", model_ms);
   std::printf("  model→findings (+ copy):   %8.1f ms\n", rules_ms);
   std::printf("full audit (bytes→findings): %8.1f ms (median of %d), %zu findings\n", audit_ms, runs, findings);
