@@ -133,9 +133,8 @@ int64_t Service::hold_paused_until_locked(HoldMode mode) const {
   }
 }
 
-Result<bool> Service::set_hold_policies(const std::string& request, const std::string& person) {
-  auto v = json::parse(request);
-  const auto* hold = v.as_object().if_contains("hold");
+Result<bool> Service::set_hold_policies(const json::object& req, const std::string& person) {
+  const auto* hold = req.if_contains("hold");
   if (!hold || !hold->is_object() || hold->as_object().size() > 8)
     return bad_request("error.api.hold_policy", "Give each mode's policy as restore or notify");
   std::vector<std::pair<HoldMode, HoldPolicy>> wanted;
@@ -183,10 +182,8 @@ std::string Service::hold_policies_json() const {
   return json::serialize(o);
 }
 
-Result<std::string> Service::handle_hold(const std::string& type, const std::string& request, const std::string& lang) {
+Result<std::string> Service::handle_hold(const std::string& type, const json::object& req, const std::string& lang) {
   const locale::Messages msg(lang);
-  auto parsed = json::parse(request);
-  const auto& req = parsed.as_object();
   const std::string hub = app::home_key(*home_, source_);
   const int64_t now = hold_now();
   std::string person;

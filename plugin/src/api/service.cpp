@@ -464,12 +464,18 @@ std::string Service::handle(const std::string& request) {
   const Call call{req, *texts, type};
   Answer a;
   // The catalogue and the table need no home and no lock; the rest read the home under the lock.
-  if (spec->name == "catalog" || spec->name == "explain" || spec->name == "verbs") {
-    a = (this->*handler->second)(call);
-  } else {
-    std::lock_guard lock(m_);
-    if (!home_ && spec->name != "status") a = fail("not_ready", "error.api.not_ready", "No home has been audited yet");
-    else a = (this->*handler->second)(call);
+  // A verb that throws (a library refusing a value it was handed) answers an internal error rather
+  // than ending the host's process: the daemon and the hub serve every front end through here.
+  try {
+    if (spec->name == "catalog" || spec->name == "explain" || spec->name == "verbs") {
+      a = (this->*handler->second)(call);
+    } else {
+      std::lock_guard lock(m_);
+      if (!home_ && spec->name != "status") a = fail("not_ready", "error.api.not_ready", "No home has been audited yet");
+      else a = (this->*handler->second)(call);
+    }
+  } catch (const std::exception&) {
+    a = fail("internal", "error.api.internal", "The request could not be carried out");
   }
   if (!a.ok) return error(a.code, a.key, a.message);
   reply["success"] = true;
@@ -494,7 +500,7 @@ Service::Answer Service::verb_accept(const Call& call) {
 Service::Answer Service::verb_hold(const Call& call) {
   std::string lang = opts_.lang;
   if (auto* l = call.req.if_contains("lang"); l && l->is_string() && l->as_string().size() < 16) lang = std::string(l->as_string());
-  auto r = handle_hold(call.type, json::serialize(call.req), lang);
+  auto r = handle_hold(call.type, call.req, lang);
   if (!r) {
     const auto code = r.error().code;
     return fail(code == ErrorCode::bad_input ? "invalid_format" : code == ErrorCode::unreachable ? "unreachable" : "internal",
@@ -590,7 +596,7 @@ Service::Answer Service::verb_settings(const Call& call) {
     std::string person;
     if (auto* u = req.if_contains("user"); u && u->is_string() && u->as_string().size() <= 200) person = std::string(u->as_string());
     if (hold)
-      if (auto r = set_hold_policies(json::serialize(req), person); !r) return fail("invalid_format", r.error().key, r.error().message);
+      if (auto r = set_hold_policies(req, person); !r) return fail("invalid_format", r.error().key, r.error().message);
     const std::string value = pd && pd->as_bool() ? "on" : "off";
     if (pd && privacy_default_locked() != pd->as_bool()) {
       if (auto st = settings_->set(hub, "privacy_default", value); !st) return fail("internal", st.error().key, st.error().message);

@@ -21,6 +21,10 @@
 #include "store/settings.hpp"
 #include "util/result.hpp"
 
+namespace boost::json {
+class object;
+}
+
 namespace domoguard::api {
 
 // How a host lets plans reach its hub: a port for one apply or undo. The demo host changes its
@@ -125,8 +129,9 @@ class Service {
   Answer verb_hold(const Call& c);       // hold, hold/check, hold/pause
 
   // Modes that hold (api/hold.cpp); callers hold m_.
-  Result<std::string> handle_hold(const std::string& type, const std::string& request, const std::string& lang);
-  Result<bool> set_hold_policies(const std::string& request, const std::string& person);
+  // `req` is the request as handle() parsed it (bounded there), never parsed again.
+  Result<std::string> handle_hold(const std::string& type, const boost::json::object& req, const std::string& lang);
+  Result<bool> set_hold_policies(const boost::json::object& req, const std::string& person);
   std::string hold_policies_json() const;
   // A mode switched off: what was put back on its behalf is undone too (where nobody changed it since).
   Result<bool> undo_holds_locked(const std::string& mode, const std::string& person);
