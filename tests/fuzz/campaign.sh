@@ -7,7 +7,7 @@
 # crash into a regression input in tests/fuzz/regressions/<target>/ (minimised; run.sh replays them
 # all in CI). After every round it writes the figures so far (executions, executions per second,
 # coverage, crashes, corpus size per target) to $FUZZ_CAMPAIGN_DIR/summary.txt, so a campaign stopped
-# early still says where it stands. Two campaigns may run side by side on different targets with
+# early still says where it stands. Two campaigns may run side by side, on one target or on several, with
 # different FUZZ_CAMPAIGN_DIRs. On a shared machine run it at low priority (nice -n 19).
 # Commit the corpora and regressions it leaves.
 #
@@ -91,11 +91,19 @@ fuzz_round() {
   [ "$c" -gt "${cov[$t]}" ] && cov[$t]=$c
   [ "$f" -gt "${ft[$t]}" ] && ft[$t]=$f
   echo "   $n executions ($(( n / took ))/s), cov $c ft $f"
-  # Keep only inputs that add coverage.
-  rm -rf "$WORK/$t/merged" && mkdir -p "$WORK/$t/merged"
-  "$BUILD/bin/fuzz_$t" -merge=1 -rss_limit_mb=2048 -timeout=60 "$WORK/$t/merged" "$corpus" "$WORK/$t/new" \
-    >/dev/null 2>&1 || true
-  if [ -n "$(ls -A "$WORK/$t/merged")" ]; then rm -rf "$corpus" && mv "$WORK/$t/merged" "$corpus"; fi
+  # Keep only inputs that add coverage. Two campaigns may share a target's corpus: the merge and the
+  # swap are done under one lock, and the corpus is replaced only by a merge that finished (one that
+  # read a corpus being swapped under it once left a quarter of it).
+  (
+    flock 9
+    rm -rf "$WORK/$t/merged" && mkdir -p "$WORK/$t/merged"
+    if "$BUILD/bin/fuzz_$t" -merge=1 -rss_limit_mb=2048 -timeout=60 "$WORK/$t/merged" "$corpus" "$WORK/$t/new" \
+         >"$WORK/$t/merge-$r.log" 2>&1 && [ -n "$(ls -A "$WORK/$t/merged")" ]; then
+      rm -rf "$corpus" && mv "$WORK/$t/merged" "$corpus"
+    else
+      echo "   the merge did not finish (see $WORK/$t/merge-$r.log): the corpus is kept as it was"
+    fi
+  ) 9>"$BUILD/.merge-$t.lock"
   # Every crash becomes a minimised regression input.
   for c in "$WORK/$t/crashes"/*; do
     [ -e "$c" ] || continue
