@@ -9,7 +9,8 @@
 # coverage, crashes, corpus size per target) to $FUZZ_CAMPAIGN_DIR/summary.txt, so a campaign stopped
 # early still says where it stands. Two campaigns may run side by side, on one target or on several, with
 # different FUZZ_CAMPAIGN_DIRs. On a shared machine run it at low priority (nice -n 19).
-# Commit the corpora and regressions it leaves.
+# Commit the corpora and regressions it leaves. FUZZ_FLAGS passes more flags to libFuzzer
+# (for example -entropic=0).
 #
 # The figures add up across campaigns: $FUZZ_CAMPAIGN_DIR/totals.tsv (target, executions, seconds,
 # crashes) is read at the start and written after every round, so a campaign stopped or cut short
@@ -77,8 +78,9 @@ fuzz_round() {
   while left=$(( deadline - $(date +%s) )); [ "$left" -ge 5 ]; do
     n=$( (grep -Eo "stat::number_of_executed_units: *[0-9]+" "$log" || true) | awk '{s += $2} END {print s + 0}')
     [ $(( execs[$t] + n )) -lt "$GOAL" ] || break
+    # shellcheck disable=SC2086  # FUZZ_FLAGS: more libFuzzer flags, split on spaces
     (cd "$WORK/$t" && "$BUILD/bin/fuzz_$t" -max_total_time="$left" -runs=$(( GOAL - execs[$t] - n )) -max_len=65536 \
-       -rss_limit_mb=2048 -timeout=60 -print_final_stats=1 -artifact_prefix="$WORK/$t/crashes/" \
+       -rss_limit_mb=2048 -timeout=60 -print_final_stats=1 -artifact_prefix="$WORK/$t/crashes/" ${FUZZ_FLAGS:-} \
        "$WORK/$t/new" "$corpus" "$WORK/seeds/$t" 2>>"$log") || true
   done
   # Executions: libFuzzer's final statistics of each run (printed on a crash too).
@@ -100,6 +102,8 @@ fuzz_round() {
     if "$BUILD/bin/fuzz_$t" -merge=1 -rss_limit_mb=2048 -timeout=60 "$WORK/$t/merged" "$corpus" "$WORK/$t/new" \
          >"$WORK/$t/merge-$r.log" 2>&1 && [ -n "$(ls -A "$WORK/$t/merged")" ]; then
       rm -rf "$corpus" && mv "$WORK/$t/merged" "$corpus"
+      # What the round found is in the corpus now: the next round need not load it twice.
+      find "$WORK/$t/new" -type f -delete
     else
       echo "   the merge did not finish (see $WORK/$t/merge-$r.log): the corpus is kept as it was"
     fi
