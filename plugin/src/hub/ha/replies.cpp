@@ -361,6 +361,8 @@ Result<model::Home> detail::from_source(ReplySource& replies, const std::string&
   }
   {
     std::vector<StateRecord> states;
+    if (auto text = replies.text("get_states"); text && *text)
+      states.reserve(std::min(max_items, (*text)->size() / 200));   // a state as HA writes it: 200+ bytes
     auto visitor = state_reader(states);
     DG_LIST(r, "get_states", {Part::states}, *visitor);
     if (r && *r) {
