@@ -37,7 +37,7 @@ bash ui-panel/run-tests.sh
 
 # ---- live: a real Home Assistant (tests/live/README.md) -------------------------------------------
 echo "== live tests against a real Home Assistant (tests/live)"
-bash tests/live/ha_root.sh >/dev/null   # the pinned HA root: built once, then reused from its cache
+ha_root=$(bash tests/live/ha_root.sh)   # the pinned HA root: built once, then reused from its cache
 echo "== the native bridge: the domoguard wheel built in HA's Python 3.14 and tested there (bindings/python)"
 bash bindings/python/run_tests.sh
 echo "== the Home Assistant integration, with pytest-homeassistant-custom-component in the HA root"
@@ -55,7 +55,7 @@ echo "== ARM64: cross-built with Debian's aarch64 toolchain, the Catch2 suite an
 bash tests/arm64/run.sh --full
 
 echo "== benchmarks (figures only): parse floor, full and incremental audit, the CLI against a Python peer, daemon memory"
-bash tests/bench/run.sh --short \
+DG_HA_ROOT="$ha_root" bash tests/bench/run.sh --short \
   || echo "   (the benchmark suite did not complete; it gives figures only and does not fail the run)"
 
 echo "== all tests passed in $(( $(date +%s) - start )) s"
