@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 #include <array>
+#include <bitset>
 #include <cctype>
 #include <string>
 #include <string_view>
@@ -72,20 +73,44 @@ bool any_of_words(const std::string& s, std::initializer_list<std::string_view> 
 }
 
 // The entity's identifying texts, lower-cased once (ASCII), for the word lists below (all lower case).
-std::string entity_text(const Entity& e) {
-  std::string t;
-  t.reserve(e.translation_key.size() + e.unique_id.size() + e.entity_id.size() + e.original_name.size() + e.name.size() + 5);
-  for (const std::string* part : {&e.translation_key, &e.unique_id, &e.entity_id, &e.original_name, &e.name}) {
-    t += *part;
-    t += ' ';
+// An entity's texts in lower case, with a sketch of the pairs of adjacent bytes in them: a word with
+// a pair the sketch lacks is not in the text, so most of the many words asked for are ruled out by a
+// lookup or two instead of a scan of the text (a pair that shares a slot with another only costs the
+// scan).
+struct EntityText {
+  std::string lower;
+  std::bitset<2048> pairs;
+  static std::size_t slot(char a, char b) {
+    return (static_cast<unsigned char>(a) * 67u + static_cast<unsigned char>(b)) & 2047u;
   }
-  for (auto& c : t)
+  bool may_hold(std::string_view w) const {
+    for (std::size_t i = 0; i + 1 < w.size(); ++i)
+      if (!pairs.test(slot(w[i], w[i + 1]))) return false;
+    return true;
+  }
+};
+
+EntityText entity_text(const Entity& e) {
+  EntityText t;
+  std::string& s = t.lower;
+  s.reserve(e.translation_key.size() + e.unique_id.size() + e.entity_id.size() + e.original_name.size() + e.name.size() + 5);
+  for (const std::string* part : {&e.translation_key, &e.unique_id, &e.entity_id, &e.original_name, &e.name}) {
+    s += *part;
+    s += ' ';
+  }
+  for (auto& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) t.pairs.set(EntityText::slot(s[i], s[i + 1]));
   return t;
 }
 
 bool any_sub(const std::string& lower, std::initializer_list<std::string_view> words) {
   return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return lower.find(w) != std::string::npos; });
+}
+
+bool any_sub(const EntityText& t, std::initializer_list<std::string_view> words) {
+  return std::any_of(words.begin(), words.end(),
+                     [&](std::string_view w) { return t.may_hold(w) && t.lower.find(w) != std::string::npos; });
 }
 
 std::string device_text(const Device& d) { return d.name + " " + d.model + " " + d.model_id + " " + d.manufacturer; }
@@ -94,32 +119,32 @@ enum Trait : uint8_t {
   kChildLock = 1, kPrivacySwitch = 2, kMicrophone = 4, kLocation = 8, kCritical = 16, kContentFilter = 32,
 };
 
-bool detect_child_lock(const Entity& e, const std::string& t) {
+bool detect_child_lock(const Entity& e, const EntityText& t) {
   if (e.domain != "switch"sv && e.domain != "lock"sv && e.domain != "select"sv && e.domain != "binary_sensor"sv) return false;
   return any_sub(t, {"child_lock", "child lock", "childlock", "kinderslot", "kindersicherung", "sécurité enfant",
                      "securite_enfant", "bloqueo infantil", "button_lock", "key_lock", "keypad_lock"});
 }
 
-bool detect_privacy_switch(const Entity& e, const std::string& t) {
+bool detect_privacy_switch(const Entity& e, const EntityText& t) {
   if (e.domain != "switch"sv) return false;
   return any_sub(t, {"privacy", "privacy_mode", "lens_mask", "camera_off", "mic_mute", "microphone_mute", "mute_mic",
                      "do_not_disturb_camera"});
 }
 
-bool detect_microphone(const Entity& e, const std::string& t) {
+bool detect_microphone(const Entity& e, const EntityText& t) {
   if (e.domain == "assist_satellite"sv || e.domain == "stt"sv || e.domain == "wake_word"sv) return true;
   if (e.domain != "switch"sv && e.domain != "binary_sensor"sv && e.domain != "sensor"sv) return false;
   if (any_sub(t, {"record_audio", "audio_recording"})) return true;
   // Whole tokens only: "mic" must not match "microwave" or "ceramic". The text is lower case;
   // tokens split on anything not a letter or digit (bytes of UTF-8 letters count as letters).
-  if (t.find("mi") == std::string::npos) return false;
+  if (!t.may_hold("mi") || t.lower.find("mi") == std::string::npos) return false;
   static constexpr std::string_view words[] = {"mic", "microphone", "microphones", "mikrofon", "micrófono", "microfoon"};
-  return any_token_of(t, [](std::string_view token) {
+  return any_token_of(t.lower, [](std::string_view token) {
     return std::find(std::begin(words), std::end(words), token) != std::end(words);
   });
 }
 
-bool detect_location(const Entity& e, const std::string& t) {
+bool detect_location(const Entity& e, const EntityText& t) {
   if (e.domain == "device_tracker"sv || e.domain == "person"sv) return true;
   // A phone app's "location permission" sensor says whether the app may read the location, not where anyone is.
   if (e.domain == "sensor"sv || e.domain == "binary_sensor"sv)
@@ -135,7 +160,7 @@ bool detect_critical(const Entity& e, bool child_lock) {
   return false;
 }
 
-bool detect_content_filter(const Entity& e, const std::string& t) {
+bool detect_content_filter(const Entity& e, const EntityText& t) {
   if (e.domain != "switch"sv) return false;
   // Pi-hole's switches pause or resume blocking for the whole home.
   if (e.platform == "pi_hole"sv || e.platform == "pihole"sv) return true;
@@ -151,7 +176,7 @@ uint8_t detect_traits(const Entity& e) {
   // which spares building the text for most entities of a large home.
   const bool by_text = e.domain == "switch"sv || e.domain == "lock"sv || e.domain == "select"sv ||
                        e.domain == "binary_sensor"sv || e.domain == "sensor"sv;
-  const auto t = by_text ? entity_text(e) : std::string();
+  const auto t = by_text ? entity_text(e) : EntityText();
   const bool child = detect_child_lock(e, t);
   uint8_t bits = 0;
   if (child) bits |= kChildLock;
@@ -310,7 +335,7 @@ bool stationary_client(const Entity& e) {
                                                  "huawei_lte", "ruckus_unleashed", "synology_srm", "tomato", "ddwrt",
                                                  "vodafone_station", "sfr_box", "freebox", "bbox", "upc_connect"};
   if (std::find(std::begin(routers), std::end(routers), e.platform) == std::end(routers)) return false;
-  const std::string t = entity_text(e);
+  const EntityText t = entity_text(e);
   // Substrings only where no first name hides them ("nest" is in "Ernest", "nas" in "Anastasia").
   return any_sub(t, {"desktop", "printer", "chromecast", "google_nest", "nest_mini", "nest_hub", "nest_audio",
                      "echo_dot", "echo_show", "homeassistant", "home_assistant", "raspberry", "esp32", "esp8266",
@@ -318,7 +343,7 @@ bool stationary_client(const Entity& e) {
                      "shelly", "sonoff", "roku", "firetv", "fire_tv", "appletv", "apple_tv", "xbox", "playstation",
                      "sonos", "doorbell", "vacuum", "roborock", "dishwasher", "washer", "dryer", "fridge",
                      "thermostat", "ecobee", "smart_tv", "lgwebos", "bravia", "speaker", "tuya", "broadlink"}) ||
-         any_token(t, {"pc", "tv", "ap", "hub", "cam", "nvr", "dvr", "ps4", "ps5", "nas", "nest", "echo", "esp",
+         any_token(t.lower, {"pc", "tv", "ap", "hub", "cam", "nvr", "dvr", "ps4", "ps5", "nas", "nest", "echo", "esp",
                        "hue", "switch"});
 }
 
