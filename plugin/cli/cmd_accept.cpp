@@ -27,10 +27,7 @@ int fail(const std::string& m, int code = 2) {
   return code;
 }
 int fail(const Error& e, const locale::Messages& msg) {
-  // Refusals with a catalogue text are said in the reader's language.
-  std::string said = e.describe();
-  if (e.key.rfind("error.accept.", 0) == 0 && msg.has(e.key)) said = msg.text(e.key, e.placeholders);
-  return fail(said, cli::exit_code(e));
+  return fail(cli::error_line(e, msg), cli::exit_code(e));
 }
 
 std::string who(const cli::Words& w) {

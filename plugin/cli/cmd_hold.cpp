@@ -23,7 +23,7 @@ int fail(const std::string& m, int code = 2) {
   std::cerr << "domoguard: " << m << "\n";
   return code;
 }
-int fail(const Error& e) { return fail(e.describe(), cli::exit_code(e)); }
+int fail(const Error& e, const locale::Messages& msg) { return fail(cli::error_line(e, msg), cli::exit_code(e)); }
 
 std::optional<int64_t> number(const std::string& s) {
   if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
@@ -73,13 +73,13 @@ int cmd_hold(int argc, char** argv) {
   }
 
   auto source = cli::load_source(w, pos, {"hold"});
-  if (!source) return fail(source.error());
+  if (!source) return fail(source.error(), msg);
   model::Home home = std::move(source->home);
   const std::string label = source->label;
 
   // Reading or pausing the modes is not an audit: nothing is added to the history.
   auto service = cli::open_service(w.value("--db").value_or(store::History::default_path()), msg, std::move(home), label, false);
-  if (!service) return fail(service.error());
+  if (!service) return fail(service.error(), msg);
 
   json::object req;
   if (auto u = w.value("--user")) req["user"] = *u;

@@ -9,6 +9,7 @@
 #include "cli_words.hpp"
 #include "source.hpp"
 #include "surface.hpp"
+#include "commands.hpp"
 #include "commands_report.hpp"
 #include "locale/messages.hpp"
 #include "notice/notice.hpp"
@@ -26,7 +27,9 @@ int fail(const std::string& m, int code = 2) {
   std::cerr << "domoguard: " << m << "\n";
   return code;
 }
-int fail(const Error& e) { return fail(e.describe(), e.code == ErrorCode::bad_input ? 2 : 4); }
+int fail(const Error& e, const locale::Messages& msg) {
+  return fail(cli::error_line(e, msg), e.code == ErrorCode::bad_input ? 2 : 4);
+}
 
 // The acknowledgement status of one notice (the reply's "acknowledgement"), as one localised line.
 std::string ack_line(const json::object& ack, const locale::Messages& msg) {
@@ -66,7 +69,7 @@ int cmd_notice(int argc, char** argv) {
     if (pos.size() > 1 || !device_arg.empty()) return fail("give at most one DEVICE");
     device_arg = pos.front();
   }
-  if (!loaded) return fail(loaded.error());
+  if (!loaded) return fail(loaded.error(), msg);
   model::Home* home = &loaded->home;
   audit::classify(*home);
   // The CLI names a device by id or by name; the verb takes its id.
@@ -82,11 +85,11 @@ int cmd_notice(int argc, char** argv) {
   const bool keep = w.flag("--ack") || std::filesystem::exists(db_path, ec);
   if (!w.flag("--ack") && w.value("--user")) return fail("--user goes with --ack");
   auto service = cli::open_service(keep ? db_path : "", msg, std::move(*home), loaded->label, false);
-  if (!service) return fail(service.error());
+  if (!service) return fail(service.error(), msg);
   json::object req{{"type", "domoguard/notice"}};
   if (!device_id.empty()) req["device_id"] = device_id;
   auto shown = cli::call(**service, req, msg);
-  if (!shown) return fail(shown.error());
+  if (!shown) return fail(shown.error(), msg);
   if (w.flag("--ack")) {
     const auto user = w.value("--user").value_or("");
     if (user.empty()) return fail("--ack needs --user NAME (who read the notice)");
@@ -94,7 +97,7 @@ int cmd_notice(int argc, char** argv) {
     req["version"] = shown->at("version");
     req["user"] = user;
     shown = cli::call(**service, req, msg);
-    if (!shown) return fail(shown.error());
+    if (!shown) return fail(shown.error(), msg);
   }
   const auto& n = shown->as_object();
   if (format == "json") {

@@ -264,7 +264,7 @@ int show(const cli::Words& w, const locale::Messages& msg) {
   }
   std::cout << describe(*p, msg);
   if (v) std::cout << "  " << msg.text("cli.profile.show.verified", {{"key_id", v->key_id}, {"installer", report::terminal_safe(v->trusted_name)}}) << "\n";
-  else std::cout << "  " << msg.text("cli.profile.show.not_verified", {{"reason", msg.has(v.error().key) ? msg.text(v.error().key, v.error().placeholders) : v.error().message}}) << "\n";
+  else std::cout << "  " << msg.text("cli.profile.show.not_verified", {{"reason", locale::error_text(v.error(), msg)}}) << "\n";
   return 0;
 }
 
@@ -457,7 +457,7 @@ int apply(const cli::Words& w, const locale::Messages& msg) {
               << "\n";
   } else {
     std::cout << msg.text(r->rolled_back ? "cli.apply.rolled_back" : "cli.apply.failed",
-                          {{"reason", report::terminal_safe(r->error.message)}})
+                          {{"reason", report::terminal_safe(locale::error_text(r->error, msg))}})
               << "\n";
   }
   if (r->ok) return 0;

@@ -20,7 +20,9 @@ int fail(const std::string& m, int code = 2) {
   std::cerr << "domoguard: " << m << "\n";
   return code;
 }
-int fail(const Error& e) { return fail(e.describe(), e.code == ErrorCode::bad_input ? 2 : 4); }
+int fail(const Error& e, const locale::Messages& msg) {
+  return fail(cli::error_line(e, msg), e.code == ErrorCode::bad_input ? 2 : 4);
+}
 }  // namespace
 
 int cmd_report(int argc, char** argv) {
@@ -41,7 +43,7 @@ int cmd_report(int argc, char** argv) {
 
   app::ReportOptions opts;
   auto home = cli::load_source(w, w.positional, {"report", false, true, false});
-  if (!home) return fail(home.error());
+  if (!home) return fail(home.error(), msg);
   opts.source_label = home->label;
   opts.pseudonymise = !w.flag("--no-pseudonymise");
   opts.key_file = w.value("--pseudonym-key").value_or("");
@@ -49,7 +51,7 @@ int cmd_report(int argc, char** argv) {
   opts.lang = msg.lang();
 
   auto data = app::gather_report(std::move(home->home), opts);
-  if (!data) return fail(data.error());
+  if (!data) return fail(data.error(), msg);
   const std::string text = format == "html" ? report::report_html(*data, msg)
                            : format == "json" ? report::report_json(*data, msg)
                                               : report::report_sarif(*data, msg);

@@ -28,12 +28,14 @@ inline constexpr int kExitUntrusted = 6;
 // missing or empty): never 0, whatever --fail-on asks, so an empty snapshot cannot pass a gate.
 inline constexpr int kExitUnscored = 7;
 
-// Prints an error in the user's language (its key's text) with the file and place it concerns.
-inline void print_error(const Error& e, const locale::Messages& msg) {
-  std::string text = msg.has(e.key) ? msg.text(e.key, e.placeholders) : e.message;
+// An error in the reader's language (its key's text) with the file and place it concerns.
+inline std::string error_line(const Error& e, const locale::Messages& msg) {
+  std::string text = locale::error_text(e, msg);
   if (!e.file.empty()) text += " (" + e.file + (e.where.empty() ? "" : ", " + e.where) + ")";
-  std::cerr << "domoguard: " << text << "\n";
+  return text;
 }
+
+inline void print_error(const Error& e, const locale::Messages& msg) { std::cerr << "domoguard: " << error_line(e, msg) << "\n"; }
 
 inline int exit_code(const Error& e) {
   return e.code == ErrorCode::unreachable ? 3 : e.code == ErrorCode::bad_input ? 2 : 4;

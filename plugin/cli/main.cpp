@@ -72,10 +72,7 @@ int fail(const std::string& msg, int code = 2) {
   return code;
 }
 
-int fail(const Error& e) {
-  int code = e.code == ErrorCode::unreachable ? 3 : e.code == ErrorCode::bad_input ? 2 : 4;
-  return fail(e.describe(), code);
-}
+int fail(const Error& e, const locale::Messages& msg) { return fail(cli::error_line(e, msg), cli::exit_code(e)); }
 
 bool write_out(const Args& args, const std::string& text) {
   // Written beside the target and renamed, so a failure never leaves half a report.
@@ -100,7 +97,7 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
   }
 
   auto source = cli::load_source(args, args.positional, {"audit"});
-  if (!source) return fail(source.error());
+  if (!source) return fail(source.error(), msg);
   // An audit with nothing to judge is not kept: its score would read as a pass in the history.
   const bool scored = audit::enough_to_score(source->home);
   const bool keep = !args.flag("--no-history") && scored;
@@ -110,7 +107,7 @@ int cmd_audit(const Args& args, const locale::Messages& msg) {
   auto reply = cli::call_verb(keep ? args.value("--db").value_or(store::History::default_path()) : "", msg,
                          std::move(source->home), source->label,
                          json::object{{"type", "domoguard/audit"}, {"all", all}});
-  if (!reply) return fail(reply.error());
+  if (!reply) return fail(reply.error(), msg);
   auto& doc = reply->as_object();
   // The reply's own since_last is the panel's; the CLI prints the history's (--since-last) as it always has.
   json::object since = doc["since_last"].as_object();
@@ -162,7 +159,7 @@ int cmd_catalog(const Args& args, const locale::Messages& msg) {
   const std::string format = args.value("--format").value_or("table");
   if (format != "table" && format != "json") return fail("--format must be table or json");
   auto c = call_homeless({{"type", "domoguard/catalog"}}, msg);
-  if (!c) return fail(c.error());
+  if (!c) return fail(c.error(), msg);
   const std::string doc = json::serialize(*c) + "\n";
   if (!write_out(args, format == "json" ? doc : report::catalog_table(doc, msg))) return fail("cannot write the output", 4);
   return 0;
@@ -176,7 +173,7 @@ int cmd_explain(const Args& args, const locale::Messages& msg) {
   auto r = call_homeless({{"type", "domoguard/explain"}, {"rule", args.positional.front()}}, msg);
   if (!r && r.error().key == "error.api.unknown_rule")
     return fail("no rule named \"" + report::terminal_safe(args.positional.front()) + "\"; `domoguard catalog` lists them");
-  if (!r) return fail(r.error());
+  if (!r) return fail(r.error(), msg);
   std::cout << std::string_view(r->at("text").as_string());
   return 0;
 }
@@ -341,14 +338,14 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
   if (plan_path && verb == "apply") {
     if (!words.empty()) return fail("give either --plan FILE or a selector, not both");
     auto p = read_plan_file(*plan_path);
-    if (!p) return fail(p.error());
+    if (!p) return fail(p.error(), msg);
     file_plan = std::move(*p);
   } else if (verb != "undo") {
     if (words.empty()) return fail(verb + " needs a SELECTOR; see `domoguard " + verb + " --help`");
     std::vector<std::string> w;
     for (const auto& x : words) w.emplace_back(x.as_string());
     auto s = policy::parse_selector(w);
-    if (!s) return fail(s.error());
+    if (!s) return fail(s.error(), msg);
     sel = std::move(*s);
   } else if (!words.empty()) {
     return fail("undo takes a PLAN_ID, not a selector; `domoguard apply --child-safe off` undoes child-safe mode");
@@ -359,9 +356,9 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
                            sel->kind == policy::Selector::Kind::privacy_default);
 
   auto source = cli::load_source(args, rest, {verb, acting, !acting, true});
-  if (!source) return fail(source.error());
+  if (!source) return fail(source.error(), msg);
   auto opened = open_changes(args, *source, msg, acting, by_journal);
-  if (!opened) return fail(opened.error());
+  if (!opened) return fail(opened.error(), msg);
   api::Service& service = **opened;
 
   // Plans left half-applied by a crash or a hub restart are rolled back before anything new is done
@@ -369,13 +366,13 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
   std::vector<int64_t> recovered;
   if (acting) {
     auto rec = cli::call(service, {{"type", "domoguard/recover"}}, msg);
-    if (!rec) return fail(rec.error());
+    if (!rec) return fail(rec.error(), msg);
     for (const auto& id : rec->at("recovered").as_array()) recovered.push_back(id.as_int64());
     if (!recovered.empty()) {
       std::cerr << "domoguard: " << str(rec->as_object(), "message") << "\n";
       if (source->live) {
-        if (auto r = cli::refresh_live(*source); !r) return fail(r.error());
-        if (auto r = service.set_home(std::move(source->home), source->label); !r) return fail(r.error());
+        if (auto r = cli::refresh_live(*source); !r) return fail(r.error(), msg);
+        if (auto r = service.set_home(std::move(source->home), source->label); !r) return fail(r.error(), msg);
       }
     }
   }
@@ -402,7 +399,7 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
     }
     if (!r && r.error().key == "error.api.no_plan_to_undo")
       return fail("no applied plan " + report::terminal_safe(*undo_ref) + " with changes left to undo in the journal", 2);
-    if (!r) return fail(r.error());
+    if (!r) return fail(r.error(), msg);
     const auto& reply = r->as_object();
     const auto& undo_plan = reply.at("undo_plan").as_object();
     if (!acting) {
@@ -430,7 +427,7 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
     }
     return fail(what + " (" + *plan_path + where + ")");
   }
-  if (!previewed) return fail(previewed.error());
+  if (!previewed) return fail(previewed.error(), msg);
   const auto& plan = previewed->as_object();
 
   if (!acting) {
@@ -461,7 +458,7 @@ int cmd_plan_like(const std::string& verb, const Args& args, const locale::Messa
     req["plan_id"] = plan.at("id");
   }
   auto r = cli::call(service, std::move(req), msg);
-  if (!r) return fail(r.error());
+  if (!r) return fail(r.error(), msg);
   if (!write_out(args, format == "json" ? result_json(r->as_object(), recovered) : result_table(r->as_object(), msg)))
     return fail("cannot write the output", 4);
   return result_code(r->as_object());

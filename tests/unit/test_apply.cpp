@@ -2,10 +2,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "home_builder.hpp"
+#include "locale/messages.hpp"
 #include "policy/apply.hpp"
 #include "policy/model_port.hpp"
 #include "store/journal.hpp"
@@ -230,6 +232,13 @@ TEST_CASE("a change the hub accepts but never shows fails verification and is ro
   CHECK(r->failed_step == 3);
   CHECK_THAT(r->error.message, Catch::Contains("still reads \"off\""));
   CHECK(Snapshot::of(home) == before);
+  // Said in the household's language, the cause inside the step's sentence, the failed step too.
+  const locale::Messages de("de");
+  CHECK(locale::error_text(r->error, de) ==
+        "Schritt 4 (switch.oven_child_lock: switch → on) ist fehlgeschlagen: der Hub hat die Änderung angenommen, "
+        "zeigt nach 150 ms aber noch „off“");
+  REQUIRE(r->steps[3].why);
+  CHECK(locale::error_text(*r->steps[3].why, de) == "der Hub hat die Änderung angenommen, zeigt nach 150 ms aber noch „off“");
 }
 
 TEST_CASE("an unknown target or unavailable entity fails before or while acting", "[apply]") {
@@ -259,6 +268,8 @@ TEST_CASE("an unknown target or unavailable entity fails before or while acting"
     CHECK(r->failed_step == 3);
     CHECK_THAT(r->error.message, Catch::Contains("unavailable"));
     CHECK(Snapshot::of(home) == before);
+    CHECK_THAT(locale::error_text(r->error, locale::Messages("fr")),
+               Catch::StartsWith("L'étape 4 (switch.broken") && Catch::EndsWith("a échoué : switch.broken n'est pas disponible."));
   }
 }
 
@@ -280,6 +291,12 @@ TEST_CASE("undo leaves a target someone changed since and reports it", "[apply]"
   CHECK_FALSE(u->ok);
   CHECK(u->error.key == "error.undo.changed_since");
   CHECK_THAT(u->error.message, Catch::Contains("select.washer_mode") && Catch::Contains("eco"));
+  const locale::Messages es("es");
+  CHECK_THAT(locale::error_text(u->error, es), Catch::StartsWith("Se dejaron como están") && Catch::Contains(": 1 ajuste(s)"));
+  const auto skipped = std::find_if(u->steps.begin(), u->steps.end(), [](const auto& s) { return s.action.target == "select.washer_mode"; });
+  REQUIRE(skipped != u->steps.end());
+  REQUIRE(skipped->why);
+  CHECK(locale::error_text(*skipped->why, es) == "cambiado desde el plan: ahora «eco», el plan había puesto «child_lock»");
   CHECK(*home.entity("select.washer_mode")->state == "eco");           // not overwritten
   CHECK(*home.entity("switch.plug_child_lock")->state == "off");       // restored
   CHECK(*home.entity("lock.front_door")->exposure.conversation == true);

@@ -386,6 +386,30 @@ TEST_CASE("malformed JSON names the file, line and column", "[adapter]") {
   }
 }
 
+TEST_CASE("a folder that is no source says so, and names a config folder one level down", "[adapter]") {
+  TempDir t;
+  std::ofstream(t.path / "README.md") << "my home";
+  auto none = hub::ha::load(t.path.string());
+  REQUIRE_FALSE(none);
+  CHECK(none.error().key == "error.snapshot.unknown");
+  CHECK(none.error().code == ErrorCode::bad_input);
+  // A repository with the config folder inside (as many public ones have), its name hostile.
+  const std::string name = "config\x1b[2J";
+  fs::create_directories(t.path / name / ".storage");
+  auto inside = hub::ha::load(t.path.string());
+  REQUIRE_FALSE(inside);
+  CHECK(inside.error().key == "error.snapshot.config_inside");
+  REQUIRE(inside.error().placeholders.size() == 1);
+  const std::string& folder = inside.error().placeholders[0].second;
+  CHECK(folder.find("config") != std::string::npos);
+  CHECK(folder.find('\x1b') == std::string::npos);   // rendered inert: it is printed on a terminal
+  CHECK(inside.error().message.find('\x1b') == std::string::npos);
+  // The folder it names is one DomoGuard reads.
+  fs::rename(t.path / name, t.path / "config");
+  fs::copy(fixtures + "/config-v3/.storage", t.path / "config" / ".storage", fs::copy_options::recursive);
+  CHECK(hub::ha::load((t.path / "config").string()));
+}
+
 TEST_CASE("an unknown storage version degrades to rules not run", "[adapter]") {
   hub::ha::ConfigFiles f;
   f[".storage/core.device_registry"] = R"({"version": 9, "minor_version": 1, "key": "core.device_registry",

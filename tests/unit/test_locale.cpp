@@ -69,3 +69,30 @@ TEST_CASE("a reason packed with its values is said later in the reader's languag
   const auto hostile = later("notrun.reply.absent", {{"command", std::string("x\x1f") + "command\x1e" + "y"}});
   CHECK(say(hostile, Messages("en")).rfind("The reply to xcommandy is not among the replies saved in this folder.", 0) == 0);
 }
+
+TEST_CASE("an error is said in the reader's language with its placeholders, its cause and what follows", "[locale]") {
+  using domoguard::Error;
+  using domoguard::ErrorCode;
+  const Messages de("de"), en("en");
+  Error other{ErrorCode::bad_input, "error.undo.other_hub", "Plan 7 was applied to another hub (flat)", "", "",
+              {{"plan", "7"}, {"hub", "flat"}}};
+  CHECK(error_text(other, de) == "Plan 7 wurde auf einen anderen Hub angewendet (flat).");
+  CHECK(error_text(other, en) == "Plan 7 was applied to another hub (flat).");
+  // A key without a text (an error only a developer meets) is told as its English message.
+  Error odd{ErrorCode::internal, "error.test.no_text", "Something odd happened", "", ""};
+  CHECK(error_text(odd, de) == "Something odd happened");
+  // The cause fills {reason} in the reader's language; the sentence after follows in it too.
+  Error step{ErrorCode::internal, "error.apply.step_failed", "Step 2 (...) failed: switch.x is unavailable", "", "",
+             {{"step", "2"}, {"kind", "switch"}, {"target", "switch.x"}, {"value", "on"}, {"reason", "switch.x is unavailable"}}};
+  step.cause = std::make_shared<const Error>(
+      Error{ErrorCode::internal, "error.port.unavailable", "switch.x is unavailable", "", "", {{"target", "switch.x"}}});
+  step.then = std::make_shared<const Error>(
+      Error{ErrorCode::unreachable, "error.apply.hub_gone_in_rollback", "The hub went away before everything was restored", "", ""});
+  CHECK(error_text(step, Messages("nl")) ==
+        "Stap 2 (switch.x: switch → on) is mislukt: switch.x is niet beschikbaar. De hub viel weg voordat alles was "
+        "hersteld; de volgende keer toepassen of ongedaan maken herstelt de rest.");
+  // A cause without a text keeps its English message inside the translated sentence.
+  step.cause = std::make_shared<const Error>(odd);
+  step.then.reset();
+  CHECK(error_text(step, de) == "Schritt 2 (switch.x: switch → on) ist fehlgeschlagen: Something odd happened");
+}

@@ -405,24 +405,28 @@ struct Service::Answer {
   bool ok = true;
   json::value result;
   std::string code, key, message;
+  std::optional<Error> error;   // the error refused with, said in the request's language
 };
 
 namespace {
-Service::Answer done(json::value result) { return {true, std::move(result), "", "", ""}; }
+Service::Answer done(json::value result) { return {true, std::move(result), "", "", "", std::nullopt}; }
 Service::Answer fail(const std::string& code, const std::string& key, const std::string& message) {
-  return {false, nullptr, code, key, message};
+  return {false, nullptr, code, key, message, std::nullopt};
 }
+Service::Answer fail(const std::string& code, const Error& e) { return {false, nullptr, code, e.key, e.message, e}; }
 }  // namespace
 
 std::string Service::handle(const std::string& request) {
   json::object reply{{"type", "result"}};
   std::optional<locale::Messages> texts;  // the request's language, once known
-  auto error = [&](const std::string& code, const std::string& key, const std::string& message) {
+  auto error = [&](const std::string& code, const std::string& key, const std::string& message,
+                   const Error* e = nullptr) {
     reply["success"] = false;
-    // The API's own refusals have catalogue texts without placeholders: say them in the request's
-    // language. Errors from deeper down carry details in their message, which is kept.
+    // Said in the request's language: an error from deeper down with its placeholders, and the API's
+    // own refusals (catalogue texts without placeholders). A text the catalogue lacks stays English.
     std::string said = message;
-    if (texts && key.rfind("error.api.", 0) == 0 && texts->has(key)) said = texts->text(key);
+    if (texts && e) said = locale::error_text(*e, *texts);
+    else if (texts && key.rfind("error.api.", 0) == 0 && texts->has(key)) said = texts->text(key);
     reply["error"] = json::object{{"code", code}, {"key", key}, {"message", said}};
     return json::serialize(reply);
   };
@@ -477,7 +481,7 @@ std::string Service::handle(const std::string& request) {
   } catch (const std::exception&) {
     a = fail("internal", "error.api.internal", "The request could not be carried out");
   }
-  if (!a.ok) return error(a.code, a.key, a.message);
+  if (!a.ok) return error(a.code, a.key, a.message, a.error ? &*a.error : nullptr);
   reply["success"] = true;
   reply["result"] = std::move(a.result);
   return json::serialize(reply);
@@ -489,8 +493,7 @@ Service::Answer Service::verb_accept(const Call& call) {
   if (!r) {
     // Refusals (no reason, a date too far, ...) are said in the request's language.
     const auto& e = r.error();
-    std::string said = call.msg.has(e.key) ? call.msg.text(e.key, e.placeholders) : e.message;
-    return fail(e.code == ErrorCode::bad_input ? "invalid_format" : "internal", e.key, said);
+    return fail(e.code == ErrorCode::bad_input ? "invalid_format" : "internal", e);
   }
   if (call.type != "domoguard/accepted") ++audit_seq_;   // front ends polling the status read the audit again
   return done(std::move(*r));
@@ -504,7 +507,7 @@ Service::Answer Service::verb_hold(const Call& call) {
   if (!r) {
     const auto code = r.error().code;
     return fail(code == ErrorCode::bad_input ? "invalid_format" : code == ErrorCode::unreachable ? "unreachable" : "internal",
-                r.error().key, r.error().message);
+                r.error());
   }
   return done(parse_json(*r));
 }
@@ -512,7 +515,7 @@ Service::Answer Service::verb_hold(const Call& call) {
 Service::Answer Service::verb_catalog(const Call& call) {
   const auto& msg = call.msg;
   auto c = catalog::load();
-  if (!c) return fail("internal", c.error().key, c.error().message);
+  if (!c) return fail("internal", c.error());
   return done(parse_json(report::catalog_json(*c, msg)));
 }
 
@@ -524,7 +527,7 @@ Service::Answer Service::verb_explain(const Call& call) {
   const auto* rule = audit::find_rule(std::string(r->as_string()));
   if (!rule) return fail("not_found", "error.api.unknown_rule", "No such rule");
   auto c = catalog::load();
-  if (!c) return fail("internal", c.error().key, c.error().message);
+  if (!c) return fail("internal", c.error());
   return done(json::object{{"rule", std::string(rule->id)}, {"text", report::explain(*rule, *c, msg)}});
 }
 
@@ -547,7 +550,7 @@ Service::Answer Service::verb_audit(const Call& call) {
   const auto& msg = call.msg;
   report::AuditView view{*home_, result_, msg, nullptr};
   auto accepted = holding({opts_.db_path, app::home_key(*home_, source_), &result_.findings, util::now_utc()});
-  if (!accepted) return fail("internal", accepted.error().key, accepted.error().message);
+  if (!accepted) return fail("internal", accepted.error());
   view.accepted = std::move(*accepted);
   // all: every group, information included, none held back for the first screen (`audit --all`).
   std::optional<audit::Triage> every;
@@ -596,25 +599,25 @@ Service::Answer Service::verb_settings(const Call& call) {
     std::string person;
     if (auto* u = req.if_contains("user"); u && u->is_string() && u->as_string().size() <= 200) person = std::string(u->as_string());
     if (hold)
-      if (auto r = set_hold_policies(req, person); !r) return fail("invalid_format", r.error().key, r.error().message);
+      if (auto r = set_hold_policies(req, person); !r) return fail("invalid_format", r.error());
     const std::string value = pd && pd->as_bool() ? "on" : "off";
     if (pd && privacy_default_locked() != pd->as_bool()) {
-      if (auto st = settings_->set(hub, "privacy_default", value); !st) return fail("internal", st.error().key, st.error().message);
+      if (auto st = settings_->set(hub, "privacy_default", value); !st) return fail("internal", st.error());
       if (!opts_.db_path.empty())
         if (auto logged = app::log_setting(opts_.db_path, "privacy_default", value, person); !logged)
-          return fail("internal", logged.error().key, logged.error().message);
+          return fail("internal", logged.error());
     }
   }
   auto data = policy::policy_data();
-  if (!data) return fail("internal", data.error().key, data.error().message);
+  if (!data) return fail("internal", data.error());
   // What is in force is what the journal says was applied and not undone since: the newest
   // applied plan of each kind (a level for all categories counts for each of them).
   auto levels_applied = journal_->applied(hub, "level");
-  if (!levels_applied) return fail("internal", levels_applied.error().key, levels_applied.error().message);
+  if (!levels_applied) return fail("internal", levels_applied.error());
   auto scenarios_applied = journal_->applied(hub, "scenario", 1);
-  if (!scenarios_applied) return fail("internal", scenarios_applied.error().key, scenarios_applied.error().message);
+  if (!scenarios_applied) return fail("internal", scenarios_applied.error());
   auto child = journal_->applied(hub, "child_safe", 1);
-  if (!child) return fail("internal", child.error().key, child.error().message);
+  if (!child) return fail("internal", child.error());
   auto selector_of = [](const std::string& text) {
     // Plan::selector is "level=NAME;category=CAT" (Selector::text).
     std::map<std::string, std::string> kv;
@@ -760,7 +763,7 @@ Service::Answer Service::verb_change(const Call& call) {
     if (!pv->is_object()) return fail("invalid_format", "error.plan.file", "plan must be a plan object");
     if (!words.empty()) return fail("invalid_format", "error.api.plan_and_selector", "Give either a plan or a selector, not both");
     auto p = reviewed_plan(pv->as_object());
-    if (!p) return fail(p.error().key == "error.api.plan_changed" ? "conflict" : "invalid_format", p.error().key, p.error().message);
+    if (!p) return fail(p.error().key == "error.api.plan_changed" ? "conflict" : "invalid_format", p.error());
     reviewed = std::move(*p);
   }
   // The id of the plan a person saw: what is applied must be that plan (the home may have changed since).
@@ -775,7 +778,7 @@ Service::Answer Service::verb_change(const Call& call) {
   const bool undo_preview = type == "domoguard/plan" && words.empty() && req.if_contains("journal_id");
   if (!reviewed && (((type != "domoguard/undo" && !undo_preview) || !words.empty()))) {
     auto parsed = policy::parse_selector(words);
-    if (!parsed) return fail("invalid_format", parsed.error().key, parsed.error().message);
+    if (!parsed) return fail("invalid_format", parsed.error());
     sel = *parsed;
   }
   const bool by_journal = sel && !sel->on &&
@@ -788,7 +791,7 @@ Service::Answer Service::verb_change(const Call& call) {
   };
   if (previewing && !by_journal && !undo_preview) {
     Result<policy::Plan> plan = reviewed ? Result<policy::Plan>(*reviewed) : policy::compile(*home_, result_.findings, *sel);
-    if (!plan) return fail("invalid_format", plan.error().key, plan.error().message);
+    if (!plan) return fail("invalid_format", plan.error());
     return done(parse_json(report::plan_json(*plan, msg)));
   }
   if (!previewing && !opts_.port)
@@ -798,11 +801,11 @@ Service::Answer Service::verb_change(const Call& call) {
   if (type == "domoguard/undo" || by_journal || undo_preview) {
     if (auto* id = req.if_contains("journal_id"); id && id->is_int64()) {
       auto jp = journal_->get(id->as_int64());
-      if (!jp) return fail("not_found", jp.error().key, jp.error().message);
+      if (!jp) return fail("not_found", jp.error());
       target = std::move(*jp);
     } else if (seen_id && type == "domoguard/undo") {
       auto jp = journal_->latest_with_plan_id(*seen_id);
-      if (!jp) return fail("internal", jp.error().key, jp.error().message);
+      if (!jp) return fail("internal", jp.error());
       if (!jp->has_value()) return fail("not_found", "error.api.no_plan_to_undo", "No applied plan with this id has changes left to undo");
       target = std::move(**jp);
     } else {
@@ -816,25 +819,25 @@ Service::Answer Service::verb_change(const Call& call) {
         selector = on.text();
       }
       auto latest = journal_->latest_undoable(aopts.hub, kind, selector);
-      if (!latest) return fail("internal", latest.error().key, latest.error().message);
+      if (!latest) return fail("internal", latest.error());
       if (!latest->has_value()) return fail("not_found", "error.api.nothing_to_undo", "There is nothing to undo");
       target = std::move(**latest);
     }
     if (previewing) {
       auto orig = store::Journal::plan_from_json(target->plan_json);
-      if (!orig) return fail("internal", orig.error().key, orig.error().message);
+      if (!orig) return fail("internal", orig.error());
       auto doc = parse_json(report::plan_json(*orig, msg));
       doc.as_object()["undo_plan"] = parse_json(report::plan_json(api::undo_preview(*target, msg), msg));
       return done(std::move(doc));
     }
   }
   auto port = opts_.port(*home_);
-  if (!port) return fail("unreachable", port.error().key, port.error().message);
+  if (!port) return fail("unreachable", port.error());
   Result<Change> r = Error{};
   policy::Plan plan;
   if (target) {
     auto orig = store::Journal::plan_from_json(target->plan_json);
-    if (!orig) return fail("internal", orig.error().key, orig.error().message);
+    if (!orig) return fail("internal", orig.error());
     plan = std::move(*orig);
     r = changes_->undo(*target, **port, aopts, msg);
   } else {
@@ -842,19 +845,19 @@ Service::Answer Service::verb_change(const Call& call) {
       plan = std::move(*reviewed);
     } else {
       auto compiled = policy::compile(*home_, result_.findings, *sel);
-      if (!compiled) return fail("invalid_format", compiled.error().key, compiled.error().message);
+      if (!compiled) return fail("invalid_format", compiled.error());
       plan = std::move(*compiled);
     }
     if (auto refused = check_seen(plan)) return *refused;
     r = changes_->apply(plan, **port, aopts);
   }
-  if (!r) return fail(code_of(r.error()), r.error().key, r.error().message);
+  if (!r) return fail(code_of(r.error()), r.error());
   const auto& res = r->result;
   // A mode switched off: what was put back on its behalf is undone too (where nobody changed it since).
   if (by_journal && res.ok)
-    if (auto held = undo_holds_locked(plan.kind, person); !held) return fail("internal", held.error().key, held.error().message);
+    if (auto held = undo_holds_locked(plan.kind, person); !held) return fail("internal", held.error());
   if (!r->recovered.empty() || res.ok)
-    if (auto again = reaudit_after(res); !again) return fail("internal", again.error().key, again.error().message);
+    if (auto again = reaudit_after(res); !again) return fail("internal", again.error());
   json::array steps;
   for (const auto& st : res.steps) {
     const char* outcome = st.outcome == policy::StepOutcome::changed    ? "changed"
@@ -864,12 +867,13 @@ Service::Answer Service::verb_change(const Call& call) {
                                                                          : "skipped";
     steps.push_back(json::object{{"kind", st.action.kind}, {"target", st.action.target}, {"param", st.action.param},
                                  {"before", st.action.before}, {"after", st.action.after}, {"outcome", outcome},
-                                 {"error", st.error}, {"message", report::step_text(st.action, msg)}});
+                                 {"error", st.why ? locale::error_text(*st.why, msg) : st.error},
+                                 {"message", report::step_text(st.action, msg)}});
   }
   json::array recovered;
   for (auto id : r->recovered) recovered.push_back(id);
   json::object out{{"journal_id", res.journal_id}, {"ok", res.ok}, {"rolled_back", res.rolled_back},
-                   {"failed_step", res.failed_step}, {"error", res.ok ? "" : res.error.message},
+                   {"failed_step", res.failed_step}, {"error", res.ok ? "" : locale::error_text(res.error, msg)},
                    {"error_key", res.ok ? "" : res.error.key},
                    {"error_code", res.ok ? "" : res.error.code == ErrorCode::unreachable ? "unreachable" : "failed"},
                    {"nothing_to_change", res.nothing_to_change},
@@ -886,13 +890,13 @@ Service::Answer Service::verb_recover(const Call& call) {
   // Hosts call this once at start (after loading the home, before serving changes).
   if (!opts_.port) return done(json::object{{"recovered", json::array{}}, {"message", ""}});
   auto port = opts_.port(*home_);
-  if (!port) return fail("unreachable", port.error().key, port.error().message);
+  if (!port) return fail("unreachable", port.error());
   auto rec = changes_->recover(**port, apply_options(""));
   if (!rec) return fail(rec.error().code == ErrorCode::unreachable ? "unreachable" : "internal", rec.error().key,
                          rec.error().message);
   if (!rec->empty()) {
     policy::ApplyResult any;
-    if (auto again = reaudit_after(any); !again) return fail("internal", again.error().key, again.error().message);
+    if (auto again = reaudit_after(any); !again) return fail("internal", again.error());
   }
   json::array ids;
   for (auto id : *rec) ids.push_back(id);
@@ -901,7 +905,7 @@ Service::Answer Service::verb_recover(const Call& call) {
 
 Service::Answer Service::verb_journal(const Call&) {
   auto recent = journal_->recent(50);
-  if (!recent) return fail("internal", recent.error().key, recent.error().message);
+  if (!recent) return fail("internal", recent.error());
   json::array arr;
   for (const auto& jp : *recent) {
     // Whether an undo has anything to put back: a revoked token (model::undoable) never is.
@@ -920,7 +924,7 @@ Service::Answer Service::verb_history(const Call& call) {
   int limit = 20;
   if (auto* l = req.if_contains("limit"); l && l->is_int64()) limit = static_cast<int>(std::clamp<int64_t>(l->as_int64(), 1, 500));
   auto audits = history_->audits(app::home_key(*home_, source_), limit);
-  if (!audits) return fail("internal", audits.error().key, audits.error().message);
+  if (!audits) return fail("internal", audits.error());
   json::array arr;
   for (const auto& a : *audits)
     arr.push_back(json::object{{"id", a.id}, {"created_at", a.created_at}, {"score", a.score}, {"findings", a.findings}});
@@ -938,7 +942,7 @@ Service::Answer Service::verb_notice(const Call& call) {
     device_id = std::string(d->as_string());
   }
   auto vendors = notice::load_vendors();
-  if (!vendors) return fail("internal", vendors.error().key, vendors.error().message);
+  if (!vendors) return fail("internal", vendors.error());
   std::optional<notice::DeviceNotice> dn;
   std::optional<notice::HomeNotice> hn;
   if (!device_id.empty()) {
@@ -961,9 +965,9 @@ Service::Answer Service::verb_notice(const Call& call) {
     if (v->as_string() != version)
       return fail("conflict", "error.api.notice_changed", "The notice has changed; show it again before acknowledging");
     auto id = notices_->acknowledge(key, subject, version, std::string(u->as_string()));
-    if (!id) return fail("internal", id.error().key, id.error().message);
+    if (!id) return fail("internal", id.error());
     if (auto logged = app::log_notice_ack(opts_.db_path, subject, version, std::string(u->as_string())); !logged)
-      return fail("internal", logged.error().key, logged.error().message);
+      return fail("internal", logged.error());
   }
   json::object out = dn ? notice::to_json(*dn, msg) : notice::to_json(*hn, msg);
   // Whether the version shown is acknowledged, and by whom last (a host without a store: never).
@@ -980,7 +984,7 @@ Service::Answer Service::verb_notice(const Call& call) {
     return json::object{{"acknowledged", false}, {"needs_ack", true}};
   };
   auto ack = ack_of(subject, version);
-  if (!ack) return fail("internal", ack.error().key, ack.error().message);
+  if (!ack) return fail("internal", ack.error());
   out["acknowledgement"] = std::move(*ack);
   // The home notice lists the devices' notices: say for each whether its current version is acknowledged.
   if (hn)
@@ -991,7 +995,7 @@ Service::Answer Service::verb_notice(const Call& call) {
         const auto* ver = o.if_contains("version");
         if (!id || !id->is_string() || !ver || !ver->is_string()) continue;
         auto a = ack_of(std::string(id->as_string()), ver->as_string());
-        if (!a) return fail("internal", a.error().key, a.error().message);
+        if (!a) return fail("internal", a.error());
         o["acknowledgement"] = std::move(*a);
       }
   return done(std::move(out));

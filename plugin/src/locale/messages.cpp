@@ -73,6 +73,22 @@ std::string Messages::text(const std::string& key, const Placeholders& ph) const
   return s.empty() ? key : s;
 }
 
+std::string error_text(const Error& e, const Messages& msg) {
+  std::string text = e.message;
+  if (msg.has(e.key)) {
+    Placeholders ph = e.placeholders;
+    if (e.cause) {
+      const std::string reason = error_text(*e.cause, msg);
+      auto it = std::find_if(ph.begin(), ph.end(), [](const auto& p) { return p.first == "reason"; });
+      if (it != ph.end()) it->second = reason;
+      else ph.emplace_back("reason", reason);
+    }
+    text = msg.text(e.key, ph);
+    if (e.then) text += " " + error_text(*e.then, msg);
+  }
+  return text;
+}
+
 std::string format(const std::string& pattern, const Placeholders& ph) {
   std::string out;
   out.reserve(pattern.size());

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/result.hpp"
+
 namespace domoguard::locale {
 
 using Placeholders = std::vector<std::pair<std::string, std::string>>;
@@ -44,6 +46,11 @@ std::string later(const std::string& key, const Placeholders& ph = {});
 inline constexpr char kPackField = '\x1f', kPackValue = '\x1e';
 // The text of a later() string in msg's language; any other string comes back as it is.
 std::string say(const std::string& packed, const Messages& msg);
+
+// An error as its reader is told it: its key's text with its placeholders in msg's language (its
+// cause's text as {reason}, and the sentence it has after it), or its English message when no
+// catalogue has a text for the key (errors only a developer meets).
+std::string error_text(const Error& e, const Messages& msg);
 
 // Replaces {name} with its value; unknown placeholders stay as written.
 std::string format(const std::string& pattern, const Placeholders& ph);

@@ -83,10 +83,10 @@ struct WsClient::Impl {
   bool want_close = false;
   std::string tls_problem;                  // the certificate check's verdict, in words
 
-  void fail(std::string key, std::string message) {
+  void fail(std::string key, std::string message, std::vector<std::pair<std::string, std::string>> placeholders = {}) {
     std::lock_guard lock(m);
     if (state != State::closed) {
-      error = Error{ErrorCode::unreachable, std::move(key), std::move(message), "", ""};
+      error = Error{ErrorCode::unreachable, std::move(key), std::move(message), "", "", std::move(placeholders)};
       state = State::closed;
     }
     cv.notify_all();
@@ -129,12 +129,15 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
       }
       if (!problem.empty())
         self->fail("error.net.tls", "TLS with " + where + " failed: " + problem +
-                                        " (if this is your hub's own certificate, give its CA with --ca-file)");
+                                        " (if this is your hub's own certificate, give its CA with --ca-file)",
+                   {{"host", where}, {"detail", problem}});
       else if (tls)
         self->fail("error.net.tls", "TLS with " + where + " failed: " + why +
-                                        " (the hub's certificate is not trusted; give its CA with --ca-file)");
+                                        " (the hub's certificate is not trusted; give its CA with --ca-file)",
+                   {{"host", where}, {"detail", why}});
       else
-        self->fail("error.net.refused", "Cannot connect to " + where + (why.empty() ? "" : ": " + why));
+        self->fail("error.net.refused", "Cannot connect to " + where + (why.empty() ? "" : ": " + why),
+                   {{"host", where}, {"detail", why.empty() ? "" : ": " + why}});
       self->wsi = nullptr;
       break;
     }
@@ -149,7 +152,8 @@ int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t
       if (self->partial.size() + len > self->opts.max_message) {
         lock.unlock();
         self->fail("error.net.too_large", "The hub sent a message larger than " +
-                                              std::to_string(self->opts.max_message >> 20) + " MiB");
+                                              std::to_string(self->opts.max_message >> 20) + " MiB",
+                   {{"limit", std::to_string(self->opts.max_message >> 20) + " MiB"}});
         return -1;
       }
       self->partial.append(static_cast<const char*>(in), len);
@@ -243,7 +247,8 @@ Result<std::unique_ptr<WsClient>> WsClient::connect(const Url& url, const WsOpti
     std::lock_guard lock(impl->m);
     if (impl->state != Impl::State::closed)
       impl->error = Error{ErrorCode::unreachable, "error.net.refused",
-                          "Cannot connect to " + url.host + ":" + std::to_string(url.port), "", ""};
+                          "Cannot connect to " + url.host + ":" + std::to_string(url.port), "", "",
+                          {{"host", url.host + ":" + std::to_string(url.port)}, {"detail", ""}}};
     impl->state = Impl::State::closed;
   }
   Impl* raw = impl.get();
@@ -261,7 +266,9 @@ Result<std::unique_ptr<WsClient>> WsClient::connect(const Url& url, const WsOpti
                : Error{ErrorCode::unreachable, "error.net.timeout",
                        "No answer from " + url.host + ":" + std::to_string(url.port) + " within " +
                            std::to_string(opts.connect_timeout_ms / 1000) + " s",
-                       "", ""};
+                       "", "",
+                       {{"host", url.host + ":" + std::to_string(url.port)},
+                        {"seconds", std::to_string(opts.connect_timeout_ms / 1000)}}};
   lock.unlock();
   std::unique_ptr<WsClient> client(new WsClient(std::move(impl)));
   if (!ok) return err;

@@ -61,6 +61,8 @@ Error step_error(const PlanAction& a, int index, const Error& cause) {
   const std::string target = a.kind == "revoke_token" ? "(a long-lived access token)" : a.target;
   e.placeholders = {{"step", std::to_string(index + 1)}, {"kind", a.kind}, {"target", target},
                     {"value", a.after}, {"reason", cause.message}};
+  e.cause = std::make_shared<const Error>(cause);
+  e.then.reset();
   if (e.code == ErrorCode::bad_input || e.code == ErrorCode::io) e.code = ErrorCode::internal;
   return e;
 }
@@ -135,6 +137,7 @@ ApplyResult run_steps(JournalPlan& jp, HubPort& port, Journal& journal, const Ap
     if (!w) {
       s.state = StepState::failed;
       s.error = w.error().message;
+      s.why = w.error();
       res.failed_step = s.index;
       res.error = step_error(a, s.index, w.error());
       journal.set_step(jp.id, s.index, StepState::failed, s.error);
@@ -154,10 +157,11 @@ ApplyResult run_steps(JournalPlan& jp, HubPort& port, Journal& journal, const Ap
     const Error cause = v ? Error{ErrorCode::internal, "error.apply.not_verified",
                                   "the hub accepted the change but still reads \"" + seen + "\" after " +
                                       std::to_string(opts.verify_timeout_ms) + " ms",
-                                  "", ""}
+                                  "", "", {{"seen", seen}, {"ms", std::to_string(opts.verify_timeout_ms)}}}
                           : v.error();
     s.state = StepState::failed;
     s.error = cause.message;
+    s.why = cause;
     res.failed_step = s.index;
     res.error = step_error(a, s.index, cause);
     journal.set_step(jp.id, s.index, StepState::failed, s.error);
@@ -185,8 +189,12 @@ ApplyResult run_steps(JournalPlan& jp, HubPort& port, Journal& journal, const Ap
       // Left "applying": the next start's recover() finishes the rollback.
       res.error.message += "; the hub went away before everything was restored, the next apply or undo "
                            "restores the rest";
+      res.error.then = std::make_shared<const Error>(Error{ErrorCode::unreachable, "error.apply.hub_gone_in_rollback",
+                                                           "The hub went away before everything was restored", "", ""});
     } else if (!rv.problems.empty()) {
       res.error.message += "; " + rv.problems;
+      res.error.then = std::make_shared<const Error>(Error{ErrorCode::internal, "error.apply.not_restored",
+                                                           rv.problems, "", "", {{"problems", rv.problems}}});
       journal.finish(jp.id, PlanState::failed, res.error.message);
       jp.state = PlanState::failed;
     } else {
@@ -201,6 +209,7 @@ ApplyResult run_steps(JournalPlan& jp, HubPort& port, Journal& journal, const Ap
     r.outcome = outcome_of(s.state);
     if (s.state == StepState::failed) r.outcome = StepOutcome::failed;
     r.error = s.error;
+    r.why = s.why;
     res.steps.push_back(std::move(r));
   }
   return res;
@@ -239,6 +248,7 @@ Result<ApplyResult> apply(const Plan& plan, HubPort& port, store::Journal& journ
         read_error = cur.error();
         s.state = StepState::failed;
         s.error = cur.error().message;
+        s.why = cur.error();
       }
     } else {
       s.state = StepState::skipped;
@@ -302,11 +312,12 @@ Result<ApplyResult> undo(int64_t journal_id, HubPort& port, store::Journal& jour
   }
   if (!opts.hub.empty() && orig.hub != opts.hub)
     return Error{ErrorCode::bad_input, "error.undo.other_hub",
-                 "Plan " + std::to_string(orig.id) + " was applied to another hub (" + orig.hub + ")", "", ""};
+                 "Plan " + std::to_string(orig.id) + " was applied to another hub (" + orig.hub + ")", "", "",
+                 {{"plan", std::to_string(orig.id)}, {"hub", orig.hub}}};
   if (orig.state != PlanState::applied)
     return Error{ErrorCode::bad_input, "error.undo.not_applied",
                  "Plan " + std::to_string(orig.id) + " is " + store::to_string(orig.state) + "; only applied plans can be undone",
-                 "", ""};
+                 "", "", {{"plan", std::to_string(orig.id)}, {"state", store::to_string(orig.state)}}};
   if (orig.kind == "undo")
     return Error{ErrorCode::bad_input, "error.undo.undo", "An undo cannot itself be undone; apply the plan again", "", ""};
 
@@ -330,11 +341,12 @@ Result<ApplyResult> undo(int64_t journal_id, HubPort& port, store::Journal& jour
   if (!any_undoable)
     return Error{ErrorCode::bad_input, "error.undo.irreversible",
                  "Plan " + std::to_string(orig.id) + " only made changes that cannot be undone (a revoked token cannot be restored)",
-                 "", ""};
+                 "", "", {{"plan", std::to_string(orig.id)}}};
 
   std::vector<int> restored;          // indices in the original plan
   std::vector<int> source_index;      // undo step -> original step index
   std::string conflicts;
+  int changed = 0;   // changes left alone because someone changed the setting since
   for (auto it = orig.steps.rbegin(); it != orig.steps.rend(); ++it) {
     if (it->state != StepState::verified && it->state != StepState::done) continue;
     // Left as they are and not listed: the plan's preview said these cannot be undone.
@@ -355,6 +367,8 @@ Result<ApplyResult> undo(int64_t journal_id, HubPort& port, store::Journal& jour
       // Someone changed it since the plan: their choice wins; tell them instead of overwriting.
       s.state = StepState::skipped;
       s.error = "changed since the plan was applied: now \"" + *cur + "\", the plan set \"" + it->after + "\"";
+      s.why = Error{ErrorCode::internal, "error.undo.step_changed", s.error, "", "", {{"now", *cur}, {"planned", it->after}}};
+      ++changed;
       if (!conflicts.empty()) conflicts += "; ";
       conflicts += describe(a) + " " + s.error;
     } else {
@@ -378,7 +392,8 @@ Result<ApplyResult> undo(int64_t journal_id, HubPort& port, store::Journal& jour
     if (!conflicts.empty()) {
       res.ok = false;
       res.error = Error{ErrorCode::internal, "error.undo.changed_since",
-                        "Left alone because someone changed it after the plan: " + conflicts, "", ""};
+                        "Left alone because someone changed it after the plan: " + conflicts, "", "",
+                        {{"count", std::to_string(changed)}}};
       for (size_t i = 0; i < res.steps.size(); ++i)
         if (jp.steps[i].state == StepState::skipped) {
           res.failed_step = static_cast<int>(i);
@@ -421,7 +436,8 @@ Result<std::vector<int64_t>> recover(HubPort& port, store::Journal& journal, con
       rv.revert(jp.id, s);
       if (rv.hub_gone)
         return Error{ErrorCode::unreachable, "error.apply.recover_unreachable",
-                     "The hub went away while rolling back plan " + std::to_string(jp.id), "", ""};
+                     "The hub went away while rolling back plan " + std::to_string(jp.id), "", "",
+                     {{"plan", std::to_string(jp.id)}}};
     }
     std::string problems = rv.problems;
     if (!conflicts.empty()) problems += (problems.empty() ? "" : "; ") + conflicts;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct StepResult {
   PlanAction action;         // before = the value read from the hub just before acting
   StepOutcome outcome = StepOutcome::skipped;
   std::string error;         // why it failed (English), if it did
+  std::optional<Error> why;  // the same, to be said in the reader's language (locale::error_text), when known
 };
 
 struct ApplyResult {

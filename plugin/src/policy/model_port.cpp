@@ -12,7 +12,8 @@ Error unknown(const std::string& what) {
 
 Error bad_value(const PlanAction& a, const std::string& value) {
   return Error{ErrorCode::bad_input, "error.port.bad_value",
-               "\"" + value + "\" is not a value for " + a.kind + " on " + a.target, "", ""};
+               "\"" + value + "\" is not a value for " + a.kind + " on " + a.target, "", "",
+               {{"value", value}, {"kind", a.kind}, {"target", a.target}}};
 }
 
 const char* text(bool b) { return b ? "true" : "false"; }
@@ -185,7 +186,7 @@ Result<bool> ModelPort::write(const PlanAction& a, const std::string& value) {
     case ActionKind::select_option:
       // Like the hub: a device that is not there cannot be commanded.
       if (e->state && (*e->state == "unavailable"))
-        return Error{ErrorCode::internal, "error.port.unavailable", a.target + " is unavailable", "", ""};
+        return Error{ErrorCode::internal, "error.port.unavailable", a.target + " is unavailable", "", "", {{"target", a.target}}};
       if (*kind == ActionKind::switch_state && (!switchable(e->domain) || (value != "on" && value != "off")))
         return bad_value(a, value);
       if (*kind == ActionKind::lock && (e->domain != "lock" || (value != "locked" && value != "unlocked")))

@@ -69,7 +69,8 @@ Result<std::unique_ptr<History>> History::open(const std::string& path) {
     const int version = d.execAndGet("PRAGMA user_version").getInt();
     if (version > kSchemaVersion)
       return Error{ErrorCode::io, "error.store.newer",
-                   "The history database was written by a newer DomoGuard (schema " + std::to_string(version) + ")", path, ""};
+                   "The history database was written by a newer DomoGuard (schema " + std::to_string(version) + ")", path, "",
+                   {{"schema", std::to_string(version)}}};
     d.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
     return std::nullopt;
   });

@@ -195,7 +195,8 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path) {
       const int version = std::atoi(v.getColumn(0).getText());
       if (version > kJournalSchema)
         return Error{ErrorCode::io, "error.store.newer",
-                     "The plan journal was written by a newer DomoGuard (schema " + std::to_string(version) + ")", path, ""};
+                     "The plan journal was written by a newer DomoGuard (schema " + std::to_string(version) + ")", path, "",
+                     {{"schema", std::to_string(version)}}};
     }
     v.reset();
     d.exec("INSERT OR REPLACE INTO journal_meta(key, value) VALUES ('schema', '" + std::to_string(kJournalSchema) + "')");
@@ -315,7 +316,7 @@ Result<JournalPlan> Journal::get(int64_t journal_id) {
     auto v = query_plans(impl_->db, "WHERE id=?", {std::to_string(journal_id)});
     if (v.empty())
       return Error{ErrorCode::bad_input, "error.plan.no_entry",
-                   "No plan " + std::to_string(journal_id) + " in the journal", "", ""};
+                   "No plan " + std::to_string(journal_id) + " in the journal", "", "", {{"plan", std::to_string(journal_id)}}};
     return std::move(v.front());
   } catch (const std::exception& e) {
     return db_error(e, "Cannot read the plan journal");

@@ -34,6 +34,9 @@ struct JournalStep {
   std::string after;
   StepState state = StepState::pending;
   std::string error;
+  // The same as an Error, to be said in the reader's language; only while the plan runs (the journal
+  // keeps the English text).
+  std::optional<Error> why;
 };
 
 struct JournalPlan {

@@ -2,6 +2,7 @@
 // English message, and where it happened (file and position) when input was at fault.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <variant>
@@ -23,6 +24,9 @@ struct Error {
   std::string file;                                           // the file at fault, if any
   std::string where;                                          // position inside it: "line 3, column 17" / "byte 120"
   std::vector<std::pair<std::string, std::string>> placeholders;
+  // What made it fail (its text fills the {reason} placeholder), and a sentence said after it; each
+  // is said in the reader's language on its own (locale::error_text).
+  std::shared_ptr<const Error> cause, then;
 
   std::string describe() const {
     std::string s = message;

@@ -12,7 +12,7 @@ Error malformed_json(const std::string& file, std::string where, const std::stri
   e.message = "Malformed JSON: " + what;
   e.file = file;
   e.where = std::move(where);
-  e.placeholders = {{"file", file}, {"where", e.where}};
+  e.placeholders = {{"file", file}, {"where", e.where}, {"detail", what}};
   return e;
 }
 
@@ -22,6 +22,7 @@ Error json_too_large(const std::string& file) {
   e.key = "error.file.too_large";
   e.message = "The file is larger than the " + std::to_string(max_file_bytes >> 20) + " MiB limit";
   e.file = file;
+  e.placeholders = {{"limit", std::to_string(max_file_bytes >> 20) + " MiB"}};
   return e;
 }
 

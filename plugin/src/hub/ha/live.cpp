@@ -3,6 +3,7 @@
 #include "hub/ha/json_stream.hpp"
 
 #include "util/clock.hpp"
+#include "util/text.hpp"
 
 #include <sys/stat.h>
 
@@ -91,7 +92,7 @@ Result<std::unique_ptr<LiveHub>> LiveHub::connect(const LiveOptions& opts) {
     return Error{ErrorCode::bad_input, "error.net.insecure",
                  "Refusing to send the access token over unencrypted ws:// to " + url->host +
                      "; use wss:// (or --allow-insecure on a network you trust)",
-                 "", ""};
+                 "", "", {{"host", url->host}}};
   net::WsOptions wo;
   wo.ca_file = opts.ca_file;
   wo.connect_timeout_ms = std::min(opts.timeout_ms, 15000);
@@ -121,15 +122,21 @@ Result<std::unique_ptr<LiveHub>> LiveHub::connect(const LiveOptions& opts) {
   auto answer = expect("an authentication answer");
   if (!answer) return answer.error();
   const auto type = str_field(*answer, "type");
-  if (type == "auth_invalid")
-    return ha_error("error.ha.auth_invalid",
-                    "Home Assistant refused the access token (" + str_field(*answer, "message") +
-                        "); create a new long-lived token under your profile's Security tab");
+  if (type == "auth_invalid") {
+    Error e = ha_error("error.ha.auth_invalid",
+                       "Home Assistant refused the access token (" + str_field(*answer, "message") +
+                           "); create a new long-lived token under your profile's Security tab");
+    e.placeholders = {{"detail", util::clean_text(str_field(*answer, "message"), 200)}};
+    return e;
+  }
   if (type != "auth_ok") return ha_error("error.ha.protocol", "Unexpected answer to authentication: " + type);
   if (hub->version_.empty()) hub->version_ = str_field(*answer, "ha_version");
-  if (!hub->version_.empty() && compare_versions(hub->version_, kMinimumVersion) < 0)
-    return ha_error("error.ha.too_old", "Home Assistant " + hub->version_ + " is too old; DomoGuard needs " +
-                                            kMinimumVersion + " or later");
+  if (!hub->version_.empty() && compare_versions(hub->version_, kMinimumVersion) < 0) {
+    Error e = ha_error("error.ha.too_old", "Home Assistant " + hub->version_ + " is too old; DomoGuard needs " +
+                                               kMinimumVersion + " or later");
+    e.placeholders = {{"version", util::clean_text(hub->version_, 40)}, {"minimum", kMinimumVersion}};
+    return e;
+  }
   return hub;
 }
 
@@ -169,7 +176,7 @@ Result<std::string> LiveHub::wait_result(int id) {
     const std::string& code = env->error_code;
     const std::string& message = env->error_message;
     Error err = ha_error("error.ha.command", "Home Assistant answered " + code + ": " + message);
-    err.placeholders = {{"code", code}};
+    err.placeholders = {{"code", util::clean_text(code, 80)}, {"detail", util::clean_text(message, 300)}};
     return err;
   }
 }

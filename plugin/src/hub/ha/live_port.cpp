@@ -14,7 +14,8 @@ using policy::ActionKind;
 
 Error bad_value(const policy::PlanAction& a, const std::string& value) {
   return Error{ErrorCode::bad_input, "error.port.bad_value",
-               "\"" + value + "\" is not a value for " + a.kind + " on " + a.target, "", ""};
+               "\"" + value + "\" is not a value for " + a.kind + " on " + a.target, "", "",
+               {{"value", value}, {"kind", a.kind}, {"target", a.target}}};
 }
 
 Error not_found(const std::string& what) {

@@ -67,8 +67,19 @@ constexpr std::uint64_t max_config_bytes = 256u << 20;
 
 bool is_manifest(const std::string& rel) { return rel.rfind("custom_components/", 0) == 0; }
 
-Error too_large(const std::string& what, const std::string& file, std::string where = {}) {
-  return bad("error.file.too_large", what, file, std::move(where));
+// A size limit as the reader is told it: "16 MiB", "256 KiB".
+std::string size_said(std::uint64_t limit) {
+  return limit >= (1u << 20) ? std::to_string(limit >> 20) + " MiB" : std::to_string(limit >> 10) + " KiB";
+}
+
+Error too_large(const std::string& what, std::uint64_t limit, const std::string& file, std::string where = {}) {
+  Error e = bad("error.file.too_large", what, file, std::move(where));
+  e.placeholders = {{"limit", size_said(limit)}};
+  return e;
+}
+
+Error too_large(std::uint64_t limit, const std::string& file) {
+  return too_large("The file is larger than the " + size_said(limit) + " limit", limit, file);
 }
 
 // Adds a file's size to the total read from one folder or archive; an error past the limit.
@@ -77,7 +88,7 @@ std::optional<Error> count_bytes(std::uint64_t& total, std::uint64_t size, const
   if (total > max_config_bytes)
     return too_large("The configuration files together are larger than the " + std::to_string(max_config_bytes >> 20) +
                          " MiB limit",
-                     file, where);
+                     max_config_bytes, file, where);
   return std::nullopt;
 }
 
@@ -90,10 +101,7 @@ Result<std::string> read_file(const fs::path& p, std::size_t limit = max_file_by
     return e;
   }
   if (size > limit)
-    return bad("error.file.too_large",
-               limit >= (1u << 20) ? "The file is larger than the " + std::to_string(limit >> 20) + " MiB limit"
-                                   : "The file is larger than the " + std::to_string(limit >> 10) + " KiB limit",
-               p.string());
+    return too_large(limit, p.string());
   std::ifstream in(p, std::ios::binary);
   std::string s(static_cast<std::size_t>(size), '\0');
   if (!in.read(s.data(), static_cast<std::streamsize>(size))) {
@@ -179,9 +187,7 @@ class FolderSource final : public detail::ReplySource {
       for (const fs::path& p : {root / reply_file_name(cmd), root / (cmd + ".json")}) {
         if (!fs::is_regular_file(p, ec)) continue;
         auto size = fs::file_size(p, ec);
-        if (!ec && size > max_file_bytes)
-          return bad("error.file.too_large", "The file is larger than the " + std::to_string(max_file_bytes >> 20) + " MiB limit",
-                     p.string());
+        if (!ec && size > max_file_bytes) return too_large(max_file_bytes, p.string());
         s->files_.emplace(cmd, p);
         break;
       }
@@ -222,8 +228,7 @@ class FolderSource final : public detail::ReplySource {
     const auto size = static_cast<std::uint64_t>(st.st_size);
     if (size > max_file_bytes) {
       ::close(fd);
-      return bad("error.file.too_large", "The file is larger than the " + std::to_string(max_file_bytes >> 20) + " MiB limit",
-                 p.string());
+      return too_large(max_file_bytes, p.string());
     }
     buffer_.reset(new char[size ? size : 1]);
     std::size_t got = 0;
@@ -270,8 +275,8 @@ Result<bool> collect(archive::ByteSource& src, const std::string& archive, Confi
       return true;
     }
     // Sizes are checked from the member's header, before a byte of it is read.
-    if (e.size > (is_manifest(rel) ? max_manifest_bytes : max_file_bytes))
-      return too_large("A file in the backup is larger than the limit", archive, "member " + e.name);
+    if (const std::uint64_t limit = is_manifest(rel) ? max_manifest_bytes : max_file_bytes; e.size > limit)
+      return too_large("A file in the backup is larger than the limit", limit, archive, "member " + e.name);
     if (auto err = count_bytes(total, e.size, archive, "member " + e.name)) return *err;
     auto c = archive::read_up_to(data, static_cast<std::size_t>(e.size));
     if (!c) return c.error();
@@ -326,7 +331,7 @@ Result<model::Home> read_backup(archive::ByteSource& raw_src, const std::string&
   std::uint64_t plain_total = 0;
   auto r = archive::walk_tar(*outer, origin, [&](const archive::TarEntry& e, archive::ByteSource& data) -> Result<bool> {
     if (e.name == "backup.json") {
-      if (e.size > (1u << 20)) return bad("error.file.too_large", "backup.json is larger than the limit", origin, "member backup.json");
+      if (e.size > (1u << 20)) return too_large("backup.json is larger than the limit", 1u << 20, origin, "member backup.json");
       auto c = archive::read_up_to(data, static_cast<std::size_t>(e.size));
       if (!c) return c.error();
       auto j = detail::parse_json(*c, origin + ":backup.json");
@@ -432,11 +437,26 @@ Result<model::Home> load(const std::string& path) {
     }
     auto replies = FolderSource::open(p);
     if (!replies) return replies.error();
-    if ((*replies)->empty())
+    if ((*replies)->empty()) {
+      // A config folder one level down (a repository's config/, a volume's homeassistant/): name it.
+      std::size_t looked = 0;
+      for (fs::directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end && looked < 64;
+           it.increment(ec), ++looked) {
+        if (it->is_directory(ec) && fs::is_directory(it->path() / ".storage", ec)) {
+          // The name as found on disk, rendered inert (it is printed on a terminal).
+          const std::string inside = util::clean_text((p / it->path().filename()).string(), 1024);
+          Error e = bad("error.snapshot.config_inside",
+                        "This folder is not a Home Assistant snapshot, but " + inside + " inside it is a config folder: give that one",
+                        path);
+          e.placeholders = {{"folder", inside}};
+          return e;
+        }
+      }
       return bad("error.snapshot.unknown",
                  "This folder is not a Home Assistant snapshot: no .storage folder and no saved WebSocket replies "
                  "(such as config__device_registry__list.json).",
                  path);
+    }
     return detail::from_source(**replies, path);
   }
   if (fs::is_regular_file(p, ec)) {

@@ -11,13 +11,14 @@ namespace domoguard::hub::ha::detail {
 
 namespace {
 
-Error yaml_error(std::string key, std::string message, std::string file, std::string where = {}) {
+Error yaml_error(std::string key, std::string message, std::string file, std::string where = {}, std::string detail = {}) {
   Error e;
   e.code = ErrorCode::bad_input;
   e.key = std::move(key);
   e.message = std::move(message);
   e.file = std::move(file);
   e.where = std::move(where);
+  e.placeholders = {{"detail", std::move(detail)}};
   return e;
 }
 
@@ -90,9 +91,9 @@ struct Loader {
     try {
       doc = YAML::Load(it->second);
     } catch (const YAML::ParserException& e) {
-      return yaml_error("error.yaml.malformed", "The YAML is malformed: " + e.msg, origin + "/" + rel, at(e.mark));
+      return yaml_error("error.yaml.malformed", "The YAML is malformed: " + e.msg, origin + "/" + rel, at(e.mark), e.msg);
     } catch (const std::exception& e) {
-      return yaml_error("error.yaml.malformed", "The YAML could not be read", origin + "/" + rel);
+      return yaml_error("error.yaml.malformed", "The YAML could not be read", origin + "/" + rel, "", e.what());
     }
     chain.push_back(rel);
     auto v = node(doc, rel, depth);
