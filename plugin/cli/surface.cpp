@@ -26,7 +26,10 @@ Result<json::value> call(api::Service& service, json::object request, const loca
   const ErrorCode c = code == "invalid_format" || code == "not_found" || code == "conflict" ? ErrorCode::bad_input
                       : code == "unreachable"                                              ? ErrorCode::unreachable
                                                                                            : ErrorCode::io;
-  return Error{c, std::string(e.at("key").as_string()), std::string(e.at("message").as_string()), "", ""};
+  // The service said it in the request's language already, with the placeholders it had.
+  Error err{c, std::string(e.at("key").as_string()), std::string(e.at("message").as_string()), "", ""};
+  err.said = true;
+  return err;
 }
 
 Result<json::value> call_verb(const std::string& db_path, const locale::Messages& msg, model::Home home,

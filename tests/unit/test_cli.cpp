@@ -156,6 +156,19 @@ TEST_CASE("bad input gives a clear error naming the file and place, with exit co
   CHECK(broken.code == 2);
   CHECK(broken.out.find("config__device_registry__list.json") != std::string::npos);
   CHECK(broken.out.find("line 3") != std::string::npos);
+
+  // In the reader's language, with its values filled in (said once, by whoever made it).
+  auto german = run("audit /nonexistent/domoguard/home --lang de", true);
+  CHECK(german.code == 2);
+  CHECK(german.out.find("Die Quelle wurde nicht gefunden") != std::string::npos);
+  CHECK(german.out.find("/nonexistent/domoguard/home") != std::string::npos);
+  auto dutch = run("audit " + dir.string() + " --lang nl", true);
+  CHECK(dutch.out.find("Het bestand is geen geldige JSON") != std::string::npos);
+  CHECK(dutch.out.find("line 3") != std::string::npos);
+  auto no_entry = run("undo 999 --demo --lang fr", true);   // answered by the service, in French already
+  CHECK(no_entry.code == 2);
+  CHECK(no_entry.out.find("Le journal ne contient pas de plan 999.") != std::string::npos);
+  CHECK(no_entry.out.find('{') == std::string::npos);
 }
 
 TEST_CASE("hostile device names stay inert in every output", "[cli][security]") {

@@ -75,7 +75,7 @@ std::string Messages::text(const std::string& key, const Placeholders& ph) const
 
 std::string error_text(const Error& e, const Messages& msg) {
   std::string text = e.message;
-  if (msg.has(e.key)) {
+  if (!e.said && msg.has(e.key)) {
     Placeholders ph = e.placeholders;
     if (e.cause) {
       const std::string reason = error_text(*e.cause, msg);

@@ -49,7 +49,8 @@ std::string say(const std::string& packed, const Messages& msg);
 
 // An error as its reader is told it: its key's text with its placeholders in msg's language (its
 // cause's text as {reason}, and the sentence it has after it), or its English message when no
-// catalogue has a text for the key (errors only a developer meets).
+// catalogue has a text for the key (errors only a developer meets) or the message is already said
+// in the reader's language (Error::said).
 std::string error_text(const Error& e, const Messages& msg);
 
 // Replaces {name} with its value; unknown placeholders stay as written.

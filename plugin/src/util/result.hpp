@@ -27,6 +27,8 @@ struct Error {
   // What made it fail (its text fills the {reason} placeholder), and a sentence said after it; each
   // is said in the reader's language on its own (locale::error_text).
   std::shared_ptr<const Error> cause, then;
+  // The message is already in the reader's language (an API answer, said by the service that made it).
+  bool said = false;
 
   std::string describe() const {
     std::string s = message;
