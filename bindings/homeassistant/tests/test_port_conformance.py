@@ -171,3 +171,17 @@ async def test_changes_every_port_refuses(hass: HomeAssistant, port: HaPort, has
             await hass.async_add_executor_job(port.write, action, s["value"])
         refused += 1
     print(f"integration port conformance: {refused} refused changes")
+
+
+async def test_missing_targets_and_misfit_values_name_the_cores_message(hass: HomeAssistant, port: HaPort) -> None:
+    """So that the household reads them in their language (the core's error.port.* texts)."""
+    gone = {"kind": "switch", "target": "switch.not_here", "param": ""}
+    with pytest.raises(PortError) as err:
+        await hass.async_add_executor_job(port.read, gone)
+    assert err.value.domoguard_key == "error.port.no_entity"
+    assert err.value.domoguard_placeholders == {"target": "switch.not_here"}
+    hass.states.async_set("switch.here", "off")
+    with pytest.raises(PortError) as err:
+        await hass.async_add_executor_job(port.write, {**gone, "target": "switch.here"}, "maybe")
+    assert err.value.domoguard_key == "error.port.bad_value"
+    assert err.value.domoguard_placeholders == {"value": "maybe", "kind": "switch", "target": "switch.here"}

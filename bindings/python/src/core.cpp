@@ -15,12 +15,14 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "api/service.hpp"
 #include "hub/ha/adapter.hpp"
 #include "hub/ha/list_cache.hpp"
 #include "model/action_kind.hpp"
 #include "policy/port.hpp"
+#include "util/text.hpp"
 
 namespace nb = nanobind;
 using namespace domoguard;
@@ -149,7 +151,41 @@ class PythonPort : public policy::HubPort {
       PyErr_Clear();
       message = "the Python port raised an exception";
     }
-    return failure(message);
+    Error err = failure(message);
+    // A port may name the core's message for what went wrong (domoguard_key, domoguard_placeholders),
+    // so that it is said in the household's language; read bounded, and ignored unless well-formed.
+    try {
+      nb::handle value = e.value();
+      if (nb::hasattr(value, "domoguard_key")) {
+        nb::object key = value.attr("domoguard_key");
+        nb::object ph = nb::hasattr(value, "domoguard_placeholders") ? value.attr("domoguard_placeholders") : nb::none();
+        if (nb::isinstance<nb::str>(key)) {
+          const std::string k(nb::str(key).c_str());
+          std::vector<std::pair<std::string, std::string>> placeholders;
+          bool ok = k.size() <= 64 && (k.rfind("error.port.", 0) == 0 || k.rfind("error.ha.", 0) == 0);
+          if (ok && nb::isinstance<nb::dict>(ph)) {
+            nb::dict d = nb::borrow<nb::dict>(ph);
+            ok = d.size() <= 8;
+            for (auto [name, text] : d) {
+              if (!ok) break;
+              ok = nb::isinstance<nb::str>(name) && nb::isinstance<nb::str>(text);
+              if (ok) {
+                std::string n(nb::str(name).c_str()), t(nb::str(text).c_str());
+                ok = n.size() <= 32 && t.size() <= 1024;
+                if (ok) placeholders.emplace_back(std::move(n), util::clean_text(t, 256));
+              }
+            }
+          }
+          if (ok) {
+            err.key = k;
+            err.placeholders = std::move(placeholders);
+          }
+        }
+      }
+    } catch (...) {
+      PyErr_Clear();
+    }
+    return err;
   }
 
   std::shared_ptr<PyRef> port_;

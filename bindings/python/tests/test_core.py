@@ -274,6 +274,41 @@ def test_python_port_raising_rolls_back():
     assert journal[0]["state"] == "rolled_back"
 
 
+class KeyedError(Exception):
+    """An error a port raises naming the core's message for it, as the HA integration's PortError does."""
+
+    def __init__(self, message: str, key: object, placeholders: object) -> None:
+        super().__init__(message)
+        self.domoguard_key = key
+        self.domoguard_placeholders = placeholders
+
+
+def test_python_port_error_with_a_key_is_said_in_the_households_language():
+    class GonePort(DictPort):
+        def __init__(self, key: object, placeholders: object) -> None:
+            super().__init__()
+            self.error = KeyedError("Home Assistant has no entity switch.gone", key, placeholders)
+
+        def write(self, action: dict, value: str) -> None:
+            if len(self.writes) == 1:
+                raise self.error
+            super().write(action, value)
+
+    core = Core(port=GonePort("error.port.no_entity", {"target": "switch.gone"}))
+    core.load_replies(demo_replies(), "demo")
+    result = ok(core.handle({"type": "domoguard/apply", "selector": RECOMMENDED, "lang": "de"}))
+    assert result["ok"] is False and result["failed_step"] == 1
+    assert result["error"].startswith("Schritt 2 (")
+    assert "switch.gone gibt es auf dem Hub nicht" in result["error"]
+    assert result["steps"][1]["error"] == "switch.gone gibt es auf dem Hub nicht (seit dem Plan entfernt oder umbenannt)."
+    # A key outside the port's messages, or placeholders that are not text, are not taken: English stays.
+    for key, placeholders in (("error.api.internal", {}), ("error.port.no_entity", {"target": 5}), (7, {})):
+        core = Core(port=GonePort(key, placeholders))
+        core.load_replies(demo_replies(), "demo")
+        result = ok(core.handle({"type": "domoguard/apply", "selector": RECOMMENDED, "lang": "de"}))
+        assert "KeyedError: Home Assistant has no entity switch.gone" in result["steps"][1]["error"]
+
+
 def test_python_port_returning_a_non_string_fails_the_step():
     class BadRead(DictPort):
         def read(self, action):

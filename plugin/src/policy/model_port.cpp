@@ -10,11 +10,8 @@ Error unknown(const std::string& what) {
   return Error{ErrorCode::bad_input, "error.port.unknown_target", what, "", ""};
 }
 
-Error bad_value(const PlanAction& a, const std::string& value) {
-  return Error{ErrorCode::bad_input, "error.port.bad_value",
-               "\"" + value + "\" is not a value for " + a.kind + " on " + a.target, "", "",
-               {{"value", value}, {"kind", a.kind}, {"target", a.target}}};
-}
+Error no_entity(const std::string& target) { return port_no_entity(target, "in the home"); }
+Error bad_value(const PlanAction& a, const std::string& value) { return port_bad_value(a, value); }
 
 const char* text(bool b) { return b ? "true" : "false"; }
 
@@ -101,7 +98,7 @@ Result<std::string> ModelPort::read(const PlanAction& a) {
     case ActionKind::select_option: break;
   }
   auto* e = entity(a.target);
-  if (!e) return unknown("no entity " + a.target + " in the home");
+  if (!e) return no_entity(a.target);
   switch (*kind) {
     case ActionKind::set_exposure: {
       auto* f = exposure_flag(*e, a.param);
@@ -167,7 +164,7 @@ Result<bool> ModelPort::write(const PlanAction& a, const std::string& value) {
     case ActionKind::select_option: break;
   }
   auto* e = entity(a.target);
-  if (!e) return unknown("no entity " + a.target + " in the home");
+  if (!e) return no_entity(a.target);
   switch (*kind) {
     case ActionKind::set_exposure: {
       auto* f = exposure_flag(*e, a.param);

@@ -18,4 +18,16 @@ class HubPort {
   virtual Result<bool> write(const PlanAction& action, const std::string& value) = 0;
 };
 
+// What every port answers when a target is gone or a value does not fit, with the placeholders the
+// household's text needs (`where`: "in the home", "in Home Assistant").
+inline Error port_no_entity(const std::string& target, const std::string& where) {
+  return Error{ErrorCode::bad_input, "error.port.no_entity", "no entity " + target + " " + where, "", "", {{"target", target}}};
+}
+
+inline Error port_bad_value(const PlanAction& a, const std::string& value) {
+  return Error{ErrorCode::bad_input, "error.port.bad_value",
+               "\"" + value + "\" is not a value for " + a.kind + " on " + a.target, "", "",
+               {{"value", value}, {"kind", a.kind}, {"target", a.target}}};
+}
+
 }  // namespace domoguard::policy

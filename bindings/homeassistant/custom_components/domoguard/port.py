@@ -37,7 +37,30 @@ _SLUG = re.compile(r"^[a-z0-9_-]{1,64}$")
 
 
 class PortError(HomeAssistantError):
-    """A plan step this Home Assistant cannot take (the core records it and rolls back)."""
+    """A plan step this Home Assistant cannot take (the core records it and rolls back).
+
+    ``domoguard_key`` and ``domoguard_placeholders``, when given, name the core's message for it, so
+    that the household reads it in their language (the English text stays for the logs).
+    """
+
+    def __init__(self, message: str, *, key: str = "", placeholders: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.domoguard_key = key
+        self.domoguard_placeholders = placeholders or {}
+
+
+def _bad_value(value: str, kind: str, target: str) -> PortError:
+    return PortError(
+        f'"{value}" is not a value for {kind} on {target}',
+        key="error.port.bad_value",
+        placeholders={"value": value, "kind": kind, "target": target},
+    )
+
+
+def _no_entity(target: str, what: str = "entity") -> PortError:
+    return PortError(
+        f"Home Assistant has no {what} {target}", key="error.port.no_entity", placeholders={"target": target}
+    )
 
 
 def _text(value: bool) -> str:
@@ -47,7 +70,7 @@ def _text(value: bool) -> str:
 def _parse_bool(action: dict[str, Any], value: str) -> bool:
     if value in ("true", "false"):
         return value == "true"
-    raise PortError(f'"{value}" is not a value for {action["kind"]} on {action["target"]}')
+    raise _bad_value(value, action["kind"], action["target"])
 
 
 class HaPort:
@@ -71,7 +94,9 @@ class HaPort:
             return future.result(PORT_TIMEOUT)
         except TimeoutError as err:
             future.cancel()
-            raise PortError(f"Home Assistant did not finish within {PORT_TIMEOUT:.0f} s") from err
+            raise PortError(
+                f"Home Assistant did not finish within {PORT_TIMEOUT:.0f} s", key="error.ha.timeout"
+            ) from err
 
     # -- on the event loop -----------------------------------------------------------------------
     def _exposed(self) -> Any:
@@ -129,7 +154,7 @@ class HaPort:
         if kind == "set_exposure":
             _check_assistant(param)
             if not self._entity_exists(target):
-                raise PortError(f"Home Assistant has no entity {target}")
+                raise _no_entity(target)
             from homeassistant.components.homeassistant.exposed_entities import (  # noqa: PLC0415
                 async_get_entity_settings,
             )
@@ -140,11 +165,11 @@ class HaPort:
         if kind in ("disable_entity", "hide_entity"):
             entry = er.async_get(self._hass).async_get(target)
             if entry is None:
-                raise PortError(f"Home Assistant has no registry entry {target}")
+                raise _no_entity(target, "registry entry")
             return _text((entry.disabled_by if kind == "disable_entity" else entry.hidden_by) is not None)
         if kind in ("switch", "lock", "select_option"):
             if (state := self._hass.states.get(target)) is None:
-                raise PortError(f"Home Assistant has no entity {target}")
+                raise _no_entity(target)
             return state.state
         raise PortError(f'unknown action kind "{kind}"')
 
@@ -181,7 +206,7 @@ class HaPort:
             should = _parse_bool(a, value)
             # HA would quietly create a settings record for an entity that does not exist; refuse.
             if not self._entity_exists(target):
-                raise PortError(f"Home Assistant has no entity {target}")
+                raise _no_entity(target)
             from homeassistant.components.homeassistant.exposed_entities import (  # noqa: PLC0415
                 async_expose_entity,
             )
@@ -192,7 +217,7 @@ class HaPort:
             on = _parse_bool(a, value)
             registry = er.async_get(hass)
             if registry.async_get(target) is None:
-                raise PortError(f"Home Assistant has no registry entry {target}")
+                raise _no_entity(target, "registry entry")
             if kind == "disable_entity":
                 registry.async_update_entity(
                     target, disabled_by=er.RegistryEntryDisabler.USER if on else None
@@ -204,15 +229,15 @@ class HaPort:
             data: dict[str, Any] = {"entity_id": target}
             if kind == "switch":
                 if value not in ("on", "off"):
-                    raise PortError(f'"{value}" is not a value for switch on {target}')
+                    raise _bad_value(value, "switch", target)
                 service = "turn_on" if value == "on" else "turn_off"
             elif kind == "lock":
                 if domain != "lock" or value not in ("locked", "unlocked"):
-                    raise PortError(f'"{value}" is not a value for lock on {target}')
+                    raise _bad_value(value, "lock", target)
                 service = "lock" if value == "locked" else "unlock"
             else:
                 if domain not in ("select", "input_select"):
-                    raise PortError(f'"{value}" is not a value for select_option on {target}')
+                    raise _bad_value(value, "select_option", target)
                 service = "select_option"
                 data["option"] = value
             await hass.services.async_call(domain, service, data, blocking=True)

@@ -12,11 +12,8 @@ namespace {
 
 using policy::ActionKind;
 
-Error bad_value(const policy::PlanAction& a, const std::string& value) {
-  return Error{ErrorCode::bad_input, "error.port.bad_value",
-               "\"" + value + "\" is not a value for " + a.kind + " on " + a.target, "", "",
-               {{"value", value}, {"kind", a.kind}, {"target", a.target}}};
-}
+Error bad_value(const policy::PlanAction& a, const std::string& value) { return policy::port_bad_value(a, value); }
+Error no_entity(const std::string& target) { return policy::port_no_entity(target, "in Home Assistant"); }
 
 Error not_found(const std::string& what) {
   return Error{ErrorCode::bad_input, "error.port.unknown_target", what, "", ""};
@@ -163,7 +160,7 @@ Result<std::string> LivePort::read(const policy::PlanAction& a) {
     if (!known_assistant(a.param)) return not_found("unknown assistant \"" + a.param + "\"");
     auto exists = entity_exists(a.target);
     if (!exists) return exists.error();
-    if (!*exists) return not_found("Home Assistant has no entity " + a.target);
+    if (!*exists) return no_entity(a.target);
     auto r = call("homeassistant/expose_entity/list", "");
     if (!r) return r.error();
     auto v = parse(*r);
@@ -198,7 +195,7 @@ Result<std::string> LivePort::read(const policy::PlanAction& a) {
         auto* st = s.as_object().if_contains("state");
         return st && st->is_string() ? std::string(st->as_string()) : std::string();
       }
-    return not_found("Home Assistant has no entity " + a.target);
+    return no_entity(a.target);
   }
   }
   return not_found("unknown action kind \"" + a.kind + "\"");
@@ -255,7 +252,7 @@ Result<bool> LivePort::write(const policy::PlanAction& a, const std::string& val
     // HA would quietly create a settings record for an entity that does not exist; refuse instead.
     auto exists = entity_exists(a.target);
     if (!exists) return exists.error();
-    if (!*exists) return not_found("Home Assistant has no entity " + a.target);
+    if (!*exists) return no_entity(a.target);
     r = call("homeassistant/expose_entity",
              json::serialize(json::object{{"assistants", json::array{json::string(a.param)}},
                                           {"entity_ids", json::array{json::string(a.target)}},
