@@ -20,7 +20,7 @@ enum class ErrorCode {
 struct Error {
   ErrorCode code = ErrorCode::bad_input;
   std::string key;                                            // e.g. "error.json.malformed"
-  std::string message;                                        // English, for logs and the CLI
+  std::string message;                                        // English, for logs (readers: locale::error_text)
   std::string file;                                           // the file at fault, if any
   std::string where;                                          // position inside it: "line 3, column 17" / "byte 120"
   std::vector<std::pair<std::string, std::string>> placeholders;
