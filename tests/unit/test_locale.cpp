@@ -78,6 +78,9 @@ TEST_CASE("an error is said in the reader's language with its placeholders, its 
               {{"plan", "7"}, {"hub", "flat"}}};
   CHECK(error_text(other, de) == "Plan 7 wurde auf einen anderen Hub angewendet (flat).");
   CHECK(error_text(other, en) == "Plan 7 was applied to another hub (flat).");
+  // An error without the values its text needs is told as its English message, never with "{plan}".
+  Error bare{ErrorCode::bad_input, "error.undo.other_hub", "Plan 7 was applied to another hub (flat)", "", ""};
+  CHECK(error_text(bare, de) == "Plan 7 was applied to another hub (flat)");
   // A key without a text (an error only a developer meets) is told as its English message.
   Error odd{ErrorCode::internal, "error.test.no_text", "Something odd happened", "", ""};
   CHECK(error_text(odd, de) == "Something odd happened");

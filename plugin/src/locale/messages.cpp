@@ -83,6 +83,9 @@ std::string error_text(const Error& e, const Messages& msg) {
       if (it != ph.end()) it->second = reason;
       else ph.emplace_back("reason", reason);
     }
+    // A text whose values the error does not carry would show "{name}": the English message says more.
+    for (const auto& name : placeholders_in(msg.text(e.key)))
+      if (std::none_of(ph.begin(), ph.end(), [&](const auto& p) { return p.first == name; })) return e.message;
     text = msg.text(e.key, ph);
     if (e.then) text += " " + error_text(*e.then, msg);
   }

@@ -131,7 +131,7 @@ Result<Plan> compile(const Home& home, const std::vector<Finding>& findings, con
       return bad("error.plan.profile", "profiles are compiled by the profile loader, not by plan selectors", "", "",
                  {{"name", sel.name}});
   }
-  return bad("error.plan.bad_selector", "unknown selector");
+  return bad_selector("unknown selector");
 }
 
 }  // namespace domoguard::policy
