@@ -31,7 +31,7 @@ inline constexpr int kExitUnscored = 7;
 // An error in the reader's language (its key's text) with the file and place it concerns.
 inline std::string error_line(const Error& e, const locale::Messages& msg) {
   std::string text = locale::error_text(e, msg);
-  if (!e.file.empty()) text += " (" + e.file + (e.where.empty() ? "" : ", " + e.where) + ")";
+  if (!e.file.empty()) text += " (" + e.file + (e.where.empty() ? "" : ", " + locale::where_text(e.where, msg)) + ")";
   return text;
 }
 

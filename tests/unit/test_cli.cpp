@@ -164,7 +164,7 @@ TEST_CASE("bad input gives a clear error naming the file and place, with exit co
   CHECK(german.out.find("/nonexistent/domoguard/home") != std::string::npos);
   auto dutch = run("audit " + dir.string() + " --lang nl", true);
   CHECK(dutch.out.find("Het bestand is geen geldige JSON") != std::string::npos);
-  CHECK(dutch.out.find("line 3") != std::string::npos);
+  CHECK(dutch.out.find("regel 3, kolom") != std::string::npos);
   auto no_entry = run("undo 999 --demo --lang fr", true);   // answered by the service, in French already
   CHECK(no_entry.code == 2);
   CHECK(no_entry.out.find("Le journal ne contient pas de plan 999.") != std::string::npos);

@@ -81,6 +81,11 @@ TEST_CASE("an error is said in the reader's language with its placeholders, its 
   // An error without the values its text needs is told as its English message, never with "{plan}".
   Error bare{ErrorCode::bad_input, "error.undo.other_hub", "Plan 7 was applied to another hub (flat)", "", ""};
   CHECK(error_text(bare, de) == "Plan 7 was applied to another hub (flat)");
+  // Its place in the file, in the reader's language too.
+  CHECK(where_text("line 3, column 17", de) == "Zeile 3, Spalte 17");
+  CHECK(where_text("member data/x.json", Messages("fr")) == "élément data/x.json");
+  CHECK(where_text("byte 120", Messages("nl")) == "byte 120");
+  CHECK(where_text("line three, column 1", de) == "line three, column 1");   // not the form: as it is
   // A key without a text (an error only a developer meets) is told as its English message.
   Error odd{ErrorCode::internal, "error.test.no_text", "Something odd happened", "", ""};
   CHECK(error_text(odd, de) == "Something odd happened");

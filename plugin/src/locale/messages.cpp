@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <string_view>
 #include <boost/json.hpp>
 
 #include "util/resources.hpp"
@@ -90,6 +91,24 @@ std::string error_text(const Error& e, const Messages& msg) {
     if (e.then) text += " " + error_text(*e.then, msg);
   }
   return text;
+}
+
+std::string where_text(const std::string& where, const Messages& msg) {
+  auto digits = [](std::string_view s) {
+    return !s.empty() && s.size() <= 12 && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  const std::string_view w(where);
+  if (w.rfind("line ", 0) == 0) {
+    const auto comma = w.find(", column ");
+    if (comma != std::string_view::npos && digits(w.substr(5, comma - 5)) && digits(w.substr(comma + 9)))
+      return msg.text("error.where.line_column",
+                      {{"line", std::string(w.substr(5, comma - 5))}, {"column", std::string(w.substr(comma + 9))}});
+  } else if (w.rfind("member ", 0) == 0 && w.size() > 7) {
+    return msg.text("error.where.member", {{"name", std::string(w.substr(7))}});
+  } else if (w.rfind("byte ", 0) == 0 && digits(w.substr(5))) {
+    return msg.text("error.where.byte", {{"byte", std::string(w.substr(5))}});
+  }
+  return where;
 }
 
 std::string format(const std::string& pattern, const Placeholders& ph) {

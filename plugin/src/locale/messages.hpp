@@ -52,6 +52,9 @@ std::string say(const std::string& packed, const Messages& msg);
 // catalogue has a text for the key (errors only a developer meets) or the message is already said
 // in the reader's language (Error::said).
 std::string error_text(const Error& e, const Messages& msg);
+// An error's place in its file ("line 3, column 17", "member data/x.json", "byte 120") in msg's
+// language; any other form comes back as it is.
+std::string where_text(const std::string& where, const Messages& msg);
 
 // Replaces {name} with its value; unknown placeholders stay as written.
 std::string format(const std::string& pattern, const Placeholders& ph);
