@@ -152,40 +152,40 @@ class PythonPort : public policy::HubPort {
       message = "the Python port raised an exception";
     }
     Error err = failure(message);
-    // A port may name the core's message for what went wrong (domoguard_key, domoguard_placeholders),
-    // so that it is said in the household's language; read bounded, and ignored unless well-formed.
     try {
-      nb::handle value = e.value();
-      if (nb::hasattr(value, "domoguard_key")) {
-        nb::object key = value.attr("domoguard_key");
-        nb::object ph = nb::hasattr(value, "domoguard_placeholders") ? value.attr("domoguard_placeholders") : nb::none();
-        if (nb::isinstance<nb::str>(key)) {
-          const std::string k(nb::str(key).c_str());
-          std::vector<std::pair<std::string, std::string>> placeholders;
-          bool ok = k.size() <= 64 && (k.rfind("error.port.", 0) == 0 || k.rfind("error.ha.", 0) == 0);
-          if (ok && nb::isinstance<nb::dict>(ph)) {
-            nb::dict d = nb::borrow<nb::dict>(ph);
-            ok = d.size() <= 8;
-            for (auto [name, text] : d) {
-              if (!ok) break;
-              ok = nb::isinstance<nb::str>(name) && nb::isinstance<nb::str>(text);
-              if (ok) {
-                std::string n(nb::str(name).c_str()), t(nb::str(text).c_str());
-                ok = n.size() <= 32 && t.size() <= 1024;
-                if (ok) placeholders.emplace_back(std::move(n), util::clean_text(t, 256));
-              }
-            }
-          }
-          if (ok) {
-            err.key = k;
-            err.placeholders = std::move(placeholders);
-          }
-        }
-      }
+      take_key(e.value(), err);
     } catch (...) {
       PyErr_Clear();
     }
     return err;
+  }
+  // A port may name the core's message for what went wrong (domoguard_key, domoguard_placeholders),
+  // so that it is said in the household's language: read bounded, and ignored unless well-formed.
+  static void take_key(nb::handle value, Error& err) {
+    auto text = [](nb::handle h, std::size_t limit) -> std::optional<std::string> {
+      if (!nb::isinstance<nb::str>(h)) return std::nullopt;
+      Py_ssize_t n = 0;
+      const char* s = PyUnicode_AsUTF8AndSize(h.ptr(), &n);
+      if (!s) PyErr_Clear();
+      if (!s || static_cast<std::size_t>(n) > limit) return std::nullopt;
+      return std::string(s, static_cast<std::size_t>(n));
+    };
+    if (!nb::hasattr(value, "domoguard_key")) return;
+    auto key = text(value.attr("domoguard_key"), 64);
+    if (!key || (key->rfind("error.port.", 0) != 0 && key->rfind("error.ha.", 0) != 0)) return;
+    std::vector<std::pair<std::string, std::string>> placeholders;
+    nb::object ph = nb::hasattr(value, "domoguard_placeholders") ? value.attr("domoguard_placeholders") : nb::none();
+    if (nb::isinstance<nb::dict>(ph)) {
+      nb::dict d = nb::borrow<nb::dict>(ph);
+      if (d.size() > 8) return;
+      for (auto [name, value_text] : d) {
+        auto n = text(name, 32), t = text(value_text, 1024);
+        if (!n || !t) return;
+        placeholders.emplace_back(std::move(*n), util::clean_text(*t, 256));
+      }
+    }
+    err.key = std::move(*key);
+    err.placeholders = std::move(placeholders);
   }
 
   std::shared_ptr<PyRef> port_;

@@ -404,42 +404,39 @@ struct Service::Call {
 struct Service::Answer {
   bool ok = true;
   json::value result;
-  std::string code, key, message;
-  std::optional<Error> error;   // the error refused with, said in the request's language
+  std::string code;   // the API's error code ("invalid_format", ...), when refused
+  Error error;        // what it was refused with, said in the request's language
 };
 
 namespace {
-Service::Answer done(json::value result) { return {true, std::move(result), "", "", "", std::nullopt}; }
+Service::Answer done(json::value result) { return {true, std::move(result), "", {}}; }
+Service::Answer fail(const std::string& code, const Error& e) { return {false, nullptr, code, e}; }
 Service::Answer fail(const std::string& code, const std::string& key, const std::string& message) {
-  return {false, nullptr, code, key, message, std::nullopt};
+  return fail(code, Error{ErrorCode::bad_input, key, message, "", ""});
 }
-Service::Answer fail(const std::string& code, const Error& e) { return {false, nullptr, code, e.key, e.message, e}; }
 }  // namespace
 
 std::string Service::handle(const std::string& request) {
   json::object reply{{"type", "result"}};
   std::optional<locale::Messages> texts;  // the request's language, once known
-  auto error = [&](const std::string& code, const std::string& key, const std::string& message,
-                   const Error* e = nullptr) {
+  // A refusal, said in the request's language once it is known (a text the catalogue lacks, or one
+  // whose values the error does not carry, stays English: locale::error_text).
+  auto error = [&](const Answer& a) {
     reply["success"] = false;
-    // Said in the request's language: an error from deeper down with its placeholders, and the API's
-    // own refusals (catalogue texts without placeholders). A text the catalogue lacks stays English.
-    std::string said = message;
-    if (texts && e) said = locale::error_text(*e, *texts);
-    else if (texts && key.rfind("error.api.", 0) == 0 && texts->has(key)) said = texts->text(key);
-    reply["error"] = json::object{{"code", code}, {"key", key}, {"message", said}};
+    const std::string said = texts ? locale::error_text(a.error, *texts) : a.error.message;
+    reply["error"] = json::object{{"code", a.code}, {"key", a.error.key}, {"message", said}};
     return json::serialize(reply);
   };
-  if (request.size() > opts_.max_request_bytes) return error("invalid_format", "error.api.too_large", "Request too large");
+  if (request.size() > opts_.max_request_bytes) return error(fail("invalid_format", "error.api.too_large", "Request too large"));
   boost::system::error_code ec;
   json::parse_options po;
   po.max_depth = 16;
   json::value v = json::parse(request, ec, {}, po);
-  if (ec || !v.is_object()) return error("invalid_format", "error.api.not_json", "The request is not a JSON object");
+  if (ec || !v.is_object()) return error(fail("invalid_format", "error.api.not_json", "The request is not a JSON object"));
   const auto& req = v.as_object();
   if (auto* id = req.if_contains("id"); id && id->is_int64()) reply["id"] = id->as_int64();
   auto* typev = req.if_contains("type");
-  if (!typev || !typev->is_string()) return error("invalid_format", "error.api.no_type", "The request has no type");
+  if (!typev || !typev->is_string()) return error(fail("invalid_format", "error.api.no_type", "The request has no type"));
   const std::string type(typev->as_string());
   std::string lang = opts_.lang;
   if (auto* l = req.if_contains("lang"); l && l->is_string() && l->as_string().size() < 16) lang = std::string(l->as_string());
@@ -464,7 +461,7 @@ std::string Service::handle(const std::string& request) {
   const std::string_view prefix = "domoguard/";
   const VerbSpec* spec = type.rfind(prefix, 0) == 0 ? find_verb(std::string_view(type).substr(prefix.size())) : nullptr;
   auto handler = spec ? handlers.find(spec->name) : handlers.end();
-  if (handler == handlers.end()) return error("unknown_command", "error.api.unknown_command", "Unknown command");
+  if (handler == handlers.end()) return error(fail("unknown_command", "error.api.unknown_command", "Unknown command"));
   const Call call{req, *texts, type};
   Answer a;
   // The catalogue and the table need no home and no lock; the rest read the home under the lock.
@@ -481,7 +478,7 @@ std::string Service::handle(const std::string& request) {
   } catch (const std::exception&) {
     a = fail("internal", "error.api.internal", "The request could not be carried out");
   }
-  if (!a.ok) return error(a.code, a.key, a.message, a.error ? &*a.error : nullptr);
+  if (!a.ok) return error(a);
   reply["success"] = true;
   reply["result"] = std::move(a.result);
   return json::serialize(reply);

@@ -72,8 +72,8 @@ bool any_of_words(const std::string& s, std::initializer_list<std::string_view> 
   return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return contains_word(s, w); });
 }
 
-// The entity's identifying texts, lower-cased once (ASCII), for the word lists below (all lower case).
-// An entity's texts in lower case, with a sketch of the pairs of adjacent bytes in them: a word with
+// The entity's identifying texts, lower-cased once (ASCII), for the word lists below (all lower case),
+// with a sketch of the pairs of adjacent bytes in them: a word with
 // a pair the sketch lacks is not in the text, so most of the many words asked for are ruled out by a
 // lookup or two instead of a scan of the text (a pair that shares a slot with another only costs the
 // scan).

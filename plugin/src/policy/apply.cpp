@@ -54,6 +54,12 @@ Result<bool> wait_for(HubPort& port, const PlanAction& a, const std::string& wan
   }
 }
 
+// Why a step did not happen: the journal's English text, and the error to say it in the reader's language.
+void set_why(JournalStep& s, Error why) {
+  s.error = why.message;
+  s.why = std::move(why);
+}
+
 Error step_error(const PlanAction& a, int index, const Error& cause) {
   Error e = cause;
   e.key = "error.apply.step_failed";
@@ -136,8 +142,7 @@ ApplyResult run_steps(JournalPlan& jp, HubPort& port, Journal& journal, const Ap
     auto w = port.write(a, s.after);
     if (!w) {
       s.state = StepState::failed;
-      s.error = w.error().message;
-      s.why = w.error();
+      set_why(s, w.error());
       res.failed_step = s.index;
       res.error = step_error(a, s.index, w.error());
       journal.set_step(jp.id, s.index, StepState::failed, s.error);
@@ -160,8 +165,7 @@ ApplyResult run_steps(JournalPlan& jp, HubPort& port, Journal& journal, const Ap
                                   "", "", {{"seen", seen}, {"ms", std::to_string(opts.verify_timeout_ms)}}}
                           : v.error();
     s.state = StepState::failed;
-    s.error = cause.message;
-    s.why = cause;
+    set_why(s, cause);
     res.failed_step = s.index;
     res.error = step_error(a, s.index, cause);
     journal.set_step(jp.id, s.index, StepState::failed, s.error);
@@ -247,8 +251,7 @@ Result<ApplyResult> apply(const Plan& plan, HubPort& port, store::Journal& journ
         read_failed = s.index;
         read_error = cur.error();
         s.state = StepState::failed;
-        s.error = cur.error().message;
-        s.why = cur.error();
+        set_why(s, cur.error());
       }
     } else {
       s.state = StepState::skipped;
@@ -366,8 +369,9 @@ Result<ApplyResult> undo(int64_t journal_id, HubPort& port, store::Journal& jour
     } else if (*cur != it->after) {
       // Someone changed it since the plan: their choice wins; tell them instead of overwriting.
       s.state = StepState::skipped;
-      s.error = "changed since the plan was applied: now \"" + *cur + "\", the plan set \"" + it->after + "\"";
-      s.why = Error{ErrorCode::internal, "error.undo.step_changed", s.error, "", "", {{"now", *cur}, {"planned", it->after}}};
+      set_why(s, Error{ErrorCode::internal, "error.undo.step_changed",
+                       "changed since the plan was applied: now \"" + *cur + "\", the plan set \"" + it->after + "\"", "", "",
+                       {{"now", *cur}, {"planned", it->after}}});
       ++changed;
       if (!conflicts.empty()) conflicts += "; ";
       conflicts += describe(a) + " " + s.error;

@@ -10,8 +10,6 @@ Error unknown(const std::string& what) {
   return Error{ErrorCode::bad_input, "error.port.unknown_target", what, "", ""};
 }
 
-Error no_entity(const std::string& target) { return port_no_entity(target, "in the home"); }
-Error bad_value(const PlanAction& a, const std::string& value) { return port_bad_value(a, value); }
 
 const char* text(bool b) { return b ? "true" : "false"; }
 
@@ -98,7 +96,7 @@ Result<std::string> ModelPort::read(const PlanAction& a) {
     case ActionKind::select_option: break;
   }
   auto* e = entity(a.target);
-  if (!e) return no_entity(a.target);
+  if (!e) return port_no_entity(a.target, "in the home");
   switch (*kind) {
     case ActionKind::set_exposure: {
       auto* f = exposure_flag(*e, a.param);
@@ -127,32 +125,32 @@ Result<bool> ModelPort::write(const PlanAction& a, const std::string& value) {
   switch (*kind) {
     case ActionKind::set_expose_new:
       if (!known_assistant(a.param)) return unknown("unknown assistant \"" + a.param + "\"");
-      if (!parse_bool(value, b)) return bad_value(a, value);
+      if (!parse_bool(value, b)) return port_bad_value(a, value);
       home_.hub.expose_new[a.param] = b;
       return true;
     case ActionKind::set_analytics: {
       auto* f = analytics_flag(home_.hub, a.param);
       if (!f) return unknown("unknown analytics preference \"" + a.param + "\"");
-      if (!parse_bool(value, b)) return bad_value(a, value);
+      if (!parse_bool(value, b)) return port_bad_value(a, value);
       *f = b;
       return true;
     }
     case ActionKind::revoke_token: {
       // Like the hub: a revoked token cannot be made again, and only long-lived ones are revoked
       // (revoking a sign-in would sign a person out of their phone, which no rule asks for).
-      if (value != "revoked") return bad_value(a, value);
+      if (value != "revoked") return port_bad_value(a, value);
       auto it = std::find_if(home_.tokens.begin(), home_.tokens.end(), [&](const model::Token& t) {
         return !t.created_at.empty() && model::token_key(t) == a.target;
       });
       if (it == home_.tokens.end()) return unknown("no such token in the home");
-      if (it->type != "long_lived_access_token") return bad_value(a, value);
+      if (it->type != "long_lived_access_token") return port_bad_value(a, value);
       home_.tokens.erase(it);
       return true;
     }
     case ActionKind::set_app_protection: {
       auto* app = this->app(a.target);
       if (!app) return unknown("no app " + a.target + " in the home");
-      if (!parse_bool(value, b)) return bad_value(a, value);
+      if (!parse_bool(value, b)) return port_bad_value(a, value);
       app->protection = b;
       return true;
     }
@@ -164,18 +162,18 @@ Result<bool> ModelPort::write(const PlanAction& a, const std::string& value) {
     case ActionKind::select_option: break;
   }
   auto* e = entity(a.target);
-  if (!e) return no_entity(a.target);
+  if (!e) return port_no_entity(a.target, "in the home");
   switch (*kind) {
     case ActionKind::set_exposure: {
       auto* f = exposure_flag(*e, a.param);
       if (!f) return unknown("unknown assistant \"" + a.param + "\"");
-      if (!parse_bool(value, b)) return bad_value(a, value);
+      if (!parse_bool(value, b)) return port_bad_value(a, value);
       *f = b;
       return true;
     }
     case ActionKind::disable_entity:
     case ActionKind::hide_entity:
-      if (!parse_bool(value, b)) return bad_value(a, value);
+      if (!parse_bool(value, b)) return port_bad_value(a, value);
       (*kind == ActionKind::disable_entity ? e->disabled : e->hidden) = b;
       return true;
     case ActionKind::switch_state:
@@ -185,11 +183,11 @@ Result<bool> ModelPort::write(const PlanAction& a, const std::string& value) {
       if (e->state && (*e->state == "unavailable"))
         return Error{ErrorCode::internal, "error.port.unavailable", a.target + " is unavailable", "", "", {{"target", a.target}}};
       if (*kind == ActionKind::switch_state && (!switchable(e->domain) || (value != "on" && value != "off")))
-        return bad_value(a, value);
+        return port_bad_value(a, value);
       if (*kind == ActionKind::lock && (e->domain != "lock" || (value != "locked" && value != "unlocked")))
-        return bad_value(a, value);
+        return port_bad_value(a, value);
       if (*kind == ActionKind::select_option && (e->domain != "select" && e->domain != "input_select"))
-        return bad_value(a, value);
+        return port_bad_value(a, value);
       e->state = value;
       return true;
     case ActionKind::set_expose_new:

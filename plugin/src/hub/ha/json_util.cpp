@@ -16,15 +16,24 @@ Error malformed_json(const std::string& file, std::string where, const std::stri
   return e;
 }
 
-Error json_too_large(const std::string& file) {
+Error too_large(const std::string& what, std::uint64_t limit, const std::string& file, std::string where) {
   Error e;
   e.code = ErrorCode::bad_input;
   e.key = "error.file.too_large";
-  e.message = "The file is larger than the " + std::to_string(max_file_bytes >> 20) + " MiB limit";
+  e.message = what;
   e.file = file;
-  e.placeholders = {{"limit", std::to_string(max_file_bytes >> 20) + " MiB"}};
+  e.where = std::move(where);
+  e.placeholders = {{"limit", limit >= (1u << 20) ? std::to_string(limit >> 20) + " MiB" : std::to_string(limit >> 10) + " KiB"}};
   return e;
 }
+
+Error too_large(std::uint64_t limit, const std::string& file) {
+  Error e = too_large("", limit, file);
+  e.message = "The file is larger than the " + e.placeholders.front().second + " limit";
+  return e;
+}
+
+Error json_too_large(const std::string& file) { return too_large(max_file_bytes, file); }
 
 Result<json::value> parse_json(std::string_view text, const std::string& file, json::storage_ptr sp) {
   auto fail = [&](std::size_t at, const std::string& what) { return malformed_json(file, util::line_column(text, at), what); };

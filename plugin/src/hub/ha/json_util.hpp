@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@ Result<json::value> parse_json(std::string_view text, const std::string& file, j
 // parse_json's errors: malformed JSON at `where` ("line L, column C"), and a file over max_file_bytes.
 Error malformed_json(const std::string& file, std::string where, const std::string& what);
 Error json_too_large(const std::string& file);
+// error.file.too_large for a file, an archive member or files together over `limit`, the limit as the
+// reader is told it ("16 MiB", "256 KiB"); without `what`, "The file is larger than the … limit".
+Error too_large(const std::string& what, std::uint64_t limit, const std::string& file, std::string where = {});
+Error too_large(std::uint64_t limit, const std::string& file);
 
 const json::value* find(const json::value* v, std::string_view key);
 const json::object* as_object(const json::value* v);

@@ -12,8 +12,8 @@ namespace {
 
 using policy::ActionKind;
 
-Error bad_value(const policy::PlanAction& a, const std::string& value) { return policy::port_bad_value(a, value); }
-Error no_entity(const std::string& target) { return policy::port_no_entity(target, "in Home Assistant"); }
+using policy::port_bad_value;
+using policy::port_no_entity;
 
 Error not_found(const std::string& what) {
   return Error{ErrorCode::bad_input, "error.port.unknown_target", what, "", ""};
@@ -160,7 +160,7 @@ Result<std::string> LivePort::read(const policy::PlanAction& a) {
     if (!known_assistant(a.param)) return not_found("unknown assistant \"" + a.param + "\"");
     auto exists = entity_exists(a.target);
     if (!exists) return exists.error();
-    if (!*exists) return no_entity(a.target);
+    if (!*exists) return port_no_entity(a.target, "in Home Assistant");
     auto r = call("homeassistant/expose_entity/list", "");
     if (!r) return r.error();
     auto v = parse(*r);
@@ -195,7 +195,7 @@ Result<std::string> LivePort::read(const policy::PlanAction& a) {
         auto* st = s.as_object().if_contains("state");
         return st && st->is_string() ? std::string(st->as_string()) : std::string();
       }
-    return no_entity(a.target);
+    return port_no_entity(a.target, "in Home Assistant");
   }
   }
   return not_found("unknown action kind \"" + a.kind + "\"");
@@ -208,7 +208,7 @@ Result<bool> LivePort::write(const policy::PlanAction& a, const std::string& val
   Result<std::string> r = std::string();
   switch (*kind) {
   case ActionKind::revoke_token: {
-    if (value != "revoked") return bad_value(a, value);
+    if (value != "revoked") return port_bad_value(a, value);
     auto list = token_list(own_tokens(a.target));
     if (!list) return list.error();
     if (list->empty()) return not_found("the connected user holds no such token");
@@ -216,7 +216,7 @@ Result<bool> LivePort::write(const policy::PlanAction& a, const std::string& val
     const auto& t = list->front().as_object();
     // Only long-lived tokens, and never the one DomoGuard itself is connected with.
     auto* type = t.if_contains("type");
-    if (!type || !type->is_string() || type->as_string() != "long_lived_access_token") return bad_value(a, value);
+    if (!type || !type->is_string() || type->as_string() != "long_lived_access_token") return port_bad_value(a, value);
     if (auto* cur = t.if_contains("is_current"); cur && cur->is_bool() && cur->as_bool())
       return Error{ErrorCode::bad_input, "error.port.own_token",
                    "this is the token DomoGuard is connected with; revoke it from the profile page", "", ""};
@@ -227,7 +227,7 @@ Result<bool> LivePort::write(const policy::PlanAction& a, const std::string& val
   }
   case ActionKind::set_app_protection:
     if (!valid_slug(a.target)) return not_found("not an app slug");
-    if (!parse_bool(value, b)) return bad_value(a, value);
+    if (!parse_bool(value, b)) return port_bad_value(a, value);
     // supervisor/api/apps.py `security`: POST /addons/<slug>/security {"protected": bool}.
     r = call("supervisor/api", json::serialize(json::object{{"endpoint", "/addons/" + a.target + "/security"},
                                                             {"method", "post"},
@@ -235,12 +235,12 @@ Result<bool> LivePort::write(const policy::PlanAction& a, const std::string& val
     break;
   case ActionKind::set_expose_new:
     if (!known_assistant(a.param)) return not_found("unknown assistant \"" + a.param + "\"");
-    if (!parse_bool(value, b)) return bad_value(a, value);
+    if (!parse_bool(value, b)) return port_bad_value(a, value);
     r = call("homeassistant/expose_new_entities/set",
              json::serialize(json::object{{"assistant", a.param}, {"expose_new", b}}));
     break;
   case ActionKind::set_analytics: {
-    if (!parse_bool(value, b)) return bad_value(a, value);
+    if (!parse_bool(value, b)) return port_bad_value(a, value);
     json::object prefs;
     prefs[a.param] = b;
     r = call("analytics/preferences", json::serialize(json::object{{"preferences", std::move(prefs)}}));
@@ -248,11 +248,11 @@ Result<bool> LivePort::write(const policy::PlanAction& a, const std::string& val
   }
   case ActionKind::set_exposure: {
     if (!known_assistant(a.param)) return not_found("unknown assistant \"" + a.param + "\"");
-    if (!parse_bool(value, b)) return bad_value(a, value);
+    if (!parse_bool(value, b)) return port_bad_value(a, value);
     // HA would quietly create a settings record for an entity that does not exist; refuse instead.
     auto exists = entity_exists(a.target);
     if (!exists) return exists.error();
-    if (!*exists) return no_entity(a.target);
+    if (!*exists) return port_no_entity(a.target, "in Home Assistant");
     r = call("homeassistant/expose_entity",
              json::serialize(json::object{{"assistants", json::array{json::string(a.param)}},
                                           {"entity_ids", json::array{json::string(a.target)}},
@@ -261,7 +261,7 @@ Result<bool> LivePort::write(const policy::PlanAction& a, const std::string& val
   }
   case ActionKind::disable_entity:
   case ActionKind::hide_entity: {
-    if (!parse_bool(value, b)) return bad_value(a, value);
+    if (!parse_bool(value, b)) return port_bad_value(a, value);
     json::object fields{{"entity_id", a.target}};
     fields[*kind == ActionKind::disable_entity ? "disabled_by" : "hidden_by"] = b ? json::value("user") : json::value(nullptr);
     r = call("config/entity_registry/update", json::serialize(fields));
@@ -273,13 +273,13 @@ Result<bool> LivePort::write(const policy::PlanAction& a, const std::string& val
     const std::string domain = domain_of(a.target);
     json::object fields{{"domain", domain}, {"target", json::object{{"entity_id", a.target}}}};
     if (*kind == ActionKind::switch_state) {
-      if (value != "on" && value != "off") return bad_value(a, value);
+      if (value != "on" && value != "off") return port_bad_value(a, value);
       fields["service"] = value == "on" ? "turn_on" : "turn_off";
     } else if (*kind == ActionKind::lock) {
-      if (domain != "lock" || (value != "locked" && value != "unlocked")) return bad_value(a, value);
+      if (domain != "lock" || (value != "locked" && value != "unlocked")) return port_bad_value(a, value);
       fields["service"] = value == "locked" ? "lock" : "unlock";
     } else {
-      if (domain != "select" && domain != "input_select") return bad_value(a, value);
+      if (domain != "select" && domain != "input_select") return port_bad_value(a, value);
       fields["service"] = "select_option";
       fields["service_data"] = json::object{{"option", value}};
     }

@@ -67,20 +67,7 @@ constexpr std::uint64_t max_config_bytes = 256u << 20;
 
 bool is_manifest(const std::string& rel) { return rel.rfind("custom_components/", 0) == 0; }
 
-// A size limit as the reader is told it: "16 MiB", "256 KiB".
-std::string size_said(std::uint64_t limit) {
-  return limit >= (1u << 20) ? std::to_string(limit >> 20) + " MiB" : std::to_string(limit >> 10) + " KiB";
-}
-
-Error too_large(const std::string& what, std::uint64_t limit, const std::string& file, std::string where = {}) {
-  Error e = bad("error.file.too_large", what, file, std::move(where));
-  e.placeholders = {{"limit", size_said(limit)}};
-  return e;
-}
-
-Error too_large(std::uint64_t limit, const std::string& file) {
-  return too_large("The file is larger than the " + size_said(limit) + " limit", limit, file);
-}
+using detail::too_large;
 
 // Adds a file's size to the total read from one folder or archive; an error past the limit.
 std::optional<Error> count_bytes(std::uint64_t& total, std::uint64_t size, const std::string& file, const std::string& where = {}) {
